@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class SosoonSiteConfig(AppConfig):
+    """The project package as an app: site-wide templates, commands, jobs and checks."""
+
+    name = "sosoon_site"
+    verbose_name = "Sosoon"
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from sosoon_site import checks  # noqa: F401 - registers the deploy checks
+        from sosoon_site.jobs import ensure_schedules
+
+        post_migrate.connect(ensure_schedules, sender=self)

@@ -1,0 +1,132 @@
+"""Turn environment variables into settings values, failing early with one clear line.
+
+Only `sosoon_site/settings.py` reads the environment; it hands the mapping to `Environment`,
+which knows how each variable is spelled and what a malformed value looks like. Every problem
+raises `ConfigurationError` naming the variable, and `manage.py` and `asgi.py` print that one
+line instead of a traceback.
+"""
+
+from collections.abc import Mapping
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import dj_database_url
+from cryptography.fernet import Fernet
+
+
+class ConfigurationError(Exception):
+    """A setting is missing or malformed; the message names the variable and the fix."""
+
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off", ""}
+REDIS_SCHEMES = {"redis", "rediss", "unix"}
+
+
+class Environment:
+    """Typed, validated access to a mapping of environment variables."""
+
+    def __init__(self, values: Mapping[str, str]):
+        self.values = values
+
+    def text(self, name: str, default: str = "") -> str:
+        return self.values.get(name, default).strip()
+
+    def flag(self, name: str, *, default: bool) -> bool:
+        raw = self.values.get(name)
+        if raw is None:
+            return default
+        word = raw.strip().lower()
+        if word in TRUE_WORDS:
+            return True
+        if word in FALSE_WORDS:
+            return False
+        raise ConfigurationError(f"{name} must be 1 or 0 (true/false), not {raw!r}.")
+
+    def integer(self, name: str, default: int, *, minimum: int = 0) -> int:
+        raw = self.text(name)
+        if not raw:
+            return default
+        try:
+            value = int(raw)
+        except ValueError:
+            raise ConfigurationError(f"{name} must be a whole number, not {raw!r}.") from None
+        if value < minimum:
+            raise ConfigurationError(f"{name} must be at least {minimum}, not {value}.")
+        return value
+
+    def listing(self, name: str) -> list[str]:
+        return [item.strip() for item in self.text(name).split(",") if item.strip()]
+
+    def required(self, name: str, value, *, why: str):
+        """`value`, or a ConfigurationError saying that production needs `name`."""
+        if not value:
+            raise ConfigurationError(f"{name} is not set; {why}.")
+        return value
+
+    def database(self, default_path: Path) -> dict:
+        """DATABASES["default"] from DATABASE_URL, or SQLite (WAL) under var/."""
+        url = self.text("DATABASE_URL")
+        if not url:
+            return sqlite_database(default_path)
+        try:
+            config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        except (ValueError, KeyError) as error:
+            raise ConfigurationError(
+                f"DATABASE_URL is not a database URL ({error}); "
+                "expected postgres://user@host:5432/name or sqlite:///path/to/db.sqlite3."
+            ) from None
+        engine = config.get("ENGINE", "")
+        if engine.endswith("sqlite3"):
+            return sqlite_database(Path(config["NAME"]))
+        if not engine.endswith("postgresql") or not config.get("NAME"):
+            raise ConfigurationError(
+                "DATABASE_URL must name a PostgreSQL database (postgres://user@host:5432/name) "
+                f"or a SQLite file; got {url!r}."
+            )
+        return config
+
+    def redis_url(self) -> str:
+        """REDIS_URL, checked for shape; empty when unset (the embedded default)."""
+        url = self.text("REDIS_URL")
+        if not url:
+            return ""
+        parts = urlsplit(url)
+        if parts.scheme not in REDIS_SCHEMES or not (parts.hostname or parts.path):
+            raise ConfigurationError(
+                f"REDIS_URL is not a Redis URL: {url!r}; expected redis://host:6379/0."
+            )
+        try:
+            parts.port  # noqa: B018 - urlsplit validates the port lazily
+        except ValueError:
+            raise ConfigurationError(f"REDIS_URL has a malformed port: {url!r}.") from None
+        return url
+
+    def fernet_keys(self) -> list[str]:
+        """SOSOON_FIELD_KEYS: comma-separated Fernet keys, the first one encrypts."""
+        keys = self.listing("SOSOON_FIELD_KEYS")
+        for position, key in enumerate(keys, start=1):
+            try:
+                Fernet(key)
+            except (ValueError, TypeError):
+                raise ConfigurationError(
+                    f"SOSOON_FIELD_KEYS key #{position} is not a Fernet key; generate one with "
+                    "python -c 'from cryptography.fernet import Fernet; "
+                    "print(Fernet.generate_key().decode())'."
+                ) from None
+        return keys
+
+
+def sqlite_database(path: Path) -> dict:
+    """SQLite in WAL mode with immediate write transactions, so the web process and the q2
+    cluster can share one file without 'database is locked' errors under normal load."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(path),
+        "OPTIONS": {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        },
+    }

@@ -1,0 +1,24 @@
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from sosoon_site import views
+from sosoon_site.accounts import views as account_views
+
+admin.site.site_header = "Sosoon admin"
+admin.site.site_title = "Sosoon admin"
+admin.site.index_title = "Moderation and settings"
+# The admin signs in through allauth's login page, so its rate limits cover the admin too.
+admin.site.login = secure_admin_login(admin.site.login)
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("profile/", account_views.edit_profile, name="profile"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
