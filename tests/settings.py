@@ -11,4 +11,5 @@ os.environ.setdefault("DEBUG", "1")
 from sosoon_site.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
+# Background jobs run in the calling process, so a test sees their effect at once.
+Q_CLUSTER = {**Q_CLUSTER, "sync": True}  # noqa: F405
