@@ -26,8 +26,6 @@ run: $(INSTALLED)
 	$(PY) manage.py serve --host $(HOST) --port $(PORT)
 
 test: $(INSTALLED)
-	$(PY) manage.py migrate --noinput -v0
-	$(PY) manage.py seed_demo
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: $(INSTALLED)

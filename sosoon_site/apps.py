@@ -13,4 +13,4 @@ class SosoonSiteConfig(AppConfig):
         from sosoon_site import checks  # noqa: F401 - registers the deploy checks
         from sosoon_site.jobs import ensure_schedules
 
-        post_migrate.connect(ensure_schedules, sender=self)
+        post_migrate.connect(ensure_schedules, dispatch_uid="sosoon_site.ensure_schedules")
