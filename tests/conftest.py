@@ -57,6 +57,16 @@ def auth_client(client, user):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters live in the cache (Redis in CI's second pass): start each test clean."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _isolated_media(settings, tmp_path):
     """Uploaded files from one test never land in another's (or the developer's) media."""
     settings.MEDIA_ROOT = tmp_path / "media"
