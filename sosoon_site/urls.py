@@ -17,7 +17,11 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("profile/", account_views.edit_profile, name="profile"),
+    path("profile/blocked/", account_views.blocked_people, name="blocked_people"),
+    path("people/<str:handle>/block/", account_views.block_person, name="block_person"),
+    path("people/<str:handle>/unblock/", account_views.unblock_person, name="unblock_person"),
     path("accounts/", include("allauth.urls")),
+    path("", include("communities.urls")),
     path("admin/", admin.site.urls),
 ]
 if settings.DEBUG:

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from sosoon_site.accounts.models import User
+from sosoon_site.accounts.models import Block, User
 
 
 @admin.register(User)
@@ -25,3 +25,11 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "handle", "password1", "password2"]}),
     ]
+
+
+@admin.register(Block)
+class BlockAdmin(admin.ModelAdmin):
+    list_display = ["blocker", "blocked", "created"]
+    search_fields = ["blocker__handle", "blocked__handle"]
+    autocomplete_fields = ["blocker", "blocked"]
+    date_hierarchy = "created"

@@ -100,3 +100,33 @@ class User(AbstractUser):
 
     def get_short_name(self) -> str:
         return self.name
+
+
+class BlockQuerySet(models.QuerySet):
+    def between(self, one, other) -> "BlockQuerySet":
+        """Blocks in either direction between two people."""
+        return self.filter(
+            models.Q(blocker=one, blocked=other) | models.Q(blocker=other, blocked=one)
+        )
+
+
+class Block(models.Model):
+    """`blocker` never sees `blocked` again, and the reverse: blocks hide both directions."""
+
+    blocker = models.ForeignKey(User, on_delete=models.CASCADE, related_name="blocks_made")
+    blocked = models.ForeignKey(User, on_delete=models.CASCADE, related_name="blocks_received")
+    created = models.DateTimeField(auto_now_add=True)
+
+    objects = BlockQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["blocker", "blocked"], name="accounts_block_once"),
+            models.CheckConstraint(
+                condition=~models.Q(blocker=models.F("blocked")), name="accounts_block_not_self"
+            ),
+        ]
+        indexes = [models.Index(fields=["blocked", "blocker"])]
+
+    def __str__(self) -> str:
+        return f"{self.blocker} blocks {self.blocked}"

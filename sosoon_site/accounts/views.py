@@ -1,9 +1,12 @@
-"""The signed-in person's own profile."""
+"""The signed-in person's own profile and the people they have blocked."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
+from sosoon_site.accounts.blocks import check_block, check_unblock
 from sosoon_site.accounts.forms import ProfileForm
 
 
@@ -15,3 +18,38 @@ def edit_profile(request):
         messages.success(request, "Your profile is saved.")
         return redirect("profile")
     return render(request, "accounts/profile.html", {"form": form})
+
+
+@login_required
+def blocked_people(request):
+    """The people I have blocked, each with a way to unblock."""
+    blocks = request.user.blocks_made.select_related("blocked").order_by("-created")
+    return render(request, "accounts/blocked.html", {"blocks": blocks})
+
+
+@login_required
+@require_POST
+def block_person(request, handle: str):
+    block = check_block(request.user, handle)
+    messages.success(
+        request, f"You blocked @{block.blocked.handle}. Neither of you will see the other."
+    )
+    return redirect(safe_next(request) or "blocked_people")
+
+
+@login_required
+@require_POST
+def unblock_person(request, handle: str):
+    check_unblock(request.user, handle)
+    messages.success(request, f"You unblocked @{handle}.")
+    return redirect(safe_next(request) or "blocked_people")
+
+
+def safe_next(request) -> str | None:
+    """The `next` field when it points back into this site, else None."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return None
