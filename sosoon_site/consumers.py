@@ -3,7 +3,8 @@
 Frames are JSON objects with a `type` and a client-chosen `id` that replies echo back. Bad
 input never closes the socket: it gets an `error` frame with a code and the socket stays open.
 Signed-out sockets are accepted and then closed with 4401, so browsers can tell "sign in
-again" from a network failure. docs/realtime.md lists every frame type.
+again" from a network failure. Features register frame types in `sosoon_site.realtime`;
+docs/realtime.md lists every frame type.
 """
 
 import json
@@ -11,16 +12,31 @@ import json
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
+from sosoon_site.realtime import frame_handler, handler_for, user_group
+
 CLOSE_UNAUTHENTICATED = 4401
 
 
 class SocketConsumer(AsyncJsonWebsocketConsumer):
-    handlers = {"ping": "handle_ping"}
-
     async def connect(self):
+        self.user = self.scope["user"]
+        self.person_group = None
+        # Subscriptions this socket holds: a feature's key (e.g. "room:12") -> layer group.
+        self.subscriptions: dict[str, str] = {}
         await self.accept()
-        if not self.scope["user"].is_authenticated:
+        if not self.user.is_authenticated:
             await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        self.person_group = user_group(self.user.pk)
+        await self.channel_layer.group_add(self.person_group, self.channel_name)
+
+    async def disconnect(self, code):
+        groups = list(self.subscriptions.values())
+        if self.person_group:
+            groups.append(self.person_group)
+        for group in groups:
+            await self.channel_layer.group_discard(group, self.channel_name)
+        self.subscriptions = {}
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
         if text_data is None:
@@ -43,19 +59,44 @@ class SocketConsumer(AsyncJsonWebsocketConsumer):
         await self.receive_json(frame)
 
     async def receive_json(self, content, **kwargs):
-        handler_name = self.handlers.get(content.get("type"))
-        if handler_name is None:
+        handler = handler_for(content.get("type"))
+        if handler is None:
             await self.send_error(
                 "unknown_type", f"Unknown frame type {content.get('type')!r}.", content
             )
             return
-        await getattr(self, handler_name)(content)
+        await handler(self, content)
 
-    async def handle_ping(self, frame: dict):
-        await self.send_json({"type": "pong", "id": frame.get("id")})
-
-    async def send_error(self, code: str, message: str, frame: dict | None = None):
-        reply = {"type": "error", "code": code, "message": message}
+    async def send_error(self, code: str, message: str, frame: dict | None = None, **extra):
+        reply = {"type": "error", "code": code, "message": message, **extra}
         if frame is not None and "id" in frame:
             reply["id"] = frame["id"]
         await self.send_json(reply)
+
+    async def subscribe(self, key: str, group: str) -> None:
+        """Join `group` under `key`. Caller has already checked access."""
+        if self.subscriptions.get(key) == group:
+            return
+        await self.channel_layer.group_add(group, self.channel_name)
+        self.subscriptions[key] = group
+
+    async def unsubscribe(self, key: str) -> bool:
+        group = self.subscriptions.pop(key, None)
+        if group is not None:
+            await self.channel_layer.group_discard(group, self.channel_name)
+        return group is not None
+
+    async def push_frame(self, event):
+        """A frame pushed to this person's group or to a subscribed group."""
+        await self.send_json(event["frame"])
+
+    async def push_revoke(self, event):
+        """Drop the named subscriptions at once and tell the client which ones and why."""
+        dropped = [key for key in event["keys"] if await self.unsubscribe(key)]
+        if dropped:
+            await self.send_json({"type": "revoked", "keys": dropped, "reason": event["reason"]})
+
+
+@frame_handler("ping")
+async def pong(consumer: SocketConsumer, frame: dict) -> None:
+    await consumer.send_json({"type": "pong", "id": frame.get("id")})

@@ -4,10 +4,12 @@ import json
 
 import pytest
 from asgiref.sync import sync_to_async
+from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 
 from sosoon_site.asgi import application
+from sosoon_site.realtime import frame_handler, push_to_users_now, revoke_for_users_now
 
 ORIGIN = (b"origin", b"http://localhost")
 
@@ -99,3 +101,61 @@ async def test_binary_frames_are_refused_politely(user):
         assert (error["type"], error["code"]) == ("error", "binary_frame")
     finally:
         await communicator.disconnect()
+
+
+@frame_handler("test.join")
+async def join_test_room(consumer, frame):
+    """A stand-in feature for these tests: joins a group without any access rule."""
+    await consumer.subscribe("room:test", "test-room")
+    await consumer.send_json({"type": "test.joined", "id": frame.get("id")})
+
+
+async def test_pushes_reach_every_socket_of_the_chosen_people_only(user, user_factory):
+    other = await sync_to_async(user_factory)(handle="ben")
+    first_tab, second_tab, bystander = (
+        await connect_as(user),
+        await connect_as(user),
+        await connect_as(other),
+    )
+    for socket in (first_tab, second_tab, bystander):
+        await socket.connect()
+    try:
+        await push_to_users_now([user.pk], {"type": "feed.new_post", "post": 1})
+
+        assert await first_tab.receive_json_from() == {"type": "feed.new_post", "post": 1}
+        assert await second_tab.receive_json_from() == {"type": "feed.new_post", "post": 1}
+        assert await bystander.receive_nothing(timeout=0.2)
+    finally:
+        for socket in (first_tab, second_tab, bystander):
+            await socket.disconnect()
+
+
+async def test_a_revoke_drops_the_subscription_and_says_why(user):
+    communicator = await connect_as(user)
+    await communicator.connect()
+    layer = get_channel_layer()
+    try:
+        await communicator.send_json_to({"type": "test.join", "id": "j1"})
+        assert (await communicator.receive_json_from())["type"] == "test.joined"
+        await layer.group_send("test-room", {"type": "push.frame", "frame": {"type": "hello"}})
+        assert await communicator.receive_json_from() == {"type": "hello"}
+
+        await revoke_for_users_now([user.pk], ["room:test"], "You left the community.")
+
+        assert await communicator.receive_json_from() == {
+            "type": "revoked",
+            "keys": ["room:test"],
+            "reason": "You left the community.",
+        }
+        await layer.group_send("test-room", {"type": "push.frame", "frame": {"type": "hello"}})
+        assert await communicator.receive_nothing(timeout=0.2)
+    finally:
+        await communicator.disconnect()
+
+
+def test_two_features_cannot_claim_the_same_frame_type():
+    async def another(consumer, frame):
+        return None
+
+    with pytest.raises(ValueError, match="ping"):
+        frame_handler("ping")(another)

@@ -1,0 +1,68 @@
+"""Extension points of the /ws/ socket, so apps add features without editing the consumer.
+
+- `frame_handler("type")` registers an async handler `(consumer, frame)` for a client frame
+  type. Apps register theirs in `AppConfig.ready` (imports still point apps -> sosoon_site).
+- Every signed-in socket joins its person's group (`user_group`). `push_to_users` sends a frame
+  to every open socket of the given people: the caller picks the recipients with the audience
+  policy, after commit, so nothing reaches someone who may not see it.
+- `revoke_for_users` tells those people's sockets to drop subscriptions at once (a ban, a
+  block, a tier change), with a frame saying so.
+"""
+
+from collections.abc import Awaitable, Callable, Iterable
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+FrameHandler = Callable[..., Awaitable[None]]
+_frame_handlers: dict[str, FrameHandler] = {}
+
+
+def frame_handler(frame_type: str) -> Callable[[FrameHandler], FrameHandler]:
+    """Register the decorated coroutine as the handler of client frames of `frame_type`."""
+
+    def register(handler: FrameHandler) -> FrameHandler:
+        if _frame_handlers.get(frame_type, handler) is not handler:
+            raise ValueError(f"Two handlers for socket frame type {frame_type!r}.")
+        _frame_handlers[frame_type] = handler
+        return handler
+
+    return register
+
+
+def handler_for(frame_type) -> FrameHandler | None:
+    return _frame_handlers.get(frame_type) if isinstance(frame_type, str) else None
+
+
+def user_group(user_id: int) -> str:
+    """The channel-layer group every open socket of one person belongs to."""
+    return f"user.{user_id}"
+
+
+async def push_to_users_now(user_ids: Iterable[int], frame: dict) -> None:
+    """Send `frame` to every open socket of these people. Best-effort: the database is the
+    record, and a client that was offline catches up from it."""
+    layer = get_channel_layer()
+    for user_id in set(user_ids):
+        await layer.group_send(user_group(user_id), {"type": "push.frame", "frame": frame})
+
+
+async def revoke_for_users_now(user_ids: Iterable[int], keys: Iterable[str], reason: str) -> None:
+    """Make these people's sockets drop the subscriptions named by `keys` and say why."""
+    layer = get_channel_layer()
+    event = {"type": "push.revoke", "keys": sorted(set(keys)), "reason": reason}
+    for user_id in set(user_ids):
+        await layer.group_send(user_group(user_id), event)
+
+
+def push_to_users(user_ids: Iterable[int], frame: dict) -> None:
+    """From synchronous code: push `frame` once the current transaction commits."""
+    recipients = list(user_ids)
+    transaction.on_commit(lambda: async_to_sync(push_to_users_now)(recipients, frame))
+
+
+def revoke_for_users(user_ids: Iterable[int], keys: Iterable[str], reason: str) -> None:
+    """From synchronous code: revoke once the current transaction commits."""
+    recipients, names = list(user_ids), list(keys)
+    transaction.on_commit(lambda: async_to_sync(revoke_for_users_now)(recipients, names, reason))
