@@ -1,5 +1,6 @@
 # Sosoon: `make run` serves the platform, `make test` runs the suite, `make bench` benchmarks.
-# Everything installs from requirements.lock into .venv; nothing else is needed but Python 3.11+.
+# Everything installs from requirements-dev.lock into .venv; nothing else is needed but
+# Python 3.11+. requirements.lock is the runtime subset that production installs.
 
 PYTHON ?= python3
 VENV := .venv
@@ -12,10 +13,10 @@ export DEBUG ?= 1
 
 .PHONY: run test bench lint install lock clean
 
-$(INSTALLED): requirements.lock
+$(INSTALLED): requirements-dev.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Sosoon needs Python 3.11 or newer; set PYTHON=/path/to/python3.11")'
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements-dev.lock
 	@touch $@
 
 install: $(INSTALLED)
@@ -35,10 +36,11 @@ lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-# Re-resolve the lock after editing pyproject.toml (needs network access to PyPI).
+# Re-resolve both locks after editing pyproject.toml (needs network access to PyPI).
 lock: $(INSTALLED)
 	$(PY) -m pip install --quiet uv
-	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements.lock
+	$(VENV)/bin/uv pip compile pyproject.toml --generate-hashes --python-version 3.11 -o requirements.lock
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements-dev.lock
 
 clean:
 	rm -rf $(VENV) var
