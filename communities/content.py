@@ -1,0 +1,55 @@
+"""Content other apps show inside a community, registered so communities can act on it.
+
+Communities owns notifications (and, later, reports and moderation), but not the content they
+point at: posts and comments belong to feeds, chat messages to chat. Each app registers a
+`ContentKind` saying how to ask the audience policy about its objects, so imports keep
+pointing feeds -> communities and no surface here needs a check of its own.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import models
+
+
+@dataclass(frozen=True)
+class ContentKind:
+    """How communities reads one kind of content without knowing its rules."""
+
+    label: str
+    model: type[models.Model]
+    # The policy's queryset form: objects of `model` that `user` may see now.
+    visible_to: Callable[..., models.QuerySet]
+    # The policy's reverse form: the users who may see `obj` now.
+    audience: Callable[[models.Model], models.QuerySet]
+    url: Callable[[models.Model], str]
+    summary: Callable[[models.Model], str]
+    community: Callable[[models.Model], models.Model | None]
+
+
+_kinds_by_label: dict[str, ContentKind] = {}
+
+
+def register_content(kind: ContentKind) -> None:
+    """Make `kind` known; registering the same label twice with another model is a bug."""
+    existing = _kinds_by_label.get(kind.label)
+    if existing is not None and existing.model is not kind.model:
+        raise ValueError(f"Content label {kind.label!r} is already registered.")
+    _kinds_by_label[kind.label] = kind
+
+
+def content_kind(label: str) -> ContentKind:
+    """The registered kind called `label`; KeyError for unknown labels."""
+    return _kinds_by_label[label]
+
+
+def kind_of(obj: models.Model) -> ContentKind:
+    """The registered kind of `obj`'s model; LookupError when its app registered none."""
+    for kind in _kinds_by_label.values():
+        if isinstance(obj, kind.model):
+            return kind
+    raise LookupError(f"{type(obj).__name__} is not registered content.")
+
+
+def registered_kinds() -> list[ContentKind]:
+    return list(_kinds_by_label.values())
