@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class CommunitiesConfig(AppConfig):
     name = "communities"
     verbose_name = "Communities"
+
+    def ready(self) -> None:
+        from communities import signup  # noqa: F401 - connects the sign-up receivers

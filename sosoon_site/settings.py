@@ -11,7 +11,7 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet
 
-from sosoon_site.environment import Environment
+from sosoon_site.environment import ConfigurationError, Environment
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -167,9 +167,16 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Sosoon"
 
-# Which function decides whether a request may sign up. Closed until the communities app
-# points this at invitation redemption (sign-up is invite-only).
-SOSOON_SIGNUP_GATE = "sosoon_site.accounts.signup_gate.closed"
+# Which function decides whether a request may sign up: only visitors holding a valid
+# invitation link (sign-up is invite-only).
+SOSOON_SIGNUP_GATE = "communities.signup.may_sign_up"
+
+# Who may create communities: "anyone" (any user with a verified email) or "staff".
+SOSOON_COMMUNITY_CREATORS = env.text("SOSOON_COMMUNITY_CREATORS", "anyone").lower()
+if SOSOON_COMMUNITY_CREATORS not in {"anyone", "staff"}:
+    raise ConfigurationError(
+        f"SOSOON_COMMUNITY_CREATORS must be anyone or staff, not {SOSOON_COMMUNITY_CREATORS!r}."
+    )
 
 EMAIL_BACKEND = env.text(
     "EMAIL_BACKEND",

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.factories import TEST_PASSWORD, UserFactory
+from tests.factories import TEST_PASSWORD, UserFactory, add_member, create_community
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -70,3 +70,72 @@ def _fresh_cache():
 def _isolated_media(settings, tmp_path):
     """Uploaded files from one test never land in another's (or the developer's) media."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def community_factory(db):
+    """Make communities: `community_factory(owner=..., discoverability="listed", ...)`."""
+    return create_community
+
+
+@pytest.fixture
+def owner(user_factory):
+    return user_factory(handle="owner", display_name="Olga Owner")
+
+
+@pytest.fixture
+def community(community_factory, owner):
+    """An unlisted community owned by `owner`, with tiers Member < Insider."""
+    from communities.models import Tier
+
+    made = community_factory(owner=owner, name="Natural Wine Club", slug="wine")
+    Tier.objects.create(community=made, name="Insider", rank=1)
+    return made
+
+
+@pytest.fixture
+def listed_community(community_factory, user_factory):
+    return community_factory(
+        owner=user_factory(handle="synthowner"),
+        name="Vintage Synth Makers",
+        slug="synth",
+        discoverability="listed",
+        description="Restoring analogue synthesizers.",
+    )
+
+
+@pytest.fixture
+def admin(community):
+    return add_member(community, role="admin").user
+
+
+@pytest.fixture
+def moderator(community):
+    return add_member(community, role="moderator").user
+
+
+@pytest.fixture
+def member(community):
+    return add_member(community).user
+
+
+@pytest.fixture
+def insider(community):
+    return add_member(community, tier=community.tiers.get(name="Insider")).user
+
+
+@pytest.fixture
+def outsider(user_factory):
+    return user_factory(handle="outsider")
+
+
+@pytest.fixture
+def banned(community):
+    return add_member(community, status="banned").user
+
+
+@pytest.fixture
+def anonymous():
+    from django.contrib.auth.models import AnonymousUser
+
+    return AnonymousUser()

@@ -1,0 +1,198 @@
+"""Forms for community pages. They validate shape; services validate rules and permissions."""
+
+from django import forms
+from django.utils.text import slugify
+
+from communities.models import Community, Role
+from communities.models.membership import ROLE_RANK
+from communities.services.communities import validate_unique_name_and_slug
+from communities.services.email_invitations import read_address_rows
+from sosoon_site.images import AVATAR_LIMITS, ImageLimits, clean_image
+
+COVER_LIMITS = ImageLimits(max_bytes=8 * 1024 * 1024, longest_side=1600)
+
+
+class CommunityImagesMixin:
+    """Every uploaded avatar and cover goes through clean_image (verified and re-encoded)."""
+
+    def clean_avatar(self):
+        avatar = self.cleaned_data.get("avatar")
+        if avatar and hasattr(avatar, "content_type"):
+            return clean_image(avatar, AVATAR_LIMITS)
+        return avatar
+
+    def clean_cover(self):
+        cover = self.cleaned_data.get("cover")
+        if cover and hasattr(cover, "content_type"):
+            return clean_image(cover, COVER_LIMITS)
+        return cover
+
+
+class CommunityCreateForm(CommunityImagesMixin, forms.ModelForm):
+    slug = forms.SlugField(
+        max_length=60,
+        required=False,
+        label="Address",
+        help_text="Letters, digits and hyphens, used in the link. Empty: made from the name.",
+    )
+
+    class Meta:
+        model = Community
+        fields = ["name", "slug", "description", "discoverability", "avatar", "cover"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError("A community needs a name.")
+        return name
+
+    def clean(self):
+        cleaned = super().clean()
+        name = cleaned.get("name")
+        if name and not cleaned.get("slug"):
+            cleaned["slug"] = slugify(name)[:60]
+            if not cleaned["slug"]:
+                self.add_error("slug", "Choose an address: the name has no letters or digits.")
+        if name and cleaned.get("slug"):
+            try:
+                validate_unique_name_and_slug(name, cleaned["slug"])
+            except forms.ValidationError as error:
+                self.add_error(None, error)
+        return cleaned
+
+    def validate_unique(self):
+        """Uniqueness is checked in clean() with friendlier messages."""
+
+
+class CommunitySettingsForm(CommunityImagesMixin, forms.ModelForm):
+    class Meta:
+        model = Community
+        fields = [
+            "name",
+            "description",
+            "avatar",
+            "cover",
+            "discoverability",
+            "member_cap",
+            "allow_public_teasers",
+            "auto_approve_domains",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "auto_approve_domains": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError("A community needs a name.")
+        return name
+
+    def clean_member_cap(self):
+        cap = self.cleaned_data.get("member_cap")
+        if cap is not None and cap < 1:
+            raise forms.ValidationError("The member cap must be at least 1 (or empty).")
+        return cap
+
+    def clean_auto_approve_domains(self):
+        lines = [
+            line.strip().lstrip("@").lower()
+            for line in self.cleaned_data["auto_approve_domains"].splitlines()
+        ]
+        bad = [line for line in lines if line and ("." not in line or " " in line)]
+        if bad:
+            raise forms.ValidationError(f"Not a domain: {', '.join(bad)}.")
+        return "\n".join(line for line in lines if line)
+
+    def validate_unique(self):
+        """Uniqueness is checked by the service with friendlier messages."""
+
+
+def role_choices_for(actor_role: str) -> list[tuple[str, str]]:
+    """The roles `actor_role` may hand out: those below it, never owner."""
+    return [
+        (value, label)
+        for value, label in Role.choices
+        if value != Role.OWNER and ROLE_RANK[value] < ROLE_RANK[actor_role]
+    ]
+
+
+class InvitationTermsForm(forms.Form):
+    """Role and tier an invitation grants; the choices depend on the inviter."""
+
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.MEMBER)
+    tier = forms.ModelChoiceField(queryset=None, empty_label=None)
+
+    def __init__(self, *args, community, actor_role, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = role_choices_for(actor_role)
+        self.fields["tier"].queryset = community.tiers.order_by("rank")
+
+
+class InvitationLinkForm(InvitationTermsForm):
+    expires_at = forms.DateTimeField(
+        required=False,
+        label="Expires",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text="Empty: never expires.",
+    )
+    max_uses = forms.IntegerField(
+        required=False, label="Maximum uses", help_text="Empty: no limit."
+    )
+
+    def clean_max_uses(self):
+        max_uses = self.cleaned_data.get("max_uses")
+        if max_uses is not None and max_uses < 1:
+            raise forms.ValidationError("Maximum uses must be at least 1 (or empty for no limit).")
+        return max_uses
+
+
+class EmailInvitationForm(InvitationTermsForm):
+    email = forms.EmailField(required=False, label="One address")
+    addresses = forms.CharField(
+        required=False,
+        label="Or paste a list",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="One address per line, up to 5,000.",
+    )
+    csv_file = forms.FileField(
+        required=False,
+        label="Or upload a CSV file",
+        help_text="Addresses in the first column, up to 5,000 rows.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        sources = [name for name in ("email", "addresses", "csv_file") if cleaned.get(name)]
+        if len(sources) != 1:
+            if not self.errors.get("email"):
+                raise forms.ValidationError(
+                    "Give one address, a pasted list, or a CSV file (just one of them)."
+                )
+            return cleaned
+        if sources[0] != "email":
+            try:
+                cleaned["rows"] = read_address_rows(
+                    pasted=cleaned.get("addresses") or "", upload=cleaned.get("csv_file")
+                )
+            except forms.ValidationError as error:
+                self.add_error(sources[0], error)
+        return cleaned
+
+
+class JoinRequestForm(forms.Form):
+    message = forms.CharField(
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Optional: a line about who you are, for the admins.",
+    )
+
+
+class TierForm(forms.Form):
+    name = forms.CharField(max_length=40)
+
+
+class DeleteCommunityForm(forms.Form):
+    confirm_name = forms.CharField(label="Type the community's name to confirm")

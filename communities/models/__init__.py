@@ -1,0 +1,27 @@
+"""Communities' models, split by domain and re-exported here."""
+
+from communities.models.community import Community, CommunityQuerySet, Discoverability
+from communities.models.invitation import Invitation, InvitationState, new_token
+from communities.models.invitation_batch import BatchStatus, InvalidInvitationRow, InvitationBatch
+from communities.models.join_request import JoinRequest, JoinRequestStatus
+from communities.models.membership import ROLE_RANK, Membership, MembershipStatus, Role
+from communities.models.tier import Tier
+
+__all__ = [
+    "ROLE_RANK",
+    "BatchStatus",
+    "Community",
+    "CommunityQuerySet",
+    "Discoverability",
+    "InvalidInvitationRow",
+    "Invitation",
+    "InvitationBatch",
+    "InvitationState",
+    "JoinRequest",
+    "JoinRequestStatus",
+    "Membership",
+    "MembershipStatus",
+    "Role",
+    "Tier",
+    "new_token",
+]

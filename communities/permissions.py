@@ -1,0 +1,127 @@
+"""Who may do what in a community: one table, used by every view, service and the admin.
+
+Access rules (ARCHITECTURE rule 9): a missing community and an unlisted community you are not
+an active member of look the same (404). A listed community's public page is visible to
+anyone; everything else needs an active membership whose role the table allows. Banned people,
+people who left, non-members and signed-out visitors get nothing.
+
+The viewer's membership is fetched once per request and cached on the request object, so
+asking "may this person do X here" any number of times costs at most one query per request.
+Nothing is cached across requests: a change of role or a ban applies on the next request.
+"""
+
+from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+
+from communities.models import Community, Membership, Role
+
+
+class Action(StrEnum):
+    VIEW = "view"
+    INVITE = "invite"
+    APPROVE_REQUESTS = "approve_requests"
+    MANAGE_MEMBERS = "manage_members"
+    MANAGE_TIERS = "manage_tiers"
+    MODERATE = "moderate"
+    EDIT_SETTINGS = "edit_settings"
+    TRANSFER_OWNERSHIP = "transfer_ownership"
+    DELETE_COMMUNITY = "delete_community"
+
+
+_STAFF = frozenset({Role.OWNER, Role.ADMIN})
+PERMISSIONS: dict[Action, frozenset[Role]] = {
+    Action.VIEW: frozenset({Role.OWNER, Role.ADMIN, Role.MODERATOR, Role.MEMBER}),
+    Action.INVITE: frozenset({Role.OWNER, Role.ADMIN, Role.MODERATOR}),
+    Action.APPROVE_REQUESTS: _STAFF,
+    Action.MANAGE_MEMBERS: _STAFF,
+    Action.MANAGE_TIERS: _STAFF,
+    Action.MODERATE: frozenset({Role.OWNER, Role.ADMIN, Role.MODERATOR}),
+    Action.EDIT_SETTINGS: _STAFF,
+    Action.TRANSFER_OWNERSHIP: frozenset({Role.OWNER}),
+    Action.DELETE_COMMUNITY: frozenset({Role.OWNER}),
+}
+
+_CACHE_ATTRIBUTE = "_community_memberships"
+
+
+def role_may(membership: Membership | None, action: Action) -> bool:
+    """Whether `membership` (None for outsiders) allows `action`. Pure: no queries."""
+    return (
+        membership is not None
+        and membership.is_active
+        and membership.role in PERMISSIONS[Action(action)]
+    )
+
+
+def viewer_membership(request: HttpRequest, community: Community) -> Membership | None:
+    """The signed-in viewer's membership row in `community` (any status), or None.
+
+    One query the first time per request and community, none after.
+    """
+    cache = request.__dict__.setdefault(_CACHE_ATTRIBUTE, {})
+    if community.pk not in cache:
+        user = request.user
+        cache[community.pk] = (
+            Membership.objects.filter(user=user, community=community).select_related("tier").first()
+            if user.is_authenticated
+            else None
+        )
+    return cache[community.pk]
+
+
+def forget_viewer_membership(request: HttpRequest, community: Community) -> None:
+    """Drop the cached membership after the request itself changed it (join, leave)."""
+    request.__dict__.get(_CACHE_ATTRIBUTE, {}).pop(community.pk, None)
+
+
+def may(request: HttpRequest, community: Community, action: Action) -> bool:
+    """Whether the viewer may do `action` in `community`."""
+    return role_may(viewer_membership(request, community), action)
+
+
+def is_active_member(request: HttpRequest, community: Community) -> bool:
+    membership = viewer_membership(request, community)
+    return membership is not None and membership.is_active
+
+
+def access_community(request: HttpRequest, slug: str) -> Community:
+    """The community at `slug` if the viewer may know it exists; Http404 otherwise.
+
+    Missing, and unlisted-without-an-active-membership, raise the same Http404.
+    """
+    community = Community.objects.filter(slug=slug).select_related("owner").first()
+    if community is None:
+        raise Http404("No such community.")
+    if not community.is_listed and not is_active_member(request, community):
+        raise Http404("No such community.")
+    return community
+
+
+def require(request: HttpRequest, community: Community, action: Action) -> Membership:
+    """The viewer's membership if it allows `action`; otherwise Http404 where the community
+    must stay invisible (unlisted), PermissionDenied where it is already visible."""
+    membership = viewer_membership(request, community)
+    if role_may(membership, action):
+        return membership
+    if not community.is_listed and not (membership and membership.is_active):
+        raise Http404("No such community.")
+    raise PermissionDenied("Your role here does not allow that.")
+
+
+def community_for(request: HttpRequest, slug: str, action: Action) -> tuple[Community, Membership]:
+    """`access_community` then `require`: what most member-only views start with."""
+    community = access_community(request, slug)
+    return community, require(request, community, action)
+
+
+def page_context(request: HttpRequest, community: Community) -> dict:
+    """What every community page's header needs: the viewer's membership and a `can` map of
+    every action, from the cached membership (no extra queries)."""
+    membership = viewer_membership(request, community)
+    return {
+        "community": community,
+        "nav_membership": membership if membership and membership.is_active else None,
+        "can": {action.value: may(request, community, action) for action in Action},
+    }

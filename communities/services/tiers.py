@@ -1,0 +1,57 @@
+"""Managing a community's tiers. New tiers go above the highest; the base tier stays."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+
+from communities.models import Community, Invitation, InvitationBatch, Membership, Tier
+from communities.permissions import Action
+from communities.services.membership_rules import authorise, base_tier
+
+
+def _validate_free_name(community: Community, name: str, *, exclude_pk=None) -> str:
+    name = name.strip()
+    if not name:
+        raise ValidationError("A tier needs a name.")
+    if community.tiers.filter(name__iexact=name).exclude(pk=exclude_pk).exists():
+        raise ValidationError("This community already has a tier with that name.")
+    return name
+
+
+def do_add_tier(community: Community, name: str) -> Tier:
+    with transaction.atomic():
+        top = community.tiers.aggregate(top=Max("rank"))["top"]
+        return Tier.objects.create(community=community, name=name, rank=(top or 0) + 1)
+
+
+def check_add_tier(actor: Membership, community: Community, name: str) -> Tier:
+    authorise(actor, Action.MANAGE_TIERS)
+    return do_add_tier(community, _validate_free_name(community, name))
+
+
+def do_rename_tier(tier: Tier, name: str) -> Tier:
+    tier.name = name
+    tier.save(update_fields=["name"])
+    return tier
+
+
+def check_rename_tier(actor: Membership, tier: Tier, name: str) -> Tier:
+    authorise(actor, Action.MANAGE_TIERS)
+    return do_rename_tier(tier, _validate_free_name(tier.community, name, exclude_pk=tier.pk))
+
+
+def do_delete_tier(tier: Tier) -> None:
+    """Move the tier's members and invitations down to the base tier, then delete it."""
+    with transaction.atomic():
+        base = base_tier(tier.community)
+        Membership.objects.filter(tier=tier).update(tier=base)
+        Invitation.objects.filter(tier=tier).update(tier=base)
+        InvitationBatch.objects.filter(tier=tier).update(tier=base)
+        tier.delete()
+
+
+def check_delete_tier(actor: Membership, tier: Tier) -> None:
+    authorise(actor, Action.MANAGE_TIERS)
+    if tier.is_base:
+        raise ValidationError("The base tier cannot be deleted.")
+    do_delete_tier(tier)

@@ -1,0 +1,1 @@
+"""Community pages. Each view fetches through `permissions`, then calls one service."""

@@ -1,0 +1,73 @@
+"""Asking to join a listed community, and the admins' queue of requests."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from communities.forms import JoinRequestForm
+from communities.models import JoinRequestStatus
+from communities.permissions import (
+    Action,
+    access_community,
+    community_for,
+    forget_viewer_membership,
+    page_context,
+)
+from communities.services.join_requests import check_decide_join_request, check_request_to_join
+from communities.services.members import do_ban_member
+
+
+@login_required
+@require_POST
+def request_to_join(request, slug):
+    community = access_community(request, slug)
+    form = JoinRequestForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Keep the message under 500 characters.")
+        return redirect(community)
+    try:
+        join_request = check_request_to_join(request.user, community, form.cleaned_data["message"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(community)
+    forget_viewer_membership(request, community)
+    if join_request.status == JoinRequestStatus.APPROVED:
+        messages.success(request, f"Welcome to {community.name}!")
+    else:
+        messages.success(request, "Request sent. The admins will decide soon.")
+    return redirect(community)
+
+
+@login_required
+def queue(request, slug):
+    community, _actor = community_for(request, slug, Action.APPROVE_REQUESTS)
+    pending = community.join_requests.filter(status=JoinRequestStatus.PENDING).select_related(
+        "user"
+    )
+    return render(
+        request,
+        "communities/join_requests.html",
+        {**page_context(request, community), "pending": pending},
+    )
+
+
+@login_required
+@require_POST
+def decide(request, slug, request_id):
+    """POST `decision`: approve, reject, or ban (reject and ban the requester)."""
+    community, actor = community_for(request, slug, Action.APPROVE_REQUESTS)
+    join_request = get_object_or_404(community.join_requests.select_related("user"), pk=request_id)
+    decision = request.POST.get("decision")
+    try:
+        check_decide_join_request(actor, join_request, approve=decision == "approve")
+        if decision == "ban":
+            community_for(request, slug, Action.MANAGE_MEMBERS)
+            do_ban_member(community, join_request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        verb = {"approve": "approved", "ban": "rejected and banned"}.get(decision, "rejected")
+        messages.success(request, f"{join_request.user.name}'s request {verb}.")
+    return redirect("communities:requests", slug=slug)

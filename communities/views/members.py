@@ -1,0 +1,106 @@
+"""The member list and what admins do to members."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from communities.forms import role_choices_for
+from communities.models import Membership, MembershipStatus
+from communities.permissions import Action, community_for, may, page_context
+from communities.services.members import (
+    check_ban_member,
+    check_change_role,
+    check_change_tier,
+    check_remove_member,
+    check_unban_member,
+)
+
+PAGE_SIZES = {20, 50, 100}
+DEFAULT_PAGE_SIZE = 20
+
+
+@login_required
+def member_list(request, slug):
+    """Active members (and, for those who manage members, banned people), searchable and
+    paginated; a constant number of queries whatever the page size."""
+    community, actor = community_for(request, slug, Action.VIEW)
+    manages = may(request, community, Action.MANAGE_MEMBERS)
+    show_banned = manages and request.GET.get("status") == "banned"
+    status = MembershipStatus.BANNED if show_banned else MembershipStatus.ACTIVE
+    memberships = Membership.objects.filter(community=community, status=status).select_related(
+        "user", "tier"
+    )
+    query = request.GET.get("q", "").strip()
+    if query:
+        memberships = memberships.filter(
+            Q(user__handle__icontains=query) | Q(user__display_name__icontains=query)
+        )
+    try:
+        per_page = int(request.GET.get("per_page", DEFAULT_PAGE_SIZE))
+    except ValueError:
+        per_page = DEFAULT_PAGE_SIZE
+    if per_page not in PAGE_SIZES:
+        per_page = DEFAULT_PAGE_SIZE
+    page = Paginator(memberships.order_by("user__handle"), per_page).get_page(
+        request.GET.get("page")
+    )
+    tiers = list(community.tiers.order_by("rank")) if manages else []
+    return render(
+        request,
+        "communities/members.html",
+        {
+            **page_context(request, community),
+            "actor": actor,
+            "page": page,
+            "query": query,
+            "per_page": per_page,
+            "show_banned": show_banned,
+            "manages": manages,
+            "tiers": tiers,
+            "role_choices": role_choices_for(actor.role),
+        },
+    )
+
+
+MEMBER_ACTIONS = {"role", "tier", "remove", "ban", "unban"}
+
+
+@login_required
+@require_POST
+def act_on_member(request, slug, membership_id, action):
+    """POST one of MEMBER_ACTIONS on one membership; back to the member list with a message."""
+    if action not in MEMBER_ACTIONS:
+        raise Http404("No such action.")
+    community, actor = community_for(request, slug, Action.MANAGE_MEMBERS)
+    target = get_object_or_404(
+        Membership.objects.select_related("user", "community"),
+        pk=membership_id,
+        community=community,
+    )
+    try:
+        if action == "role":
+            check_change_role(actor, target, request.POST.get("role", ""))
+            done = f"{target.user.name} is now {target.get_role_display().lower()}."
+        elif action == "tier":
+            tier = get_object_or_404(community.tiers, pk=request.POST.get("tier"))
+            check_change_tier(actor, target, tier)
+            done = f"{target.user.name} is now in the {tier.name} tier."
+        elif action == "remove":
+            check_remove_member(actor, target)
+            done = f"{target.user.name} was removed."
+        elif action == "ban":
+            check_ban_member(actor, target)
+            done = f"{target.user.name} is banned and cannot rejoin."
+        else:
+            check_unban_member(actor, target)
+            done = f"{target.user.name} is no longer banned."
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done)
+    return redirect("communities:members", slug=community.slug)
