@@ -1,0 +1,231 @@
+"""Browser-test fixtures: a real daphne on a database of its own, and Chromium to drive it.
+
+`live` (one per test session) migrates and seeds a scratch database (see databases.py), then
+serves it with `python -m daphne`, exactly as `make run` does. The test process's own database
+is pytest-django's in-memory SQLite, which another process cannot open, so browser tests never
+use the `db` fixture: they prepare data through `live.manage(...)` / `live.python(...)`, which
+run in subprocesses against the live site's database.
+
+    def test_something(live, page):
+        live.python("from sosoon_site.accounts.models import User; print(User.objects.count())")
+        page.goto("/")  # relative to live.base_url
+
+Every test module here sets `pytestmark = pytest.mark.browser`, so tests/conftest.py skips it
+where Debian's Chromium is missing.
+"""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.e2e.databases import scratch_database
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+STARTUP_SECONDS = 30
+STOP_GRACE_SECONDS = 15
+COMMAND_TIMEOUT_SECONDS = 120
+# Playwright waits up to 30 s by default; a page of ours that needs more than 10 s is broken.
+ACTION_TIMEOUT_MS = 10_000
+
+
+@dataclass(frozen=True)
+class Background:
+    """A long-running process of the live site, with its combined output in `log`."""
+
+    process: subprocess.Popen
+    log: Path
+
+    def output(self) -> str:
+        """Everything the process has printed so far, for failure messages."""
+        return self.log.read_text(errors="replace")
+
+
+@dataclass(frozen=True)
+class LiveSosoon:
+    """The running site: where it answers, and how to run commands against its database."""
+
+    base_url: str
+    env: Mapping[str, str]
+    workdir: Path
+
+    def url(self, path: str = "/") -> str:
+        """Absolute URL of `path` on the live site."""
+        return f"{self.base_url}{path}"
+
+    def manage(self, *args: str, timeout: float = COMMAND_TIMEOUT_SECONDS) -> str:
+        """Run `manage.py <args>` against the live site's database; return its stdout.
+
+        A command that exits non-zero fails the test, showing its stderr.
+        """
+        result = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=settings.BASE_DIR,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        if result.returncode:
+            pytest.fail(
+                f"manage.py {' '.join(args)} exited with {result.returncode}:\n{result.stderr}"
+            )
+        return result.stdout
+
+    def python(self, code: str) -> str:
+        """Run `code` in Django's shell against the live database; return what it printed.
+
+        The shell's automatic imports are off, so a snippet imports what it uses.
+        """
+        return self.manage("shell", "--no-imports", "--verbosity", "0", "--command", code).strip()
+
+    def running(self, *args: str) -> AbstractContextManager[Background]:
+        """Run `manage.py <args>` (e.g. "qcluster") for the duration of a `with` block.
+
+        On exit it gets SIGINT, as from Ctrl-C in `make run`, and is killed if it lingers.
+        """
+        return self.background([sys.executable, "manage.py", *args], name=args[0])
+
+    @contextmanager
+    def background(self, argv: list[str], *, name: str) -> Iterator[Background]:
+        """Run `argv` in the site's environment for the block; its output goes to a log file."""
+        log = self.workdir / f"{name}.log"
+        with log.open("w") as output:
+            process = subprocess.Popen(
+                argv,
+                cwd=settings.BASE_DIR,
+                env=self.env,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
+        try:
+            yield Background(process, log)
+        finally:
+            stop(process)
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Interrupt `process` and wait for it to exit; kill it after the grace period."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=STOP_GRACE_SECONDS)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def free_port() -> int:
+    """A TCP port that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until_healthy(site: LiveSosoon, server: Background) -> None:
+    """Return once GET /healthz answers 200; fail with daphne's output if it never does."""
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            pytest.fail(
+                f"daphne exited with {server.process.returncode} before answering:\n"
+                f"{server.output()}"
+            )
+        try:
+            with urllib.request.urlopen(site.url("/healthz"), timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.1)
+    pytest.fail(
+        f"daphne did not answer 200 on /healthz within {STARTUP_SECONDS} s:\n{server.output()}"
+    )
+
+
+@pytest.fixture(scope="session")
+def live(tmp_path_factory) -> Iterator[LiveSosoon]:
+    """Sosoon served by daphne on a free port, on a freshly migrated and seeded database."""
+    workdir = tmp_path_factory.mktemp("live")
+    configured_url = os.environ.get("DATABASE_URL", "")
+    with scratch_database(configured_url, suffix="e2e", directory=workdir) as database_url:
+        env = {
+            **os.environ,
+            # pytest-django exports tests.settings, whose in-process job queue would change
+            # what the cluster does; the live site runs the settings production runs.
+            "DJANGO_SETTINGS_MODULE": "sosoon_site.settings",
+            "DEBUG": "1",
+            "DATABASE_URL": database_url,
+            "MEDIA_ROOT": str(workdir / "media"),
+        }
+        port = free_port()
+        site = LiveSosoon(base_url=f"http://127.0.0.1:{port}", env=env, workdir=workdir)
+        site.manage("migrate", "--noinput", "--verbosity", "0")
+        site.manage("seed_demo")
+        daphne = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port)]
+        with site.background([*daphne, "sosoon_site.asgi:application"], name="daphne") as server:
+            wait_until_healthy(site, server)
+            yield site
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, one per test module.
+
+    While Playwright's sync API is open it marks its event loop as running in this thread, so
+    Django's ORM and pytest-asyncio refuse to work here until it stops. Module scope confines
+    that to the browser tests, which reach the database only through `live`.
+    """
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def new_page(browser, live) -> Iterator[Callable[..., Page]]:
+    """Open a page in a fresh browser context (its own cookies) on the live site.
+
+    Keyword arguments go to Browser.new_context, e.g. `new_page(viewport={...})`. Relative
+    URLs resolve against the live site, so `page.goto("/")` opens its home page.
+    """
+    contexts = []
+
+    def open_page(**context_options) -> Page:
+        context = browser.new_context(base_url=live.base_url, **context_options)
+        context.set_default_timeout(ACTION_TIMEOUT_MS)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page) -> Page:
+    """A page in a fresh, signed-out browser context at the default desktop size."""
+    return new_page()
