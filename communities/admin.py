@@ -149,6 +149,7 @@ class InvitationBatchAdmin(admin.ModelAdmin):
     autocomplete_fields = ["community", "created_by", "tier"]
     exclude = ["rows"]
     readonly_fields = [
+        "base_url",
         "status",
         "total",
         "sent",

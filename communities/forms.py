@@ -105,9 +105,6 @@ class CommunitySettingsForm(CommunityImagesMixin, forms.ModelForm):
             raise forms.ValidationError(f"Not a domain: {', '.join(bad)}.")
         return "\n".join(line for line in lines if line)
 
-    def validate_unique(self):
-        """Uniqueness is checked by the service with friendlier messages."""
-
 
 def role_choices_for(actor_role: str) -> list[tuple[str, str]]:
     """The roles `actor_role` may hand out: those below it, never owner."""

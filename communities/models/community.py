@@ -61,7 +61,11 @@ class Community(models.Model):
         verbose_name_plural = "communities"
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(Lower("name"), name="communities_community_name_ci_unique"),
+            models.UniqueConstraint(
+                Lower("name"),
+                name="communities_community_name_ci_unique",
+                violation_error_message="Another community already has this name.",
+            ),
         ]
 
     def __str__(self) -> str:

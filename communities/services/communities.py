@@ -66,8 +66,10 @@ def check_update_community(actor: Membership, community: Community, **fields) ->
 
 
 def do_delete_community(community: Community) -> None:
-    """Delete the community and everything in it. Memberships go with it."""
+    """Delete the community and everything in it. Memberships go first: their tier is
+    protected so that deleting a tier on its own can never drop members."""
     with transaction.atomic():
+        community.memberships.all().delete()
         community.delete()
 
 
