@@ -7,3 +7,6 @@ class CommunitiesConfig(AppConfig):
 
     def ready(self) -> None:
         from communities import signup  # noqa: F401 - connects the sign-up receivers
+        from communities.notifications import register_community_content
+
+        register_community_content()

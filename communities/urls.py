@@ -7,6 +7,7 @@ from communities.views import (
     invitations,
     join_requests,
     members,
+    notifications,
     redeem,
     tiers,
 )
@@ -46,5 +47,13 @@ urlpatterns = [
     path("c/<slug:slug>/join/", join_requests.request_to_join, name="request_to_join"),
     path("c/<slug:slug>/requests/", join_requests.queue, name="requests"),
     path("c/<slug:slug>/requests/<int:request_id>/", join_requests.decide, name="decide_request"),
+    path("notifications/", notifications.notification_list, name="notifications"),
+    path("notifications/read/", notifications.mark_all_read, name="mark_all_read"),
+    path("notifications/badge/", notifications.badge, name="notification_badge"),
+    path(
+        "notifications/<int:notification_id>/",
+        notifications.open_notification,
+        name="open_notification",
+    ),
     re_path(rf"^invite/(?P<token>{TOKEN_PATTERN})/$", redeem.invitation, name="invitation"),
 ]

@@ -5,9 +5,11 @@ from communities.models.invitation import Invitation, InvitationState, new_token
 from communities.models.invitation_batch import BatchStatus, InvalidInvitationRow, InvitationBatch
 from communities.models.join_request import JoinRequest, JoinRequestStatus
 from communities.models.membership import ROLE_RANK, Membership, MembershipStatus, Role
+from communities.models.notification import GROUPED_KINDS, Notification, NotificationKind
 from communities.models.tier import Tier
 
 __all__ = [
+    "GROUPED_KINDS",
     "ROLE_RANK",
     "BatchStatus",
     "Community",
@@ -21,6 +23,8 @@ __all__ = [
     "JoinRequestStatus",
     "Membership",
     "MembershipStatus",
+    "Notification",
+    "NotificationKind",
     "Role",
     "Tier",
     "new_token",

@@ -15,10 +15,12 @@ from communities.models import (
     InvitationState,
     Membership,
     MembershipStatus,
+    NotificationKind,
     Role,
     Tier,
 )
 from communities.models.invitation import TOKEN_PATTERN
+from communities.notifications import notify
 from communities.permissions import Action
 from communities.services.membership_rules import (
     authorise,
@@ -190,9 +192,17 @@ def do_redeem_invitation(user, invitation: Invitation) -> Membership:
         if not _claim_use(invitation):
             invitation.refresh_from_db()
             raise InvitationRefused(invitation.state())
-        return do_add_member(
+        membership = do_add_member(
             user, community, role=invitation.role, tier=invitation.tier, invitation=invitation
         )
+        if invitation.created_by_id:
+            notify(
+                [invitation.created_by_id],
+                kind=NotificationKind.INVITATION_USED,
+                actor=user,
+                target=membership,
+            )
+        return membership
 
 
 def check_redeem_invitation(user, token: str) -> Membership:

@@ -27,8 +27,10 @@ from communities.models import (
     JoinRequestStatus,
     Membership,
     MembershipStatus,
+    NotificationKind,
 )
-from communities.permissions import Action
+from communities.notifications import notify
+from communities.permissions import PERMISSIONS, Action
 from communities.services.membership_rules import authorise, do_add_member, is_full, lock_community
 
 MESSAGE_MAX = 500
@@ -116,7 +118,23 @@ def check_request_to_join(user, community: Community, message: str = "") -> Join
         # A full community keeps the request pending for the admins.
         with contextlib.suppress(ValidationError):
             do_approve_join_request(join_request, note=reason)
+    if join_request.is_pending:
+        notify_approvers(join_request)
     return join_request
+
+
+def notify_approvers(join_request: JoinRequest) -> None:
+    """Tell the people who may decide that someone is waiting at the door."""
+    approvers = Membership.objects.active().filter(
+        community=join_request.community_id,
+        role__in=PERMISSIONS[Action.APPROVE_REQUESTS],
+    )
+    notify(
+        approvers.values_list("user_id", flat=True),
+        kind=NotificationKind.JOIN_REQUEST,
+        actor=join_request.user,
+        target=join_request,
+    )
 
 
 def check_decide_join_request(actor: Membership, join_request: JoinRequest, *, approve: bool):

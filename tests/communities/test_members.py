@@ -29,8 +29,8 @@ def test_member_list_costs_the_same_queries_for_any_page_size(
     client.force_login(member)
     counts = []
     for per_page in (20, 100):
-        # session, user, community, viewer membership, count, page
-        with django_assert_num_queries(6) as captured:
+        # session, user, community, viewer membership, count, page, unread notifications
+        with django_assert_num_queries(7) as captured:
             response = client.get(MEMBERS, {"per_page": per_page})
         counts.append(len(captured))
         assert response.content.decode().count('class="member"') == per_page

@@ -1,0 +1,85 @@
+"""In-app notifications: who should hear about what, re-checked against the policy when shown.
+
+A notification points at registered content (communities.content) by label and id, never
+copying it, so when the recipient loses access to the target the notification disappears
+from the page and from the unread count at once.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from communities.content import registered_kinds
+
+
+class NotificationKind(models.TextChoices):
+    MENTION = "mention", "mentioned you"
+    REPLY = "reply", "replied to your comment"
+    COMMENT = "comment", "commented on your post"
+    REACTION = "reaction", "reacted to your post"
+    JOIN_REQUEST = "join_request", "asked to join"
+    INVITATION_USED = "invitation_used", "joined with your invitation"
+    CHAT_MENTION = "chat_mention", "mentioned you in chat"
+
+
+# Kinds shown as one line per target ("Ana and 4 others reacted to your post").
+GROUPED_KINDS = frozenset({NotificationKind.REACTION})
+
+
+class NotificationQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "NotificationQuerySet":
+        """`user`'s own notifications whose target they may still see, from people they have
+        not blocked (either way). One SQL query, whatever the kinds of content."""
+        from sosoon_site.accounts.blocks import blocked_user_ids
+
+        if not user.is_authenticated:
+            return self.none()
+        reachable = Q(pk__in=[])
+        for kind in registered_kinds():
+            reachable |= Q(
+                target_label=kind.label, target_id__in=kind.visible_to(user).values("pk")
+            )
+        return (
+            self.filter(recipient=user).filter(reachable).exclude(actor__in=blocked_user_ids(user))
+        )
+
+    def unread(self) -> "NotificationQuerySet":
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    community = models.ForeignKey(
+        "communities.Community",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    target_label = models.CharField(max_length=30)
+    target_id = models.PositiveBigIntegerField()
+    created = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        indexes = [
+            models.Index(fields=["recipient", "-created"], name="notification_inbox"),
+            models.Index(fields=["target_label", "target_id"], name="notification_target"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.recipient_id}"

@@ -1,0 +1,192 @@
+"""Creating, listing and reading notifications.
+
+`notify` is the only way notifications are made: it keeps only recipients in the target's
+audience (the content kind's policy), drops the actor and people blocked either way, and
+pushes a `notifications.changed` frame after commit so open tabs refresh their badge.
+Showing goes through `Notification.objects.visible_to`, so lost access hides a notification.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Model
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+
+from communities.content import ContentKind, content_kind, kind_of, register_content
+from communities.models import (
+    GROUPED_KINDS,
+    JoinRequest,
+    Membership,
+    MembershipStatus,
+    Notification,
+)
+from communities.permissions import PERMISSIONS, Action
+from sosoon_site.accounts.blocks import blocked_user_ids
+from sosoon_site.accounts.models import User
+from sosoon_site.realtime import push_to_users
+
+PAGE_SIZE = 50
+
+
+def notify(
+    recipients: Iterable, *, kind: str, actor: User | None, target: Model, community=None
+) -> list[int]:
+    """Notify those `recipients` (users or ids) who may see `target`; return who was notified."""
+    content = kind_of(target)
+    wanted = {getattr(person, "pk", person) for person in recipients}
+    if actor is not None:
+        wanted.discard(actor.pk)
+    if not wanted:
+        return []
+    allowed = content.audience(target).filter(pk__in=wanted)
+    if actor is not None:
+        allowed = allowed.exclude(pk__in=blocked_user_ids(actor))
+    notified = list(allowed.values_list("pk", flat=True))
+    Notification.objects.bulk_create(
+        Notification(
+            recipient_id=recipient,
+            kind=kind,
+            actor=actor,
+            community=community if community is not None else content.community(target),
+            target_label=content.label,
+            target_id=target.pk,
+        )
+        for recipient in notified
+    )
+    push_to_users(notified, {"type": "notifications.changed"})
+    return notified
+
+
+def unread_count(user) -> int:
+    """What the top-bar badge shows: unread notifications the policy still lets `user` see."""
+    return Notification.objects.visible_to(user).unread().count()
+
+
+@dataclass
+class Entry:
+    """One line on the notifications page; grouped kinds fold several notifications."""
+
+    first: Notification
+    actors: list[User] = field(default_factory=list)
+    unread: bool = False
+    target: Model | None = None
+
+    @property
+    def others(self) -> int:
+        return len(self.actors) - 1
+
+    @property
+    def created(self) -> datetime:
+        return self.first.created
+
+
+def inbox(user, *, before: int | None = None) -> list[Entry]:
+    """The newest page of `user`'s visible notifications, reactions grouped per target."""
+    rows = Notification.objects.visible_to(user).select_related("actor", "community")
+    if before is not None:
+        rows = rows.filter(pk__lt=before)
+    rows = list(rows[:PAGE_SIZE])
+    targets = load_targets(rows)
+    entries: list[Entry] = []
+    grouped: dict[tuple, Entry] = {}
+    for row in rows:
+        key = (row.kind, row.target_label, row.target_id)
+        entry = grouped.get(key) if row.kind in GROUPED_KINDS else None
+        if entry is None:
+            entry = Entry(first=row, target=targets.get((row.target_label, row.target_id)))
+            entries.append(entry)
+            if row.kind in GROUPED_KINDS:
+                grouped[key] = entry
+        if row.actor is not None and row.actor not in entry.actors:
+            entry.actors.append(row.actor)
+        entry.unread = entry.unread or row.read_at is None
+    return entries
+
+
+def load_targets(rows: list[Notification]) -> dict[tuple[str, int], Model]:
+    """The targets of `rows`, one query per kind of content on the page."""
+    ids_by_label: dict[str, set[int]] = {}
+    for row in rows:
+        ids_by_label.setdefault(row.target_label, set()).add(row.target_id)
+    targets = {}
+    for label, ids in ids_by_label.items():
+        for obj in content_kind(label).model._default_manager.filter(pk__in=ids):
+            targets[(label, obj.pk)] = obj
+    return targets
+
+
+def access_notification(user, notification_id: int) -> Notification:
+    """`user`'s notification if they may still see its target; Http404 otherwise."""
+    notification = Notification.objects.visible_to(user).filter(pk=notification_id).first()
+    if notification is None:
+        raise Http404("No such notification.")
+    return notification
+
+
+def do_mark_read(notifications) -> int:
+    """Mark the given notifications (a queryset) read; returns how many changed."""
+    with transaction.atomic():
+        return notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
+
+
+def target_url(notification: Notification) -> str:
+    kind = content_kind(notification.target_label)
+    target = kind.model._default_manager.get(pk=notification.target_id)
+    return kind.url(target)
+
+
+def _roles_allowed(action: Action) -> list[str]:
+    return [str(role) for role in PERMISSIONS[action]]
+
+
+def _staff_of(community_field: str, action: Action) -> dict:
+    """Filter arguments for "active members of the community allowed to do `action`"."""
+    return {
+        f"{community_field}__memberships__status": MembershipStatus.ACTIVE,
+        f"{community_field}__memberships__role__in": _roles_allowed(action),
+    }
+
+
+def register_community_content() -> None:
+    """Join requests and new memberships are what admins are notified about."""
+    register_content(
+        ContentKind(
+            label="join_request",
+            model=JoinRequest,
+            visible_to=lambda user: JoinRequest.objects.filter(
+                **_staff_of("community", Action.APPROVE_REQUESTS),
+                community__memberships__user=user,
+            ),
+            audience=lambda request: User.objects.filter(
+                memberships__community=request.community_id,
+                memberships__status=MembershipStatus.ACTIVE,
+                memberships__role__in=_roles_allowed(Action.APPROVE_REQUESTS),
+            ),
+            url=lambda request: reverse("communities:requests", args=[request.community.slug]),
+            summary=lambda request: f"{request.community.name}",
+            community=lambda request: request.community,
+        )
+    )
+    register_content(
+        ContentKind(
+            label="membership",
+            model=Membership,
+            visible_to=lambda user: Membership.objects.filter(
+                status=MembershipStatus.ACTIVE,
+                **_staff_of("community", Action.INVITE),
+                community__memberships__user=user,
+            ),
+            audience=lambda membership: User.objects.filter(
+                memberships__community=membership.community_id,
+                memberships__status=MembershipStatus.ACTIVE,
+                memberships__role__in=_roles_allowed(Action.INVITE),
+            ),
+            url=lambda membership: reverse("communities:members", args=[membership.community.slug]),
+            summary=lambda membership: f"{membership.community.name}",
+            community=lambda membership: membership.community,
+        )
+    )
