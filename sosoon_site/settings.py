@@ -33,6 +33,9 @@ else:
     SOSOON_FIELD_KEYS = env.required("SOSOON_FIELD_KEYS", env.fernet_keys(), why=PRODUCTION_NEEDS)
 Fernet(SOSOON_FIELD_KEYS[0])
 
+# Previous secret keys still accepted for sessions and reset links, so rotating SECRET_KEY does
+# not sign everybody out at once.
+SECRET_KEY_FALLBACKS = env.listing("SECRET_KEY_FALLBACKS")
 CSRF_TRUSTED_ORIGINS = env.listing("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -227,6 +230,8 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env.flag("SECURE_SSL_REDIRECT", default=True)
+    # Load-balancer probes speak plain HTTP to the backend.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_HSTS_SECONDS = env.integer("SECURE_HSTS_SECONDS", 31_536_000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env.flag("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
     SECURE_HSTS_PRELOAD = env.flag("SECURE_HSTS_PRELOAD", default=True)
