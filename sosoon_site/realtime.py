@@ -7,6 +7,9 @@
   policy, after commit, so nothing reaches someone who may not see it.
 - `revoke_for_users` tells those people's sockets to drop subscriptions at once (a ban, a
   block, a tier change), with a frame saying so.
+- `push_to_group` sends a frame to every socket subscribed to a group (a chat room), after
+  commit. A frame may name its `sender`: sockets of people who blocked the sender, or were
+  blocked by them, drop it (`hide_senders_for_users` keeps each socket's list current).
 """
 
 from collections.abc import Awaitable, Callable, Iterable
@@ -54,6 +57,36 @@ async def revoke_for_users_now(user_ids: Iterable[int], keys: Iterable[str], rea
     event = {"type": "push.revoke", "keys": sorted(set(keys)), "reason": reason}
     for user_id in set(user_ids):
         await layer.group_send(user_group(user_id), event)
+
+
+async def push_to_group_now(group: str, frame: dict, *, sender: int | None = None) -> None:
+    """Send `frame` to every socket subscribed to `group`. Caller checked who subscribes."""
+    await get_channel_layer().group_send(
+        group, {"type": "push.frame", "frame": frame, "sender": sender}
+    )
+
+
+async def hide_senders_for_users_now(
+    user_ids: Iterable[int], senders: Iterable[int], *, hidden: bool
+) -> None:
+    """Make these people's sockets drop (or again accept) frames sent by `senders`."""
+    layer = get_channel_layer()
+    event = {"type": "push.hide", "senders": sorted(set(senders)), "hidden": hidden}
+    for user_id in set(user_ids):
+        await layer.group_send(user_group(user_id), event)
+
+
+def push_to_group(group: str, frame: dict, *, sender: int | None = None) -> None:
+    """From synchronous code: push `frame` to a group once the current transaction commits."""
+    transaction.on_commit(lambda: async_to_sync(push_to_group_now)(group, frame, sender=sender))
+
+
+def hide_senders_for_users(user_ids: Iterable[int], senders: Iterable[int], *, hidden: bool):
+    """From synchronous code: `hide_senders_for_users_now` once the transaction commits."""
+    recipients, names = list(user_ids), list(senders)
+    transaction.on_commit(
+        lambda: async_to_sync(hide_senders_for_users_now)(recipients, names, hidden=hidden)
+    )
 
 
 def push_to_users(user_ids: Iterable[int], frame: dict) -> None:

@@ -1,5 +1,13 @@
 """Communities' models, split by domain and re-exported here."""
 
+from communities.models.chat import (
+    ChatMessage,
+    ChatRoom,
+    ReadState,
+    room_audience,
+    room_group,
+    room_key,
+)
 from communities.models.community import Community, CommunityQuerySet, Discoverability
 from communities.models.invitation import Invitation, InvitationState, new_token
 from communities.models.invitation_batch import BatchStatus, InvalidInvitationRow, InvitationBatch
@@ -12,6 +20,8 @@ __all__ = [
     "GROUPED_KINDS",
     "ROLE_RANK",
     "BatchStatus",
+    "ChatMessage",
+    "ChatRoom",
     "Community",
     "CommunityQuerySet",
     "Discoverability",
@@ -25,7 +35,11 @@ __all__ = [
     "MembershipStatus",
     "Notification",
     "NotificationKind",
+    "ReadState",
     "Role",
     "Tier",
     "new_token",
+    "room_audience",
+    "room_group",
+    "room_key",
 ]
