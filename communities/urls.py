@@ -2,6 +2,7 @@ from django.urls import path, re_path
 
 from communities.models.invitation import TOKEN_PATTERN
 from communities.views import (
+    chat,
     community,
     directory,
     invitations,
@@ -47,6 +48,11 @@ urlpatterns = [
     path("c/<slug:slug>/join/", join_requests.request_to_join, name="request_to_join"),
     path("c/<slug:slug>/requests/", join_requests.queue, name="requests"),
     path("c/<slug:slug>/requests/<int:request_id>/", join_requests.decide, name="decide_request"),
+    path("c/<slug:slug>/rooms/", chat.room_list, name="chat_rooms"),
+    path("c/<slug:slug>/rooms/<int:room_id>/", chat.room_change, name="chat_room_change"),
+    path("messages/", chat.direct_messages, name="direct_messages"),
+    path("messages/<int:room_id>/", chat.direct_room, name="direct_room"),
+    path("chat/<int:room_id>/search/", chat.search, name="chat_search"),
     path("notifications/", notifications.notification_list, name="notifications"),
     path("notifications/read/", notifications.mark_all_read, name="mark_all_read"),
     path("notifications/badge/", notifications.badge, name="notification_badge"),
