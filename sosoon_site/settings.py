@@ -209,6 +209,13 @@ STATIC_ROOT = None if DEBUG else Path(env.text("STATIC_ROOT") or VAR_DIR / "stat
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.text("MEDIA_ROOT") or VAR_DIR / "media")
+# Post images live outside MEDIA_ROOT (no URL maps to them) and are served by a view that asks
+# the audience policy. Behind nginx, set the accel prefix to an `internal` location aliased to
+# this directory and nginx sends the bytes (docs/deploy.md, "Private media").
+SOSOON_PRIVATE_MEDIA_ROOT = Path(env.text("SOSOON_PRIVATE_MEDIA_ROOT") or VAR_DIR / "private")
+SOSOON_PRIVATE_MEDIA_ACCEL_PREFIX = env.text("SOSOON_PRIVATE_MEDIA_ACCEL_PREFIX")
+# Posts per feed page (tests vary it to show a page's query count does not depend on it).
+SOSOON_FEED_PAGE_SIZE = 20
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
