@@ -9,8 +9,6 @@ class FeedsConfig(AppConfig):
         from feeds.content import register_feed_content
 
         register_feed_content()
-
-    def ready(self) -> None:
         # Cross-posting lives in its own package: its admin and its receivers (which cancel
         # cross-posts of posts that stop being public) load here.
         from feeds.crossposting import admin, receivers  # noqa: F401
