@@ -20,6 +20,10 @@ from sosoon_site.rate_limits import RateLimited
 from sosoon_site.realtime import frame_handler, push_to_group_now, push_to_users_now
 
 TYPING_EVERY_SECONDS = 3.0
+# Arrivals and departures are pushed live only while a room has at most this many people
+# online: each one is a frame to everyone present, so a crowd joining at once would cost the
+# square of its size. Larger rooms refresh their list with the clients' 30 s `chat.presence`.
+LIVE_PRESENCE_UP_TO = 100
 
 
 async def answer(consumer, frame: dict, work: Callable, *args, **kwargs):
@@ -93,7 +97,11 @@ def _people(user_ids) -> list[dict]:
 
 def _leave_hook(consumer, room_id: int):
     async def leave() -> None:
-        await database_sync_to_async(chat_presence.mark_absent)(room_id, consumer.channel_name)
+        still_here = await database_sync_to_async(chat_presence.mark_absent)(
+            room_id, consumer.channel_name
+        )
+        if len(still_here) >= LIVE_PRESENCE_UP_TO:
+            return
         await push_to_group_now(
             room_group(room_id),
             {
@@ -134,7 +142,7 @@ async def subscribe(consumer, frame: dict) -> None:
         return
     consumer.leave_hooks[key] = _leave_hook(consumer, room_id)
     await consumer.send_json({"type": "chat.subscribed", "id": frame.get("id"), **opened})
-    if not already:
+    if not already and len(opened["online"]) <= LIVE_PRESENCE_UP_TO:
         await push_to_group_now(
             group,
             {

@@ -106,7 +106,10 @@ class SocketConsumer(AsyncJsonWebsocketConsumer):
         """A frame pushed to this person's group or to a subscribed group."""
         if event.get("sender") in self.hidden_senders:
             return
-        await self.send_json(event["frame"])
+        if "text" in event:
+            await self.send(text_data=event["text"])
+        else:
+            await self.send_json(event["frame"])
 
     async def push_hide(self, event):
         """A block was made or lifted: drop, or accept again, frames from these people."""

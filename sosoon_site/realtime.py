@@ -12,6 +12,7 @@
   blocked by them, drop it (`hide_senders_for_users` keeps each socket's list current).
 """
 
+import json
 from collections.abc import Awaitable, Callable, Iterable
 
 from asgiref.sync import async_to_sync
@@ -61,8 +62,10 @@ async def revoke_for_users_now(user_ids: Iterable[int], keys: Iterable[str], rea
 
 async def push_to_group_now(group: str, frame: dict, *, sender: int | None = None) -> None:
     """Send `frame` to every socket subscribed to `group`. Caller checked who subscribes."""
+    # Serialised once here rather than once per receiving socket: a room of K sockets would
+    # otherwise encode the same frame K times.
     await get_channel_layer().group_send(
-        group, {"type": "push.frame", "frame": frame, "sender": sender}
+        group, {"type": "push.frame", "text": json.dumps(frame), "sender": sender}
     )
 
 

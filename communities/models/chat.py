@@ -17,30 +17,31 @@ GENERAL_ROOM = "general"
 
 
 class ChatRoomQuerySet(models.QuerySet):
-    def readable_by(self, user) -> "ChatRoomQuerySet":
-        """Rooms `user` may read now: one query, whatever the kinds of room."""
+    def readable_by(self, user, *, direct: bool | None = None) -> "ChatRoomQuerySet":
+        """Rooms `user` may read now, in one query. `direct` narrows it to direct rooms
+        (True) or community rooms (False), which builds and runs a smaller query when the
+        caller already knows which kind it asks about."""
         from communities.models.membership import Membership, MembershipStatus
 
         if not user.is_authenticated:
             return self.none()
         # Tier ranks start at 0, so a room without a minimum tier asks for rank >= 0.
-        in_room_tier = Membership.objects.filter(
-            user=user,
-            community=OuterRef("community"),
-            status=MembershipStatus.ACTIVE,
-            tier__rank__gte=Coalesce(OuterRef("minimum_tier__rank"), Value(0)),
-        )
-        return (
-            self.with_direct_checks()
-            .alias(_in_room_tier=Exists(in_room_tier))
-            .filter(
-                Q(community__isnull=False, _in_room_tier=True)
-                | (
-                    (Q(direct_low=user) | Q(direct_high=user))
-                    & Q(_shared_community=True, _blocked=False)
-                )
+        in_room_tier = Q(community__isnull=False) & Exists(
+            Membership.objects.filter(
+                user=user,
+                community=OuterRef("community"),
+                status=MembershipStatus.ACTIVE,
+                tier__rank__gte=Coalesce(OuterRef("minimum_tier__rank"), Value(0)),
             )
         )
+        open_direct = (Q(direct_low=user) | Q(direct_high=user)) & Q(
+            _shared_community=True, _blocked=False
+        )
+        if direct is False:
+            return self.filter(in_room_tier)
+        if direct is True:
+            return self.with_direct_checks().filter(open_direct)
+        return self.with_direct_checks().filter(in_room_tier | open_direct)
 
     def with_direct_checks(self) -> "ChatRoomQuerySet":
         """Alias `_shared_community` (the two people of a direct room are both active members

@@ -53,8 +53,12 @@ def access_room(user, room_id) -> ChatRoom:
         room_id = int(room_id)
     except (TypeError, ValueError):
         raise Http404("No such room.") from None
+    # Knowing the kind of room first lets the rule build only the half that applies.
+    kind = ChatRoom.objects.filter(pk=room_id).values_list("community_id", flat=True)[:1]
+    if not kind:
+        raise Http404("No such room.")
     room = (
-        ChatRoom.objects.readable_by(user)
+        ChatRoom.objects.readable_by(user, direct=kind[0] is None)
         .select_related("community", "minimum_tier", "direct_low", "direct_high")
         .filter(pk=room_id)
         .first()
@@ -358,9 +362,10 @@ def do_send_message(
         message = ChatMessage.objects.create(
             room=room, author=author, body=body, html=render_chat_body(body), reply_to=reply_to
         )
-        ReadState.objects.update_or_create(
-            user=author, room=room, defaults={"last_read_id": message.pk}
-        )
+        if not ReadState.objects.filter(user=author, room=room).update(last_read_id=message.pk):
+            ReadState.objects.get_or_create(
+                user=author, room=room, defaults={"last_read_id": message.pk}
+            )
         mentioned = mentioned_user_ids(body)
         if mentioned:
             notify(

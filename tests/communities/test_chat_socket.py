@@ -485,3 +485,22 @@ async def test_oversize_and_malformed_chat_frames_keep_the_socket_open(general, 
         assert error["code"] == "invalid"
         reply = await subscribed(socket, general.pk)
         assert reply["room"]["id"] == general.pk
+
+
+async def test_crowded_rooms_stop_pushing_every_arrival(monkeypatch, general, member, insider):
+    from communities import consumers
+
+    monkeypatch.setattr(consumers, "LIVE_PRESENCE_UP_TO", 1)
+    async with socket_of(member) as staying:
+        await subscribed(staying, general.pk)
+        assert (await frame_of(staying, "chat.presence"))["person"]["handle"] == member.handle
+        async with socket_of(insider) as visitor:
+            reply = await subscribed(visitor, general.pk)
+            assert {person["handle"] for person in reply["online"]} == {
+                member.handle,
+                insider.handle,
+            }
+            assert await none_of(staying, "chat.presence")
+            await staying.send_json_to({"type": "chat.presence", "id": "h", "room": general.pk})
+            listed = await frame_of(staying, "chat.presence")
+    assert len(listed["online"]) == 2
