@@ -67,6 +67,18 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_channel_layer():
+    """Each test gets its own channel layer. channels_redis binds its locks and connections to
+    the event loop that made them, and every async test runs on a new loop; reusing the
+    process-wide layer across tests fails with "bound to a different event loop"."""
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
+
+
+@pytest.fixture(autouse=True)
 def _isolated_media(settings, tmp_path):
     """Uploaded files from one test never land in another's (or the developer's) media."""
     settings.MEDIA_ROOT = tmp_path / "media"
