@@ -8,11 +8,16 @@ docs/realtime.md lists every frame type.
 """
 
 import json
+from collections.abc import Awaitable, Callable
 
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
+from sosoon_site.accounts.blocks import blocked_user_ids
 from sosoon_site.realtime import frame_handler, handler_for, user_group
+
+LeaveHook = Callable[[], Awaitable[None]]
 
 CLOSE_UNAUTHENTICATED = 4401
 
@@ -23,20 +28,25 @@ class SocketConsumer(AsyncJsonWebsocketConsumer):
         self.person_group = None
         # Subscriptions this socket holds: a feature's key (e.g. "room:12") -> layer group.
         self.subscriptions: dict[str, str] = {}
+        # What a feature does when a subscription ends, however it ends (e.g. presence).
+        self.leave_hooks: dict[str, LeaveHook] = {}
+        # People blocked either way: frames pushed with one of them as `sender` are dropped.
+        self.hidden_senders: set[int] = set()
+        # Per-socket state features keep between frames (e.g. typing throttles), by feature.
+        self.feature_state: dict[str, dict] = {}
         await self.accept()
         if not self.user.is_authenticated:
             await self.close(code=CLOSE_UNAUTHENTICATED)
             return
         self.person_group = user_group(self.user.pk)
         await self.channel_layer.group_add(self.person_group, self.channel_name)
+        self.hidden_senders = await database_sync_to_async(_blocked_ids)(self.user)
 
     async def disconnect(self, code):
-        groups = list(self.subscriptions.values())
+        for key in list(self.subscriptions):
+            await self.unsubscribe(key)
         if self.person_group:
-            groups.append(self.person_group)
-        for group in groups:
-            await self.channel_layer.group_discard(group, self.channel_name)
-        self.subscriptions = {}
+            await self.channel_layer.group_discard(self.person_group, self.channel_name)
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
         if text_data is None:
@@ -73,8 +83,11 @@ class SocketConsumer(AsyncJsonWebsocketConsumer):
             reply["id"] = frame["id"]
         await self.send_json(reply)
 
-    async def subscribe(self, key: str, group: str) -> None:
-        """Join `group` under `key`. Caller has already checked access."""
+    async def subscribe(self, key: str, group: str, *, on_leave: LeaveHook | None = None) -> None:
+        """Join `group` under `key`; `on_leave` runs when the subscription ends, however it
+        ends. Caller has already checked access."""
+        if on_leave is not None:
+            self.leave_hooks[key] = on_leave
         if self.subscriptions.get(key) == group:
             return
         await self.channel_layer.group_add(group, self.channel_name)
@@ -84,17 +97,38 @@ class SocketConsumer(AsyncJsonWebsocketConsumer):
         group = self.subscriptions.pop(key, None)
         if group is not None:
             await self.channel_layer.group_discard(group, self.channel_name)
+        hook = self.leave_hooks.pop(key, None)
+        if hook is not None:
+            await hook()
         return group is not None
 
     async def push_frame(self, event):
         """A frame pushed to this person's group or to a subscribed group."""
+        if event.get("sender") in self.hidden_senders:
+            return
         await self.send_json(event["frame"])
+
+    async def push_hide(self, event):
+        """A block was made or lifted: drop, or accept again, frames from these people."""
+        if event["hidden"]:
+            self.hidden_senders.update(event["senders"])
+        else:
+            self.hidden_senders.difference_update(event["senders"])
 
     async def push_revoke(self, event):
         """Drop the named subscriptions at once and tell the client which ones and why."""
         dropped = [key for key in event["keys"] if await self.unsubscribe(key)]
         if dropped:
             await self.send_json({"type": "revoked", "keys": dropped, "reason": event["reason"]})
+
+    async def push_sign_out(self, event):
+        """The account may no longer be used: say why, then close as if signed out."""
+        await self.send_json({"type": "signed_out", "reason": event["reason"]})
+        await self.close(code=CLOSE_UNAUTHENTICATED)
+
+
+def _blocked_ids(user) -> set[int]:
+    return set(blocked_user_ids(user).values_list("other", flat=True))
 
 
 @frame_handler("ping")

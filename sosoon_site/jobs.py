@@ -9,6 +9,11 @@ SCHEDULES = [
         "schedule_type": Schedule.MINUTES,
         "minutes": 1,
     },
+    {
+        "name": "chat-retention",
+        "func": "communities.tasks.purge_expired_chat_messages",
+        "schedule_type": Schedule.DAILY,
+    },
 ]
 
 

@@ -6,7 +6,11 @@
   to every open socket of the given people: the caller picks the recipients with the audience
   policy, after commit, so nothing reaches someone who may not see it.
 - `revoke_for_users` tells those people's sockets to drop subscriptions at once (a ban, a
-  block, a tier change), with a frame saying so.
+  block, a tier change), with a frame saying so; `sign_out_users` closes their sockets
+  altogether (a suspended account).
+- `push_to_group` sends a frame to every socket subscribed to a group (a chat room), after
+  commit. A frame may name its `sender`: sockets of people who blocked the sender, or were
+  blocked by them, drop it (`hide_senders_for_users` keeps each socket's list current).
 """
 
 from collections.abc import Awaitable, Callable, Iterable
@@ -56,6 +60,36 @@ async def revoke_for_users_now(user_ids: Iterable[int], keys: Iterable[str], rea
         await layer.group_send(user_group(user_id), event)
 
 
+async def push_to_group_now(group: str, frame: dict, *, sender: int | None = None) -> None:
+    """Send `frame` to every socket subscribed to `group`. Caller checked who subscribes."""
+    await get_channel_layer().group_send(
+        group, {"type": "push.frame", "frame": frame, "sender": sender}
+    )
+
+
+async def hide_senders_for_users_now(
+    user_ids: Iterable[int], senders: Iterable[int], *, hidden: bool
+) -> None:
+    """Make these people's sockets drop (or again accept) frames sent by `senders`."""
+    layer = get_channel_layer()
+    event = {"type": "push.hide", "senders": sorted(set(senders)), "hidden": hidden}
+    for user_id in set(user_ids):
+        await layer.group_send(user_group(user_id), event)
+
+
+def push_to_group(group: str, frame: dict, *, sender: int | None = None) -> None:
+    """From synchronous code: push `frame` to a group once the current transaction commits."""
+    transaction.on_commit(lambda: async_to_sync(push_to_group_now)(group, frame, sender=sender))
+
+
+def hide_senders_for_users(user_ids: Iterable[int], senders: Iterable[int], *, hidden: bool):
+    """From synchronous code: `hide_senders_for_users_now` once the transaction commits."""
+    recipients, names = list(user_ids), list(senders)
+    transaction.on_commit(
+        lambda: async_to_sync(hide_senders_for_users_now)(recipients, names, hidden=hidden)
+    )
+
+
 def push_to_users(user_ids: Iterable[int], frame: dict) -> None:
     """From synchronous code: push `frame` once the current transaction commits."""
     recipients = list(user_ids)
@@ -66,3 +100,16 @@ def revoke_for_users(user_ids: Iterable[int], keys: Iterable[str], reason: str) 
     """From synchronous code: revoke once the current transaction commits."""
     recipients, names = list(user_ids), list(keys)
     transaction.on_commit(lambda: async_to_sync(revoke_for_users_now)(recipients, names, reason))
+
+
+async def sign_out_users_now(user_ids: Iterable[int], reason: str) -> None:
+    """Close every open socket of these people (an account suspended), saying why."""
+    layer = get_channel_layer()
+    for user_id in set(user_ids):
+        await layer.group_send(user_group(user_id), {"type": "push.sign_out", "reason": reason})
+
+
+def sign_out_users(user_ids: Iterable[int], reason: str) -> None:
+    """From synchronous code: close these people's sockets once the transaction commits."""
+    recipients = list(user_ids)
+    transaction.on_commit(lambda: async_to_sync(sign_out_users_now)(recipients, reason))

@@ -1,6 +1,14 @@
 """Communities' models, split by domain and re-exported here."""
 
 from communities.models.automod import DEFAULT_AUTO_HIDE_REPORTS, AutoModeration, FilterAction
+from communities.models.chat import (
+    ChatMessage,
+    ChatRoom,
+    ReadState,
+    room_audience,
+    room_group,
+    room_key,
+)
 from communities.models.community import Community, CommunityQuerySet, Discoverability
 from communities.models.invitation import Invitation, InvitationState, new_token
 from communities.models.invitation_batch import BatchStatus, InvalidInvitationRow, InvitationBatch
@@ -33,6 +41,8 @@ __all__ = [
     "ActionKind",
     "AutoModeration",
     "BatchStatus",
+    "ChatMessage",
+    "ChatRoom",
     "Community",
     "CommunityQuerySet",
     "Discoverability",
@@ -48,6 +58,7 @@ __all__ = [
     "ModerationAction",
     "Notification",
     "NotificationKind",
+    "ReadState",
     "Report",
     "ReportReason",
     "ReportStatus",
@@ -56,4 +67,7 @@ __all__ = [
     "WithheldContent",
     "WithholdState",
     "new_token",
+    "room_audience",
+    "room_group",
+    "room_key",
 ]

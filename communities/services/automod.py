@@ -38,6 +38,7 @@ from communities.permissions import PERMISSIONS, Action
 from communities.services.moderation_log import audience_ids, push_content_change, record_action
 from communities.services.moderation_rules import moderation_authority
 from communities.services.moderation_targets import Target
+from sosoon_site.rate_limits import RateLimited, TokenBucket
 
 PATTERN_MAX = 200
 PATTERNS_MAX = 50
@@ -154,6 +155,39 @@ def screen_content(user, community: Community, text: str) -> Screening:
     ):
         return Screening(Verdict.HOLD, "New members' first posts are reviewed by the moderators.")
     return Screening(Verdict.ALLOW)
+
+
+SLOW_MODE_MAX_SECONDS = 6 * 60 * 60
+
+
+def clean_slow_mode(value) -> int:
+    """A room's slow mode in seconds: 0 (off) to SLOW_MODE_MAX_SECONDS."""
+    try:
+        seconds = int(value)
+    except (TypeError, ValueError):
+        raise ValidationError("Slow mode is a number of seconds.") from None
+    if not 0 <= seconds <= SLOW_MODE_MAX_SECONDS:
+        raise ValidationError(f"Slow mode is between 0 and {SLOW_MODE_MAX_SECONDS} seconds.")
+    return seconds
+
+
+def screen_room_message(user, room, text: str) -> Screening:
+    """`screen_content` for a chat message, plus the room's slow mode (moderators are
+    exempt): RateLimited, with the wait, for a message sent too soon after the last one.
+    Direct messages belong to no community and pass."""
+    if room.community_id is None:
+        return Screening(Verdict.ALLOW)
+    screening = screen_content(user, room.community, text)
+    if screening.blocked or not room.slow_mode_seconds or _moderates(user, room.community):
+        return screening
+    bucket = TokenBucket(f"chat.slow.{room.pk}", capacity=1, per_seconds=room.slow_mode_seconds)
+    decision = bucket.take(user.pk)
+    if not decision.allowed:
+        raise RateLimited(
+            decision.retry_after,
+            f"Slow mode is on in #{room.name}: try again in {decision.retry_after:.0f} s.",
+        )
+    return screening
 
 
 def _moderates(user, community: Community) -> bool:

@@ -17,11 +17,13 @@ from communities.services.membership_rules import (
     require_outranks,
     require_tier_of,
 )
+from communities.signals import announce_membership_change
 
 
 def do_change_role(membership: Membership, role: str) -> Membership:
     membership.role = role
     membership.save(update_fields=["role"])
+    announce_membership_change(membership, "role")
     return membership
 
 
@@ -36,6 +38,7 @@ def check_change_role(actor: Membership, target: Membership, role: str) -> Membe
 def do_change_tier(membership: Membership, tier: Tier) -> Membership:
     membership.tier = tier
     membership.save(update_fields=["tier"])
+    announce_membership_change(membership, "tier")
     return membership
 
 
@@ -47,11 +50,12 @@ def check_change_tier(actor: Membership, target: Membership, tier: Tier) -> Memb
     return do_change_tier(target, tier)
 
 
-def do_remove_member(membership: Membership) -> Membership:
+def do_remove_member(membership: Membership, *, reason: str = "removed") -> Membership:
     """Remove without a ban: they may come back through a new invitation or request."""
     membership.status = MembershipStatus.LEFT
     membership.role = Role.MEMBER
     membership.save(update_fields=["status", "role"])
+    announce_membership_change(membership, reason)
     return membership
 
 
@@ -74,6 +78,7 @@ def do_ban_member(community: Community, user) -> Membership:
         membership.status = MembershipStatus.BANNED
         membership.role = Role.MEMBER
         membership.save(update_fields=["status", "role"])
+        announce_membership_change(membership, "banned")
     return membership
 
 
@@ -98,7 +103,7 @@ def check_unban_member(actor: Membership, target: Membership) -> Membership:
 
 
 def do_leave_community(membership: Membership) -> Membership:
-    return do_remove_member(membership)
+    return do_remove_member(membership, reason="left")
 
 
 def check_leave_community(membership: Membership | None) -> Membership:

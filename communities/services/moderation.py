@@ -43,6 +43,7 @@ from communities.services.moderation_rules import (
 )
 from communities.services.moderation_targets import Target, find_target
 from communities.services.reports import do_close_reports
+from sosoon_site.realtime import sign_out_users
 
 MUTE_CHOICES = {
     "1h": ("one hour", timedelta(hours=1)),
@@ -404,6 +405,7 @@ def do_suspend_account(actor, target: Target, *, reason: str) -> ModerationActio
             status=ReportStatus.HANDLED,
             outcome="The account was suspended.",
         )
+        sign_out_users([user.pk], "Your account is suspended.")
     return entry
 
 

@@ -22,7 +22,10 @@ from communities.models import (
 from communities.notifications import notify
 from communities.services.automod import maybe_auto_hide
 from communities.services.moderation_targets import Target, find_target
+from sosoon_site.rate_limits import TokenBucket
 
+# Ten reports per ten minutes each: enough for a bad thread, not for flooding the queue.
+REPORT_RATE = TokenBucket("reports.file", capacity=10, per_seconds=600)
 DUPLICATE_MESSAGE = "You have already reported this; the moderators will look at it."
 
 
@@ -65,6 +68,7 @@ def check_file_report(
         reporter=reporter, target_label=label, target_id=target.id, status=ReportStatus.OPEN
     ).exists():
         raise ValidationError(DUPLICATE_MESSAGE)
+    REPORT_RATE.require(reporter.pk, action="reports")
     return do_file_report(reporter, target, reason=reason, note=note)
 
 

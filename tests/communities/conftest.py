@@ -7,8 +7,10 @@ with "private:" is seen by its author only (like a circle post nobody else is in
 member reported it (rule 8).
 """
 
+from importlib import import_module
+
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 from django.urls import reverse
 
@@ -78,11 +80,28 @@ def note(make_note, author, community):
     return make_note(author, community)
 
 
+def moderators_group() -> Group:
+    """The group the data migration made; transactional tests flush it, so make it again
+    from the migration's own list."""
+    migration = import_module("communities.migrations.0006_moderators_group")
+    group, created = Group.objects.get_or_create(name=migration.GROUP)
+    if created:
+        group.permissions.set(
+            [
+                Permission.objects.get(
+                    content_type__app_label=app, content_type__model=model, codename=codename
+                )
+                for app, model, codename in migration.PERMISSIONS
+            ]
+        )
+    return group
+
+
 @pytest.fixture
 def site_moderator(user_factory):
-    """Staff in the Moderators group (made by a data migration), not a superuser."""
+    """Staff in the Moderators group, not a superuser."""
     person = user_factory(handle="sitemod", is_staff=True)
-    person.groups.add(Group.objects.get(name="Moderators"))
+    person.groups.add(moderators_group())
     return person
 
 

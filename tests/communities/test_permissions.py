@@ -21,6 +21,7 @@ EXPECTED_YES = {
     Action.APPROVE_REQUESTS: {"owner", "admin"},
     Action.MANAGE_MEMBERS: {"owner", "admin"},
     Action.MANAGE_TIERS: {"owner", "admin"},
+    Action.MANAGE_ROOMS: {"owner", "admin"},
     Action.MODERATE: {"owner", "admin", "moderator"},
     Action.EDIT_SETTINGS: {"owner", "admin"},
     Action.TRANSFER_OWNERSHIP: {"owner"},

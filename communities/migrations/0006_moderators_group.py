@@ -54,7 +54,7 @@ class Migration(migrations.Migration):
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
         ("accounts", "0001_initial"),
-        ("communities", "0004_moderation"),
+        ("communities", "0005_moderation"),
     ]
 
     operations = [migrations.RunPython(create_group, remove_group)]

@@ -1,0 +1,40 @@
+"""Open sockets lose chat rooms the moment their person loses access.
+
+Memberships (removed, banned, left, tier or role changed) and blocks are decided elsewhere;
+these receivers ask the rooms' read rule again and revoke what no longer passes. Both
+signals are sent after commit, so the rule sees the new state.
+"""
+
+from django.dispatch import receiver
+
+from communities.services.chat import revoke_lost_rooms
+from communities.signals import membership_changed
+from sosoon_site.accounts.blocks import block_changed, is_blocked_between
+from sosoon_site.realtime import hide_senders_for_users
+
+REASONS = {
+    "removed": "You are no longer a member of {community}.",
+    "left": "You left {community}.",
+    "banned": "You were banned from {community}.",
+    "tier": "Your tier in {community} changed.",
+    "role": "Your role in {community} changed.",
+}
+
+
+@receiver(membership_changed, dispatch_uid="chat.membership_changed")
+def revoke_after_membership_change(sender, membership, reason: str, **kwargs) -> None:
+    text = REASONS.get(reason, "Your access changed.").format(community=membership.community.name)
+    revoke_lost_rooms([membership.user_id], community_id=membership.community_id, reason=text)
+
+
+@receiver(block_changed, dispatch_uid="chat.block_changed")
+def revoke_after_block(sender, blocker, blocked, blocking: bool, **kwargs) -> None:
+    if blocking:
+        revoke_lost_rooms(
+            [blocker.pk, blocked.pk], community_id=None, reason="This conversation is closed."
+        )
+        hide_senders_for_users([blocker.pk], [blocked.pk], hidden=True)
+        hide_senders_for_users([blocked.pk], [blocker.pk], hidden=True)
+    elif not is_blocked_between(blocker, blocked):
+        hide_senders_for_users([blocker.pk], [blocked.pk], hidden=False)
+        hide_senders_for_users([blocked.pk], [blocker.pk], hidden=False)

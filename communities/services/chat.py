@@ -1,0 +1,567 @@
+"""Chat: rooms, direct messages, messages, read markers, history, search and retention.
+
+Every read starts at `access_room` (one "not found" for missing and forbidden alike) or the
+`readable_by` querysets, and every write is a `check_*` that authorises and validates, then
+a `do_*` that writes in a transaction and pushes to the room's sockets after commit. Pages
+and socket frames call the same functions.
+"""
+
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+
+from communities.chat_markdown import mentioned_user_ids, render_chat_body
+from communities.models import (
+    ChatMessage,
+    ChatRoom,
+    Community,
+    Membership,
+    MembershipStatus,
+    NotificationKind,
+    ReadState,
+    Tier,
+    room_key,
+)
+from communities.models.chat import GENERAL_ROOM, MAX_BODY
+from communities.notifications import notify
+from communities.permissions import Action, role_may
+from communities.services.automod import clean_slow_mode, hold_for_review, screen_room_message
+from communities.services.membership_rules import authorise, require_tier_of
+from sosoon_site.accounts.blocks import blocked_user_ids, is_blocked_between
+from sosoon_site.accounts.models import User
+from sosoon_site.rate_limits import TokenBucket
+from sosoon_site.realtime import push_to_group, revoke_for_users
+
+HISTORY_PAGE = 50
+SYNC_PAGE = 200
+SEARCH_RESULTS = 50
+MAX_ROOM_NAME = 40
+MESSAGE_RATE = TokenBucket("chat.message", capacity=10, per_seconds=10)
+SEARCH_RATE = TokenBucket("chat.search", capacity=10, per_seconds=10)
+
+
+# Reading -----------------------------------------------------------------------------------
+
+
+def access_room(user, room_id) -> ChatRoom:
+    """The room if `user` may read it now; Http404 otherwise (missing and forbidden alike)."""
+    try:
+        room_id = int(room_id)
+    except (TypeError, ValueError):
+        raise Http404("No such room.") from None
+    room = (
+        ChatRoom.objects.readable_by(user)
+        .select_related("community", "minimum_tier", "direct_low", "direct_high")
+        .filter(pk=room_id)
+        .first()
+    )
+    if room is None:
+        raise Http404("No such room.")
+    return room
+
+
+def with_unread(rooms: QuerySet, user) -> QuerySet:
+    """Annotate `rooms` with `unread`: messages after `user`'s read marker, not their own,
+    not deleted, not from people blocked either way. One query for any number of rooms."""
+    last_read = ReadState.objects.filter(user=user, room=OuterRef("pk")).values("last_read_id")
+    return rooms.annotate(
+        last_read=Coalesce(Subquery(last_read), Value(0)),
+        unread=Count(
+            "messages",
+            filter=Q(messages__id__gt=F("last_read"), messages__deleted_at__isnull=True)
+            & ~Q(messages__author=user)
+            & ~Q(messages__author__in=blocked_user_ids(user)),
+        ),
+    )
+
+
+def community_rooms(user, community: Community) -> list[ChatRoom]:
+    """The rooms of `community` that `user` may read, with unread counts, #general first."""
+    rooms = (
+        ChatRoom.objects.readable_by(user).in_community(community).select_related("minimum_tier")
+    )
+    return sorted(
+        with_unread(rooms, user), key=lambda room: (room.name != GENERAL_ROOM, room.name.lower())
+    )
+
+
+def direct_rooms(user) -> list[ChatRoom]:
+    """`user`'s direct-message rooms they may still read, with unread counts, newest first."""
+    rooms = (
+        ChatRoom.objects.readable_by(user)
+        .direct_for(user)
+        .select_related("direct_low", "direct_high")
+        .annotate(last_message=Coalesce(Subquery(_last_message_id()), Value(0)))
+        .order_by("-last_message", "-id")
+    )
+    return list(with_unread(rooms, user))
+
+
+def _last_message_id():
+    return ChatMessage.objects.filter(room=OuterRef("pk")).order_by("-id").values("id")[:1]
+
+
+def _messages(user, room: ChatRoom) -> QuerySet:
+    """Messages of `room` as `user` sees them (tombstones included). Caller checked access."""
+    return (
+        ChatMessage.objects.filter(room=room)
+        .exclude(author__in=blocked_user_ids(user))
+        .select_related("author", "reply_to__author")
+    )
+
+
+def recent_messages(
+    user, room: ChatRoom, *, before: int | None = None, limit: int = HISTORY_PAGE
+) -> tuple[list[ChatMessage], bool]:
+    """A page of `room`'s history ending before message id `before` (the newest page when
+    None), oldest first, and whether older messages exist. Keyset paging by id."""
+    limit = max(0, min(limit, HISTORY_PAGE))
+    rows = _messages(user, room)
+    if before is not None:
+        rows = rows.filter(pk__lt=before)
+    page = list(rows.order_by("-id")[: limit + 1])
+    return list(reversed(page[:limit])), len(page) > limit
+
+
+def messages_after(
+    user, room: ChatRoom, after: int, *, limit: int = SYNC_PAGE
+) -> tuple[list[ChatMessage], bool]:
+    """`room`'s messages with an id above `after`, oldest first, and whether more follow:
+    what a reconnecting client missed. Caller checked access."""
+    page = list(_messages(user, room).filter(pk__gt=after).order_by("id")[: limit + 1])
+    return page[:limit], len(page) > limit
+
+
+def search_messages(user, room_id, query: str) -> tuple[ChatRoom, list[ChatMessage]]:
+    """Messages of one readable room containing `query`, newest first."""
+    room = access_room(user, room_id)
+    query = (query or "").strip()
+    if len(query) < 2:
+        raise ValidationError("Search for at least two characters.")
+    SEARCH_RATE.require(user.pk, action="searches")
+    rows = _messages(user, room).filter(deleted_at__isnull=True, body__icontains=query[:200])
+    return room, list(rows.order_by("-id")[:SEARCH_RESULTS])
+
+
+def unread_count(user, room: ChatRoom) -> int:
+    return with_unread(ChatRoom.objects.filter(pk=room.pk), user).get().unread
+
+
+def do_mark_read(user, room: ChatRoom, message_id: int) -> int:
+    """Move `user`'s read marker in `room` forward to `message_id` (never back); return it.
+    Caller checked access."""
+    last = ChatMessage.objects.filter(room=room, pk__lte=message_id).order_by("-id").first()
+    target = last.pk if last else 0
+    with transaction.atomic():
+        state, _ = ReadState.objects.get_or_create(user=user, room=room)
+        ReadState.objects.filter(pk=state.pk, last_read_id__lt=target).update(last_read_id=target)
+    return max(state.last_read_id, target)
+
+
+def check_mark_read(user, room_id, message_id) -> tuple[ChatRoom, int]:
+    room = access_room(user, room_id)
+    return room, do_mark_read(user, room, _as_id(message_id))
+
+
+# Rooms -------------------------------------------------------------------------------------
+
+
+def do_create_general_room(community: Community) -> ChatRoom:
+    """The #general room every community has. Caller is creating `community`."""
+    return ChatRoom.objects.create(community=community, name=GENERAL_ROOM)
+
+
+def _clean_room_name(name: str) -> str:
+    name = (name or "").strip().lstrip("#").strip().lower().replace(" ", "-")
+    if not name:
+        raise ValidationError("Give the room a name.")
+    if len(name) > MAX_ROOM_NAME:
+        raise ValidationError(f"Room names are at most {MAX_ROOM_NAME} characters.")
+    return name
+
+
+def _clean_retention(days) -> int | None:
+    if days in (None, ""):
+        return None
+    try:
+        days = int(days)
+    except (TypeError, ValueError):
+        raise ValidationError("Retention is a number of days.") from None
+    if days < 1:
+        raise ValidationError("Keep messages at least one day, or leave retention empty.")
+    return days
+
+
+def do_create_room(
+    community: Community,
+    *,
+    name: str,
+    minimum_tier: Tier | None = None,
+    retention_days: int | None = None,
+) -> ChatRoom:
+    try:
+        with transaction.atomic():
+            return ChatRoom.objects.create(
+                community=community,
+                name=name,
+                minimum_tier=minimum_tier,
+                retention_days=retention_days,
+            )
+    except IntegrityError:
+        raise ValidationError("Another room here already has this name.") from None
+
+
+def check_create_room(
+    actor: Membership,
+    community: Community,
+    *,
+    name: str,
+    minimum_tier: Tier | None = None,
+    retention_days=None,
+) -> ChatRoom:
+    """Admins create rooms, optionally for a minimum tier and with a retention period."""
+    authorise(actor, Action.MANAGE_ROOMS)
+    if minimum_tier is not None:
+        require_tier_of(community, minimum_tier)
+    return do_create_room(
+        community,
+        name=_clean_room_name(name),
+        minimum_tier=minimum_tier,
+        retention_days=_clean_retention(retention_days),
+    )
+
+
+def do_update_room(room: ChatRoom, **fields) -> ChatRoom:
+    """Rename, archive, re-tier or change retention. People the new tier shuts out lose the
+    room on their open sockets at once."""
+    for field, value in fields.items():
+        setattr(room, field, value)
+    try:
+        with transaction.atomic():
+            room.save(update_fields=list(fields))
+    except IntegrityError:
+        raise ValidationError("Another room here already has this name.") from None
+    if "minimum_tier" in fields and room.minimum_tier is not None:
+        shut_out = Membership.objects.filter(
+            community=room.community_id, tier__rank__lt=room.minimum_tier.rank
+        ).values_list("user_id", flat=True)
+        revoke_for_users(
+            list(shut_out), [room.key], f"#{room.name} is now for {room.minimum_tier.name} and up."
+        )
+    push_to_group(room.group, {"type": "chat.room", "room": room_data(room)})
+    return room
+
+
+def check_update_room(actor: Membership, room: ChatRoom, **fields) -> ChatRoom:
+    authorise(actor, Action.MANAGE_ROOMS)
+    if room.community_id != actor.community_id:
+        raise Http404("No such room.")
+    cleaned = {}
+    if "name" in fields:
+        cleaned["name"] = _clean_room_name(fields["name"])
+        if room.name == GENERAL_ROOM and cleaned["name"] != GENERAL_ROOM:
+            raise ValidationError("#general keeps its name.")
+    if "minimum_tier" in fields:
+        tier = fields["minimum_tier"]
+        if tier is not None:
+            require_tier_of(room.community, tier)
+        cleaned["minimum_tier"] = None if tier is None or tier.is_base else tier
+    if "retention_days" in fields:
+        cleaned["retention_days"] = _clean_retention(fields["retention_days"])
+    if "slow_mode_seconds" in fields:
+        cleaned["slow_mode_seconds"] = clean_slow_mode(fields["slow_mode_seconds"])
+    if "archived" in fields:
+        if room.name == GENERAL_ROOM and fields["archived"]:
+            raise ValidationError("#general cannot be archived.")
+        cleaned["archived"] = bool(fields["archived"])
+    return do_update_room(room, **cleaned)
+
+
+def room_for_admin(actor: Membership, room_id) -> ChatRoom:
+    """A room of the actor's community for the room settings page; Http404 otherwise."""
+    authorise(actor, Action.MANAGE_ROOMS)
+    room = ChatRoom.objects.filter(community=actor.community_id, pk=_as_id(room_id)).first()
+    if room is None:
+        raise Http404("No such room.")
+    return room
+
+
+# Direct messages ---------------------------------------------------------------------------
+
+
+def _share_a_community(one, other) -> bool:
+    return (
+        Membership.objects.filter(user=one, status=MembershipStatus.ACTIVE)
+        .filter(
+            community__memberships__user=other,
+            community__memberships__status=MembershipStatus.ACTIVE,
+        )
+        .exists()
+    )
+
+
+def do_open_direct_room(one: User, other: User) -> ChatRoom:
+    """The one direct room of these two people, made on first use."""
+    low, high = sorted([one.pk, other.pk])
+    try:
+        with transaction.atomic():
+            room, _ = ChatRoom.objects.get_or_create(direct_low_id=low, direct_high_id=high)
+    except IntegrityError:
+        room = ChatRoom.objects.get(direct_low_id=low, direct_high_id=high)
+    return room
+
+
+def check_open_direct_room(user: User, handle: str) -> ChatRoom:
+    """A direct room with the person called `handle`, if the two share a community and
+    neither blocked the other; the same Http404 for strangers and unknown handles."""
+    other = User.objects.filter(handle__iexact=(handle or "").strip().lstrip("@")).first()
+    if (
+        other is None
+        or other.pk == user.pk
+        or not other.is_active
+        or not _share_a_community(user, other)
+        or is_blocked_between(user, other)
+    ):
+        raise Http404("No such person.")
+    return do_open_direct_room(user, other)
+
+
+# Messages ----------------------------------------------------------------------------------
+
+
+def _as_id(value) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ValidationError("That is not a message id.") from None
+    if number < 0:
+        raise ValidationError("That is not a message id.")
+    return number
+
+
+def validate_body(body) -> str:
+    if not isinstance(body, str) or not body.strip():
+        raise ValidationError("Write something first.")
+    if len(body) > MAX_BODY:
+        raise ValidationError(f"Messages are at most {MAX_BODY:,} characters.")
+    return body.strip()
+
+
+def do_send_message(
+    author: User,
+    room: ChatRoom,
+    body: str,
+    *,
+    reply_to: ChatMessage | None = None,
+    held_reason: str = "",
+) -> ChatMessage:
+    """Store the message, move the author's read marker past it, then (after commit) push it
+    to the room and notify the people it mentions who may read the room. With `held_reason`
+    (auto-moderation said hold) it waits for a moderator instead: no push, no mentions."""
+    with transaction.atomic():
+        message = ChatMessage.objects.create(
+            room=room, author=author, body=body, html=render_chat_body(body), reply_to=reply_to
+        )
+        ReadState.objects.update_or_create(
+            user=author, room=room, defaults={"last_read_id": message.pk}
+        )
+        if held_reason:
+            hold_for_review(message, reason=held_reason)
+            return message
+        mentioned = mentioned_user_ids(body)
+        if mentioned:
+            notify(
+                mentioned,
+                kind=NotificationKind.CHAT_MENTION,
+                actor=author,
+                target=message,
+                community=room.community,
+            )
+    push_to_group(
+        room.group, {"type": "chat.message", "message": message_data(message)}, sender=author.pk
+    )
+    return message
+
+
+def check_send_message(user: User, room_id, body, *, reply_to_id=None) -> ChatMessage:
+    room = access_room(user, room_id)
+    if room.archived:
+        raise PermissionDenied("This room is archived: read-only.")
+    body = validate_body(body)
+    reply_to = None
+    if reply_to_id is not None:
+        reply_to = _messages(user, room).filter(pk=_as_id(reply_to_id)).first()
+        if reply_to is None or reply_to.is_deleted:
+            raise ValidationError("That message is not in this room.")
+    screening = screen_room_message(user, room, body)
+    if screening.blocked:
+        raise PermissionDenied(screening.reason)
+    MESSAGE_RATE.require(user.pk, action="messages")
+    return do_send_message(
+        user, room, body, reply_to=reply_to, held_reason=screening.reason if screening.held else ""
+    )
+
+
+def access_message(user, message_id) -> ChatMessage:
+    """A message in a room `user` may read; Http404 otherwise."""
+    message = (
+        ChatMessage.objects.readable_by(user)
+        .select_related("room__community", "author", "reply_to__author")
+        .filter(pk=_as_id(message_id))
+        .first()
+    )
+    if message is None:
+        raise Http404("No such message.")
+    return message
+
+
+def do_edit_message(message: ChatMessage, body: str) -> ChatMessage:
+    with transaction.atomic():
+        message.body = body
+        message.html = render_chat_body(body)
+        message.edited_at = timezone.now()
+        message.save(update_fields=["body", "html", "edited_at"])
+    push_to_group(
+        message.room.group,
+        {"type": "chat.edited", "message": message_data(message)},
+        sender=message.author_id,
+    )
+    return message
+
+
+def check_edit_message(user: User, message_id, body) -> ChatMessage:
+    """People edit their own messages, while the room is open and they may read it."""
+    message = access_message(user, message_id)
+    if message.author_id != user.pk or message.is_deleted:
+        raise PermissionDenied("You can only edit your own messages.")
+    if message.room.archived:
+        raise PermissionDenied("This room is archived: read-only.")
+    body = validate_body(body)
+    MESSAGE_RATE.require(user.pk, action="messages")
+    return do_edit_message(message, body)
+
+
+def do_delete_message(message: ChatMessage) -> ChatMessage:
+    """Leave a tombstone: the id stays in the history so syncing clients learn of it."""
+    with transaction.atomic():
+        message.body = ""
+        message.html = ""
+        message.deleted_at = timezone.now()
+        message.save(update_fields=["body", "html", "deleted_at"])
+    push_to_group(
+        message.room.group,
+        {"type": "chat.deleted", "room": message.room_id, "message_id": message.pk},
+    )
+    return message
+
+
+def may_delete(user: User, message: ChatMessage) -> bool:
+    """Authors delete their own; moderators and above delete any in their community's rooms."""
+    if message.author_id == user.pk:
+        return True
+    if message.room.is_direct:
+        return False
+    membership = Membership.objects.filter(user=user, community=message.room.community_id).first()
+    return role_may(membership, Action.MODERATE)
+
+
+def check_delete_message(user: User, message_id) -> ChatMessage:
+    message = access_message(user, message_id)
+    if message.is_deleted:
+        return message
+    if not may_delete(user, message):
+        raise PermissionDenied("You can only delete your own messages.")
+    return do_delete_message(message)
+
+
+# Frames ------------------------------------------------------------------------------------
+
+
+def person_data(person: User) -> dict:
+    return {"id": person.pk, "handle": person.handle, "name": person.name}
+
+
+def room_data(room: ChatRoom, *, viewer: User | None = None) -> dict:
+    """What clients know about a room. `viewer` names the other person of a direct room."""
+    data = {
+        "id": room.pk,
+        "key": room.key,
+        "name": room.name,
+        "direct": room.is_direct,
+        "archived": room.archived,
+        "minimum_tier": room.minimum_tier.name if room.minimum_tier_id else None,
+    }
+    if room.is_direct and viewer is not None:
+        other = room.direct_high if room.direct_low_id == viewer.pk else room.direct_low
+        data["name"] = other.name
+    return data
+
+
+def message_data(message: ChatMessage) -> dict:
+    """A message as every client sees it. Caller loaded author and reply_to's author."""
+    reply = message.reply_to
+    return {
+        "id": message.pk,
+        "room": message.room_id,
+        "author": person_data(message.author),
+        "body": message.body,
+        "html": message.html,
+        "reply_to": (
+            {
+                "id": reply.pk,
+                "author": reply.author.name,
+                "excerpt": reply.body[:80],
+            }
+            if reply is not None and not reply.is_deleted
+            else None
+        ),
+        "created": message.created_at.isoformat(),
+        "edited": message.edited_at.isoformat() if message.edited_at else None,
+        "deleted": message.is_deleted,
+    }
+
+
+# Losing access -----------------------------------------------------------------------------
+
+
+def revoke_lost_rooms(user_ids: list[int], *, community_id: int | None, reason: str) -> None:
+    """Drop from these people's open sockets every room of `community_id` (and every direct
+    room of theirs) that they may no longer read. Pushed after commit."""
+    people = User.objects.filter(pk__in=user_ids)
+    for person in people:
+        candidates = ChatRoom.objects.filter(
+            Q(community=community_id) | Q(direct_low=person) | Q(direct_high=person)
+        )
+        lost = candidates.exclude(pk__in=ChatRoom.objects.readable_by(person).values("pk"))
+        lost_rooms = list(lost.values_list("pk", "direct_low_id", "direct_high_id"))
+        if not lost_rooms:
+            continue
+        revoke_for_users([person.pk], [room_key(pk) for pk, _, _ in lost_rooms], reason)
+        # The other person of a direct room that closed loses it too.
+        for pk, low, high in lost_rooms:
+            if low is not None:
+                other = high if low == person.pk else low
+                revoke_for_users([other], [room_key(pk)], "This conversation is closed.")
+
+
+# Retention ---------------------------------------------------------------------------------
+
+
+def do_purge_expired_messages(*, now=None) -> int:
+    """Delete messages older than their room's retention period; return how many went.
+    One delete per room that has a retention period (few), none for rooms that keep all."""
+    now = now or timezone.now()
+    deleted = 0
+    for room_id, days in ChatRoom.objects.filter(retention_days__isnull=False).values_list(
+        "pk", "retention_days"
+    ):
+        count, _ = ChatMessage.objects.filter(
+            room=room_id, created_at__lt=now - timedelta(days=days)
+        ).delete()
+        deleted += count
+    return deleted
