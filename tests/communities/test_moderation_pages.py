@@ -157,3 +157,19 @@ def test_site_moderators_see_no_email_address_or_password_hash(client, site_mode
 def test_superusers_still_see_email_addresses(client, superuser, author):
     client.force_login(superuser)
     assert author.email in client.get("/admin/accounts/user/").content.decode()
+
+
+def test_the_moderators_group_holds_only_what_moderation_needs():
+    from django.contrib.auth.models import Group
+
+    granted = set(
+        Group.objects.get(name="Moderators").permissions.values_list(
+            "content_type__app_label", "codename"
+        )
+    )
+    assert ("communities", "moderate_everywhere") in granted
+    assert ("communities", "view_moderationaction") in granted
+    model_writes = ("add_", "change_user", "delete_report", "delete_moderationaction")
+    assert not {codename for _, codename in granted if codename.startswith(model_writes)}
+    assert ("accounts", "change_user") not in granted
+    assert not {app for app, _ in granted} - {"communities", "accounts"}
