@@ -24,6 +24,7 @@ class Action(StrEnum):
     APPROVE_REQUESTS = "approve_requests"
     MANAGE_MEMBERS = "manage_members"
     MANAGE_TIERS = "manage_tiers"
+    MANAGE_CROSSPOSTS = "manage_crossposts"
     MANAGE_ROOMS = "manage_rooms"
     MODERATE = "moderate"
     EDIT_SETTINGS = "edit_settings"
@@ -38,6 +39,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.APPROVE_REQUESTS: _STAFF,
     Action.MANAGE_MEMBERS: _STAFF,
     Action.MANAGE_TIERS: _STAFF,
+    Action.MANAGE_CROSSPOSTS: _STAFF,
     Action.MANAGE_ROOMS: _STAFF,
     Action.MODERATE: frozenset({Role.OWNER, Role.ADMIN, Role.MODERATOR}),
     Action.EDIT_SETTINGS: _STAFF,

@@ -2,6 +2,7 @@ from django.urls import path, re_path
 
 from communities.models.invitation import TOKEN_PATTERN
 from communities.views import (
+    chat,
     community,
     directory,
     invitations,
@@ -58,6 +59,11 @@ urlpatterns = [
         moderation.moderation_notice,
         name="moderation_notice",
     ),
+    path("c/<slug:slug>/rooms/", chat.room_list, name="chat_rooms"),
+    path("c/<slug:slug>/rooms/<int:room_id>/", chat.room_change, name="chat_room_change"),
+    path("messages/", chat.direct_messages, name="direct_messages"),
+    path("messages/<int:room_id>/", chat.direct_room, name="direct_room"),
+    path("chat/<int:room_id>/search/", chat.search, name="chat_search"),
     path("notifications/", notifications.notification_list, name="notifications"),
     path("notifications/read/", notifications.mark_all_read, name="mark_all_read"),
     path("notifications/badge/", notifications.badge, name="notification_badge"),

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class FeedsConfig(AppConfig):
     name = "feeds"
     verbose_name = "Feeds"
+
+    def ready(self) -> None:
+        # Cross-posting lives in its own package: its admin and its receivers (which cancel
+        # cross-posts of posts that stop being public) load here.
+        from feeds.crossposting import admin, receivers  # noqa: F401

@@ -1,8 +1,30 @@
 """Periodic jobs, kept in the database by name so every deployment has the same schedule."""
 
+from datetime import timedelta
+
+from django.utils import timezone
 from django_q.models import Schedule
 
+# Cross-posts are dispatched by one job on two schedules, each once a minute and half a minute
+# apart: q2's scheduler wakes every 30 s, so the job runs at every wake. Setting both start
+# times together on each migrate keeps them exactly 30 s apart.
+_DISPATCH_START = timezone.now()
+
 SCHEDULES = [
+    {
+        "name": "crossposts-dispatch",
+        "func": "feeds.crossposting.tasks.dispatch_due_crossposts",
+        "schedule_type": Schedule.MINUTES,
+        "minutes": 1,
+        "next_run": _DISPATCH_START,
+    },
+    {
+        "name": "crossposts-dispatch-half-minute",
+        "func": "feeds.crossposting.tasks.dispatch_due_crossposts",
+        "schedule_type": Schedule.MINUTES,
+        "minutes": 1,
+        "next_run": _DISPATCH_START + timedelta(seconds=30),
+    },
     {
         "name": "heartbeat",
         "func": "sosoon_site.tasks.heartbeat",

@@ -210,6 +210,13 @@ STATIC_ROOT = None if DEBUG else Path(env.text("STATIC_ROOT") or VAR_DIR / "stat
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.text("MEDIA_ROOT") or VAR_DIR / "media")
+# Post images live outside MEDIA_ROOT (no URL maps to them) and are served by a view that asks
+# the audience policy. Behind nginx, set the accel prefix to an `internal` location aliased to
+# this directory and nginx sends the bytes (docs/deploy.md, "Private media").
+SOSOON_PRIVATE_MEDIA_ROOT = Path(env.text("SOSOON_PRIVATE_MEDIA_ROOT") or VAR_DIR / "private")
+SOSOON_PRIVATE_MEDIA_ACCEL_PREFIX = env.text("SOSOON_PRIVATE_MEDIA_ACCEL_PREFIX")
+# Posts per feed page (tests vary it to show a page's query count does not depend on it).
+SOSOON_FEED_PAGE_SIZE = 20
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -242,6 +249,28 @@ if env.flag("SOSOON_BEHIND_PROXY", default=False):
 
 # Real-time limits for the /ws/ socket (see docs/realtime.md).
 SOSOON_WS_MAX_FRAME_BYTES = env.integer("SOSOON_WS_MAX_FRAME_BYTES", 16_384, minimum=256)
+
+# Cross-posting to X, Pinterest and TikTok (docs/deploy.md, "Cross-posting"). Credentials
+# come from each platform's developer portal; a platform without them cannot be connected.
+# The URLs default to the real services and are settings so tests point them at local fakes.
+SOSOON_X_CLIENT_ID = env.text("SOSOON_X_CLIENT_ID")
+SOSOON_X_CLIENT_SECRET = env.text("SOSOON_X_CLIENT_SECRET")
+SOSOON_X_AUTHORIZE_URL = env.text("SOSOON_X_AUTHORIZE_URL", "https://x.com/i/oauth2/authorize")
+SOSOON_X_API_BASE = env.text("SOSOON_X_API_BASE", "https://api.x.com")
+SOSOON_PINTEREST_CLIENT_ID = env.text("SOSOON_PINTEREST_CLIENT_ID")
+SOSOON_PINTEREST_CLIENT_SECRET = env.text("SOSOON_PINTEREST_CLIENT_SECRET")
+SOSOON_PINTEREST_AUTHORIZE_URL = env.text(
+    "SOSOON_PINTEREST_AUTHORIZE_URL", "https://www.pinterest.com/oauth/"
+)
+SOSOON_PINTEREST_API_BASE = env.text("SOSOON_PINTEREST_API_BASE", "https://api.pinterest.com")
+SOSOON_TIKTOK_CLIENT_KEY = env.text("SOSOON_TIKTOK_CLIENT_KEY")
+SOSOON_TIKTOK_CLIENT_SECRET = env.text("SOSOON_TIKTOK_CLIENT_SECRET")
+SOSOON_TIKTOK_AUTHORIZE_URL = env.text(
+    "SOSOON_TIKTOK_AUTHORIZE_URL", "https://www.tiktok.com/v2/auth/authorize/"
+)
+SOSOON_TIKTOK_API_BASE = env.text("SOSOON_TIKTOK_API_BASE", "https://open.tiktokapis.com")
+# Seconds a provider has to answer one request (connecting gets at most 5 of them).
+SOSOON_CROSSPOST_HTTP_TIMEOUT = 20.0
 
 LOGGING = {
     "version": 1,

@@ -4,6 +4,7 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from feeds.views import feeds as feed_views
 from sosoon_site import views
 from sosoon_site.accounts import views as account_views
 
@@ -14,14 +15,16 @@ admin.site.index_title = "Moderation and settings"
 admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", feed_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("", include("feeds.crossposting.urls")),
     path("profile/", account_views.edit_profile, name="profile"),
     path("profile/blocked/", account_views.blocked_people, name="blocked_people"),
     path("people/<str:handle>/block/", account_views.block_person, name="block_person"),
     path("people/<str:handle>/unblock/", account_views.unblock_person, name="unblock_person"),
     path("accounts/", include("allauth.urls")),
     path("", include("communities.urls")),
+    path("", include("feeds.urls")),
     path("admin/", admin.site.urls),
 ]
 if settings.DEBUG:

@@ -1,15 +1,7 @@
-"""Site-wide pages: the home page and the health check."""
+"""Site-wide pages: the health check (the home page is the feeds app's home feed)."""
 
 from django.db import connection
 from django.http import HttpResponse
-from django.shortcuts import render
-
-
-def home(request):
-    """Signed in: the member's start page. Signed out: what Sosoon is and how to get in."""
-    if request.user.is_authenticated:
-        return render(request, "home.html")
-    return render(request, "landing.html")
 
 
 def healthz(request):

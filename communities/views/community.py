@@ -19,12 +19,14 @@ from communities.permissions import (
     page_context,
     viewer_membership,
 )
+from communities.services.chat import community_rooms
 from communities.services.communities import check_delete_community, check_update_community
 from communities.services.members import check_leave_community, check_transfer_ownership
 
 
 def home(request, slug):
-    """About, tiers, and the viewer's way in or out. Listed: anyone; unlisted: members."""
+    """About, tiers, chat for members, and the viewer's way in or out. Listed: anyone;
+    unlisted: members."""
     community = access_community(request, slug)
     membership = viewer_membership(request, community)
     is_member = membership is not None and membership.is_active
@@ -46,6 +48,7 @@ def home(request, slug):
         "member_count": community.memberships.active().count(),
         "pending_request": pending_request,
         "join_form": JoinRequestForm(),
+        "chat_rooms": community_rooms(request.user, community) if is_member else [],
     }
     return render(request, "communities/home.html", context)
 

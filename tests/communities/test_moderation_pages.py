@@ -152,6 +152,7 @@ def test_site_moderators_see_no_email_address_or_password_hash(client, site_mode
     assert memberships.context["cl"].result_count == 0
     assert client.get("/admin/communities/invitation/").status_code == 403
     assert client.get("/admin/auth/group/").status_code == 403
+    assert client.get("/admin/feeds/externalaccount/").status_code == 403
 
 
 def test_superusers_still_see_email_addresses(client, superuser, author):

@@ -22,6 +22,7 @@ EXPECTED_YES = {
     Action.MANAGE_MEMBERS: {"owner", "admin"},
     Action.MANAGE_TIERS: {"owner", "admin"},
     Action.MANAGE_ROOMS: {"owner", "admin"},
+    Action.MANAGE_CROSSPOSTS: {"owner", "admin"},
     Action.MODERATE: {"owner", "admin", "moderator"},
     Action.EDIT_SETTINGS: {"owner", "admin"},
     Action.TRANSFER_OWNERSHIP: {"owner"},

@@ -1,0 +1,83 @@
+"""Calling a provider's API: explicit timeouts, and transport outcomes turned into errors.
+
+Whether a failed call may be repeated depends on whether the provider could have acted on it.
+A refused connection, a connect or pool timeout, or a timeout while still writing the body
+mean it never arrived: TemporaryFailure. A timeout or dropped connection while waiting for the
+answer means it arrived: for a request that creates a public post that is OutcomeUnknown
+(the post may be live, so nobody may send it again blindly); for anything else (a token, an
+upload, a status read) repeating is harmless, so it is TemporaryFailure too.
+"""
+
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+
+import httpx
+from django.conf import settings
+from django.utils import timezone
+
+from feeds.crossposting.base import OutcomeUnknown, TemporaryFailure
+
+# When a 429 carries no usable reset, wait this long.
+DEFAULT_RATE_LIMIT_WAIT = timedelta(seconds=60)
+
+NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.WriteTimeout)
+NO_ANSWER = (httpx.ReadTimeout, httpx.ReadError, httpx.RemoteProtocolError, httpx.WriteError)
+
+
+def timeouts() -> httpx.Timeout:
+    """Connect fast or not at all; give the provider SOSOON_CROSSPOST_HTTP_TIMEOUT to answer."""
+    answer = settings.SOSOON_CROSSPOST_HTTP_TIMEOUT
+    return httpx.Timeout(answer, connect=min(answer, 5.0))
+
+
+def send(method: str, url: str, *, label: str, creates: bool = False, **options) -> httpx.Response:
+    """One HTTP request to a provider; raises TemporaryFailure / OutcomeUnknown as above and
+    TemporaryFailure for any 5xx. Other statuses are the caller's to read."""
+    try:
+        with httpx.Client(timeout=timeouts()) as client:
+            response = client.request(method, url, **options)
+    except NOT_SENT:
+        raise TemporaryFailure(f"{label} could not be reached; Sosoon will try again.") from None
+    except NO_ANSWER:
+        if creates:
+            raise OutcomeUnknown(
+                f"{label} received the post but did not answer in time, so Sosoon cannot tell "
+                "whether it went out. Check the account before retrying."
+            ) from None
+        raise TemporaryFailure(f"{label} did not answer in time; Sosoon will try again.") from None
+    if response.status_code >= 500:
+        raise TemporaryFailure(
+            f"{label} had a server error ({response.status_code}); Sosoon will try again."
+        )
+    return response
+
+
+def retry_after(response: httpx.Response) -> datetime:
+    """When a 429 says to come back: Retry-After in seconds or as an HTTP date."""
+    value = response.headers.get("retry-after", "").strip()
+    now = timezone.now()
+    if value.isdigit():
+        return now + timedelta(seconds=int(value))
+    if value:
+        try:
+            return parsedate_to_datetime(value).astimezone(UTC)
+        except (TypeError, ValueError):
+            pass
+    return now + DEFAULT_RATE_LIMIT_WAIT
+
+
+def epoch_reset(response: httpx.Response, header: str) -> datetime:
+    """When a 429 says to come back, from an epoch-seconds header (X's x-rate-limit-reset)."""
+    value = response.headers.get(header, "").strip()
+    if value.isdigit():
+        return datetime.fromtimestamp(int(value), UTC)
+    return timezone.now() + DEFAULT_RATE_LIMIT_WAIT
+
+
+def json_body(response: httpx.Response) -> dict:
+    """The response's JSON object, or {} when the body is not one (an HTML error page)."""
+    try:
+        payload = response.json()
+    except ValueError:
+        return {}
+    return payload if isinstance(payload, dict) else {}

@@ -1,0 +1,89 @@
+"""Forms for scheduling a cross-post: one section per connected account, one time for all.
+
+Each platform's section prefills from the post and carries the tracked link's ref code in a
+hidden field, so the link in the text is the one that will be counted. Platform rules are
+checked by the provider's `validate` in the service, and its reasons are put back next to the
+field they concern.
+"""
+
+from django import forms
+
+from feeds.crossposting.models import Platform
+
+# Provider validation keys -> form field names.
+FIELD_FOR = {"media": "images", "board_id": "board", "link": "text"}
+
+
+class WhenForm(forms.Form):
+    scheduled_at = forms.DateTimeField(
+        label="Publish at (your time zone)",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+
+
+class AccountSectionForm(forms.Form):
+    """The fields every platform shares."""
+
+    include = forms.BooleanField(required=False, label="Post to this account")
+    ref_code = forms.CharField(widget=forms.HiddenInput)
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    images = forms.MultipleChoiceField(
+        required=False, widget=forms.CheckboxSelectMultiple, label="Images"
+    )
+
+    def __init__(self, *args, account, image_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.account = account
+        self.fields["images"].choices = image_choices
+
+    def add_provider_errors(self, errors: dict[str, str]) -> None:
+        for name, reason in errors.items():
+            field = FIELD_FOR.get(name, name)
+            self.add_error(field if field in self.fields else None, reason)
+
+
+class XSectionForm(AccountSectionForm):
+    pass
+
+
+class PinterestSectionForm(AccountSectionForm):
+    board = forms.ChoiceField(required=False, label="Board")
+    title = forms.CharField(required=False, max_length=200)
+    alt_text = forms.CharField(required=False, max_length=1000, label="Alt text")
+
+    def __init__(self, *args, boards: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["board"].choices = [("", "Choose a board"), *boards]
+        self.fields["images"].label = "Image (exactly one)"
+        self.fields["text"].label = "Description"
+
+
+class TikTokSectionForm(AccountSectionForm):
+    privacy_level = forms.ChoiceField(required=False, label="Who can see it on TikTok")
+    title = forms.CharField(required=False, max_length=200)
+
+    def __init__(self, *args, privacy_options: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        # No default: TikTok requires the person to choose.
+        self.fields["privacy_level"].choices = [("", "Choose…")] + [
+            (option, option.replace("_", " ").capitalize()) for option in privacy_options
+        ]
+        self.fields["text"].label = "Description"
+
+
+SECTION_FORMS = {
+    Platform.X: XSectionForm,
+    Platform.PINTEREST: PinterestSectionForm,
+    Platform.TIKTOK: TikTokSectionForm,
+}
+
+
+class RescheduleForm(WhenForm):
+    pass
+
+
+class RetryForm(forms.Form):
+    checked_platform = forms.BooleanField(
+        required=False, label="I checked the account and the post is not there"
+    )

@@ -1,0 +1,177 @@
+"""Connected accounts and cross-posts.
+
+A CrossPost is a state machine (services/publishing.py has one handler per state):
+
+    scheduled -> publishing -> published
+                            -> failed        (a reason a person can act on)
+                            -> needs_review  (outcome unknown: never publish twice blindly)
+    scheduled -> cancelled
+
+`request_sent_at` is written and committed just before the request that creates the public
+post leaves, and cleared when its outcome is saved. A worker that finds it set knows an
+earlier attempt died between "sent" and "saved", and sends the row to needs_review.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from feeds.crossposting.encryption import EncryptedTextField, Secret
+
+
+class Platform(models.TextChoices):
+    X = "x", "X"
+    PINTEREST = "pinterest", "Pinterest"
+    TIKTOK = "tiktok", "TikTok"
+
+
+class AccountStatus(models.TextChoices):
+    CONNECTED = "connected", "Connected"
+    REFRESH_FAILING = "refresh_failing", "Refresh failing"
+    REAUTH_REQUIRED = "reauth_required", "Re-authorisation required"
+
+
+class ExternalAccountQuerySet(models.QuerySet):
+    def connected(self) -> "ExternalAccountQuerySet":
+        """Accounts not disconnected (whatever their token health)."""
+        return self.filter(disconnected_at__isnull=True)
+
+
+class ExternalAccount(models.Model):
+    """A community's account on one platform. Tokens are ciphertext at rest (encryption.py);
+    `access_token` / `refresh_token` read and write plaintext."""
+
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="external_accounts"
+    )
+    platform = models.CharField(max_length=10, choices=Platform.choices)
+    external_id = models.CharField(max_length=100, blank=True)
+    handle = models.CharField(max_length=100, blank=True)
+    status = models.CharField(
+        max_length=20, choices=AccountStatus.choices, default=AccountStatus.CONNECTED
+    )
+    status_reason = models.TextField(blank=True)
+    access_token_ciphertext = EncryptedTextField()
+    refresh_token_ciphertext = EncryptedTextField()
+    access_expires_at = models.DateTimeField(null=True, blank=True)
+    refresh_expires_at = models.DateTimeField(null=True, blank=True)
+    scopes = models.CharField(max_length=300, blank=True)
+    connected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    connected_at = models.DateTimeField(auto_now_add=True)
+    disconnected_at = models.DateTimeField(null=True, blank=True)
+
+    access_token = Secret("access_token_ciphertext")
+    refresh_token = Secret("refresh_token_ciphertext")
+
+    objects = ExternalAccountQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["community", "platform", "handle"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "platform", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="crossposting_account_once_per_community",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_platform_display()} @{self.handle or '?'}"
+
+    @property
+    def can_publish(self) -> bool:
+        return self.disconnected_at is None and self.status != AccountStatus.REAUTH_REQUIRED
+
+
+class CrossPostStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    PUBLISHING = "publishing", "Publishing"
+    PUBLISHED = "published", "Published"
+    FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
+    NEEDS_REVIEW = "needs_review", "Needs review"
+
+
+PENDING_STATUSES = (CrossPostStatus.SCHEDULED, CrossPostStatus.PUBLISHING)
+
+
+def new_ref_code() -> str:
+    return secrets.token_urlsafe(9)
+
+
+class CrossPost(models.Model):
+    """One public post, scheduled to one connected account, with that platform's fields."""
+
+    post = models.ForeignKey("feeds.Post", on_delete=models.CASCADE, related_name="crossposts")
+    account = models.ForeignKey(
+        ExternalAccount, on_delete=models.CASCADE, related_name="crossposts"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(
+        max_length=20, choices=CrossPostStatus.choices, default=CrossPostStatus.SCHEDULED
+    )
+    scheduled_at = models.DateTimeField()
+
+    text = models.TextField(blank=True)
+    title = models.CharField(max_length=200, blank=True)
+    link = models.URLField(max_length=2048, blank=True)
+    alt_text = models.CharField(max_length=1000, blank=True)
+    board_id = models.CharField(max_length=100, blank=True)
+    board_name = models.CharField(max_length=200, blank=True)
+    privacy_level = models.CharField(max_length=50, blank=True)
+    # [{"image": PostImage id, "url": absolute URL, "path": storage name, "type": MIME}]
+    media = models.JSONField(default=list, blank=True)
+
+    ref_code = models.CharField(max_length=20, unique=True, default=new_ref_code)
+    invitation = models.ForeignKey(
+        "communities.Invitation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    visit_count = models.PositiveIntegerField(default=0)
+
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    request_sent_at = models.DateTimeField(null=True, blank=True)
+    publish_id = models.CharField(max_length=200, blank=True)
+    polls = models.PositiveSmallIntegerField(default=0)
+    external_id = models.CharField(max_length=100, blank=True)
+    external_url = models.URLField(max_length=500, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["scheduled_at", "id"]
+        indexes = [
+            models.Index(fields=["status", "scheduled_at"], name="crosspost_due"),
+            models.Index(fields=["status", "next_attempt_at"], name="crosspost_retry"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Cross-post {self.pk} of post {self.post_id} to {self.account}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("crossposting:list", kwargs={"slug": self.post.community.slug})
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in PENDING_STATUSES
+
+
+class Referral(models.Model):
+    """A join request filed from a cross-post's landing page."""
+
+    crosspost = models.ForeignKey(CrossPost, on_delete=models.CASCADE, related_name="referrals")
+    join_request = models.OneToOneField(
+        "communities.JoinRequest", on_delete=models.CASCADE, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"Join request {self.join_request_id} from cross-post {self.crosspost_id}"

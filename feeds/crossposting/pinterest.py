@@ -1,0 +1,189 @@
+"""Pinterest API v5: OAuth 2.0 authorization code with HTTP Basic client auth.
+
+Wire format (developers.pinterest.com, API v5):
+- authorize `SOSOON_PINTEREST_AUTHORIZE_URL` (https://www.pinterest.com/oauth/) with
+  client_id, redirect_uri, response_type=code, scope (comma-separated), state; the PKCE
+  challenge is sent too (harmless where unused, checked where supported);
+- token `POST {SOSOON_PINTEREST_API_BASE}/v5/oauth/token`, form body, Basic auth; a refresh
+  returns a new refresh token that replaces the old one;
+- `GET /v5/user_account` -> {"id", "username"}; `GET /v5/boards` -> {"items": [{"id",
+  "name", "privacy"}], "bookmark"} (paged by bookmark);
+- `POST /v5/pins` JSON {"board_id", "title", "description", "link", "alt_text",
+  "media_source": {"source_type": "image_url", "url"}} -> 201 {"id", ...};
+- errors are {"code": <int>, "message": "..."}; a 429 carries Retry-After.
+"""
+
+from urllib.parse import urlencode
+
+import httpx
+from django.conf import settings
+
+from feeds.crossposting import calls, pkce
+from feeds.crossposting.base import (
+    Authorisation,
+    AuthorisationLost,
+    Content,
+    Profile,
+    Provider,
+    Published,
+    RateLimited,
+    Rejected,
+    TokenRejected,
+    Tokens,
+)
+
+SCOPES = "boards:read,pins:write,user_accounts:read"
+LABEL = "Pinterest"
+MAX_TITLE = 100
+MAX_DESCRIPTION = 800
+MAX_LINK = 2048
+MAX_ALT_TEXT = 500
+# Boards beyond this many pages are not offered (25 per page by default; we ask for 100).
+MAX_BOARD_PAGES = 5
+
+
+class PinterestProvider(Provider):
+    platform = "pinterest"
+    label = LABEL
+    max_images = 1
+
+    def _api(self, path: str) -> str:
+        return f"{settings.SOSOON_PINTEREST_API_BASE.rstrip('/')}{path}"
+
+    def authorise(self, *, redirect_uri: str) -> Authorisation:
+        state, verifier = pkce.new_state(), pkce.new_code_verifier()
+        query = urlencode(
+            {
+                "client_id": settings.SOSOON_PINTEREST_CLIENT_ID,
+                "redirect_uri": redirect_uri,
+                "response_type": "code",
+                "scope": SCOPES,
+                "state": state,
+                "code_challenge": pkce.code_challenge(verifier),
+                "code_challenge_method": "S256",
+            }
+        )
+        return Authorisation(
+            url=f"{settings.SOSOON_PINTEREST_AUTHORIZE_URL}?{query}",
+            state=state,
+            code_verifier=verifier,
+        )
+
+    def _token(self, form: dict) -> Tokens:
+        response = calls.send(
+            "POST",
+            self._api("/v5/oauth/token"),
+            label=LABEL,
+            data=form,
+            auth=(settings.SOSOON_PINTEREST_CLIENT_ID, settings.SOSOON_PINTEREST_CLIENT_SECRET),
+        )
+        if response.status_code == 429:
+            raise RateLimited(
+                "Pinterest is limiting sign-ins right now.", retry_at=calls.retry_after(response)
+            )
+        payload = calls.json_body(response)
+        if response.status_code != 200 or "access_token" not in payload:
+            message = payload.get("message") or "no reason given"
+            raise AuthorisationLost(
+                f"Pinterest refused the authorisation ({message}); reconnect the account."
+            )
+        return Tokens.from_response(payload)
+
+    def exchange(self, *, code: str, code_verifier: str, redirect_uri: str) -> Tokens:
+        return self._token(
+            {
+                "grant_type": "authorization_code",
+                "code": code,
+                "redirect_uri": redirect_uri,
+                "code_verifier": code_verifier,
+            }
+        )
+
+    def refresh(self, refresh_token: str) -> Tokens:
+        return self._token({"grant_type": "refresh_token", "refresh_token": refresh_token})
+
+    def profile(self, access_token: str) -> Profile:
+        response = calls.send(
+            "GET", self._api("/v5/user_account"), label=LABEL, headers=_bearer(access_token)
+        )
+        _raise_for_error(response)
+        payload = calls.json_body(response)
+        return Profile(external_id=str(payload.get("id", "")), handle=payload.get("username", ""))
+
+    def boards(self, access_token: str) -> list[tuple[str, str]]:
+        """(id, name) of the boards the account may pin to, for the scheduling form."""
+        boards, bookmark = [], None
+        for _page in range(MAX_BOARD_PAGES):
+            params = {"page_size": 100, **({"bookmark": bookmark} if bookmark else {})}
+            response = calls.send(
+                "GET",
+                self._api("/v5/boards"),
+                label=LABEL,
+                params=params,
+                headers=_bearer(access_token),
+            )
+            _raise_for_error(response)
+            payload = calls.json_body(response)
+            boards += [(str(item["id"]), item.get("name", "")) for item in payload.get("items", [])]
+            bookmark = payload.get("bookmark")
+            if not bookmark:
+                break
+        return boards
+
+    def validate(self, content: Content) -> dict[str, str]:
+        errors = {}
+        if not content.board_id:
+            errors["board_id"] = "Choose the board to pin to."
+        if len(content.media) != 1:
+            errors["media"] = "A pin needs exactly one image."
+        limits = (
+            ("title", content.title, MAX_TITLE),
+            ("text", content.text, MAX_DESCRIPTION),
+            ("link", content.link, MAX_LINK),
+            ("alt_text", content.alt_text, MAX_ALT_TEXT),
+        )
+        for name, value, limit in limits:
+            if len(value) > limit:
+                errors[name] = f"At most {limit:,} characters ({len(value):,} now)."
+        return errors
+
+    def publish(self, access_token: str, content: Content) -> Published:
+        body = {
+            "board_id": content.board_id,
+            "title": content.title,
+            "description": content.text,
+            "link": content.link,
+            "alt_text": content.alt_text,
+            "media_source": {"source_type": "image_url", "url": content.media[0].url},
+        }
+        response = calls.send(
+            "POST",
+            self._api("/v5/pins"),
+            label=LABEL,
+            creates=True,
+            json={key: value for key, value in body.items() if value},
+            headers=_bearer(access_token),
+        )
+        _raise_for_error(response)
+        return Published(external_id=str(calls.json_body(response)["id"]))
+
+    def post_url(self, *, handle: str, external_id: str) -> str:
+        return f"https://www.pinterest.com/pin/{external_id}/"
+
+
+def _bearer(access_token: str) -> dict:
+    return {"Authorization": f"Bearer {access_token}"}
+
+
+def _raise_for_error(response: httpx.Response) -> None:
+    if response.is_success:
+        return
+    message = calls.json_body(response).get("message") or f"HTTP {response.status_code}"
+    if response.status_code == 429:
+        raise RateLimited(
+            "Pinterest's rate limit is used up; Sosoon waits as Pinterest asked.",
+            retry_at=calls.retry_after(response),
+        )
+    if response.status_code == 401:
+        raise TokenRejected("Pinterest no longer accepts this account's access token.")
+    raise Rejected(f"Pinterest refused the pin: {message}")

@@ -1,0 +1,34 @@
+"""When a post stops being public, its cross-posts that have not gone out are cancelled.
+
+Connected to post_save of Post and Community, so every way a post's audience narrows (an
+edit, a removal, the community turning public teasers off, the admin) is covered without the
+writers having to remember to call us.
+"""
+
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from communities.models import Community
+from feeds.crossposting.models import CrossPost, CrossPostStatus
+from feeds.crossposting.services.scheduling import cancel_pending_for_post, is_public
+from feeds.models import Post
+
+NARROWED = "Cancelled: the post is no longer public, so it cannot be cross-posted."
+
+
+@receiver(post_save, sender=Post, dispatch_uid="crossposting.post_saved")
+def cancel_when_post_narrows(sender, instance: Post, **kwargs) -> None:
+    pending = CrossPost.objects.filter(post=instance, status=CrossPostStatus.SCHEDULED)
+    if pending.exists() and not is_public(instance):
+        cancel_pending_for_post(instance, reason=NARROWED)
+
+
+@receiver(post_save, sender=Community, dispatch_uid="crossposting.community_saved")
+def cancel_when_teasers_stop(sender, instance: Community, **kwargs) -> None:
+    if instance.allow_public_teasers:
+        return
+    posts = Post.objects.filter(
+        community=instance, crossposts__status=CrossPostStatus.SCHEDULED
+    ).distinct()
+    for post in posts:
+        cancel_pending_for_post(post, reason=NARROWED)

@@ -1,0 +1,1 @@
+"""Cross-posting's writes: connecting accounts, scheduling, publishing, tracking, notices."""

@@ -1,0 +1,183 @@
+"""Scheduling, cancelling, rescheduling and retrying cross-posts.
+
+Only a post the audience policy shows to signed-out visitors (audience `public`, in a
+community that allows public teasers) can be cross-posted, and only by the community's owners
+and admins, to the community's own connected accounts.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from communities.models import Membership, MembershipStatus
+from communities.permissions import Action, role_may
+from communities.services.invitations import do_create_invitation
+from communities.services.membership_rules import base_tier
+from feeds.crossposting.models import (
+    CrossPost,
+    CrossPostStatus,
+    ExternalAccount,
+    new_ref_code,
+)
+from feeds.crossposting.providers import provider_for
+from feeds.crossposting.services.notices import notify_crosspost_problem
+from feeds.crossposting.services.publishing import content_of
+from feeds.models import Post
+
+
+@dataclass
+class Draft:
+    """One account's version of the cross-post, as the form collected it."""
+
+    account: ExternalAccount
+    text: str
+    media: list[dict] = field(default_factory=list)
+    title: str = ""
+    alt_text: str = ""
+    board_id: str = ""
+    board_name: str = ""
+    privacy_level: str = ""
+    # The tracked link (to the community's landing page with `ref_code`).
+    link: str = ""
+    ref_code: str = field(default_factory=new_ref_code)
+
+
+def may_manage_crossposts(user, community) -> bool:
+    """Owners and admins (the role table's MANAGE_CROSSPOSTS row)."""
+    if not user.is_authenticated:
+        return False
+    membership = Membership.objects.filter(
+        user=user, community=community, status=MembershipStatus.ACTIVE
+    ).first()
+    return role_may(membership, Action.MANAGE_CROSSPOSTS)
+
+
+def public_posts(community):
+    """The community's posts a signed-out visitor may see now (what may be cross-posted)."""
+    return Post.objects.visible_to(AnonymousUser()).live().filter(community=community)
+
+
+def is_public(post: Post) -> bool:
+    """Whether the audience policy shows `post` to a signed-out visitor right now."""
+    return Post.objects.visible_to(AnonymousUser()).live().filter(pk=post.pk).exists()
+
+
+def check_schedule(
+    user, post: Post, drafts: list[Draft], *, scheduled_at: datetime
+) -> list[CrossPost]:
+    """Validate every draft against its platform's rules, then save them all or none.
+
+    ValidationError carries {"<account id>-<field>": reason} for the form."""
+    if not may_manage_crossposts(user, post.community):
+        raise PermissionDenied("Only the community's owners and admins cross-post.")
+    if not is_public(post):
+        raise ValidationError("Only public posts can be cross-posted.")
+    errors = {}
+    if scheduled_at <= timezone.now():
+        errors["scheduled_at"] = "Choose a time in the future."
+    for draft in drafts:
+        if draft.account.community_id != post.community_id or not draft.account.can_publish:
+            errors[f"{draft.account.pk}-account"] = "This account cannot publish; reconnect it."
+            continue
+        candidate = _unsaved(post, draft, scheduled_at=scheduled_at, user=user)
+        for name, reason in (
+            provider_for(draft.account.platform).validate(content_of(candidate)).items()
+        ):
+            errors[f"{draft.account.pk}-{name}"] = reason
+    if errors:
+        raise ValidationError(errors)
+    tier = base_tier(post.community)
+    with transaction.atomic():
+        crossposts = []
+        for draft in drafts:
+            crosspost = _unsaved(post, draft, scheduled_at=scheduled_at, user=user)
+            # Its own invitation, so a join is attributed to this cross-post and account.
+            crosspost.invitation = do_create_invitation(post.community, user, tier=tier)
+            crosspost.save()
+            crossposts.append(crosspost)
+    return crossposts
+
+
+def _unsaved(post: Post, draft: Draft, *, scheduled_at, user) -> CrossPost:
+    return CrossPost(
+        post=post,
+        account=draft.account,
+        created_by=user,
+        scheduled_at=scheduled_at,
+        text=draft.text,
+        title=draft.title,
+        alt_text=draft.alt_text,
+        board_id=draft.board_id,
+        board_name=draft.board_name,
+        privacy_level=draft.privacy_level,
+        media=draft.media,
+        link=draft.link,
+        ref_code=draft.ref_code,
+    )
+
+
+def do_cancel(crosspost: CrossPost, *, reason: str = "Cancelled.") -> bool:
+    """Cancel if nothing has been sent yet; False when it is already on its way or done."""
+    cancelled = CrossPost.objects.filter(pk=crosspost.pk, status=CrossPostStatus.SCHEDULED).update(
+        status=CrossPostStatus.CANCELLED, reason=reason, updated_at=timezone.now()
+    )
+    crosspost.refresh_from_db()
+    return bool(cancelled)
+
+
+def do_reschedule(crosspost: CrossPost, scheduled_at: datetime) -> None:
+    """A new time for a scheduled or failed cross-post."""
+    if scheduled_at <= timezone.now():
+        raise ValidationError({"scheduled_at": "Choose a time in the future."})
+    updated = CrossPost.objects.filter(
+        pk=crosspost.pk, status__in=[CrossPostStatus.SCHEDULED, CrossPostStatus.FAILED]
+    ).update(
+        status=CrossPostStatus.SCHEDULED,
+        scheduled_at=scheduled_at,
+        attempts=0,
+        reason="",
+        updated_at=timezone.now(),
+    )
+    if not updated:
+        raise ValidationError("Only scheduled or failed cross-posts can be rescheduled.")
+    crosspost.refresh_from_db()
+
+
+def do_retry(crosspost: CrossPost, *, checked_platform: bool = False) -> None:
+    """Send a failed or needs-review cross-post again at the next dispatch.
+
+    needs_review means it may already be live: the person must confirm they checked. One
+    that TikTok had accepted (publish_id) resumes polling instead of posting again."""
+    if crosspost.status == CrossPostStatus.NEEDS_REVIEW and not checked_platform:
+        raise ValidationError(
+            "Check the account on the platform first: this post may already be live."
+        )
+    if crosspost.status not in (CrossPostStatus.FAILED, CrossPostStatus.NEEDS_REVIEW):
+        raise ValidationError("Only failed or needs-review cross-posts can be retried.")
+    now = timezone.now()
+    changes = {"attempts": 0, "reason": "", "request_sent_at": None, "updated_at": now}
+    if crosspost.publish_id:
+        changes |= {"status": CrossPostStatus.PUBLISHING, "next_attempt_at": now, "claimed_at": now}
+    else:
+        changes |= {
+            "status": CrossPostStatus.SCHEDULED,
+            "scheduled_at": max(now, crosspost.scheduled_at),
+        }
+    CrossPost.objects.filter(pk=crosspost.pk, status=crosspost.status).update(**changes)
+    crosspost.refresh_from_db()
+
+
+def cancel_pending_for_post(post: Post, *, reason: str) -> int:
+    """Cancel the post's cross-posts that have not gone out; tell the owner. Returns count."""
+    pending = list(CrossPost.objects.filter(post=post, status=CrossPostStatus.SCHEDULED))
+    count = CrossPost.objects.filter(
+        pk__in=[crosspost.pk for crosspost in pending], status=CrossPostStatus.SCHEDULED
+    ).update(status=CrossPostStatus.CANCELLED, reason=reason, updated_at=timezone.now())
+    for crosspost in pending:
+        crosspost.status, crosspost.reason = CrossPostStatus.CANCELLED, reason
+        notify_crosspost_problem(crosspost)
+    return count

@@ -1,0 +1,24 @@
+from django.urls import path
+
+from feeds.crossposting import views
+
+app_name = "crossposting"
+
+urlpatterns = [
+    path("c/<slug:slug>/crossposts/", views.crosspost_list, name="list"),
+    path("c/<slug:slug>/crossposts/accounts/", views.account_list, name="accounts"),
+    path(
+        "c/<slug:slug>/crossposts/accounts/connect/<str:platform>/",
+        views.connect,
+        name="connect",
+    ),
+    path(
+        "c/<slug:slug>/crossposts/accounts/<int:account_id>/disconnect/",
+        views.disconnect,
+        name="disconnect",
+    ),
+    path("c/<slug:slug>/crossposts/<int:crosspost_id>/<str:action>/", views.act, name="act"),
+    path("crossposting/callback/<str:platform>/", views.callback, name="callback"),
+    path("p/<int:post_id>/crosspost/", views.schedule, name="schedule"),
+    path("r/<str:ref_code>/", views.landing, name="landing"),
+]

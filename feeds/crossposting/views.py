@@ -1,0 +1,338 @@
+"""Pages: connected accounts, the schedule form, the list of cross-posts, the landing page.
+
+Views check access, call one service, and render. Every page of a community's cross-posts
+and accounts is for its owners and admins (404 for anyone who may not know the community,
+403 for members without the role); the landing page is public while the post is public.
+"""
+
+import mimetypes
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from communities.permissions import Action, community_for, page_context
+from communities.services.join_requests import check_request_to_join
+from feeds.crossposting.base import ProviderError
+from feeds.crossposting.forms import SECTION_FORMS, RescheduleForm, RetryForm, WhenForm
+from feeds.crossposting.models import CrossPost, Platform, new_ref_code
+from feeds.crossposting.providers import provider_for
+from feeds.crossposting.services import accounts as account_services
+from feeds.crossposting.services import scheduling, tracking
+from feeds.crossposting.services.accounts import fresh_access_token
+from feeds.models import Post
+from feeds.policy import access_post
+
+
+def _configured(platform: str) -> bool:
+    from django.conf import settings
+
+    key = {"x": "SOSOON_X_CLIENT_ID", "pinterest": "SOSOON_PINTEREST_CLIENT_ID"}.get(
+        platform, "SOSOON_TIKTOK_CLIENT_KEY"
+    )
+    return bool(getattr(settings, key))
+
+
+@login_required
+def account_list(request, slug):
+    community, _actor = community_for(request, slug, Action.MANAGE_CROSSPOSTS)
+    return render(
+        request,
+        "feeds/crossposting/accounts.html",
+        {
+            **page_context(request, community),
+            "accounts": community.external_accounts.connected(),
+            "platforms": [(value, label, _configured(value)) for value, label in Platform.choices],
+        },
+    )
+
+
+def _callback_uri(request, platform: str) -> str:
+    return request.build_absolute_uri(reverse("crossposting:callback", args=[platform]))
+
+
+@login_required
+@require_POST
+def connect(request, slug, platform):
+    community, _actor = community_for(request, slug, Action.MANAGE_CROSSPOSTS)
+    if platform not in Platform.values or not _configured(platform):
+        raise Http404("No such platform.")
+    url = account_services.begin_connect(
+        request.session, community, platform, redirect_uri=_callback_uri(request, platform)
+    )
+    return redirect(url)
+
+
+@login_required
+def callback(request, platform):
+    """Where the platform sends the browser back: check state, exchange the code."""
+    if platform not in Platform.values:
+        raise Http404("No such platform.")
+    pending = account_services.take_pending_connection(
+        request.session, platform, request.GET.get("state", "")
+    )
+    if pending is None:
+        return HttpResponseBadRequest("This sign-in link is not valid any more; start again.")
+    community, _actor = _community_by_id(request, pending.community_id)
+    back = redirect("crossposting:accounts", slug=community.slug)
+    if "code" not in request.GET:
+        messages.error(request, "The connection was not approved.")
+        return back
+    provider = provider_for(platform)
+    try:
+        tokens = provider.exchange(
+            code=request.GET["code"],
+            code_verifier=pending.code_verifier,
+            redirect_uri=pending.redirect_uri,
+        )
+        account = account_services.do_connect_account(
+            community, platform, tokens, connected_by=request.user
+        )
+    except ProviderError as error:
+        messages.error(request, error.reason)
+        return back
+    messages.success(request, f"Connected {account}.")
+    return back
+
+
+def _community_by_id(request, community_id: int):
+    from communities.models import Community
+
+    community = get_object_or_404(Community, pk=community_id)
+    return community_for(request, community.slug, Action.MANAGE_CROSSPOSTS)
+
+
+@login_required
+@require_POST
+def disconnect(request, slug, account_id):
+    community, _actor = community_for(request, slug, Action.MANAGE_CROSSPOSTS)
+    account = get_object_or_404(community.external_accounts.connected(), pk=account_id)
+    cancelled = account_services.do_disconnect_account(account)
+    note = f" {cancelled} scheduled cross-post(s) were cancelled." if cancelled else ""
+    messages.success(request, f"Disconnected {account}.{note}")
+    return redirect("crossposting:accounts", slug=community.slug)
+
+
+@login_required
+def crosspost_list(request, slug):
+    community, _actor = community_for(request, slug, Action.MANAGE_CROSSPOSTS)
+    crossposts = tracking.with_join_counts(
+        CrossPost.objects.filter(account__community=community)
+        .select_related("account", "post")
+        .order_by("-scheduled_at", "-pk")
+    )[:200]
+    return render(
+        request,
+        "feeds/crossposting/list.html",
+        {
+            **page_context(request, community),
+            "crossposts": crossposts,
+            "public_posts": scheduling.public_posts(community)[:20],
+        },
+    )
+
+
+@login_required
+@require_POST
+def act(request, slug, crosspost_id, action):
+    """Cancel, reschedule or retry one cross-post."""
+    community, _actor = community_for(request, slug, Action.MANAGE_CROSSPOSTS)
+    crosspost = get_object_or_404(
+        CrossPost.objects.select_related("account"), pk=crosspost_id, account__community=community
+    )
+    try:
+        if action == "cancel":
+            if not scheduling.do_cancel(crosspost):
+                raise ValidationError(
+                    "It is already on its way or finished; it cannot be cancelled."
+                )
+            messages.success(request, "Cancelled.")
+        elif action == "reschedule":
+            form = RescheduleForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError("Enter a date and time.")
+            scheduling.do_reschedule(crosspost, form.cleaned_data["scheduled_at"])
+            messages.success(request, "Rescheduled.")
+        elif action == "retry":
+            form = RetryForm(request.POST)
+            form.is_valid()
+            scheduling.do_retry(
+                crosspost, checked_platform=form.cleaned_data.get("checked_platform", False)
+            )
+            messages.success(request, "It will be sent at the next dispatch (within 30 s).")
+        else:
+            raise Http404("No such action.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("crossposting:list", slug=community.slug)
+
+
+def _media_item(request, image) -> dict:
+    return {
+        "image": image.pk,
+        "url": request.build_absolute_uri(image.get_absolute_url()),
+        "path": image.file.name,
+        "type": mimetypes.guess_type(image.file.name)[0] or "image/jpeg",
+    }
+
+
+def _prefill_text(post: Post, link: str, *, limit: int) -> str:
+    body = " ".join(post.body.split())
+    room = max(0, limit - 25)
+    if len(body) > room:
+        body = body[: room - 1].rstrip() + "…"
+    return f"{body}\n\n{link}".strip()
+
+
+def _landing_url(request, ref_code: str) -> str:
+    return request.build_absolute_uri(reverse("crossposting:landing", args=[ref_code]))
+
+
+def _section(request, post, account, images, data=None):
+    """The form section for one account, with the choices fetched from its platform."""
+    form_class = SECTION_FORMS[account.platform]
+    image_choices = [(str(image.pk), f"Image {image.position + 1}") for image in images]
+    options, problem = {}, ""
+    if account.platform in (Platform.PINTEREST, Platform.TIKTOK):
+        try:
+            token = fresh_access_token(account)
+            provider = provider_for(account.platform)
+            if account.platform == Platform.PINTEREST:
+                options["boards"] = provider.boards(token)
+            else:
+                options["privacy_options"] = provider.creator_info(token).get(
+                    "privacy_level_options", []
+                )
+        except ProviderError as error:
+            problem = error.reason
+            options = (
+                {"boards": []}
+                if account.platform == Platform.PINTEREST
+                else {"privacy_options": []}
+            )
+    prefix = f"a{account.pk}"
+    if data is None:
+        ref_code = new_ref_code()
+        link = _landing_url(request, ref_code)
+        limit = {"x": 280, "pinterest": 800}.get(account.platform, 2000)
+        initial = {
+            "ref_code": ref_code,
+            "text": _prefill_text(post, link, limit=limit),
+            "images": [
+                str(image.pk) for image in images[: provider_for(account.platform).max_images]
+            ],
+            "title": " ".join(post.body.split())[:100],
+        }
+        form = form_class(
+            prefix=prefix, initial=initial, account=account, image_choices=image_choices, **options
+        )
+    else:
+        form = form_class(
+            data, prefix=prefix, account=account, image_choices=image_choices, **options
+        )
+    form.problem = problem
+    return form
+
+
+@login_required
+def schedule(request, post_id):
+    post = access_post(request.user, post_id)
+    community = post.community
+    if not scheduling.may_manage_crossposts(request.user, community):
+        raise PermissionDenied("Only the community's owners and admins cross-post.")
+    if not scheduling.is_public(post):
+        messages.error(request, "Only public posts can be cross-posted.")
+        return redirect(post)
+    accounts = [
+        account for account in community.external_accounts.connected() if account.can_publish
+    ]
+    images = list(post.images.all())
+    data = request.POST if request.method == "POST" else None
+    when = WhenForm(data)
+    sections = [_section(request, post, account, images, data) for account in accounts]
+    if request.method == "POST":
+        valid = when.is_valid() & all([section.is_valid() for section in sections])
+        chosen = [section for section in sections if valid and section.cleaned_data.get("include")]
+        if valid and not chosen:
+            when.add_error(None, "Choose at least one account.")
+        elif valid:
+            by_id = {image.pk: image for image in images}
+            drafts = []
+            for section in chosen:
+                values = section.cleaned_data
+                board_names = (
+                    dict(section.fields["board"].choices) if "board" in section.fields else {}
+                )
+                drafts.append(
+                    scheduling.Draft(
+                        account=section.account,
+                        text=values["text"],
+                        media=[_media_item(request, by_id[int(pk)]) for pk in values["images"]],
+                        title=values.get("title", ""),
+                        alt_text=values.get("alt_text", ""),
+                        board_id=values.get("board", ""),
+                        board_name=board_names.get(values.get("board", ""), ""),
+                        privacy_level=values.get("privacy_level", ""),
+                        link=_landing_url(request, values["ref_code"]),
+                        ref_code=values["ref_code"],
+                    )
+                )
+            try:
+                scheduling.check_schedule(
+                    request.user, post, drafts, scheduled_at=when.cleaned_data["scheduled_at"]
+                )
+            except ValidationError as error:
+                _spread_errors(error, when, sections)
+            else:
+                messages.success(request, f"Scheduled {len(drafts)} cross-post(s).")
+                return redirect("crossposting:list", slug=community.slug)
+    return render(
+        request,
+        "feeds/crossposting/schedule.html",
+        {**page_context(request, community), "post": post, "when": when, "sections": sections},
+    )
+
+
+def _spread_errors(error: ValidationError, when, sections) -> None:
+    """Put each service reason next to its field ("<account id>-<field>" keys)."""
+    if not hasattr(error, "error_dict"):
+        when.add_error(None, error)
+        return
+    by_account = {str(section.account.pk): section for section in sections}
+    for key, reasons in error.message_dict.items():
+        account_id, _, name = key.partition("-")
+        section = by_account.get(account_id)
+        if section is None:
+            when.add_error("scheduled_at" if key == "scheduled_at" else None, reasons)
+        else:
+            section.add_provider_errors({name: " ".join(reasons)})
+
+
+def landing(request, ref_code):
+    """The tracked link: the community, the teaser, and the way in. Counts the visit."""
+    crosspost = get_object_or_404(
+        CrossPost.objects.select_related("post__community", "invitation"), ref_code=ref_code
+    )
+    post = crosspost.post
+    if not scheduling.is_public(post):
+        raise Http404("No such page.")
+    community = post.community
+    tracking.record_visit(request.session, crosspost)
+    if request.method == "POST" and community.is_listed and request.user.is_authenticated:
+        try:
+            join_request = check_request_to_join(request.user, community, "")
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            tracking.do_record_referral(crosspost, join_request)
+            messages.success(request, "Request sent. The admins will decide soon.")
+        return redirect("crossposting:landing", ref_code=ref_code)
+    return render(
+        request,
+        "feeds/crossposting/landing.html",
+        {"crosspost": crosspost, "post": post, "community": community},
+    )

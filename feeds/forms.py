@@ -1,0 +1,121 @@
+"""Forms for posts, comments and circles. Validation of content and audience is delegated to
+the same functions the services use, so the form and the service cannot disagree."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from communities.models import Community
+from feeds.audiences import validate_audience
+from feeds.models import MAX_BODY, MAX_COMMENT, MAX_IMAGES, Audience, Circle
+from feeds.services.circles import circles_of
+from feeds.services.posts import validate_content
+from sosoon_site.images import ImageLimits, clean_image
+
+POST_IMAGE_LIMITS = ImageLimits()
+
+
+class MultipleImageInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class ImagesField(forms.FileField):
+    """Up to MAX_IMAGES uploads, each re-encoded by `clean_image` (bombs and non-images
+    refused with the file's name in the message)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", MultipleImageInput(attrs={"accept": "image/*"}))
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        uploads = [item for item in (data if isinstance(data, list | tuple) else [data]) if item]
+        if len(uploads) > MAX_IMAGES:
+            raise ValidationError(f"A post has at most {MAX_IMAGES} images.")
+        cleaned, errors = [], []
+        for upload in uploads:
+            try:
+                cleaned.append(clean_image(upload, POST_IMAGE_LIMITS))
+            except ValidationError as error:
+                errors.extend(f"{upload.name}: {message}" for message in error.messages)
+        if errors:
+            raise ValidationError(errors)
+        return cleaned
+
+
+class PostForm(forms.Form):
+    body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "Share something…"}),
+        required=False,
+        max_length=MAX_BODY,
+        strip=False,
+        help_text="Markdown works: **bold**, _italic_, [links](https://…), @handle.",
+    )
+    audience = forms.ChoiceField(choices=Audience.choices, initial=Audience.COMMUNITY)
+    min_tier = forms.ModelChoiceField(queryset=None, required=False, label="Lowest tier")
+    circle = forms.ModelChoiceField(queryset=None, required=False, label="Circle")
+    images = ImagesField(help_text=f"Up to {MAX_IMAGES} images (JPEG, PNG, GIF or WebP).")
+
+    def __init__(self, *args, author, community: Community, with_images: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.author, self.community = author, community
+        self.fields["min_tier"].queryset = community.tiers.all()
+        circles_of(author)
+        self.fields["circle"].queryset = Circle.objects.filter(owner=author)
+        if not community.allow_public_teasers:
+            self.fields["audience"].choices = [
+                choice for choice in Audience.choices if choice[0] != Audience.PUBLIC
+            ]
+        if not with_images:
+            del self.fields["images"]
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        try:
+            validate_content(data.get("body", ""), data.get("images", []) or self.kept_images())
+            validate_audience(
+                self.author,
+                self.community,
+                data.get("audience", ""),
+                min_tier=data.get("min_tier"),
+                circle=data.get("circle"),
+            )
+        except ValidationError as error:
+            self.add_validation_error(error)
+        return data
+
+    def kept_images(self) -> list:
+        """Images that stay on the post when editing (the edit form uploads none)."""
+        return list(self.initial.get("kept_images", []))
+
+    def add_validation_error(self, error: ValidationError) -> None:
+        if hasattr(error, "error_dict"):
+            for name, errors in error.error_dict.items():
+                self.add_error(name if name in self.fields else None, errors)
+        else:
+            self.add_error(None, error)
+
+
+class AudienceChoiceForm(PostForm):
+    """The composer's audience fields alone, for the live "who will see this" line."""
+
+    def clean(self):
+        return forms.Form.clean(self)
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "Write a comment…"}),
+        max_length=MAX_COMMENT,
+        label="Comment",
+    )
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class CircleForm(forms.Form):
+    name = forms.CharField(max_length=60, label="New circle")
+
+
+class CircleMemberForm(forms.Form):
+    handle = forms.CharField(max_length=31, label="Add someone by @handle")

@@ -1,0 +1,29 @@
+"""Feeds' models, split by domain and re-exported here."""
+
+from feeds.models.circle import CLOSE_FRIENDS, Circle, CircleMember
+from feeds.models.comment import MAX_COMMENT, Comment, CommentQuerySet
+from feeds.models.post import MAX_BODY, Audience, Post, PostQuerySet
+from feeds.models.post_image import MAX_IMAGES, PostImage, private_storage
+from feeds.models.reaction import Emoji, Reaction, ReactionQuerySet
+
+__all__ = [
+    "CLOSE_FRIENDS",
+    "MAX_BODY",
+    "MAX_COMMENT",
+    "MAX_IMAGES",
+    "Audience",
+    "Circle",
+    "CircleMember",
+    "Comment",
+    "CommentQuerySet",
+    "Emoji",
+    "Post",
+    "PostImage",
+    "PostQuerySet",
+    "Reaction",
+    "ReactionQuerySet",
+    "private_storage",
+]
+
+# Cross-posting keeps its models in its own package; importing them here registers them.
+from feeds.crossposting.models import CrossPost, ExternalAccount, Referral  # noqa: F401

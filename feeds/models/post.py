@@ -1,0 +1,92 @@
+"""Posts: Markdown bodies rendered once on save, each with an audience decided at read time."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+MAX_BODY = 10_000
+
+
+class Audience(models.TextChoices):
+    COMMUNITY = "community", "Everyone in the community"
+    TIER = "tier", "Members at or above a tier"
+    CIRCLE = "circle", "One of my circles"
+    PUBLIC = "public", "Public teaser (anyone, even signed out)"
+
+
+class PostQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "PostQuerySet":
+        """Posts `user` may see now (removed ones included: they show as removed). Every list
+        surface starts here; the rules live in feeds.policy."""
+        from feeds.policy import visible_posts_filter
+
+        return self.filter(visible_posts_filter(user))
+
+    def live(self) -> "PostQuerySet":
+        """Posts that are not removed."""
+        return self.filter(deleted__isnull=True)
+
+
+class Post(models.Model):
+    """One post in one community. Who sees it is `audience` plus `min_tier` or `circle`,
+    checked whenever it is read (feeds.policy), never copied when it is written."""
+
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="posts"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="posts"
+    )
+    body = models.TextField(max_length=MAX_BODY, blank=True)
+    body_html = models.TextField(blank=True, editable=False)
+    audience = models.CharField(max_length=10, choices=Audience.choices, default=Audience.COMMUNITY)
+    # A deleted tier or circle leaves its posts to the author alone, never to more people.
+    min_tier = models.ForeignKey(
+        "communities.Tier", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    circle = models.ForeignKey(
+        "feeds.Circle", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(default=timezone.now)
+    edited = models.DateTimeField(null=True, blank=True)
+    deleted = models.DateTimeField(null=True, blank=True)
+    pinned_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        indexes = [
+            # Home feed (Latest, and Top's candidate window): newest first across communities.
+            models.Index(fields=["-created", "-id"], name="feeds_post_latest"),
+            # Community feed and search within one community.
+            models.Index(fields=["community", "-created", "-id"], name="feeds_post_community"),
+            models.Index(fields=["author", "-created"], name="feeds_post_author"),
+            models.Index(
+                fields=["community", "pinned_at"],
+                condition=models.Q(pinned_at__isnull=False),
+                name="feeds_post_pinned",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Post {self.pk} by {self.author.handle} in {self.community}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("feeds:post", kwargs={"post_id": self.pk})
+
+    @property
+    def is_removed(self) -> bool:
+        return self.deleted is not None
+
+    @property
+    def audience_label(self) -> str:
+        """A short label for the post's card; a circle post says only that it is one."""
+        if self.audience == Audience.TIER:
+            return f"{self.min_tier.name}+" if self.min_tier else "Tier"
+        if self.audience == Audience.CIRCLE:
+            return self.circle.badge if self.circle else "Circle"
+        if self.audience == Audience.PUBLIC:
+            return "Public"
+        return ""

@@ -1,0 +1,47 @@
+"""Reactions: a small fixed set of emoji, at most one of each per person per post."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class Emoji(models.TextChoices):
+    HEART = "heart", "❤️"
+    THUMBS_UP = "thumbs_up", "👍"
+    LAUGH = "laugh", "😂"
+    WOW = "wow", "😮"
+    CLAP = "clap", "👏"
+
+
+class ReactionQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ReactionQuerySet":
+        """Reactions `user` may see now: see feeds.policy."""
+        from feeds.policy import visible_reactions_filter
+
+        return self.filter(visible_reactions_filter(user))
+
+
+class Reaction(models.Model):
+    post = models.ForeignKey("feeds.Post", on_delete=models.CASCADE, related_name="reactions")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reactions"
+    )
+    emoji = models.CharField(max_length=12, choices=Emoji.choices)
+    created = models.DateTimeField(default=timezone.now)
+
+    objects = ReactionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post", "user", "emoji"], name="feeds_reaction_one_each"
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "created"], name="feeds_reaction_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user.handle} {self.get_emoji_display()} on post {self.post_id}"
+
+    def get_absolute_url(self) -> str:
+        return self.post.get_absolute_url()

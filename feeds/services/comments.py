@@ -1,0 +1,70 @@
+"""Comments and replies (one level: a reply to a reply joins the same thread)."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+
+from feeds.models import MAX_COMMENT, Comment, Post
+from feeds.policy import access_post
+from feeds.rendering import mentioned_people, render_body
+from feeds.services.posts import may_remove
+
+
+def do_add_comment(author, post: Post, body: str, *, parent: Comment | None = None) -> Comment:
+    """Save the comment. Caller checked access to `post` and that `parent` is on it."""
+    mentioned = mentioned_people(body)
+    with transaction.atomic():
+        comment = Comment.objects.create(
+            post=post,
+            author=author,
+            parent=parent,
+            body=body,
+            body_html=render_body(body, mentioned=mentioned),
+        )
+    return comment
+
+
+def check_add_comment(author, post_id, body: str, *, parent_id=None) -> Comment:
+    """Comment on a post `author` may see, or reply to a comment on it they may see."""
+    post = access_post(author, post_id)
+    if not author.is_authenticated:
+        raise PermissionDenied("Sign in to comment.")
+    if post.is_removed:
+        raise ValidationError({"body": "This post was removed; it takes no more comments."})
+    if not body.strip():
+        raise ValidationError({"body": "Write a comment first."})
+    if len(body) > MAX_COMMENT:
+        raise ValidationError({"body": f"A comment is at most {MAX_COMMENT:,} characters."})
+    parent = None
+    if parent_id:
+        parent = (
+            Comment.objects.visible_to(author)
+            .filter(pk=parent_id, post=post, deleted__isnull=True)
+            .select_related("parent")
+            .first()
+        )
+        if parent is None:
+            raise Http404("No such comment.")
+        parent = parent.parent or parent
+    return do_add_comment(author, post, body, parent=parent)
+
+
+def check_remove_comment(user, comment_id) -> Comment:
+    """Soft delete by the comment's author, or by whoever may remove the post."""
+    comment = (
+        Comment.objects.visible_to(user)
+        .filter(pk=comment_id)
+        .select_related("post", "post__community")
+        .first()
+        if user.is_authenticated
+        else None
+    )
+    if comment is None:
+        raise Http404("No such comment.")
+    if comment.author_id != user.pk and not may_remove(user, comment.post):
+        raise PermissionDenied("Only the author or a moderator can remove a comment.")
+    if comment.deleted is None:
+        comment.deleted = timezone.now()
+        comment.save(update_fields=["deleted"])
+    return comment

@@ -1,0 +1,172 @@
+"""Writing posts: create, edit (body and audience), remove, pin."""
+
+from collections.abc import Sequence
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from communities.models import Community, Membership, MembershipStatus, Tier
+from communities.permissions import Action, role_may
+from feeds.audiences import validate_audience
+from feeds.live import announce_new_post
+from feeds.models import MAX_BODY, MAX_IMAGES, Circle, Post, PostImage
+from feeds.policy import access_post
+from feeds.rendering import mentioned_people, render_body
+
+MAX_PINNED = 3
+
+
+def active_membership(user, community_id: int) -> Membership | None:
+    """`user`'s active membership in the community, or None."""
+    if not user.is_authenticated:
+        return None
+    return (
+        Membership.objects.filter(
+            user=user, community_id=community_id, status=MembershipStatus.ACTIVE
+        )
+        .select_related("tier")
+        .first()
+    )
+
+
+def validate_content(body: str, images: Sequence) -> None:
+    """ValidationError for an empty post, an over-long body or too many images."""
+    if not body.strip() and not images:
+        raise ValidationError({"body": "Write something or add an image."})
+    if len(body) > MAX_BODY:
+        raise ValidationError({"body": f"A post is at most {MAX_BODY:,} characters."})
+    if len(images) > MAX_IMAGES:
+        raise ValidationError({"images": f"A post has at most {MAX_IMAGES} images."})
+
+
+def do_create_post(
+    author,
+    community: Community,
+    *,
+    body: str,
+    audience: str,
+    min_tier: Tier | None = None,
+    circle: Circle | None = None,
+    images: Sequence[ContentFile] = (),
+) -> Post:
+    """Save the post and its (already cleaned) images; announce it once committed."""
+    mentioned = mentioned_people(body)
+    with transaction.atomic():
+        post = Post.objects.create(
+            community=community,
+            author=author,
+            body=body,
+            body_html=render_body(body, mentioned=mentioned),
+            audience=audience,
+            min_tier=min_tier if audience == "tier" else None,
+            circle=circle if audience == "circle" else None,
+        )
+        for position, image in enumerate(images):
+            PostImage.objects.create(post=post, file=image, position=position)
+    transaction.on_commit(lambda: announce_new_post(post, mentioned=mentioned))
+    return post
+
+
+def check_create_post(
+    author,
+    community: Community,
+    *,
+    body: str,
+    audience: str,
+    min_tier: Tier | None = None,
+    circle: Circle | None = None,
+    images: Sequence[ContentFile] = (),
+) -> Post:
+    """Create a post for an active member, after checking its content and audience."""
+    if active_membership(author, community.pk) is None:
+        raise PermissionDenied("Only members can post here.")
+    validate_content(body, images)
+    validate_audience(author, community, audience, min_tier=min_tier, circle=circle)
+    return do_create_post(
+        author,
+        community,
+        body=body,
+        audience=audience,
+        min_tier=min_tier,
+        circle=circle,
+        images=images,
+    )
+
+
+def do_edit_post(
+    post: Post, *, body: str, audience: str, min_tier: Tier | None, circle: Circle | None
+) -> Post:
+    """New body and audience, applied at once (access is decided when read)."""
+    post.body = body
+    post.body_html = render_body(body, mentioned=mentioned_people(body))
+    post.audience = audience
+    post.min_tier = min_tier if audience == "tier" else None
+    post.circle = circle if audience == "circle" else None
+    post.edited = timezone.now()
+    post.save(update_fields=["body", "body_html", "audience", "min_tier", "circle", "edited"])
+    return post
+
+
+def check_edit_post(
+    user, post_id, *, body: str, audience: str, min_tier: Tier | None, circle: Circle | None
+) -> Post:
+    post = access_post(user, post_id)
+    if post.author_id != user.pk or post.is_removed:
+        raise PermissionDenied("Only the author can edit a post.")
+    validate_content(body, list(post.images.all()))
+    validate_audience(user, post.community, audience, min_tier=min_tier, circle=circle)
+    return do_edit_post(post, body=body, audience=audience, min_tier=min_tier, circle=circle)
+
+
+def may_remove(user, post: Post) -> bool:
+    """The author, or a moderator of the post's community (who can see the post)."""
+    if post.author_id == user.pk:
+        return True
+    return role_may(active_membership(user, post.community_id), Action.MODERATE)
+
+
+def do_remove_post(post: Post) -> Post:
+    """Soft delete: the post shows as removed, its comments stay."""
+    post.deleted = timezone.now()
+    post.pinned_at = None
+    post.save(update_fields=["deleted", "pinned_at"])
+    return post
+
+
+def check_remove_post(user, post_id) -> Post:
+    post = access_post(user, post_id)
+    if not may_remove(user, post):
+        raise PermissionDenied("Only the author or a moderator can remove a post.")
+    if post.is_removed:
+        return post
+    return do_remove_post(post)
+
+
+def may_pin(user, post: Post) -> bool:
+    """Community owners and admins pin announcements (the settings row of the role table)."""
+    return role_may(active_membership(user, post.community_id), Action.EDIT_SETTINGS)
+
+
+def check_pin_post(user, post_id, *, pinned: bool) -> Post:
+    """Pin (at most MAX_PINNED per community) or unpin a post the admin can see."""
+    post = access_post(user, post_id)
+    if not may_pin(user, post):
+        raise PermissionDenied("Only community admins can pin posts.")
+    if not pinned:
+        post.pinned_at = None
+        post.save(update_fields=["pinned_at"])
+        return post
+    if post.is_removed:
+        raise ValidationError("A removed post cannot be pinned.")
+    with transaction.atomic():
+        Community.objects.select_for_update().filter(pk=post.community_id).first()
+        already = Post.objects.filter(community_id=post.community_id, pinned_at__isnull=False)
+        if post.pinned_at is None and already.count() >= MAX_PINNED:
+            raise ValidationError(
+                f"{MAX_PINNED} posts are pinned already; unpin one before pinning another."
+            )
+        post.pinned_at = post.pinned_at or timezone.now()
+        post.save(update_fields=["pinned_at"])
+    return post

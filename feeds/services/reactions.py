@@ -1,0 +1,30 @@
+"""Reactions: one of each emoji per person per post, toggled."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+
+from feeds.models import Emoji, Post, Reaction
+from feeds.policy import access_post
+
+
+def do_toggle_reaction(user, post: Post, emoji: str) -> Reaction | None:
+    """Add the reaction, or take it back if it was there; the new one or None."""
+    removed, _ = Reaction.objects.filter(post=post, user=user, emoji=emoji).delete()
+    if removed:
+        return None
+    try:
+        with transaction.atomic():
+            return Reaction.objects.create(post=post, user=user, emoji=emoji)
+    except IntegrityError:  # a double click raced us: the reaction is there, as wanted
+        return Reaction.objects.get(post=post, user=user, emoji=emoji)
+
+
+def check_toggle_reaction(user, post_id, emoji: str) -> tuple[Post, Reaction | None]:
+    post = access_post(user, post_id)
+    if not user.is_authenticated:
+        raise PermissionDenied("Sign in to react.")
+    if emoji not in Emoji.values:
+        raise ValidationError("Pick one of the reactions offered.")
+    if post.is_removed:
+        raise ValidationError("This post was removed.")
+    return post, do_toggle_reaction(user, post, emoji)

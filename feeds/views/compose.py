@@ -1,0 +1,111 @@
+"""Writing a post: the composer, its "who will see this" line, and editing."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from communities.permissions import access_community, page_context
+from feeds.forms import AudienceChoiceForm, PostForm
+from feeds.models import Audience, Post
+from feeds.policy import access_post
+from feeds.services.posts import active_membership, check_create_post, check_edit_post
+
+
+def _member_community(request, slug):
+    community = access_community(request, slug)
+    if active_membership(request.user, community.pk) is None:
+        raise Http404("No such community.")
+    return community
+
+
+@login_required
+def compose(request, slug):
+    """The composer on its own page; the community feed embeds the same form."""
+    community = _member_community(request, slug)
+    form = PostForm(
+        request.POST or None, request.FILES or None, author=request.user, community=community
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            post = check_create_post(
+                request.user,
+                community,
+                body=data["body"],
+                audience=data["audience"],
+                min_tier=data["min_tier"],
+                circle=data["circle"],
+                images=data.get("images", []),
+            )
+        except ValidationError as error:
+            form.add_validation_error(error)
+        else:
+            messages.success(request, "Posted.")
+            return redirect(post)
+    draft = Post(community=community, author=request.user)
+    if form.is_bound and not form.errors:
+        draft.audience = form.cleaned_data.get("audience", Audience.COMMUNITY)
+    context = {**page_context(request, community), "form": form, "draft": draft}
+    return render(request, "feeds/compose.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def audience_preview(request, slug):
+    """The composer's "Visible to 37 members of ... at Insider or above" line, for htmx."""
+    community = _member_community(request, slug)
+    form = AudienceChoiceForm(request.GET, author=request.user, community=community)
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})
+    draft = Post(
+        community=community,
+        author=request.user,
+        audience=data.get("audience") or Audience.COMMUNITY,
+        min_tier=data.get("min_tier"),
+        circle=data.get("circle"),
+    )
+    return render(request, "feeds/_audience.html", {"draft": draft})
+
+
+@login_required
+def edit(request, post_id):
+    post = access_post(request.user, post_id)
+    if post.author_id != request.user.pk or post.is_removed:
+        raise PermissionDenied("Only the author can edit a post.")
+    initial = {
+        "body": post.body,
+        "audience": post.audience,
+        "min_tier": post.min_tier,
+        "circle": post.circle,
+        "kept_images": list(post.images.all()),
+    }
+    form = PostForm(
+        request.POST or None,
+        initial=initial,
+        author=request.user,
+        community=post.community,
+        with_images=False,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            check_edit_post(
+                request.user,
+                post.pk,
+                body=data["body"],
+                audience=data["audience"],
+                min_tier=data["min_tier"],
+                circle=data["circle"],
+            )
+        except ValidationError as error:
+            form.add_validation_error(error)
+        else:
+            messages.success(request, "Post updated.")
+            return redirect(post)
+    return render(
+        request,
+        "feeds/edit.html",
+        {**page_context(request, post.community), "form": form, "post": post, "draft": post},
+        status=400 if form.errors else 200,
+    )

@@ -1,0 +1,63 @@
+"""Feed pages: the signed-in home page, a community's feed, and search within a community.
+
+A full page renders the list; an htmx request for the next page (infinite scroll) gets only
+the next cards and the next "More posts" link, which is a plain link without JavaScript.
+"""
+
+from django.shortcuts import render
+
+from communities.permissions import access_community, page_context
+from feeds.feed import LATEST, TOP, community_posts, feed_page, home_posts, pinned_posts
+from feeds.forms import PostForm
+from feeds.models import Post
+from feeds.services.posts import active_membership
+
+
+def _order(request) -> str:
+    return TOP if request.GET.get("order") == TOP else LATEST
+
+
+def _respond(request, template: str, context: dict):
+    if request.htmx and request.GET.get("after"):
+        return render(request, "feeds/_feed_items.html", context)
+    return render(request, template, context)
+
+
+def home(request):
+    """Signed in: the home feed across my communities. Signed out: what Sosoon is."""
+    if not request.user.is_authenticated:
+        return render(request, "landing.html")
+    order = _order(request)
+    page = feed_page(
+        home_posts(request.user), request.user, order=order, cursor=request.GET.get("after", "")
+    )
+    return _respond(
+        request,
+        "home.html",
+        {"page": page, "order": order},
+    )
+
+
+def community_feed(request, slug):
+    """A community's posts the viewer may see (a listed community's public teasers for
+    outsiders), pinned announcements first, optionally searched."""
+    community = access_community(request, slug)
+    order = _order(request)
+    query = request.GET.get("q", "").strip()[:100]
+    posts = community_posts(request.user, community, query=query)
+    if not query:
+        # Announcements sit above the feed, so the feed itself leaves them out.
+        posts = posts.filter(pinned_at__isnull=True)
+    page = feed_page(posts, request.user, order=order, cursor=request.GET.get("after", ""))
+    if not request.GET.get("after") and not query:
+        page.pinned = pinned_posts(request.user, community)
+    is_member = active_membership(request.user, community.pk) is not None
+    context = {
+        **page_context(request, community),
+        "page": page,
+        "order": order,
+        "query": query,
+        "form": PostForm(author=request.user, community=community) if is_member else None,
+        "draft": Post(community=community, author=request.user) if is_member else None,
+    }
+    return _respond(request, "feeds/community_feed.html", context)

@@ -1,0 +1,139 @@
+"""One post: its page, comments, reactions, removal, pinning and images."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from feeds.feed import card
+from feeds.forms import CommentForm
+from feeds.models import Comment, Post, Reaction
+from feeds.policy import access_post
+from feeds.services.comments import check_add_comment, check_remove_comment
+from feeds.services.posts import check_pin_post, check_remove_post, may_pin, may_remove
+from feeds.services.reactions import check_toggle_reaction
+
+
+def _thread(post: Post, viewer) -> list[Comment]:
+    """Top-level comments `viewer` may see, each with `.visible_replies`. One query."""
+    comments = list(Comment.objects.visible_to(viewer).filter(post=post).select_related("author"))
+    replies: dict[int, list[Comment]] = {}
+    for comment in comments:
+        if comment.parent_id:
+            replies.setdefault(comment.parent_id, []).append(comment)
+    top = [comment for comment in comments if comment.parent_id is None]
+    for comment in top:
+        comment.visible_replies = replies.get(comment.pk, [])
+    return top
+
+
+def post_detail(request, post_id):
+    post = card(access_post(request.user, post_id).pk, request.user)
+    thread = _thread(post, request.user)
+    signed_in = request.user.is_authenticated
+    return render(
+        request,
+        "feeds/post.html",
+        {
+            "post": post,
+            "comments": thread,
+            "comment_form": CommentForm() if signed_in and not post.is_removed else None,
+            "can_remove": signed_in and may_remove(request.user, post),
+            "can_pin": signed_in and may_pin(request.user, post),
+        },
+    )
+
+
+@login_required
+@require_POST
+def add_comment(request, post_id):
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            comment = check_add_comment(
+                request.user,
+                post_id,
+                form.cleaned_data["body"],
+                parent_id=form.cleaned_data["parent"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            return redirect(comment.get_absolute_url())
+    else:
+        access_post(request.user, post_id)
+        messages.error(request, "Write a comment of at most 5,000 characters.")
+    return redirect("feeds:post", post_id=post_id)
+
+
+@login_required
+@require_POST
+def remove_comment(request, comment_id):
+    comment = check_remove_comment(request.user, comment_id)
+    messages.success(request, "Comment removed.")
+    return redirect(comment.post)
+
+
+@login_required
+@require_POST
+def react(request, post_id):
+    try:
+        post, _ = check_toggle_reaction(request.user, post_id, request.POST.get("emoji", ""))
+    except ValidationError as error:
+        return HttpResponse(" ".join(error.messages), status=400)
+    if request.htmx:
+        return render(request, "feeds/_reactions.html", {"post": card(post.pk, request.user)})
+    return redirect(request.POST.get("next") if _is_local(request.POST.get("next")) else post)
+
+
+def _is_local(url) -> bool:
+    return bool(url) and url.startswith("/") and not url.startswith("//")
+
+
+def reaction_list(request, post_id):
+    """Who reacted with what: only people the viewer may see, on a post they may see."""
+    post = access_post(request.user, post_id)
+    reactions = Reaction.objects.visible_to(request.user).filter(post=post).select_related("user")
+    return render(request, "feeds/reactions.html", {"post": post, "reactions": reactions})
+
+
+@login_required
+@require_POST
+def remove(request, post_id):
+    post = check_remove_post(request.user, post_id)
+    messages.success(request, "Post removed.")
+    return redirect(post)
+
+
+@login_required
+@require_POST
+def pin(request, post_id):
+    pinned = request.POST.get("pinned") == "1"
+    try:
+        post = check_pin_post(request.user, post_id, pinned=pinned)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("feeds:post", post_id=post_id)
+    messages.success(request, "Pinned to the community feed." if pinned else "Unpinned.")
+    return redirect(post)
+
+
+def post_image(request, post_id, image_id):
+    """An image of a post the viewer may see; 404 for everyone else. Never cached publicly."""
+    post = access_post(request.user, post_id)
+    image = post.images.filter(pk=image_id).first()
+    if image is None or post.is_removed:
+        raise Http404("No such image.")
+    prefix = settings.SOSOON_PRIVATE_MEDIA_ACCEL_PREFIX
+    if prefix:
+        response = HttpResponse(
+            content_type="image/png" if image.file.name.endswith(".png") else "image/jpeg"
+        )
+        response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + image.file.name
+    else:
+        response = FileResponse(image.file.open("rb"))
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

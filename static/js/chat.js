@@ -1,0 +1,426 @@
+/*
+ * The chat panel (templates/communities/_chat_panel.html) over the tab's one socket.
+ *
+ * It subscribes to every room listed in the panel, so unread badges move live, and shows one
+ * room at a time. After every (re)connection it subscribes again with the last message id it
+ * holds per room, so the server sends exactly what was missed; messages are kept by id, so one
+ * that arrives both by push and by sync is shown once. docs/realtime.md lists the frames.
+ */
+(function () {
+  "use strict";
+
+  const TYPING_SEND_EVERY_MS = 3000;
+  const TYPING_SHOW_FOR_MS = 5000;
+  const PRESENCE_EVERY_MS = 30000;
+  const READ_AFTER_MS = 500;
+
+  function element(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  class ChatPanel {
+    constructor(root) {
+      this.root = root;
+      this.me = Number(root.dataset.me);
+      this.moderator = root.dataset.moderator === "1";
+      this.socket = window.sosoonSocket();
+      this.list = root.querySelector("[data-messages]");
+      this.status = root.querySelector("[data-status]");
+      this.online = root.querySelector("[data-online]");
+      this.typingLine = root.querySelector("[data-typing]");
+      this.older = root.querySelector("[data-older]");
+      this.composer = root.querySelector("[data-composer]");
+      this.textarea = this.composer.querySelector("textarea");
+      this.replying = root.querySelector("[data-replying]");
+      this.search = root.querySelector("[data-search]");
+      this.rooms = new Map();
+      this.pending = new Map();
+      this.lastTypingSent = 0;
+      this.replyTo = null;
+      this.editing = null;
+      root.querySelectorAll("[data-room]").forEach((button) => {
+        const id = Number(button.dataset.room);
+        this.rooms.set(id, {
+          id: id,
+          button: button,
+          name: button.dataset.name,
+          archived: button.dataset.archived === "1",
+          messages: new Map(),
+          lastId: 0,
+          hasOlder: false,
+          online: new Map(),
+          typing: new Map(),
+          lost: false,
+        });
+        button.addEventListener("click", () => this.show(id));
+      });
+      const wanted = Number(root.dataset.initialRoom);
+      this.active = this.rooms.has(wanted) ? wanted : (this.rooms.keys().next().value || null);
+      this.wire();
+      if (this.active !== null) this.show(this.active);
+      if (this.socket.isOpen) this.subscribeAll();
+    }
+
+    wire() {
+      const on = (type, callback) => this.socket.on(type, callback.bind(this));
+      on("open", this.subscribeAll);
+      on("reconnecting", () => this.say("Reconnecting…"));
+      on("signed_out", () => this.say("You are signed out. Sign in again to keep chatting."));
+      on("chat.subscribed", this.onSubscribed);
+      on("chat.synced", this.onSynced);
+      on("chat.history", this.onHistory);
+      on("chat.message", (frame) => this.onMessage(frame.message, { live: true }));
+      on("chat.ack", this.onAck);
+      on("chat.edited", (frame) => this.onMessage(frame.message, { live: false }));
+      on("chat.deleted", this.onDeleted);
+      on("chat.typing", this.onTyping);
+      on("chat.presence", this.onPresence);
+      on("chat.unread", (frame) => this.setUnread(frame.room, frame.unread));
+      on("chat.room", this.onRoomChanged);
+      on("revoked", this.onRevoked);
+      on("error", this.onError);
+
+      this.composer.addEventListener("submit", (event) => {
+        event.preventDefault();
+        this.submit();
+      });
+      this.textarea.addEventListener("keydown", (event) => {
+        if (event.key === "Enter" && !event.shiftKey) {
+          event.preventDefault();
+          this.submit();
+        }
+      });
+      this.textarea.addEventListener("input", () => this.typing());
+      this.older.addEventListener("click", () => this.loadOlder());
+      this.root.querySelector("[data-cancel-reply]").addEventListener("click", () => {
+        this.replyTo = null;
+        this.editing = null;
+        this.replying.hidden = true;
+      });
+      document.addEventListener("visibilitychange", () => this.markReadSoon());
+      setInterval(() => this.refreshPresence(), PRESENCE_EVERY_MS);
+    }
+
+    say(text) {
+      this.status.textContent = text;
+    }
+
+    subscribeAll() {
+      this.say("");
+      this.rooms.forEach((room) => {
+        if (room.lost) return;
+        const frame = { type: "chat.subscribe", room: room.id };
+        if (room.lastId > 0) frame.after = room.lastId;
+        this.socket.send(frame);
+      });
+    }
+
+    // Frames from the server -------------------------------------------------------------
+
+    onSubscribed(frame) {
+      const room = this.rooms.get(frame.room.id);
+      if (!room) return;
+      const syncing = room.lastId > 0;
+      room.archived = frame.room.archived;
+      if (!syncing) room.hasOlder = frame.has_older;
+      room.online = new Map(frame.online.map((person) => [person.id, person]));
+      frame.messages.forEach((message) => this.store(room, message));
+      if (syncing && frame.has_more) this.socket.send({ type: "chat.sync", room: room.id, after: room.lastId });
+      this.setUnread(room.id, frame.unread);
+      if (room.id === this.active) this.render();
+    }
+
+    onSynced(frame) {
+      const room = this.rooms.get(frame.room);
+      if (!room) return;
+      frame.messages.forEach((message) => this.onMessage(message, { live: true }));
+      if (frame.has_more) this.socket.send({ type: "chat.sync", room: room.id, after: room.lastId });
+    }
+
+    onHistory(frame) {
+      const room = this.rooms.get(frame.room);
+      if (!room) return;
+      room.hasOlder = frame.has_older;
+      frame.messages.forEach((message) => this.store(room, message));
+      if (room.id === this.active) this.render({ keepScroll: true });
+    }
+
+    onAck(frame) {
+      const kind = this.pending.get(frame.id);
+      this.pending.delete(frame.id);
+      if (kind === "send" || kind === "edit") this.onMessage(frame.message, { live: false });
+    }
+
+    onMessage(message, options) {
+      const room = this.rooms.get(message.room);
+      if (!room || room.lost) return;
+      const known = room.messages.has(message.id);
+      this.store(room, message);
+      if (options.live && !known && message.author.id !== this.me) {
+        room.typing.delete(message.author.id);
+        if (room.id !== this.active || document.hidden) {
+          this.setUnread(room.id, (room.unread || 0) + 1);
+        }
+      }
+      if (room.id === this.active) {
+        this.render();
+        this.markReadSoon();
+      }
+    }
+
+    onDeleted(frame) {
+      const room = this.rooms.get(frame.room);
+      const message = room && room.messages.get(frame.message_id);
+      if (!message) return;
+      message.deleted = true;
+      message.html = "";
+      message.body = "";
+      if (room.id === this.active) this.render({ keepScroll: true });
+    }
+
+    onTyping(frame) {
+      const room = this.rooms.get(frame.room);
+      if (!room || frame.person.id === this.me) return;
+      room.typing.set(frame.person.id, { name: frame.person.name, until: Date.now() + TYPING_SHOW_FOR_MS });
+      this.renderTyping();
+      setTimeout(() => this.renderTyping(), TYPING_SHOW_FOR_MS + 50);
+    }
+
+    onPresence(frame) {
+      const room = this.rooms.get(frame.room);
+      if (!room) return;
+      if (frame.online === true) room.online.set(frame.person.id, frame.person);
+      else if (frame.online === false) room.online.delete(frame.person.id);
+      else room.online = new Map(frame.online.map((person) => [person.id, person]));
+      if (room.id === this.active) this.renderOnline();
+    }
+
+    onRoomChanged(frame) {
+      const room = this.rooms.get(frame.room.id);
+      if (!room) return;
+      room.archived = frame.room.archived;
+      if (!frame.room.direct) {
+        room.name = "#" + frame.room.name;
+        room.button.querySelector("span").textContent = room.name;
+      }
+      if (room.id === this.active) this.render({ keepScroll: true });
+    }
+
+    onRevoked(frame) {
+      frame.keys.forEach((key) => {
+        const room = this.rooms.get(Number(key.replace("room:", "")));
+        if (!room) return;
+        room.lost = true;
+        room.messages.clear();
+        room.button.disabled = true;
+        room.button.classList.add("chat__room--lost");
+        if (room.id === this.active) {
+          this.render();
+          this.say(frame.reason + " " + room.name + " is closed to you now.");
+        }
+      });
+    }
+
+    onError(frame) {
+      if (!this.pending.has(frame.id)) return;
+      this.pending.delete(frame.id);
+      this.say(frame.message);
+    }
+
+    // What the person does ----------------------------------------------------------------
+
+    submit() {
+      const body = this.textarea.value.trim();
+      const room = this.rooms.get(this.active);
+      if (!body || !room || room.lost) return;
+      let id;
+      if (this.editing) {
+        id = this.socket.send({ type: "chat.edit", message: this.editing, body: body });
+        this.pending.set(id, "edit");
+      } else {
+        const frame = { type: "chat.send", room: room.id, body: body };
+        if (this.replyTo) frame.reply_to = this.replyTo;
+        id = this.socket.send(frame);
+        this.pending.set(id, "send");
+      }
+      this.textarea.value = "";
+      this.replyTo = null;
+      this.editing = null;
+      this.replying.hidden = true;
+      this.say("");
+    }
+
+    typing() {
+      const now = Date.now();
+      if (now - this.lastTypingSent < TYPING_SEND_EVERY_MS || this.active === null) return;
+      this.lastTypingSent = now;
+      this.socket.send({ type: "chat.typing", room: this.active });
+    }
+
+    loadOlder() {
+      const room = this.rooms.get(this.active);
+      if (!room || !room.messages.size) return;
+      const oldest = Math.min(...room.messages.keys());
+      this.socket.send({ type: "chat.history", room: room.id, before: oldest });
+    }
+
+    markReadSoon() {
+      clearTimeout(this.readTimer);
+      this.readTimer = setTimeout(() => {
+        const room = this.rooms.get(this.active);
+        if (!room || room.lost || document.hidden || !room.lastId || room.readUpTo >= room.lastId) return;
+        room.readUpTo = room.lastId;
+        this.socket.send({ type: "chat.read", room: room.id, message: room.lastId });
+        this.setUnread(room.id, 0);
+      }, READ_AFTER_MS);
+    }
+
+    refreshPresence() {
+      if (!this.socket.isOpen) return;
+      this.rooms.forEach((room) => {
+        if (!room.lost) this.socket.send({ type: "chat.presence", room: room.id });
+      });
+    }
+
+    show(id) {
+      this.active = id;
+      this.rooms.forEach((room) => room.button.setAttribute("aria-pressed", String(room.id === id)));
+      const room = this.rooms.get(id);
+      this.textarea.placeholder = "Message " + room.name;
+      if (this.search && this.search.action) {
+        this.search.action = this.search.action.replace(/\/chat\/\d+\//, "/chat/" + id + "/");
+      }
+      this.say("");
+      this.render();
+      this.markReadSoon();
+    }
+
+    // Drawing -----------------------------------------------------------------------------
+
+    store(room, message) {
+      room.messages.set(message.id, message);
+      if (message.id > room.lastId) room.lastId = message.id;
+    }
+
+    setUnread(id, count) {
+      const room = this.rooms.get(id);
+      if (!room) return;
+      room.unread = count;
+      const badge = room.button.querySelector("[data-unread]");
+      badge.textContent = String(count);
+      badge.setAttribute("aria-label", count + " unread");
+      badge.classList.toggle("badge--empty", !count);
+    }
+
+    render(options) {
+      const room = this.rooms.get(this.active);
+      const nearBottom = this.list.scrollHeight - this.list.scrollTop - this.list.clientHeight < 80;
+      this.list.replaceChildren();
+      if (!room) return;
+      const ids = Array.from(room.messages.keys()).sort((a, b) => a - b);
+      ids.forEach((id) => this.list.appendChild(this.drawMessage(room.messages.get(id))));
+      this.older.hidden = !room.hasOlder || room.lost;
+      const closed = room.lost || room.archived;
+      this.textarea.disabled = closed;
+      this.composer.querySelector("button").disabled = closed;
+      if (room.archived && !room.lost) this.say(room.name + " is archived: read-only.");
+      if (!(options && options.keepScroll) || nearBottom) this.list.scrollTop = this.list.scrollHeight;
+      this.renderOnline();
+      this.renderTyping();
+    }
+
+    drawMessage(message) {
+      const item = element("li", "chat__message");
+      item.id = "message-" + message.id;
+      item.dataset.id = message.id;
+      const meta = element("p", "chat__meta");
+      meta.appendChild(element("strong", "", message.author.name));
+      const time = element("time", "muted", new Date(message.created).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }));
+      time.dateTime = message.created;
+      meta.append(" ", time);
+      if (message.edited && !message.deleted) meta.append(" ", element("span", "muted", "(edited)"));
+      item.appendChild(meta);
+      if (message.reply_to) {
+        item.appendChild(element("p", "chat__quote muted", "↪ " + message.reply_to.author + ": " + message.reply_to.excerpt));
+      }
+      if (message.deleted) {
+        item.appendChild(element("p", "muted chat__body", "Message deleted."));
+        return item;
+      }
+      const body = element("div", "chat__body");
+      // The server renders and sanitises this HTML once, with nh3 (communities/chat_markdown.py).
+      body.innerHTML = message.html;
+      item.appendChild(body);
+      item.appendChild(this.drawActions(message));
+      return item;
+    }
+
+    drawActions(message) {
+      const actions = element("p", "chat__actions");
+      const action = (label, callback) => {
+        const button = element("button", "link-button", label);
+        button.type = "button";
+        button.addEventListener("click", callback);
+        actions.append(button, " ");
+      };
+      const room = this.rooms.get(message.room);
+      if (room.archived) return actions;
+      action("Reply", () => {
+        this.replyTo = message.id;
+        this.editing = null;
+        this.replying.querySelector("span").textContent = "Replying to " + message.author.name;
+        this.replying.hidden = false;
+        this.textarea.focus();
+      });
+      if (message.author.id === this.me) {
+        action("Edit", () => {
+          this.editing = message.id;
+          this.replyTo = null;
+          this.textarea.value = message.body;
+          this.replying.querySelector("span").textContent = "Editing your message";
+          this.replying.hidden = false;
+          this.textarea.focus();
+        });
+      }
+      if (message.author.id === this.me || this.moderator) {
+        action("Delete", () => {
+          if (window.confirm("Delete this message?")) {
+            this.pending.set(this.socket.send({ type: "chat.delete", message: message.id }), "delete");
+          }
+        });
+      }
+      return actions;
+    }
+
+    renderOnline() {
+      const room = this.rooms.get(this.active);
+      if (!room || room.lost) {
+        this.online.textContent = "";
+        return;
+      }
+      const names = Array.from(room.online.values()).map((person) => person.name).sort();
+      this.online.textContent = names.length ? "Online: " + names.join(", ") : "";
+    }
+
+    renderTyping() {
+      const room = this.rooms.get(this.active);
+      const now = Date.now();
+      const names = [];
+      if (room) {
+        room.typing.forEach((entry, id) => {
+          if (entry.until > now) names.push(entry.name);
+          else room.typing.delete(id);
+        });
+      }
+      this.typingLine.textContent = names.length ? names.join(", ") + (names.length > 1 ? " are" : " is") + " typing…" : "";
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    if (!window.sosoonSocket) return;
+    document.querySelectorAll("[data-chat]").forEach((root) => new ChatPanel(root));
+  });
+})();

@@ -1,0 +1,303 @@
+"""The cross-post state machine against the fakes: every outcome a provider can give."""
+
+from datetime import timedelta
+
+from django.core import mail
+from django.utils import timezone
+
+from feeds.crossposting.models import AccountStatus, CrossPostStatus
+from feeds.crossposting.services.publishing import MAX_ATTEMPTS
+
+
+def reload(crosspost):
+    crosspost.refresh_from_db()
+    return crosspost
+
+
+def test_x_publishes_text_and_image_once(x_account, crosspost_factory, dispatch, fake_x):
+    crosspost = crosspost_factory(x_account)
+
+    assert dispatch() == 1
+    assert dispatch() == 0
+
+    crosspost = reload(crosspost)
+    assert crosspost.status == CrossPostStatus.PUBLISHED
+    assert len(fake_x.posts) == 1
+    assert fake_x.posts[0]["media"]["media_ids"]
+    assert crosspost.external_url == f"https://x.com/wineclub/status/{crosspost.external_id}"
+
+
+def test_nothing_is_published_before_its_time(x_account, crosspost_factory, dispatch, fake_x):
+    crosspost = crosspost_factory(x_account, scheduled_at=timezone.now() + timedelta(minutes=5))
+
+    assert dispatch() == 0
+    assert reload(crosspost).status == CrossPostStatus.SCHEDULED
+    assert dispatch(now=timezone.now() + timedelta(minutes=5, seconds=1)) == 1
+    assert reload(crosspost).status == CrossPostStatus.PUBLISHED
+
+
+def test_pinterest_pins_to_the_chosen_board(
+    pinterest_account, crosspost_factory, dispatch, fake_pinterest
+):
+    crosspost = crosspost_factory(
+        pinterest_account,
+        board_id="549755885175",
+        title="New vintage",
+        link="https://sosoon.test/r/abc/",
+        alt_text="A bottle",
+    )
+    dispatch()
+
+    crosspost = reload(crosspost)
+    assert crosspost.status == CrossPostStatus.PUBLISHED
+    pin = fake_pinterest.posts[0]
+    assert pin["board_id"] == "549755885175"
+    assert pin["media_source"]["url"].startswith("https://sosoon.test/p/")
+    assert crosspost.external_url == f"https://www.pinterest.com/pin/{crosspost.external_id}/"
+
+
+def test_tiktok_stores_publish_id_then_polls_until_complete(
+    tiktok_account, crosspost_factory, dispatch, fake_tiktok
+):
+    fake_tiktok.steps = ["PROCESSING_DOWNLOAD", "PROCESSING_DOWNLOAD", "PUBLISH_COMPLETE"]
+    crosspost = crosspost_factory(tiktok_account, privacy_level="SELF_ONLY", title="Vintage")
+
+    dispatch()
+    crosspost = reload(crosspost)
+    assert crosspost.status == CrossPostStatus.PUBLISHING
+    assert crosspost.publish_id.startswith("p_pub_url~v2.")
+    assert not fake_tiktok.calls("/v2/post/publish/status/fetch/")
+
+    # A restart here (a new worker, the same row) resumes polling: it never inits again.
+    later = timezone.now()
+    for _ in range(4):
+        later += timedelta(minutes=3)
+        dispatch(now=later)
+    crosspost = reload(crosspost)
+    assert crosspost.status == CrossPostStatus.PUBLISHED
+    assert len(fake_tiktok.posts) == 1
+    assert len(fake_tiktok.calls("/v2/post/publish/status/fetch/")) == 3
+    assert crosspost.external_url.startswith("https://www.tiktok.com/@wineclub/photo/")
+
+
+def test_tiktok_failed_processing_says_why(
+    tiktok_account, crosspost_factory, dispatch, fake_tiktok
+):
+    fake_tiktok.steps = ["FAILED"]
+    fake_tiktok.fail_reason = "file_format_check_failed"
+    crosspost = crosspost_factory(tiktok_account, privacy_level="SELF_ONLY")
+    dispatch()
+    dispatch(now=timezone.now() + timedelta(minutes=1))
+    crosspost = reload(crosspost)
+    assert crosspost.status == CrossPostStatus.FAILED
+    assert "JPEG" in crosspost.reason
+
+
+def test_x_429_waits_for_the_reset_header(x_account, crosspost_factory, dispatch, fake_x):
+    fake_x.fail("/2/tweets", "429")
+    crosspost = crosspost_factory(x_account)
+
+    dispatch()
+    crosspost = reload(crosspost)
+    assert crosspost.status == CrossPostStatus.PUBLISHING
+    waited = crosspost.next_attempt_at.timestamp() - fake_x.rate_limit_reset
+    assert 0 <= waited <= 5  # the reset, plus a little jitter
+    assert dispatch(now=timezone.now() + timedelta(minutes=5)) == 0
+
+    dispatch(now=crosspost.next_attempt_at)
+    assert reload(crosspost).status == CrossPostStatus.PUBLISHED
+    assert len(fake_x.posts) == 1
+
+
+def test_pinterest_429_honours_retry_after(
+    pinterest_account, crosspost_factory, dispatch, fake_pinterest
+):
+    fake_pinterest.fail("/v5/pins", "429")
+    crosspost = crosspost_factory(pinterest_account, board_id="549755885175")
+    before = timezone.now()
+    dispatch()
+    wait = reload(crosspost).next_attempt_at - before
+    assert timedelta(seconds=119) <= wait <= timedelta(seconds=127)
+
+
+def test_server_errors_back_off_then_give_up(x_account, crosspost_factory, dispatch, fake_x):
+    fake_x.fail("/2/tweets", "500", times=MAX_ATTEMPTS)
+    crosspost = crosspost_factory(x_account)
+    waits = []
+    dispatch()
+    for _ in range(MAX_ATTEMPTS - 1):
+        crosspost = reload(crosspost)
+        waits.append(crosspost.next_attempt_at - crosspost.updated_at)
+        dispatch(now=crosspost.next_attempt_at)
+
+    crosspost = reload(crosspost)
+    assert crosspost.status == CrossPostStatus.FAILED
+    assert "Gave up after 5 attempts" in crosspost.reason
+    assert waits == sorted(waits)  # exponential, even with jitter
+    assert fake_x.posts == []
+    assert mail.outbox and "failed" in mail.outbox[-1].subject
+
+
+def test_unreachable_provider_is_retried(x_account, crosspost_factory, dispatch, settings, fake_x):
+    real = settings.SOSOON_X_API_BASE
+    settings.SOSOON_X_API_BASE = "http://127.0.0.1:9"
+    crosspost = crosspost_factory(x_account)
+    dispatch()
+    crosspost = reload(crosspost)
+    assert crosspost.status == CrossPostStatus.PUBLISHING
+    assert crosspost.attempts == 1 and "could not be reached" in crosspost.reason
+
+    settings.SOSOON_X_API_BASE = real
+    dispatch(now=crosspost.next_attempt_at)
+    assert reload(crosspost).status == CrossPostStatus.PUBLISHED
+
+
+def test_a_hang_after_sending_needs_review_and_never_posts_twice(
+    x_account, crosspost_factory, dispatch, fake_x
+):
+    fake_x.fail("/2/tweets", "hang")
+    crosspost = crosspost_factory(x_account)
+    dispatch()
+
+    crosspost = reload(crosspost)
+    assert crosspost.status == CrossPostStatus.NEEDS_REVIEW
+    assert "cannot tell whether it went out" in crosspost.reason
+    dispatch(now=timezone.now() + timedelta(hours=1))
+    assert len(fake_x.posts) == 1  # the fake created it before hanging; nobody sent it again
+
+
+def test_a_crash_between_sent_and_saved_ends_in_needs_review(x_account, crosspost_factory, fake_x):
+    """A worker marked the request sent, then died; q2 hands the task to another worker."""
+    from feeds.crossposting.tasks import publish_crosspost
+
+    crosspost = crosspost_factory(x_account)
+    crosspost.status = CrossPostStatus.PUBLISHING
+    crosspost.request_sent_at = timezone.now()
+    crosspost.save()
+
+    assert publish_crosspost(crosspost.pk) == CrossPostStatus.NEEDS_REVIEW
+    assert "may be live" in reload(crosspost).reason
+    assert fake_x.posts == []
+
+
+def test_a_row_stuck_in_publishing_goes_to_needs_review(x_account, crosspost_factory, dispatch):
+    from feeds.crossposting.models import CrossPost
+
+    crosspost = crosspost_factory(x_account)
+    CrossPost.objects.filter(pk=crosspost.pk).update(
+        status=CrossPostStatus.PUBLISHING,
+        request_sent_at=timezone.now() - timedelta(minutes=20),
+        updated_at=timezone.now() - timedelta(minutes=20),
+    )
+    dispatch()
+    crosspost = reload(crosspost)
+    assert crosspost.status == CrossPostStatus.NEEDS_REVIEW
+    assert "may be live" in crosspost.reason
+
+
+def test_401_refreshes_once_and_retries(x_account, crosspost_factory, dispatch, fake_x):
+    old_refresh = x_account.refresh_token
+    fake_x.expire_access_tokens()
+    crosspost = crosspost_factory(x_account)
+    dispatch()
+
+    assert reload(crosspost).status == CrossPostStatus.PUBLISHED
+    x_account.refresh_from_db()
+    assert x_account.refresh_token != old_refresh
+    assert old_refresh in fake_x.used_refresh_tokens
+    assert len(fake_x.calls("/2/oauth2/token")) == 1
+
+
+def test_refresh_token_chain_across_two_refreshes(x_account, crosspost_factory, dispatch, fake_x):
+    chain = [x_account.refresh_token]
+    for text in ("First teaser", "Second teaser"):
+        fake_x.expire_access_tokens()
+        crosspost = crosspost_factory(x_account, text=text)
+        dispatch()
+        assert reload(crosspost).status == CrossPostStatus.PUBLISHED
+        x_account.refresh_from_db()
+        chain.append(x_account.refresh_token)
+
+    assert len(set(chain)) == 3
+    assert set(chain[:2]) <= fake_x.used_refresh_tokens
+    assert chain[2] in fake_x.refresh_tokens
+    assert x_account.status == AccountStatus.CONNECTED
+
+
+def test_failed_refresh_requires_reauth_and_tells_the_owner(
+    x_account, crosspost_factory, dispatch, fake_x, owner
+):
+    fake_x.expire_access_tokens()
+    fake_x.refresh_tokens.clear()  # the refresh token was revoked
+    crosspost = crosspost_factory(x_account)
+    dispatch()
+
+    crosspost, account = reload(crosspost), reload(x_account)
+    assert crosspost.status == CrossPostStatus.FAILED
+    assert "reconnect" in crosspost.reason.lower()
+    assert account.status == AccountStatus.REAUTH_REQUIRED
+    assert any(
+        message.to == [owner.email] and "Reconnect" in message.subject for message in mail.outbox
+    )
+
+
+def test_duplicate_content_fails_at_once(x_account, crosspost_factory, dispatch, fake_x):
+    fake_x.fail("/2/tweets", "duplicate")
+    crosspost = crosspost_factory(x_account)
+    dispatch()
+    crosspost = reload(crosspost)
+    assert crosspost.status == CrossPostStatus.FAILED
+    assert crosspost.attempts == 0
+    assert "duplicate" in crosspost.reason
+
+
+def test_tiktok_spam_risk_and_privacy_mismatch_fail_at_once(
+    tiktok_account, crosspost_factory, dispatch, fake_tiktok
+):
+    fake_tiktok.fail("/v2/post/publish/content/init/", "spam")
+    spam = crosspost_factory(tiktok_account, privacy_level="SELF_ONLY")
+    mismatch = crosspost_factory(tiktok_account, privacy_level="FOLLOWER_OF_CREATOR")
+    dispatch()
+    assert reload(spam).status == CrossPostStatus.FAILED
+    assert "posted too much today" in spam.reason
+    assert reload(mismatch).status == CrossPostStatus.FAILED
+    assert "privacy level" in mismatch.reason
+    assert fake_tiktok.posts == []
+
+
+def test_a_post_that_narrows_cancels_its_pending_crossposts(
+    x_account, crosspost_factory, public_post, owner
+):
+    from feeds.services.posts import do_edit_post
+
+    crosspost = crosspost_factory(x_account, scheduled_at=timezone.now() + timedelta(hours=1))
+    do_edit_post(
+        public_post, body=public_post.body, audience="community", min_tier=None, circle=None
+    )
+
+    crosspost = reload(crosspost)
+    assert crosspost.status == CrossPostStatus.CANCELLED
+    assert "no longer public" in crosspost.reason
+    assert any(message.to == [owner.email] for message in mail.outbox)
+
+
+def test_teasers_turned_off_cancel_too(x_account, crosspost_factory, community):
+    crosspost = crosspost_factory(x_account, scheduled_at=timezone.now() + timedelta(hours=1))
+    community.allow_public_teasers = False
+    community.save()
+    assert reload(crosspost).status == CrossPostStatus.CANCELLED
+
+
+def test_retry_of_needs_review_requires_confirmation(x_account, crosspost_factory, dispatch):
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    from feeds.crossposting.services.scheduling import do_retry
+
+    crosspost = crosspost_factory(x_account, status=CrossPostStatus.NEEDS_REVIEW)
+    with pytest.raises(ValidationError):
+        do_retry(crosspost)
+    do_retry(crosspost, checked_platform=True)
+    assert crosspost.status == CrossPostStatus.SCHEDULED
+    dispatch()
+    assert reload(crosspost).status == CrossPostStatus.PUBLISHED

@@ -1,0 +1,177 @@
+"""Home and community feeds: keyset pages, the Top order, infinite scroll, query counts."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from feeds.feed import LATEST, TOP, feed_page, home_posts
+from feeds.models import Audience, Post, Reaction
+from feeds.services.comments import do_add_comment
+from feeds.services.reactions import do_toggle_reaction
+from tests.factories import add_member, create_community
+
+
+def ids(page) -> list[int]:
+    return [post.pk for post in page.posts]
+
+
+def test_signed_out_visitors_get_the_landing_page(client):
+    response = client.get("/")
+    assert "Ask a member for an invitation link" in response.text
+    assert 'data-testid="welcome-name"' not in response.text
+
+
+def test_the_home_feed_greets_and_lists_my_communities_posts(
+    client, member, post_factory, user_factory
+):
+    elsewhere = create_community(name="Elsewhere", slug="elsewhere")
+    stranger_post = Post.objects.create(
+        community=elsewhere, author=elsewhere.owner, body="not mine"
+    )
+    mine = post_factory(body="For the club")
+    client.force_login(member)
+    page = client.get("/")
+    assert f'data-testid="welcome-name">{member.name}<' in page.text
+    assert f'id="post-{mine.pk}"' in page.text
+    assert f'id="post-{stranger_post.pk}"' not in page.text
+
+
+def test_latest_pages_by_keyset_without_gaps_or_repeats(member, post_factory, settings):
+    settings.SOSOON_FEED_PAGE_SIZE = 3
+    start = timezone.now()
+    made = [post_factory(body=f"post {n}") for n in range(8)]
+    # Two posts share a timestamp: the id breaks the tie.
+    Post.objects.filter(pk__in=[made[3].pk, made[4].pk]).update(created=start)
+    seen, cursor = [], ""
+    while True:
+        page = feed_page(home_posts(member), member, order=LATEST, cursor=cursor)
+        seen += ids(page)
+        if not page.next_cursor:
+            break
+        cursor = page.next_cursor
+    assert sorted(seen) == sorted(post.pk for post in made)
+    assert len(seen) == len(set(seen))
+    expected = list(Post.objects.order_by("-created", "-id").values_list("pk", flat=True))
+    assert seen == expected
+
+
+def test_a_bad_cursor_means_the_first_page(member, post_factory):
+    post = post_factory()
+    for cursor in ["garbage", "!!!", "MjAyNHxub3Q="]:
+        assert ids(feed_page(home_posts(member), member, order=LATEST, cursor=cursor)) == [post.pk]
+        assert ids(feed_page(home_posts(member), member, order=TOP, cursor=cursor)) == [post.pk]
+
+
+def test_latest_uses_no_offset(member, post_factory, settings, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.SOSOON_FEED_PAGE_SIZE = 2
+    for n in range(5):
+        post_factory(body=f"post {n}")
+    first = feed_page(home_posts(member), member, order=LATEST)
+    with CaptureQueriesContext(connection) as queries:
+        feed_page(home_posts(member), member, order=LATEST, cursor=first.next_cursor)
+    assert not any("OFFSET" in query["sql"].upper() for query in queries)
+
+
+def test_top_favours_engagement_and_authors_i_interact_with(
+    member, author, insider, post_factory, community
+):
+    now = timezone.now()
+    quiet = post_factory(body="quiet")
+    busy = post_factory(body="busy", author=insider)
+    for person in (member, author):
+        do_toggle_reaction(person, busy, "heart")
+    do_add_comment(author, busy, "nice")
+    Post.objects.filter(pk__in=[quiet.pk, busy.pk]).update(created=now - timedelta(hours=1))
+    page = feed_page(home_posts(member), member, order=TOP)
+    assert ids(page).index(busy.pk) < ids(page).index(quiet.pk)
+
+    friend_post = post_factory(body="from an author I like", author=author)
+    other = post_factory(body="from someone else", author=insider)
+    Post.objects.filter(pk__in=[friend_post.pk, other.pk]).update(created=now - timedelta(hours=2))
+    for n in range(5):
+        older = post_factory(body=f"old {n}", author=author)
+        Reaction.objects.create(post=older, user=member, emoji="clap")
+    page = feed_page(home_posts(member), member, order=TOP)
+    assert ids(page).index(friend_post.pk) < ids(page).index(other.pk)
+
+
+def test_top_pages_cover_the_window_once(member, post_factory, settings):
+    settings.SOSOON_FEED_PAGE_SIZE = 4
+    made = [post_factory(body=f"post {n}") for n in range(10)]
+    for post in made[::3]:
+        do_toggle_reaction(member, post, "wow")
+    seen, cursor = [], ""
+    while True:
+        page = feed_page(home_posts(member), member, order=TOP, cursor=cursor)
+        seen += ids(page)
+        if not page.next_cursor:
+            break
+        cursor = page.next_cursor
+    assert sorted(seen) == sorted(post.pk for post in made)
+
+
+def test_infinite_scroll_gets_the_next_cards_only(client, member, post_factory, settings):
+    settings.SOSOON_FEED_PAGE_SIZE = 2
+    for n in range(3):
+        post_factory(body=f"post {n}")
+    client.force_login(member)
+    first = client.get("/")
+    assert 'hx-trigger="revealed"' in first.text
+    cursor = first.context["page"].next_cursor
+    more = client.get("/", {"after": cursor}, HTTP_HX_REQUEST="true")
+    assert "<html" not in more.text and more.text.count('data-testid="post"') == 1
+    plain = client.get("/", {"after": cursor})
+    assert "<html" in plain.text and plain.text.count('data-testid="post"') == 1
+
+
+def make_busy_feed(community, count: int):
+    people = [add_member(community).user for _ in range(3)]
+    for n in range(count):
+        post = Post.objects.create(community=community, author=people[n % 3], body=f"post {n}")
+        Reaction.objects.create(post=post, user=people[(n + 1) % 3], emoji="heart")
+        do_add_comment(people[(n + 2) % 3], post, "a comment")
+    return people
+
+
+@pytest.mark.parametrize("order", [LATEST, TOP])
+@pytest.mark.parametrize("size", [5, 20])
+def test_the_home_feed_costs_a_constant_number_of_queries(
+    client, member, community, settings, django_assert_max_num_queries, order, size, png_upload
+):
+    make_busy_feed(community, 25)
+    settings.SOSOON_FEED_PAGE_SIZE = size
+    client.force_login(member)
+    with django_assert_max_num_queries(8):
+        response = client.get("/", {"order": order})
+    assert response.text.count('data-testid="post"') == size
+
+
+def test_search_finds_only_posts_the_viewer_may_see(
+    client, member, insider, community, post_factory
+):
+    open_post = post_factory(body="Orange wine tasting")
+    tier_post = post_factory(
+        body="Orange wine allocation",
+        audience=Audience.TIER,
+        min_tier=community.tiers.get(name="Insider"),
+    )
+    post_factory(body="Something else")
+    url = reverse("feeds:community", kwargs={"slug": "wine"})
+    client.force_login(member)
+    page = client.get(url, {"q": "orange"})
+    assert f'id="post-{open_post.pk}"' in page.text and f'id="post-{tier_post.pk}"' not in page.text
+    assert page.text.count('data-testid="post"') == 1
+    client.force_login(insider)
+    assert client.get(url, {"q": "orange"}).text.count('data-testid="post"') == 2
+
+
+def test_community_feed_is_404_for_outsiders_of_an_unlisted_community(client, outsider, anonymous):
+    url = reverse("feeds:community", kwargs={"slug": "wine"})
+    assert client.get(url).status_code == 404
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404
