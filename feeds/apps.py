@@ -6,6 +6,9 @@ class FeedsConfig(AppConfig):
     verbose_name = "Feeds"
 
     def ready(self) -> None:
+        from feeds.content import register_feed_content
+
+        register_feed_content()
         # Cross-posting lives in its own package: its admin and its receivers (which cancel
         # cross-posts of posts that stop being public) load here.
         from feeds.crossposting import admin, receivers  # noqa: F401

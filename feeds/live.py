@@ -1,4 +1,4 @@
-"""Telling people about a new post: the live "N new posts" banner and mention notifications.
+"""Telling people about a new post: the live "N new posts" banner.
 
 Runs after the post is committed, and picks recipients with the policy's reverse form at that
 moment, so nobody outside the audience gets even the post's id.
@@ -23,7 +23,7 @@ def feed_recipients(post: Post) -> list[int]:
     )
 
 
-def announce_new_post(post: Post, *, mentioned=()) -> None:
+def announce_new_post(post: Post) -> None:
     """Push `feed.new_post` to the audience. Caller runs this after commit."""
     frame = {"type": "feed.new_post", "community": post.community.slug, "post": post.pk}
     push_to_users(feed_recipients(post), frame)

@@ -6,6 +6,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from feeds.models import MAX_COMMENT, Comment, Post
+from feeds.notifying import notify_comment
 from feeds.policy import access_post
 from feeds.rendering import mentioned_people, render_body
 from feeds.services.posts import may_remove
@@ -22,6 +23,7 @@ def do_add_comment(author, post: Post, body: str, *, parent: Comment | None = No
             body=body,
             body_html=render_body(body, mentioned=mentioned),
         )
+        notify_comment(comment, mentioned)
     return comment
 
 

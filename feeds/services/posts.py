@@ -12,6 +12,7 @@ from communities.permissions import Action, role_may
 from feeds.audiences import validate_audience
 from feeds.live import announce_new_post
 from feeds.models import MAX_BODY, MAX_IMAGES, Circle, Post, PostImage
+from feeds.notifying import notify_post_mentions
 from feeds.policy import access_post
 from feeds.rendering import mentioned_people, render_body
 
@@ -65,7 +66,8 @@ def do_create_post(
         )
         for position, image in enumerate(images):
             PostImage.objects.create(post=post, file=image, position=position)
-    transaction.on_commit(lambda: announce_new_post(post, mentioned=mentioned))
+        notify_post_mentions(post, mentioned)
+    transaction.on_commit(lambda: announce_new_post(post))
     return post
 
 

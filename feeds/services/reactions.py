@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from feeds.models import Emoji, Post, Reaction
+from feeds.notifying import notify_reaction
 from feeds.policy import access_post
 
 
@@ -14,7 +15,9 @@ def do_toggle_reaction(user, post: Post, emoji: str) -> Reaction | None:
         return None
     try:
         with transaction.atomic():
-            return Reaction.objects.create(post=post, user=user, emoji=emoji)
+            reaction = Reaction.objects.create(post=post, user=user, emoji=emoji)
+            notify_reaction(post, user)
+            return reaction
     except IntegrityError:  # a double click raced us: the reaction is there, as wanted
         return Reaction.objects.get(post=post, user=user, emoji=emoji)
 

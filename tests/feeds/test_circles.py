@@ -1,0 +1,68 @@
+"""Circles: private to their owner, people added from shared communities, nobody notified."""
+
+from django.urls import reverse
+
+from communities.models import Notification
+from feeds.models import Circle, CircleMember
+from sosoon_site.accounts.blocks import do_block
+
+
+def add(client, circle, handle):
+    return client.post(reverse("feeds:circle", kwargs={"circle_id": circle.pk}), {"handle": handle})
+
+
+def test_everyone_has_close_friends_made_on_first_visit(client, member):
+    client.force_login(member)
+    page = client.get(reverse("feeds:circles"))
+    assert page.status_code == 200 and "Close friends" in page.text
+    assert Circle.objects.filter(owner=member, is_close_friends=True).count() == 1
+    client.get(reverse("feeds:circles"))
+    assert Circle.objects.filter(owner=member).count() == 1
+
+
+def test_adding_people_who_share_a_community_silently(client, author, member, close_friends):
+    client.force_login(author)
+    assert add(client, close_friends, f"@{member.handle}").status_code == 302
+    assert CircleMember.objects.filter(circle=close_friends, user=member).exists()
+    assert not Notification.objects.filter(recipient=member).exists()
+
+
+def test_strangers_and_blocked_people_cannot_be_added(
+    client, author, outsider, member, close_friends
+):
+    do_block(member, author)
+    client.force_login(author)
+    for handle in [outsider.handle, member.handle, author.handle, "nobody"]:
+        response = add(client, close_friends, handle)
+        assert response.status_code == 400
+        assert "share a community with you" in response.text
+    assert not CircleMember.objects.exists()
+
+
+def test_circles_are_private_to_their_owner(client, author, member, close_friends):
+    client.force_login(member)
+    assert (
+        client.get(reverse("feeds:circle", kwargs={"circle_id": close_friends.pk})).status_code
+        == 404
+    )
+    assert add(client, close_friends, member.handle).status_code == 404
+
+
+def test_named_circles_are_created_removed_from_and_deleted(client, author, member):
+    client.force_login(author)
+    client.post(reverse("feeds:circles"), {"name": "Winemakers"})
+    circle = Circle.objects.get(name="Winemakers")
+    add(client, circle, member.handle)
+    client.post(
+        reverse("feeds:remove_from_circle", kwargs={"circle_id": circle.pk, "user_id": member.pk})
+    )
+    assert not circle.members.exists()
+    assert client.post(reverse("feeds:circles"), {"name": "winemakers"}).status_code == 400
+    client.post(reverse("feeds:delete_circle", kwargs={"circle_id": circle.pk}))
+    assert not Circle.objects.filter(name="Winemakers").exists()
+
+
+def test_close_friends_cannot_be_deleted(client, author, close_friends):
+    client.force_login(author)
+    client.post(reverse("feeds:delete_circle", kwargs={"circle_id": close_friends.pk}))
+    assert Circle.objects.filter(pk=close_friends.pk).exists()
