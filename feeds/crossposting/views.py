@@ -7,6 +7,7 @@ and accounts is for its owners and admins (404 for anyone who may not know the c
 
 import mimetypes
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,14 +28,16 @@ from feeds.crossposting.services.accounts import fresh_access_token
 from feeds.models import Post
 from feeds.policy import access_post
 
+CLIENT_SETTING = {
+    Platform.X: "SOSOON_X_CLIENT_ID",
+    Platform.PINTEREST: "SOSOON_PINTEREST_CLIENT_ID",
+    Platform.TIKTOK: "SOSOON_TIKTOK_CLIENT_KEY",
+}
+
 
 def _configured(platform: str) -> bool:
-    from django.conf import settings
-
-    key = {"x": "SOSOON_X_CLIENT_ID", "pinterest": "SOSOON_PINTEREST_CLIENT_ID"}.get(
-        platform, "SOSOON_TIKTOK_CLIENT_KEY"
-    )
-    return bool(getattr(settings, key))
+    """Whether the operator set up this platform's client credentials."""
+    return bool(getattr(settings, CLIENT_SETTING[platform]))
 
 
 @login_required

@@ -23,6 +23,7 @@ class Request:
     query: dict[str, str]
     headers: dict[str, str]
     body: bytes
+    received_at: float = field(default_factory=time.time)
 
     def form(self) -> dict[str, str]:
         return {key: values[0] for key, values in parse_qs(self.body.decode()).items()}
