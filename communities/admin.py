@@ -16,6 +16,7 @@ from communities.models import (
 )
 from communities.services.invitations import do_revoke_invitation
 from communities.services.members import do_ban_member, do_unban_member
+from sosoon_site.accounts.admin import EmailPrivacyMixin
 
 
 class MembershipInline(admin.TabularInline):
@@ -40,7 +41,7 @@ class TierInline(admin.TabularInline):
 
 
 @admin.register(Community)
-class CommunityAdmin(admin.ModelAdmin):
+class CommunityAdmin(EmailPrivacyMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "owner", "discoverability", "member_cap", "created_at"]
     list_filter = ["discoverability", "allow_public_teasers"]
     search_fields = ["name", "slug", "description", "owner__email", "owner__handle"]
@@ -59,9 +60,9 @@ class TierAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "community", "role", "tier", "status", "joined_at"]
-    list_filter = ["role", "status"]
+class MembershipAdmin(EmailPrivacyMixin, admin.ModelAdmin):
+    list_display = ["user", "community", "role", "tier", "status", "muted_until", "joined_at"]
+    list_filter = ["role", "status", ("muted_until", admin.EmptyFieldListFilter)]
     search_fields = ["user__email", "user__handle", "user__display_name", "community__name"]
     autocomplete_fields = ["user", "community", "tier", "joined_via_invitation"]
     raw_id_fields = ["joined_via_request"]
@@ -170,3 +171,6 @@ class JoinRequestAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user", "community", "decided_by"]
     date_hierarchy = "created_at"
     list_select_related = ["user", "community"]
+
+
+from communities import moderation_admin  # noqa: E402, F401 - registers the moderation admin

@@ -1,10 +1,13 @@
 """Chat messages as registered content, so notifications about them (mentions) reach only
-people who may read the room, and vanish when that access goes."""
+people who may read the room, and vanish when that access goes; and so members can report
+them and moderators hide or delete them (deleting leaves chat's usual tombstone)."""
 
 from django.urls import reverse
 
 from communities.content import ContentKind, register_content
 from communities.models import ChatMessage, room_audience
+from communities.models.chat import CHAT_MESSAGE_LABEL
+from communities.services.chat import do_delete_message
 
 
 def message_url(message: ChatMessage) -> str:
@@ -17,15 +20,32 @@ def message_url(message: ChatMessage) -> str:
     )
 
 
+def message_snapshot(message: ChatMessage) -> dict:
+    room = message.room
+    return {
+        "text": message.body,
+        "author": str(message.author),
+        "created": message.created_at.isoformat(),
+        "audience": f"#{room.name}" if not room.is_direct else "Direct message",
+    }
+
+
 def register_chat_content() -> None:
     register_content(
         ContentKind(
-            label="chat_message",
+            label=CHAT_MESSAGE_LABEL,
             model=ChatMessage,
             visible_to=lambda user: ChatMessage.objects.readable_by(user).live(),
             audience=lambda message: room_audience(message.room),
             url=message_url,
             summary=lambda message: message.body[:80],
             community=lambda message: message.room.community,
+            reportable=True,
+            author=lambda message: message.author,
+            authored_by=lambda user, community: ChatMessage.objects.live().filter(
+                author=user, room__community=community
+            ),
+            snapshot=message_snapshot,
+            delete=do_delete_message,
         )
     )

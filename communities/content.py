@@ -1,9 +1,14 @@
 """Content other apps show inside a community, registered so communities can act on it.
 
-Communities owns notifications (and, later, reports and moderation), but not the content they
-point at: posts and comments belong to feeds, chat messages to chat. Each app registers a
-`ContentKind` saying how to ask the audience policy about its objects, so imports keep
-pointing feeds -> communities and no surface here needs a check of its own.
+Communities owns notifications, reports and moderation, but not the content they point at:
+posts and comments belong to feeds, chat messages to chat. Each app registers a `ContentKind`
+saying how to ask the audience policy about its objects, so imports keep pointing
+feeds -> communities and no surface here needs a check of its own.
+
+The moderation fields are optional so a kind that is only ever notified about (a join request)
+need not say how to delete it: it is not `reportable`, `author` and `authored_by` default to
+"nobody", `snapshot` to the summary, and `delete` to deleting the row. A reportable kind's
+`visible_to` must also leave out what moderation withholds (see communities.services.automod).
 """
 
 from collections.abc import Callable
@@ -25,6 +30,31 @@ class ContentKind:
     url: Callable[[models.Model], str]
     summary: Callable[[models.Model], str]
     community: Callable[[models.Model], models.Model | None]
+    # Whether members may report it and moderators act on it; off for what is only ever
+    # notified about (join requests, moderation notices).
+    reportable: bool = False
+    # Who wrote `obj` (a user), for reports, warnings and "the author still sees it".
+    author: Callable[[models.Model], models.Model | None] = lambda obj: None
+    # The author's objects of this kind in a community, to count a new member's contributions
+    # for slow mode; None when this kind is not written by members.
+    authored_by: Callable[..., models.QuerySet] | None = None
+    # What a report keeps: {"text", "author", "created", "audience"} as the reporter saw it.
+    snapshot: Callable[[models.Model], dict] | None = None
+    # How a moderator deletes `obj` for good (the owning app may keep a tombstone).
+    delete: Callable[[models.Model], None] = lambda obj: obj.delete()
+
+    def take_snapshot(self, obj: models.Model) -> dict:
+        """The kind's snapshot of `obj`, or one built from its summary and author."""
+        if self.snapshot is not None:
+            return self.snapshot(obj)
+        author = self.author(obj)
+        created = getattr(obj, "created", None) or getattr(obj, "created_at", None)
+        return {
+            "text": self.summary(obj),
+            "author": str(author) if author is not None else "",
+            "created": created.isoformat() if created else "",
+            "audience": "",
+        }
 
 
 _kinds_by_label: dict[str, ContentKind] = {}

@@ -22,7 +22,9 @@ from communities.models import (
     JoinRequest,
     Membership,
     MembershipStatus,
+    ModerationAction,
     Notification,
+    Report,
 )
 from communities.permissions import PERMISSIONS, Action
 from sosoon_site.accounts.blocks import blocked_user_ids
@@ -152,7 +154,31 @@ def _staff_of(community_field: str, action: Action) -> dict:
 
 
 def register_community_content() -> None:
-    """Join requests and new memberships are what admins are notified about."""
+    """Join requests and new memberships are what admins are notified about; moderation
+    notices (a log entry, seen only by the person it is about) and reviewed reports (seen
+    only by their reporter) are what members are told about themselves."""
+    register_content(
+        ContentKind(
+            label="moderation_notice",
+            model=ModerationAction,
+            visible_to=lambda user: ModerationAction.objects.filter(subject=user),
+            audience=lambda entry: User.objects.filter(pk=entry.subject_id),
+            url=lambda entry: reverse("communities:moderation_notice", args=[entry.pk]),
+            summary=lambda entry: entry.get_action_display(),
+            community=lambda entry: entry.community,
+        )
+    )
+    register_content(
+        ContentKind(
+            label="report",
+            model=Report,
+            visible_to=lambda user: Report.objects.filter(reporter=user),
+            audience=lambda report: User.objects.filter(pk=report.reporter_id),
+            url=lambda report: reverse("communities:report_notice", args=[report.pk]),
+            summary=lambda report: report.get_reason_display(),
+            community=lambda report: report.community,
+        )
+    )
     register_content(
         ContentKind(
             label="join_request",

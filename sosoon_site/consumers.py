@@ -124,6 +124,11 @@ class SocketConsumer(AsyncJsonWebsocketConsumer):
         if dropped:
             await self.send_json({"type": "revoked", "keys": dropped, "reason": event["reason"]})
 
+    async def push_sign_out(self, event):
+        """The account may no longer be used: say why, then close as if signed out."""
+        await self.send_json({"type": "signed_out", "reason": event["reason"]})
+        await self.close(code=CLOSE_UNAUTHENTICATED)
+
 
 def _blocked_ids(user) -> set[int]:
     return set(blocked_user_ids(user).values_list("other", flat=True))

@@ -6,7 +6,8 @@
   to every open socket of the given people: the caller picks the recipients with the audience
   policy, after commit, so nothing reaches someone who may not see it.
 - `revoke_for_users` tells those people's sockets to drop subscriptions at once (a ban, a
-  block, a tier change), with a frame saying so.
+  block, a tier change), with a frame saying so; `sign_out_users` closes their sockets
+  altogether (a suspended account).
 - `push_to_group` sends a frame to every socket subscribed to a group (a chat room), after
   commit. A frame may name its `sender`: sockets of people who blocked the sender, or were
   blocked by them, drop it (`hide_senders_for_users` keeps each socket's list current).
@@ -102,3 +103,16 @@ def revoke_for_users(user_ids: Iterable[int], keys: Iterable[str], reason: str) 
     """From synchronous code: revoke once the current transaction commits."""
     recipients, names = list(user_ids), list(keys)
     transaction.on_commit(lambda: async_to_sync(revoke_for_users_now)(recipients, names, reason))
+
+
+async def sign_out_users_now(user_ids: Iterable[int], reason: str) -> None:
+    """Close every open socket of these people (an account suspended), saying why."""
+    layer = get_channel_layer()
+    for user_id in set(user_ids):
+        await layer.group_send(user_group(user_id), {"type": "push.sign_out", "reason": reason})
+
+
+def sign_out_users(user_ids: Iterable[int], reason: str) -> None:
+    """From synchronous code: close these people's sockets once the transaction commits."""
+    recipients = list(user_ids)
+    transaction.on_commit(lambda: async_to_sync(sign_out_users_now)(recipients, reason))

@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "sosoon_site.too_many_requests.RateLimitedMiddleware",
 ]
 
 ROOT_URLCONF = "sosoon_site.urls"

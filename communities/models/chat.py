@@ -93,6 +93,9 @@ class ChatRoom(models.Model):
     retention_days = models.PositiveIntegerField(
         null=True, blank=True, help_text="Delete messages older than this; empty keeps them."
     )
+    slow_mode_seconds = models.PositiveIntegerField(
+        default=0, help_text="Members wait this long between messages; 0 for no slow mode."
+    )
     direct_low = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
@@ -186,13 +189,21 @@ def room_group(room_id: int) -> str:
     return f"chat.room.{room_id}"
 
 
+# The label chat messages are registered under (communities.chat_content).
+CHAT_MESSAGE_LABEL = "chat_message"
+
+
 class ChatMessageQuerySet(models.QuerySet):
     def readable_by(self, user) -> "ChatMessageQuerySet":
-        """Messages in rooms `user` may read, not by people blocked either way."""
+        """Messages in rooms `user` may read, not by people blocked either way, and not
+        withheld by moderation (unless `user` wrote them or moderates the community)."""
+        from communities.services.automod import withheld_from
         from sosoon_site.accounts.blocks import blocked_user_ids
 
-        return self.filter(room__in=ChatRoom.objects.readable_by(user).values("pk")).exclude(
-            author__in=blocked_user_ids(user)
+        return (
+            self.filter(room__in=ChatRoom.objects.readable_by(user).values("pk"))
+            .exclude(author__in=blocked_user_ids(user))
+            .exclude(pk__in=withheld_from(user, CHAT_MESSAGE_LABEL))
         )
 
     def live(self) -> "ChatMessageQuerySet":

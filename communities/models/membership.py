@@ -47,6 +47,8 @@ class Membership(models.Model):
     joined_via_invitation = models.ForeignKey(
         "communities.Invitation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Read-only until then: set by a moderator's mute, checked by `automod.is_muted`.
+    muted_until = models.DateTimeField(null=True, blank=True)
     joined_via_request = models.ForeignKey(
         "communities.JoinRequest",
         null=True,

@@ -21,6 +21,8 @@ class NotificationKind(models.TextChoices):
     JOIN_REQUEST = "join_request", "asked to join"
     INVITATION_USED = "invitation_used", "joined with your invitation"
     CHAT_MENTION = "chat_mention", "mentioned you in chat"
+    MODERATION = "moderation", "Moderators acted on your account or content; see why"
+    REPORT_HANDLED = "report_handled", "Your report was reviewed"
 
 
 # Kinds shown as one line per target ("Ana and 4 others reacted to your post").

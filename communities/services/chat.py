@@ -30,6 +30,7 @@ from communities.models import (
 from communities.models.chat import GENERAL_ROOM, MAX_BODY
 from communities.notifications import notify
 from communities.permissions import Action, role_may
+from communities.services.automod import clean_slow_mode, hold_for_review, screen_room_message
 from communities.services.membership_rules import authorise, require_tier_of
 from sosoon_site.accounts.blocks import blocked_user_ids, is_blocked_between
 from sosoon_site.accounts.models import User
@@ -276,6 +277,8 @@ def check_update_room(actor: Membership, room: ChatRoom, **fields) -> ChatRoom:
         cleaned["minimum_tier"] = None if tier is None or tier.is_base else tier
     if "retention_days" in fields:
         cleaned["retention_days"] = _clean_retention(fields["retention_days"])
+    if "slow_mode_seconds" in fields:
+        cleaned["slow_mode_seconds"] = clean_slow_mode(fields["slow_mode_seconds"])
     if "archived" in fields:
         if room.name == GENERAL_ROOM and fields["archived"]:
             raise ValidationError("#general cannot be archived.")
@@ -354,10 +357,16 @@ def validate_body(body) -> str:
 
 
 def do_send_message(
-    author: User, room: ChatRoom, body: str, *, reply_to: ChatMessage | None = None
+    author: User,
+    room: ChatRoom,
+    body: str,
+    *,
+    reply_to: ChatMessage | None = None,
+    held_reason: str = "",
 ) -> ChatMessage:
     """Store the message, move the author's read marker past it, then (after commit) push it
-    to the room and notify the people it mentions who may read the room."""
+    to the room and notify the people it mentions who may read the room. With `held_reason`
+    (auto-moderation said hold) it waits for a moderator instead: no push, no mentions."""
     with transaction.atomic():
         message = ChatMessage.objects.create(
             room=room, author=author, body=body, html=render_chat_body(body), reply_to=reply_to
@@ -366,6 +375,9 @@ def do_send_message(
             ReadState.objects.get_or_create(
                 user=author, room=room, defaults={"last_read_id": message.pk}
             )
+        if held_reason:
+            hold_for_review(message, reason=held_reason)
+            return message
         mentioned = mentioned_user_ids(body)
         if mentioned:
             notify(
@@ -391,8 +403,13 @@ def check_send_message(user: User, room_id, body, *, reply_to_id=None) -> ChatMe
         reply_to = _messages(user, room).filter(pk=_as_id(reply_to_id)).first()
         if reply_to is None or reply_to.is_deleted:
             raise ValidationError("That message is not in this room.")
+    screening = screen_room_message(user, room, body)
+    if screening.blocked:
+        raise PermissionDenied(screening.reason)
     MESSAGE_RATE.require(user.pk, action="messages")
-    return do_send_message(user, room, body, reply_to=reply_to)
+    return do_send_message(
+        user, room, body, reply_to=reply_to, held_reason=screening.reason if screening.held else ""
+    )
 
 
 def access_message(user, message_id) -> ChatMessage:

@@ -25,7 +25,11 @@ from communities.models import (
     Tier,
 )
 from communities.permissions import Action
-from communities.services.invitations import do_create_invitation, validate_invitation_terms
+from communities.services.invitations import (
+    INVITE_RATE,
+    do_create_invitation,
+    validate_invitation_terms,
+)
 from communities.services.membership_rules import authorise
 
 MAX_ROWS = 5000
@@ -102,6 +106,7 @@ def check_start_invitation_batch(
     validate_invitation_terms(actor, community, role=role, tier=tier, expires_at=None, max_uses=1)
     if len(rows) > MAX_ROWS:
         raise ValidationError(f"At most {MAX_ROWS:,} addresses at a time.")
+    INVITE_RATE.require(actor.user_id, action="invitations")
     return do_start_invitation_batch(
         community, actor.user, rows=rows, role=role, tier=tier, base_url=base_url
     )
@@ -218,6 +223,7 @@ def check_invite_one_email(
     ).exists()
     if is_member:
         raise ValidationError({"email": "This person is already a member."})
+    INVITE_RATE.require(actor.user_id, action="invitations")
     with transaction.atomic():
         invitation = do_create_invitation(
             community,

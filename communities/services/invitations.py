@@ -29,6 +29,10 @@ from communities.services.membership_rules import (
     lock_community,
     may_grant,
 )
+from sosoon_site.rate_limits import TokenBucket
+
+# Links and single emails: a busy admin's afternoon, not a spammer's.
+INVITE_RATE = TokenBucket("invitations.create", capacity=30, per_seconds=600)
 
 
 class InvitationRefused(Exception):
@@ -133,6 +137,7 @@ def check_create_invitation(
     validate_invitation_terms(
         actor, community, role=role, tier=tier, expires_at=expires_at, max_uses=max_uses
     )
+    INVITE_RATE.require(actor.user_id, action="invitations")
     return do_create_invitation(
         community,
         actor.user,

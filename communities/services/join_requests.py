@@ -32,8 +32,11 @@ from communities.models import (
 from communities.notifications import notify
 from communities.permissions import PERMISSIONS, Action
 from communities.services.membership_rules import authorise, do_add_member, is_full, lock_community
+from sosoon_site.rate_limits import TokenBucket
 
 MESSAGE_MAX = 500
+# A person knocks on a few doors an hour at most.
+JOIN_REQUEST_RATE = TokenBucket("join_requests.file", capacity=5, per_seconds=3600)
 
 
 def verified_emails(user) -> list[str]:
@@ -106,6 +109,7 @@ def check_request_to_join(user, community: Community, message: str = "") -> Join
         raise ValidationError("You cannot join this community.")
     if membership and membership.is_active:
         raise ValidationError("You are already a member.")
+    JOIN_REQUEST_RATE.require(user.pk, action="join requests")
     try:
         with transaction.atomic():
             join_request = JoinRequest.objects.create(

@@ -5,8 +5,28 @@ from django.utils.translation import gettext_lazy as _
 from sosoon_site.accounts.models import Block, User
 
 
+class EmailPrivacyMixin:
+    """Only superusers see or search by email addresses: staff such as the Moderators group
+    find people by handle and name, and learn no address (not even by searching for one)."""
+
+    def get_list_display(self, request):
+        fields = super().get_list_display(request)
+        if request.user.is_superuser:
+            return fields
+        return [field for field in fields if "email" not in field]
+
+    def get_search_fields(self, request):
+        fields = super().get_search_fields(request)
+        if request.user.is_superuser:
+            return fields
+        return [field for field in fields if "email" not in field]
+
+
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(EmailPrivacyMixin, DjangoUserAdmin):
+    """Superusers manage accounts; other staff see a profile without the email address,
+    the password hash or the permission fields."""
+
     list_display = ["email", "handle", "display_name", "is_active", "is_staff", "date_joined"]
     list_filter = ["is_active", "is_staff", "is_superuser", "date_joined"]
     search_fields = ["email", "handle", "display_name"]
@@ -22,9 +42,18 @@ class UserAdmin(DjangoUserAdmin):
         ),
         (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
     ]
+    staff_fieldsets = [
+        (None, {"fields": ["handle", "display_name", "avatar", "bio", "time_zone"]}),
+        (_("Status"), {"fields": ["is_active", "is_staff", "last_login", "date_joined"]}),
+    ]
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "handle", "password1", "password2"]}),
     ]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None and not request.user.is_superuser:
+            return self.staff_fieldsets
+        return super().get_fieldsets(request, obj)
 
 
 @admin.register(Block)

@@ -1,0 +1,219 @@
+"""Reports, content withheld from view, and the append-only log of moderation actions.
+
+A report points at its target by label and id like a notification does (communities.content),
+plus two targets communities owns itself: a member ("member", a Membership id) and a community
+("community"). It keeps a snapshot of the content as the reporter saw it, so moderators judge
+what was reported even when they may not see the rest of a circle, and even after an edit.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+REASON_MAX = 500
+NOTE_MAX = 1000
+MEMBER_TARGET = "member"
+COMMUNITY_TARGET = "community"
+
+
+class ReportReason(models.TextChoices):
+    SPAM = "spam", "Spam"
+    HARASSMENT = "harassment", "Harassment"
+    HATE = "hate", "Hate"
+    SEXUAL = "sexual", "Sexual content"
+    PRIVACY = "privacy", "Privacy"
+    OFF_TOPIC = "off_topic", "Off-topic"
+    OTHER = "other", "Other"
+
+
+class ReportStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    HANDLED = "handled", "Handled"
+    DISMISSED = "dismissed", "Dismissed"
+
+
+class Report(models.Model):
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reports_made"
+    )
+    # Null once a site moderator deletes the community; the report stays for the record.
+    community = models.ForeignKey(
+        "communities.Community",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reports",
+    )
+    target_label = models.CharField(max_length=30)
+    target_id = models.PositiveBigIntegerField()
+    # Whom the report is about: the content's author or the reported member.
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reports_about",
+    )
+    reason = models.CharField(max_length=12, choices=ReportReason.choices)
+    note = models.CharField(max_length=NOTE_MAX, blank=True)
+    snapshot = models.JSONField(default=dict, blank=True)
+    status = models.CharField(
+        max_length=10, choices=ReportStatus.choices, default=ReportStatus.OPEN
+    )
+    created = models.DateTimeField(default=timezone.now)
+    handled_at = models.DateTimeField(null=True, blank=True)
+    # What the reporter is told; never who did it.
+    outcome = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reporter", "target_label", "target_id"],
+                condition=models.Q(status="open"),
+                name="communities_report_one_open_per_reporter",
+                violation_error_message="You have already reported this; moderators will look.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["target_label", "target_id"], name="report_target"),
+            models.Index(fields=["community", "status"], name="report_queue"),
+        ]
+        permissions = [
+            ("moderate_everywhere", "Can act on reports and content in every community"),
+            ("suspend_account", "Can suspend accounts site-wide"),
+            ("delete_any_community", "Can delete any community"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} report on {self.target_label} {self.target_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == ReportStatus.OPEN
+
+
+class WithholdState(models.TextChoices):
+    HELD = "held", "Held for review"
+    HIDDEN = "hidden", "Hidden by moderators"
+
+
+class WithheldContent(models.Model):
+    """Content nobody but its author and the community's moderators may see for now.
+
+    The owning app's policy excludes withheld rows (see `automod.withheld_ids`); approving or
+    unhiding deletes the row, and the audit log keeps the history.
+    """
+
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="withheld_content"
+    )
+    target_label = models.CharField(max_length=30)
+    target_id = models.PositiveBigIntegerField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    state = models.CharField(max_length=10, choices=WithholdState.choices)
+    reason = models.CharField(max_length=REASON_MAX)
+    snapshot = models.JSONField(default=dict, blank=True)
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created", "id"]
+        verbose_name_plural = "withheld content"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target_label", "target_id"], name="communities_withheld_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target_label} {self.target_id} ({self.get_state_display().lower()})"
+
+
+class ActionKind(models.TextChoices):
+    HIDE = "hide", "Hid content"
+    UNHIDE = "unhide", "Unhid content"
+    HOLD = "hold", "Held content for review"
+    APPROVE = "approve", "Approved held content"
+    AUTO_HIDE = "auto_hide", "Hid content after reports"
+    DELETE = "delete", "Deleted content"
+    DISMISS = "dismiss", "Dismissed reports"
+    WARN = "warn", "Warned a member"
+    MUTE = "mute", "Muted a member"
+    UNMUTE = "unmute", "Unmuted a member"
+    REMOVE = "remove", "Removed a member"
+    BAN = "ban", "Banned a member"
+    SUSPEND = "suspend", "Suspended an account"
+    DELETE_COMMUNITY = "delete_community", "Deleted a community"
+
+
+class ModerationActionQuerySet(models.QuerySet):
+    """Bulk writes are refused too: the log is append-only."""
+
+    def update(self, **kwargs):
+        raise ValidationError("The moderation log cannot be changed.")
+
+    def delete(self):
+        raise ValidationError("The moderation log cannot be changed.")
+
+
+class ModerationAction(models.Model):
+    """One moderation action: who, what, on what, why, and the state before and after.
+
+    Append-only: saving an existing row and deleting raise, here and in bulk, and the admin
+    allows neither. `actor` is empty for automatic actions (auto-moderation).
+    """
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="moderation_actions",
+    )
+    action = models.CharField(max_length=20, choices=ActionKind.choices)
+    community = models.ForeignKey(
+        "communities.Community",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="moderation_actions",
+    )
+    # Kept so the record still says where after the community is deleted.
+    community_name = models.CharField(max_length=80, blank=True)
+    target_label = models.CharField(max_length=30)
+    target_id = models.PositiveBigIntegerField(null=True, blank=True)
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="moderation_received",
+    )
+    reason = models.CharField(max_length=REASON_MAX)
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict, blank=True)
+    created = models.DateTimeField(default=timezone.now)
+
+    objects = ModerationActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        indexes = [models.Index(fields=["community", "-created"], name="moderation_log")]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} ({self.created:%Y-%m-%d %H:%M})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and type(self)._base_manager.filter(pk=self.pk).exists():
+            raise ValidationError("The moderation log cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("The moderation log cannot be changed.")

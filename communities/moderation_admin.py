@@ -1,0 +1,260 @@
+"""Django admin for site moderators: the report queue, held content, auto-moderation settings
+and the read-only moderation log.
+
+Admin actions ask for a reason on an intermediate page, then call the same service as the
+in-app queue (`check_moderation_action`), one target at a time, so bulk actions are
+authorised, logged and notified exactly like single ones. The log is read-only here for
+everyone, superusers included.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.utils.text import Truncator
+
+from communities.models import (
+    REASON_MAX,
+    AutoModeration,
+    ModerationAction,
+    Report,
+    WithheldContent,
+)
+from communities.moderation_forms import AutoModerationForm
+from communities.services.moderation import (
+    MUTE_CHOICES,
+    QUEUE_ACTIONS,
+    SITE_ACTIONS,
+    check_moderation_action,
+)
+from communities.services.moderation_rules import is_site_moderator
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        max_length=REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text="The member reads this. Reporters are only told the report was handled.",
+    )
+    duration = forms.ChoiceField(
+        required=False,
+        label="Mute for",
+        choices=[("", "—")] + [(key, label) for key, (label, _) in MUTE_CHOICES.items()],
+    )
+
+
+class ModerationActionsMixin:
+    """Admin actions named after QUEUE_ACTIONS and SITE_ACTIONS, run on each selected row's
+    target through the moderation services."""
+
+    def has_moderate_permission(self, request) -> bool:
+        return is_site_moderator(request.user)
+
+    def targets_of(self, queryset) -> list[tuple[str, int]]:
+        seen = dict.fromkeys(queryset.values_list("target_label", "target_id"))
+        return list(seen)
+
+    def run_moderation_action(self, request, queryset, action: str):
+        form = ReasonForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            done, problems = 0, []
+            for label, target_id in self.targets_of(queryset):
+                try:
+                    check_moderation_action(
+                        request.user,
+                        action,
+                        label,
+                        target_id,
+                        reason=form.cleaned_data["reason"],
+                        duration=form.cleaned_data["duration"],
+                    )
+                except (ValidationError, PermissionDenied, Http404) as error:
+                    text = (
+                        " ".join(error.messages)
+                        if isinstance(error, ValidationError)
+                        else str(error) or "Not found."
+                    )
+                    problems.append(f"{label} {target_id}: {text}")
+                else:
+                    done += 1
+            self.message_user(request, f"Done on {done} target(s).", messages.SUCCESS)
+            for problem in problems:
+                self.message_user(request, problem, messages.WARNING)
+            return None
+        return TemplateResponse(
+            request,
+            "admin/communities/moderation_reason.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": f"{ALL_ACTIONS[action]}: give a reason",
+                "form": form,
+                "action": f"{action}_selected",
+                "action_title": ALL_ACTIONS[action],
+                "selected": request.POST.getlist(ACTION_CHECKBOX_NAME),
+                "targets": self.targets_of(queryset),
+                "opts": self.model._meta,
+            },
+        )
+
+
+ALL_ACTIONS = {**QUEUE_ACTIONS, **SITE_ACTIONS}
+
+
+def _admin_action(name: str):
+    def run(model_admin, request, queryset):
+        return model_admin.run_moderation_action(request, queryset, name)
+
+    run.__name__ = f"{name}_selected"
+    return admin.action(description=ALL_ACTIONS[name], permissions=["moderate"])(run)
+
+
+MODERATION_ADMIN_ACTIONS = [_admin_action(name) for name in ALL_ACTIONS]
+
+
+@admin.register(Report)
+class ReportAdmin(ModerationActionsMixin, admin.ModelAdmin):
+    list_display = [
+        "created",
+        "reason",
+        "target_label",
+        "reported_text",
+        "community",
+        "reporter",
+        "subject",
+        "status",
+    ]
+    list_filter = [
+        "status",
+        "reason",
+        "target_label",
+        ("community", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["note", "reporter__handle", "subject__handle", "community__name"]
+    date_hierarchy = "created"
+    list_select_related = ["community", "reporter", "subject"]
+    readonly_fields = [
+        "reporter",
+        "community",
+        "target_label",
+        "target_id",
+        "subject",
+        "reason",
+        "note",
+        "snapshot",
+        "status",
+        "created",
+        "handled_at",
+        "outcome",
+    ]
+    actions = MODERATION_ADMIN_ACTIONS
+
+    @admin.display(description="Reported content (snapshot)")
+    def reported_text(self, report: Report) -> str:
+        return Truncator(report.snapshot.get("text", "")).chars(80)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(WithheldContent)
+class WithheldContentAdmin(ModerationActionsMixin, admin.ModelAdmin):
+    list_display = [
+        "created",
+        "state",
+        "target_label",
+        "target_id",
+        "community",
+        "author",
+        "reason",
+    ]
+    list_filter = ["state", "target_label", ("community", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["reason", "author__handle", "community__name"]
+    date_hierarchy = "created"
+    list_select_related = ["community", "author"]
+    readonly_fields = [
+        "community",
+        "target_label",
+        "target_id",
+        "author",
+        "state",
+        "reason",
+        "snapshot",
+        "created",
+    ]
+    actions = MODERATION_ADMIN_ACTIONS
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class AutoModerationAdminForm(AutoModerationForm):
+    class Meta(AutoModerationForm.Meta):
+        fields = ["community", *AutoModerationForm.Meta.fields]
+
+
+@admin.register(AutoModeration)
+class AutoModerationAdmin(admin.ModelAdmin):
+    form = AutoModerationAdminForm
+    list_display = ["community", "filter_action", "new_member_holds", "auto_hide_reports"]
+    list_filter = ["filter_action"]
+    search_fields = ["community__name", "blocked_words"]
+    autocomplete_fields = ["community"]
+    list_select_related = ["community"]
+
+
+@admin.register(ModerationAction)
+class ModerationActionAdmin(admin.ModelAdmin):
+    """The audit log, read-only for everyone: no add, change or delete, superusers too."""
+
+    list_display = [
+        "created",
+        "action",
+        "actor",
+        "subject",
+        "community_name",
+        "target_label",
+        "target_id",
+        "short_reason",
+    ]
+    list_filter = ["action", "target_label", ("community", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["reason", "actor__handle", "subject__handle", "community_name"]
+    date_hierarchy = "created"
+    list_select_related = ["actor", "subject"]
+    readonly_fields = [
+        "actor",
+        "action",
+        "community",
+        "community_name",
+        "target_label",
+        "target_id",
+        "subject",
+        "reason",
+        "before",
+        "after",
+        "created",
+    ]
+    actions = None
+
+    @admin.display(description="Reason")
+    def short_reason(self, entry: ModerationAction) -> str:
+        return Truncator(entry.reason).chars(80)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,0 +1,62 @@
+"""Forms for reporting, acting from the moderation queue, and auto-moderation settings.
+They check shape; the services check rules and permissions again."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from communities.models import NOTE_MAX, REASON_MAX, AutoModeration, ReportReason
+from communities.services.automod import validate_blocked_words, validate_patterns
+from communities.services.moderation import MUTE_CHOICES, QUEUE_ACTIONS
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(choices=ReportReason.choices, widget=forms.RadioSelect)
+    note = forms.CharField(
+        required=False,
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Optional: anything that helps the moderators understand.",
+    )
+
+
+class ActionForm(forms.Form):
+    label = forms.CharField(max_length=30, widget=forms.HiddenInput)
+    target_id = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    action = forms.ChoiceField(choices=list(QUEUE_ACTIONS.items()))
+    duration = forms.ChoiceField(
+        required=False,
+        label="Mute for",
+        choices=[("", "—")] + [(key, label) for key, (label, _) in MUTE_CHOICES.items()],
+    )
+    reason = forms.CharField(
+        max_length=REASON_MAX,
+        help_text="The member reads this. Reporters are only told the report was handled.",
+    )
+
+
+class AutoModerationForm(forms.ModelForm):
+    class Meta:
+        model = AutoModeration
+        fields = [
+            "blocked_words",
+            "patterns",
+            "filter_action",
+            "new_member_holds",
+            "auto_hide_reports",
+        ]
+        widgets = {
+            "blocked_words": forms.Textarea(attrs={"rows": 4}),
+            "patterns": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def clean_blocked_words(self):
+        return validate_blocked_words(self.cleaned_data["blocked_words"])
+
+    def clean_patterns(self):
+        return validate_patterns(self.cleaned_data["patterns"])
+
+    def clean_auto_hide_reports(self):
+        count = self.cleaned_data["auto_hide_reports"]
+        if count < 1:
+            raise ValidationError("At least 1.")
+        return count

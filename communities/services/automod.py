@@ -1,0 +1,382 @@
+"""Auto-moderation: what the posting and chat services ask before saving, and what the
+audience policies ask when reading.
+
+Before saving, callers ask `screen_content(user, community, text)` and act on the verdict:
+`allow` saves as usual, `block` refuses with the reason, `hold` saves and then calls
+`hold_for_review(obj, ...)` in the same transaction, so the content is never visible unheld.
+
+When reading, a policy excludes `withheld_from(user, label)`: held or hidden content stays
+visible to its author and the community's moderators only (ARCHITECTURE: one policy; these
+are subqueries it composes, not a second check). `reported_to_moderators(user, label)` is
+rule 8: moderators see a circle post once a member has reported it.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Model, QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from communities.content import kind_of, registered_kinds
+from communities.models import (
+    ActionKind,
+    AutoModeration,
+    Community,
+    FilterAction,
+    Membership,
+    MembershipStatus,
+    Report,
+    ReportStatus,
+    WithheldContent,
+    WithholdState,
+)
+from communities.permissions import PERMISSIONS, Action
+from communities.services.moderation_log import audience_ids, push_content_change, record_action
+from communities.services.moderation_rules import moderation_authority
+from communities.services.moderation_targets import Target
+from sosoon_site.rate_limits import RateLimited, TokenBucket
+
+PATTERN_MAX = 200
+PATTERNS_MAX = 50
+WORDS_MAX = 500
+# Patterns never see more than this much text, which bounds the work of even a slow pattern.
+SCREENED_TEXT_MAX = 20_000
+# A group that repeats something repeatable, as in (a+)+ or (\w*)*: the shape behind
+# catastrophic backtracking.
+_NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)[+*{]")
+
+
+class Verdict:
+    ALLOW = "allow"
+    HOLD = "hold"
+    BLOCK = "block"
+
+
+@dataclass(frozen=True)
+class Screening:
+    """What to do with a new post or message, and why (shown to the author)."""
+
+    verdict: str
+    reason: str = ""
+
+    @property
+    def allowed(self) -> bool:
+        return self.verdict == Verdict.ALLOW
+
+    @property
+    def held(self) -> bool:
+        return self.verdict == Verdict.HOLD
+
+    @property
+    def blocked(self) -> bool:
+        return self.verdict == Verdict.BLOCK
+
+
+def settings_for(community: Community) -> AutoModeration:
+    """The community's settings, or unsaved defaults when nobody has changed them."""
+    return AutoModeration.objects.filter(community=community).first() or AutoModeration(
+        community=community
+    )
+
+
+def muted_until(user, community: Community) -> datetime | None:
+    """When `user`'s mute in `community` ends, or None when they are not muted."""
+    if not user.is_authenticated:
+        return None
+    return (
+        Membership.objects.filter(user=user, community=community, muted_until__gt=timezone.now())
+        .values_list("muted_until", flat=True)
+        .first()
+    )
+
+
+def is_muted(user, community: Community) -> bool:
+    """Whether `user` is read-only in `community` right now. Posting, commenting and chat
+    refuse while this is true."""
+    return muted_until(user, community) is not None
+
+
+def mute_message(until: datetime) -> str:
+    return f"You are muted here until {date_format(timezone.localtime(until), 'DATETIME_FORMAT')}."
+
+
+def _word_pattern(word: str) -> str:
+    return rf"(?<!\w){re.escape(word)}(?!\w)"
+
+
+def matched_filter(settings: AutoModeration, text: str) -> str:
+    """The blocked word or pattern `text` matches, or ""."""
+    text = text[:SCREENED_TEXT_MAX]
+    for word in settings.word_list():
+        if re.search(_word_pattern(word), text, re.IGNORECASE):
+            return word
+    for pattern in settings.pattern_list():
+        try:
+            if re.search(pattern, text, re.IGNORECASE):
+                return pattern
+        except re.error:
+            continue
+    return ""
+
+
+def contribution_count(user, community: Community) -> int:
+    """How many posts, comments and messages of `user` in `community` are out in the open."""
+    total = 0
+    for kind in registered_kinds():
+        if kind.authored_by is None:
+            continue
+        withheld = WithheldContent.objects.filter(target_label=kind.label).values("target_id")
+        total += kind.authored_by(user, community).exclude(pk__in=withheld).count()
+    return total
+
+
+def screen_content(user, community: Community, text: str) -> Screening:
+    """Whether `user` may publish `text` in `community` now: muted people are refused, the
+    word and pattern filter blocks or holds, and new members' first posts are held."""
+    until = muted_until(user, community)
+    if until is not None:
+        return Screening(Verdict.BLOCK, mute_message(until))
+    settings = settings_for(community)
+    matched = matched_filter(settings, text)
+    if matched:
+        if settings.filter_action == FilterAction.BLOCK:
+            return Screening(
+                Verdict.BLOCK, "This community does not allow some of the words you used."
+            )
+        return Screening(Verdict.HOLD, "Held for review: it matched the community's filter.")
+    if (
+        settings.new_member_holds
+        and not _moderates(user, community)
+        and contribution_count(user, community) < settings.new_member_holds
+    ):
+        return Screening(Verdict.HOLD, "New members' first posts are reviewed by the moderators.")
+    return Screening(Verdict.ALLOW)
+
+
+SLOW_MODE_MAX_SECONDS = 6 * 60 * 60
+
+
+def clean_slow_mode(value) -> int:
+    """A room's slow mode in seconds: 0 (off) to SLOW_MODE_MAX_SECONDS."""
+    try:
+        seconds = int(value)
+    except (TypeError, ValueError):
+        raise ValidationError("Slow mode is a number of seconds.") from None
+    if not 0 <= seconds <= SLOW_MODE_MAX_SECONDS:
+        raise ValidationError(f"Slow mode is between 0 and {SLOW_MODE_MAX_SECONDS} seconds.")
+    return seconds
+
+
+def screen_room_message(user, room, text: str) -> Screening:
+    """`screen_content` for a chat message, plus the room's slow mode (moderators are
+    exempt): RateLimited, with the wait, for a message sent too soon after the last one.
+    Direct messages belong to no community and pass."""
+    if room.community_id is None:
+        return Screening(Verdict.ALLOW)
+    screening = screen_content(user, room.community, text)
+    if screening.blocked or not room.slow_mode_seconds or _moderates(user, room.community):
+        return screening
+    bucket = TokenBucket(f"chat.slow.{room.pk}", capacity=1, per_seconds=room.slow_mode_seconds)
+    decision = bucket.take(user.pk)
+    if not decision.allowed:
+        raise RateLimited(
+            decision.retry_after,
+            f"Slow mode is on in #{room.name}: try again in {decision.retry_after:.0f} s.",
+        )
+    return screening
+
+
+def _moderates(user, community: Community) -> bool:
+    return Membership.objects.filter(
+        user=user,
+        community=community,
+        status=MembershipStatus.ACTIVE,
+        role__in=PERMISSIONS[Action.MODERATE],
+    ).exists()
+
+
+def hold_for_review(obj: Model, *, reason: str) -> WithheldContent:
+    """Withhold new content `obj` until a moderator approves it. Caller is in the transaction
+    that created `obj`."""
+    kind = kind_of(obj)
+    community = kind.community(obj)
+    target = Target(kind.label, obj.pk, obj, community, subject=kind.author(obj), kind=kind)
+    held = WithheldContent.objects.create(
+        community=community,
+        target_label=kind.label,
+        target_id=obj.pk,
+        author=target.subject,
+        state=WithholdState.HELD,
+        reason=reason,
+        snapshot=target.snapshot(),
+    )
+    record_action(
+        target,
+        action=ActionKind.HOLD,
+        actor=None,
+        reason=reason,
+        before={},
+        after={"state": WithholdState.HELD},
+        notify_subject=False,
+    )
+    return held
+
+
+def moderated_community_ids(user) -> QuerySet:
+    """A subquery of the communities where `user` holds a moderating role."""
+    return Membership.objects.filter(
+        user=user,
+        status=MembershipStatus.ACTIVE,
+        role__in=PERMISSIONS[Action.MODERATE],
+    ).values("community_id")
+
+
+def withheld_from(user, label: str) -> QuerySet:
+    """A subquery of the ids of `label` content withheld from `user` (held or hidden, and
+    neither theirs nor in a community they moderate)."""
+    withheld = WithheldContent.objects.filter(target_label=label)
+    if not user.is_authenticated:
+        return withheld.values("target_id")
+    return (
+        withheld.exclude(author=user)
+        .exclude(community__in=moderated_community_ids(user))
+        .values("target_id")
+    )
+
+
+def reported_to_moderators(user, label: str) -> QuerySet:
+    """A subquery of the ids of `label` content a member reported in a community `user`
+    moderates (rule 8: moderators then see a circle post they otherwise could not)."""
+    if not user.is_authenticated:
+        return Report.objects.none().values("target_id")
+    return Report.objects.filter(
+        target_label=label, community__in=moderated_community_ids(user)
+    ).values("target_id")
+
+
+def maybe_auto_hide(target: Target) -> WithheldContent | None:
+    """Hide `target` for review once enough different people have open reports on it.
+    Caller is in the transaction that filed the latest report."""
+    if not target.is_content:
+        return None
+    threshold = settings_for(target.community).auto_hide_reports
+    reporters = (
+        Report.objects.filter(
+            target_label=target.label, target_id=target.id, status=ReportStatus.OPEN
+        )
+        .values("reporter")
+        .distinct()
+        .count()
+    )
+    if not threshold or reporters < threshold:
+        return None
+    if WithheldContent.objects.filter(target_label=target.label, target_id=target.id).exists():
+        return None
+    recipients = audience_ids(target)
+    reason = f"Hidden for review after {reporters} members reported it."
+    hidden = WithheldContent.objects.create(
+        community=target.community,
+        target_label=target.label,
+        target_id=target.id,
+        author=target.subject,
+        state=WithholdState.HIDDEN,
+        reason=reason,
+        snapshot=target.snapshot(),
+    )
+    record_action(
+        target,
+        action=ActionKind.AUTO_HIDE,
+        actor=None,
+        reason=reason,
+        before={"state": "visible", "reports": reporters},
+        after={"state": WithholdState.HIDDEN},
+        notify_subject=False,
+    )
+    push_content_change(recipients, target, removed=True)
+    return hidden
+
+
+def validate_blocked_words(text: str) -> str:
+    """The word list, one per line, without blanks; ValidationError when too long."""
+    words = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    if len(words) > WORDS_MAX:
+        raise ValidationError(f"At most {WORDS_MAX} words or phrases.")
+    return "\n".join(words)
+
+
+def validate_patterns(text: str) -> str:
+    """The pattern list, one per line; ValidationError naming every line that is too long,
+    does not compile, or nests repetition (which can take forever on some text)."""
+    patterns = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    if len(patterns) > PATTERNS_MAX:
+        raise ValidationError(f"At most {PATTERNS_MAX} patterns.")
+    errors = []
+    for number, pattern in enumerate(patterns, start=1):
+        if len(pattern) > PATTERN_MAX:
+            errors.append(f"Pattern {number} is longer than {PATTERN_MAX} characters.")
+            continue
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            errors.append(f"Pattern {number} ({pattern}) is not a valid pattern: {error}.")
+            continue
+        if _NESTED_QUANTIFIER.search(pattern):
+            errors.append(
+                f"Pattern {number} ({pattern}) repeats a repeated group, which can make "
+                "checking a post take forever; simplify it."
+            )
+    if errors:
+        raise ValidationError(errors)
+    return "\n".join(patterns)
+
+
+def do_save_automod(community: Community, **fields) -> AutoModeration:
+    with transaction.atomic():
+        settings, _ = AutoModeration.objects.get_or_create(community=community)
+        for name, value in fields.items():
+            setattr(settings, name, value)
+        settings.save()
+    return settings
+
+
+def check_save_automod(
+    actor,
+    community: Community,
+    *,
+    blocked_words: str,
+    patterns: str,
+    filter_action: str,
+    new_member_holds: int,
+    auto_hide_reports: int,
+) -> AutoModeration:
+    """Validate everything first; nothing is saved when any field is wrong."""
+    moderation_authority(actor, community, Action.EDIT_SETTINGS)
+    errors = {}
+    try:
+        blocked_words = validate_blocked_words(blocked_words)
+    except ValidationError as error:
+        errors["blocked_words"] = error.messages
+    try:
+        patterns = validate_patterns(patterns)
+    except ValidationError as error:
+        errors["patterns"] = error.messages
+    if filter_action not in FilterAction.values:
+        errors["filter_action"] = ["Choose block or hold."]
+    if not 0 <= new_member_holds <= 100:
+        errors["new_member_holds"] = ["Between 0 and 100."]
+    if not 1 <= auto_hide_reports <= 100:
+        errors["auto_hide_reports"] = ["Between 1 and 100."]
+    if errors:
+        raise ValidationError(errors)
+    return do_save_automod(
+        community,
+        blocked_words=blocked_words,
+        patterns=patterns,
+        filter_action=filter_action,
+        new_member_holds=new_member_holds,
+        auto_hide_reports=auto_hide_reports,
+    )

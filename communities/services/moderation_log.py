@@ -1,0 +1,65 @@
+"""Writing the audit log, telling the affected person why, and making changes live at once.
+
+Every moderation action goes through `record_action`: one append-only `ModerationAction`,
+a notification to the person it is about (the moderator is never named), and, for content,
+a `content.removed` or `content.restored` frame to the sockets of everyone who could see it.
+"""
+
+from communities.models import ActionKind, ModerationAction, NotificationKind
+from communities.notifications import notify
+from communities.services.moderation_targets import Target
+from sosoon_site.realtime import push_to_users
+
+
+def record_action(
+    target: Target,
+    *,
+    action: ActionKind,
+    actor,
+    reason: str,
+    before: dict,
+    after: dict,
+    notify_subject: bool = True,
+) -> ModerationAction:
+    """Append the action to the log and notify its subject. Caller is in the transaction that
+    made the change, so the record and the change commit together."""
+    community = target.community
+    entry = ModerationAction.objects.create(
+        actor=actor,
+        action=action,
+        community=community,
+        community_name=community.name,
+        target_label=target.label,
+        target_id=target.id,
+        subject=target.subject,
+        reason=reason,
+        before=before,
+        after=after,
+    )
+    if notify_subject and target.subject is not None:
+        notify(
+            [target.subject],
+            kind=NotificationKind.MODERATION,
+            actor=None,
+            target=entry,
+            # A notice about a deleted community must outlive it.
+            community=None if action == ActionKind.DELETE_COMMUNITY else community,
+        )
+    return entry
+
+
+def audience_ids(target: Target) -> list[int]:
+    """Who may see the content now: read before a change that takes it away from them."""
+    if target.kind is None:
+        return []
+    return list(target.kind.audience(target.obj).values_list("pk", flat=True))
+
+
+def push_content_change(recipients: list[int], target: Target, *, removed: bool) -> None:
+    """After commit, tell open tabs to drop (or reload) the content."""
+    frame = {
+        "type": "content.removed" if removed else "content.restored",
+        "label": target.label,
+        "id": target.id,
+    }
+    push_to_users(recipients, frame)
