@@ -1,0 +1,278 @@
+"""Chat fan-out: K clients in one room on one daphne with the Redis channel layer, against a
+floor measured in the same run on the same daphne and layer (tests/bench/chat_asgi.py: a
+bare broadcast consumer with no database and no checks).
+
+For each K in CLIENTS, K websocket clients (the `websockets` library, on 127.0.0.1) connect
+and subscribe; SENDERS of them then send MESSAGES_PER_SECOND messages a second between them
+for SEND_SECONDS, and every client records when each message reaches it. Reported: deliveries
+per second (every client receiving every message is K deliveries), p50/p99 latency from send
+to receipt, lost deliveries, and the daphne process's RSS growth per connected client. The
+senders are many people so the per-person rate limit (10 messages per 10 s) is never hit.
+
+Needs REDIS_URL (the in-memory layer is not what production fans out through). daphne runs
+with the production settings profile, as deployed; the load generator shares the machine, so
+figures are for comparison within one run, not absolute capacity.
+"""
+
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from cryptography.fernet import Fernet
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.contrib.sessions.backends.db import SessionStore
+from django.db import connections
+from websockets.asyncio.client import connect
+
+from communities.models import ChatRoom, Membership
+from communities.services.communities import do_create_community
+from sosoon_site.accounts.models import User
+from tests.bench.chat_asgi import FLOOR_PATH
+
+CLIENTS = (50, 200, 500)
+SENDERS = 40
+MESSAGES_PER_SECOND = 20
+SEND_SECONDS = 8
+DRAIN_SECONDS = 20
+CONNECT_BATCH = 50
+STARTUP_SECONDS = 30
+
+
+def people(count: int) -> list[tuple[int, str]]:
+    """`count` members of one community (its owner first): (user id, session cookie) each."""
+    users = User.objects.bulk_create(
+        User(
+            email=f"bench{number}@bench.sosoon.test",
+            handle=f"bench{number}",
+            display_name=f"Bench Person {number}",
+            password=make_password(None),
+        )
+        for number in range(count)
+    )
+    community = do_create_community(users[0], name="Bench Chat", slug="bench-chat")
+    base = community.tiers.get(rank=0)
+    Membership.objects.bulk_create(
+        Membership(user=user, community=community, tier=base) for user in users[1:]
+    )
+    cookies = []
+    for user in users:
+        session = SessionStore()
+        session["_auth_user_id"] = str(user.pk)
+        session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+        session["_auth_user_hash"] = user.get_session_auth_hash()
+        session.create()
+        cookies.append((user.pk, f"{settings.SESSION_COOKIE_NAME}={session.session_key}"))
+    return cookies
+
+
+def start_daphne(port: int, log: Path) -> subprocess.Popen:
+    """daphne with the production profile on the bench database and REDIS_URL."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "sosoon_site.settings",
+        "DEBUG": "0",
+        # Sessions were signed in this process: the session hash needs the same key.
+        "SECRET_KEY": settings.SECRET_KEY,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SOSOON_FIELD_KEYS": Fernet.generate_key().decode(),
+        "SECURE_SSL_REDIRECT": "0",
+        "LOG_LEVEL": "WARNING",
+    }
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
+             "tests.bench.chat_asgi:application"],
+            cwd=settings.BASE_DIR, env=env, stdout=output, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"daphne exited early:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
+                return process
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError(f"daphne did not answer within {STARTUP_SECONDS} s:\n{log.read_text()}")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise RuntimeError("no VmRSS")
+
+
+class Round:
+    """One measured run: K clients on one path, the same send schedule for chat and floor."""
+
+    def __init__(self, *, port: int, path: str, cookies: list[tuple[int, str]], room_id: int):
+        self.url = f"ws://127.0.0.1:{port}{path}"
+        self.origin = f"http://127.0.0.1:{port}"
+        self.cookies = cookies
+        self.room_id = room_id
+        self.is_floor = path == FLOOR_PATH
+        self.sent_at: dict[int, float] = {}
+        self.latencies: list[float] = []
+        self.last_receipt = 0.0
+        self.last_frame = 0.0
+        self.errors = 0
+        self.sockets = []
+        self.readers = []
+
+    async def open(self) -> None:
+        for start in range(0, len(self.cookies), CONNECT_BATCH):
+            batch = self.cookies[start : start + CONNECT_BATCH]
+            self.sockets += await asyncio.gather(*(self.connect(cookie) for _, cookie in batch))
+        self.readers = [asyncio.create_task(self.read(websocket)) for websocket in self.sockets]
+
+    async def connect(self, cookie: str):
+        websocket = await connect(
+            self.url,
+            origin=self.origin,
+            additional_headers={"Cookie": cookie},
+            max_queue=None,
+            open_timeout=60,
+        )
+        if not self.is_floor:
+            await websocket.send(json.dumps({"type": "chat.subscribe", "room": self.room_id}))
+            while json.loads(await websocket.recv())["type"] != "chat.subscribed":
+                pass
+        return websocket
+
+    def sequence_of(self, frame: dict) -> int | None:
+        if self.is_floor:
+            body = frame.get("body", "")
+        elif frame["type"] == "chat.message":
+            body = frame["message"]["body"]
+        else:
+            if frame["type"] == "error":
+                self.errors += 1
+            return None
+        return int(body[1:]) if body.startswith("b") else None
+
+    async def read(self, websocket) -> None:
+        async for raw in websocket:
+            received = self.last_frame = time.perf_counter()
+            sequence = self.sequence_of(json.loads(raw))
+            if sequence is not None and sequence in self.sent_at:
+                self.latencies.append(received - self.sent_at[sequence])
+                self.last_receipt = received
+
+    async def settle(self, *, quiet_seconds: float = 1.0, most_seconds: float = 120) -> float:
+        """Wait until no frame has arrived for `quiet_seconds` (the joins' presence frames
+        are through), so the timed sends do not queue behind them; return the wait."""
+        started = time.perf_counter()
+        while time.perf_counter() - started < most_seconds:
+            await asyncio.sleep(0.2)
+            if time.perf_counter() - max(self.last_frame, started) > quiet_seconds:
+                break
+        return time.perf_counter() - started
+
+    async def send_all(self) -> tuple[float, int]:
+        total = MESSAGES_PER_SECOND * SEND_SECONDS
+        senders = self.sockets[:SENDERS]
+        started = time.perf_counter()
+        for sequence in range(total):
+            await asyncio.sleep(
+                max(0.0, started + sequence / MESSAGES_PER_SECOND - time.perf_counter())
+            )
+            frame = {"type": "chat.send", "room": self.room_id, "body": f"b{sequence}"}
+            self.sent_at[sequence] = time.perf_counter()
+            await senders[sequence % len(senders)].send(json.dumps(frame))
+        expected = total * len(self.sockets)
+        deadline = time.perf_counter() + DRAIN_SECONDS
+        while len(self.latencies) < expected and time.perf_counter() < deadline:
+            await asyncio.sleep(0.1)
+        return started, expected
+
+    async def close(self) -> None:
+        for reader in self.readers:
+            reader.cancel()
+        await asyncio.gather(
+            *(websocket.close() for websocket in self.sockets), return_exceptions=True
+        )
+
+
+async def measure(port: int, pid: int, path: str, cookies, room_id: int) -> dict:
+    rss_before = rss_kib(pid)
+    round_ = Round(port=port, path=path, cookies=cookies, room_id=room_id)
+    connect_started = time.perf_counter()
+    await round_.open()
+    connect_seconds = time.perf_counter() - connect_started
+    settle_seconds = await round_.settle()
+    rss_after = rss_kib(pid)
+    started, expected = await round_.send_all()
+    await round_.close()
+    await asyncio.sleep(2)  # let the server handle the disconnects before the next round
+    delivered = len(round_.latencies)
+    span = max(round_.last_receipt - started, 1e-9)
+    latencies_ms = sorted(latency * 1000 for latency in round_.latencies) or [float("nan")]
+    return {
+        "deliveries_per_s": round(delivered / span, 1),
+        "p50_ms": round(statistics.median(latencies_ms), 1),
+        "p99_ms": round(latencies_ms[min(len(latencies_ms) - 1, int(len(latencies_ms) * 0.99))], 1),
+        "delivered": delivered,
+        "lost": expected - delivered,
+        "errors": round_.errors,
+        "connect_s": round(connect_seconds, 2),
+        "settle_s": round(settle_seconds, 2),
+        "rss_kib_per_client": round((rss_after - rss_before) / len(cookies), 1),
+    }
+
+
+def run() -> list[dict]:
+    if not settings.REDIS_URL:
+        print(
+            "bench_chat: skipped, needs REDIS_URL (e.g. REDIS_URL=redis://127.0.0.1:6379/5 "
+            "make bench); the chat fan-out is measured on the Redis channel layer.",
+            file=sys.stderr,
+        )
+        return [{"benchmark": "chat_fanout", "skipped": "needs REDIS_URL"}]
+    cookies = people(max(CLIENTS))
+    room_id = ChatRoom.objects.get(community__slug="bench-chat", name="general").pk
+    connections.close_all()
+    port = free_port()
+    results = []
+    with tempfile.TemporaryDirectory(prefix="sosoon-bench-chat-") as workdir:
+        daphne = start_daphne(port, Path(workdir) / "daphne.log")
+        try:
+            for clients in CLIENTS:
+                floor = asyncio.run(
+                    measure(port, daphne.pid, FLOOR_PATH, cookies[:clients], room_id)
+                )
+                chat = asyncio.run(measure(port, daphne.pid, "/ws/", cookies[:clients], room_id))
+                results.append(
+                    {
+                        "benchmark": "chat_fanout",
+                        "clients": clients,
+                        "messages_per_s": MESSAGES_PER_SECOND,
+                        "seconds": SEND_SECONDS,
+                        **{f"chat_{key}": value for key, value in chat.items()},
+                        **{f"floor_{key}": value for key, value in floor.items()},
+                        "ratio_deliveries": round(
+                            chat["deliveries_per_s"] / floor["deliveries_per_s"], 2
+                        ),
+                    }
+                )
+        finally:
+            daphne.terminate()
+            daphne.wait(timeout=30)
+    return results
