@@ -12,14 +12,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from django.conf import settings
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from communities.models import Community, Membership, MembershipStatus
 from feeds.models import Comment, Emoji, Post, Reaction
 from feeds.policy import comments_seen_on_visible_posts, reactions_seen_on_visible_posts
-from feeds.ranking import interactions_by_author, top_score
+from feeds.ranking import interaction_querysets, top_score
 
 TOP_WINDOW = 300
 LATEST, TOP = "latest", "top"
@@ -40,10 +40,14 @@ class FeedPage:
 def home_posts(viewer) -> QuerySet:
     """Posts on `viewer`'s home feed: visible to them, in the communities they are active
     members of (circle posts addressed to them included), not removed."""
-    mine = Membership.objects.filter(user=viewer, status=MembershipStatus.ACTIVE).values(
-        "community_id"
+    mine = Membership.objects.filter(
+        user=viewer, status=MembershipStatus.ACTIVE, community=OuterRef("community_id")
     )
-    return Post.objects.visible_to(viewer).live().filter(community_id__in=mine)
+    # The membership test sits in an OR whose other branch is always false here (live()
+    # keeps deleted IS NULL), so PostgreSQL keeps it a per-row check and walks the
+    # newest-first index until the page is full. As a plain semi-join the planner would
+    # fetch and sort every post of my communities: cost growing with the database.
+    return Post.objects.visible_to(viewer).live().filter(Q(Exists(mine)) | Q(deleted__isnull=False))
 
 
 def community_posts(viewer, community: Community, *, query: str = "") -> QuerySet:
@@ -73,16 +77,38 @@ def comment_count(viewer) -> Subquery:
     return Coalesce(Subquery(visible, output_field=IntegerField()), Value(0))
 
 
-def reaction_count(viewer) -> Subquery:
-    visible = (
-        Reaction.objects.filter(post=OuterRef("pk"))
-        .filter(reactions_seen_on_visible_posts(viewer))
-        .order_by()
-        .values("post")
-        .annotate(n=Count("pk"))
-        .values("n")
+def window_stats(
+    viewer, post_ids: list[int], *, now: datetime
+) -> tuple[dict[int, int], dict[int, int], dict[int, int]]:
+    """For Top, in one query: visible comments and reactions per post of the window, and the
+    viewer's interactions per author (see ranking.interaction_querysets)."""
+    if not post_ids:
+        return {}, {}, {}
+
+    def tagged(queryset, kind: str, key: str):
+        return (
+            queryset.order_by()
+            .values(key)
+            .annotate(kind=Value(kind), key_id=F(key), n=Count("pk"))
+            .values_list("kind", "key_id", "n")
+        )
+
+    comments = Comment.objects.filter(post__in=post_ids, deleted__isnull=True).filter(
+        comments_seen_on_visible_posts(viewer)
     )
-    return Coalesce(Subquery(visible, output_field=IntegerField()), Value(0))
+    reactions = Reaction.objects.filter(post__in=post_ids).filter(
+        reactions_seen_on_visible_posts(viewer)
+    )
+    parts = [tagged(comments, "comments", "post_id"), tagged(reactions, "reactions", "post_id")]
+    if viewer.is_authenticated:
+        parts += [
+            tagged(queryset, "affinity", "post__author")
+            for queryset in interaction_querysets(viewer, now=now)
+        ]
+    found: dict[str, dict[int, int]] = {"comments": {}, "reactions": {}, "affinity": {}}
+    for kind, key, count in parts[0].union(*parts[1:], all=True):
+        found[kind][key] = found[kind].get(key, 0) + count
+    return found["comments"], found["reactions"], found["affinity"]
 
 
 @dataclass(frozen=True)
@@ -192,24 +218,21 @@ def top_page(posts: QuerySet, viewer, *, cursor: str = "") -> FeedPage:
     window = list(
         posts.filter(created__lte=anchor)
         .order_by("-created", "-id")
-        .annotate(comments_n=comment_count(viewer), reactions_n=reaction_count(viewer))
-        .values_list("pk", "author_id", "created", "comments_n", "reactions_n")[:TOP_WINDOW]
+        .values_list("pk", "author_id", "created")[:TOP_WINDOW]
     )
-    affinity = (
-        interactions_by_author(viewer, now=anchor) if window and viewer.is_authenticated else {}
-    )
+    comments, reactions, affinity = window_stats(viewer, [row[0] for row in window], now=anchor)
     scored = sorted(
         (
             (
                 top_score(
-                    reactions=reactions,
-                    comments=comments,
+                    reactions=reactions.get(pk, 0),
+                    comments=comments.get(pk, 0),
                     age_hours=(anchor - created).total_seconds() / 3600,
                     interactions=affinity.get(author_id, 0) if author_id != viewer.pk else 0,
                 ),
                 pk,
             )
-            for pk, author_id, created, comments, reactions in window
+            for pk, author_id, created in window
         ),
         reverse=True,
     )

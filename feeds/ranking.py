@@ -4,7 +4,7 @@ each author. docs/ranking.md explains the formula and why it is shaped this way.
 import math
 from datetime import datetime, timedelta
 
-from django.db.models import Count
+from django.db.models import QuerySet
 
 from feeds.models import Comment, Reaction
 
@@ -20,27 +20,11 @@ def top_score(*, reactions: int, comments: int, age_hours: float, interactions: 
     return engagement * affinity / (max(age_hours, 0.0) + 2) ** GRAVITY
 
 
-def interactions_by_author(viewer, *, now: datetime) -> dict[int, int]:
-    """How many times `viewer` reacted to or commented on each author's posts lately (their own
-    posts excluded). One query."""
+def interaction_querysets(viewer, *, now: datetime) -> list[QuerySet]:
+    """The viewer's reactions and comments on other people's posts in the affinity window;
+    grouped by `post__author`, they count the viewer's interactions with each author."""
     since = now - AFFINITY_WINDOW
-    reactions = (
-        Reaction.objects.filter(user=viewer, created__gte=since)
-        .exclude(post__author=viewer)
-        .order_by()
-        .values("post__author")
-        .annotate(n=Count("pk"))
-        .values_list("post__author", "n")
-    )
-    comments = (
-        Comment.objects.filter(author=viewer, created__gte=since)
-        .exclude(post__author=viewer)
-        .order_by()
-        .values("post__author")
-        .annotate(n=Count("pk"))
-        .values_list("post__author", "n")
-    )
-    totals: dict[int, int] = {}
-    for author_id, count in reactions.union(comments, all=True):
-        totals[author_id] = totals.get(author_id, 0) + count
-    return totals
+    return [
+        Reaction.objects.filter(user=viewer, created__gte=since).exclude(post__author=viewer),
+        Comment.objects.filter(author=viewer, created__gte=since).exclude(post__author=viewer),
+    ]

@@ -1,0 +1,105 @@
+"""Demo posts for `make run`, after communities' demo. Idempotent: only what is missing.
+
+In the Natural Wine Club: a post for everyone, an Insider-only preview, a post to ana's
+"Close friends" (ben and emma are in it), a pinned announcement, comments and reactions. In
+Vintage Synth Makers: a public teaser (the community allows them) and a member post.
+"""
+
+from communities.models import Community, Tier
+from feeds.models import Audience, CircleMember, Post
+from feeds.services.circles import close_friends_of
+from feeds.services.comments import do_add_comment
+from feeds.services.posts import do_create_post
+from feeds.services.reactions import do_toggle_reaction
+from sosoon_site.accounts.models import User
+
+WINE_POSTS = [
+    # (author, audience, body, comments as (handle, body), reactions as (handle, emoji))
+    (
+        "ana",
+        Audience.COMMUNITY,
+        "Welcome to the club! Tell us the **last bottle** that surprised you.",
+        [("farid", "A skin-contact Grüner from the Kamptal. Wild."), ("gina", "Anything by @emma")],
+        [("ben", "heart"), ("farid", "clap"), ("gina", "heart")],
+    ),
+    (
+        "ben",
+        Audience.TIER,
+        "Insider preview: the spring allocation opens Friday at 9:00. Six bottles each.",
+        [("emma", "Setting an alarm.")],
+        [("emma", "wow"), ("ana", "thumbs_up")],
+    ),
+    (
+        "ana",
+        Audience.CIRCLE,
+        "Between us: the tasting room moves to the old bakery next month.",
+        [("ben", "Finally!")],
+        [("emma", "heart")],
+    ),
+]
+
+
+def _user(handle: str) -> User:
+    return User.objects.get(handle=handle)
+
+
+def _post(community, handle, audience, body, *, min_tier=None, circle=None) -> tuple[Post, bool]:
+    author = _user(handle)
+    existing = Post.objects.filter(community=community, author=author, body=body).first()
+    if existing is not None:
+        return existing, False
+    return (
+        do_create_post(
+            author, community, body=body, audience=audience, min_tier=min_tier, circle=circle
+        ),
+        True,
+    )
+
+
+def seed() -> list[str]:
+    """Create what is missing; return what was created, for the log."""
+    created = []
+    wine = Community.objects.filter(slug="natural-wine-club").first()
+    synth = Community.objects.filter(slug="vintage-synth-makers").first()
+    if wine is None or synth is None:
+        return created
+    friends = close_friends_of(_user("ana"))
+    for handle in ("ben", "emma"):
+        _, new = CircleMember.objects.get_or_create(circle=friends, user=_user(handle))
+        if new:
+            created.append(f"{handle} in ana's close friends")
+    insider = Tier.objects.get(community=wine, name="Insider")
+    for handle, audience, body, comments, reactions in WINE_POSTS:
+        post, new = _post(
+            wine,
+            handle,
+            audience,
+            body,
+            min_tier=insider if audience == Audience.TIER else None,
+            circle=friends if audience == Audience.CIRCLE else None,
+        )
+        if not new:
+            continue
+        created.append(f"{audience} post by {handle} in Natural Wine Club")
+        for commenter, text in comments:
+            do_add_comment(_user(commenter), post, text)
+        for reactor, emoji in reactions:
+            do_toggle_reaction(_user(reactor), post, emoji)
+    announcement, new = _post(
+        wine, "ana", Audience.COMMUNITY, "House rules: be kind, no selling, tag spoilers."
+    )
+    if new:
+        announcement.pinned_at = announcement.created
+        announcement.save(update_fields=["pinned_at"])
+        created.append("pinned announcement in Natural Wine Club")
+    if not synth.allow_public_teasers:
+        synth.allow_public_teasers = True
+        synth.save(update_fields=["allow_public_teasers"])
+    for audience, body in [
+        (Audience.PUBLIC, "Teaser: we are restoring a Juno-60 live on stream this Sunday."),
+        (Audience.COMMUNITY, "Anyone have a schematic for the Polysix KLM-367 board?"),
+    ]:
+        _, new = _post(synth, "dev", audience, body)
+        if new:
+            created.append(f"{audience} post by dev in Vintage Synth Makers")
+    return created
