@@ -27,10 +27,15 @@ from communities.models import (
     Tier,
     room_key,
 )
-from communities.models.chat import GENERAL_ROOM, MAX_BODY
+from communities.models.chat import CHAT_MESSAGE_LABEL, GENERAL_ROOM, MAX_BODY
 from communities.notifications import notify
 from communities.permissions import Action, role_may
-from communities.services.automod import clean_slow_mode, hold_for_review, screen_room_message
+from communities.services.automod import (
+    clean_slow_mode,
+    hold_for_review,
+    screen_room_message,
+    withheld_from,
+)
 from communities.services.membership_rules import authorise, require_tier_of
 from sosoon_site.accounts.blocks import blocked_user_ids, is_blocked_between
 from sosoon_site.accounts.models import User
@@ -71,7 +76,8 @@ def access_room(user, room_id) -> ChatRoom:
 
 def with_unread(rooms: QuerySet, user) -> QuerySet:
     """Annotate `rooms` with `unread`: messages after `user`'s read marker, not their own,
-    not deleted, not from people blocked either way. One query for any number of rooms."""
+    not deleted, not from people blocked either way, not withheld by moderation. One query
+    for any number of rooms."""
     last_read = ReadState.objects.filter(user=user, room=OuterRef("pk")).values("last_read_id")
     return rooms.annotate(
         last_read=Coalesce(Subquery(last_read), Value(0)),
@@ -79,7 +85,8 @@ def with_unread(rooms: QuerySet, user) -> QuerySet:
             "messages",
             filter=Q(messages__id__gt=F("last_read"), messages__deleted_at__isnull=True)
             & ~Q(messages__author=user)
-            & ~Q(messages__author__in=blocked_user_ids(user)),
+            & ~Q(messages__author__in=blocked_user_ids(user))
+            & ~Q(messages__pk__in=withheld_from(user, CHAT_MESSAGE_LABEL)),
         ),
     )
 
@@ -111,10 +118,11 @@ def _last_message_id():
 
 
 def _messages(user, room: ChatRoom) -> QuerySet:
-    """Messages of `room` as `user` sees them (tombstones included). Caller checked access."""
+    """Messages of `room` as `user` sees them (tombstones included): the one message rule,
+    so history, sync and search leave out what blocks and moderation withhold."""
     return (
-        ChatMessage.objects.filter(room=room)
-        .exclude(author__in=blocked_user_ids(user))
+        ChatMessage.objects.readable_by(user)
+        .filter(room=room)
         .select_related("author", "reply_to__author")
     )
 

@@ -236,3 +236,23 @@ def test_on_redis_every_process_draws_from_one_bucket(settings):
     del caches["default"]
     second_process = [bucket.take("p").allowed for _ in range(2)]
     assert first_process + second_process == [True, True, True, False]
+
+
+def test_history_sync_and_search_leave_out_messages_held_for_review(
+    community, general, member, insider, moderator
+):
+    from communities.models import AutoModeration
+
+    AutoModeration.objects.create(community=community, blocked_words="casino")
+    held = chat.check_send_message(insider, general.pk, "casino tonight")
+
+    def seen_by(person):
+        history = [message.pk for message in chat.recent_messages(person, general)[0]]
+        synced = [message.pk for message in chat.messages_after(person, general, 0)[0]]
+        found = [message.pk for message in chat.search_messages(person, general.pk, "casino")[1]]
+        return held.pk in history, held.pk in synced, held.pk in found
+
+    assert seen_by(member) == (False, False, False)
+    assert chat.unread_count(member, general) == 0
+    assert seen_by(insider) == (True, True, True)
+    assert seen_by(moderator) == (True, True, True)
