@@ -7,7 +7,7 @@ from the page and from the unread count at once.
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from communities.content import registered_kinds
@@ -37,10 +37,13 @@ class NotificationQuerySet(models.QuerySet):
 
         if not user.is_authenticated:
             return self.none()
+        # EXISTS per row, not `target_id IN (everything visible)`: the database then checks
+        # only this person's own notifications against the policy, however much content the
+        # communities hold.
         reachable = Q(pk__in=[])
         for kind in registered_kinds():
-            reachable |= Q(
-                target_label=kind.label, target_id__in=kind.visible_to(user).values("pk")
+            reachable |= Q(target_label=kind.label) & Q(
+                Exists(kind.visible_to(user).filter(pk=OuterRef("target_id")))
             )
         return (
             self.filter(recipient=user).filter(reachable).exclude(actor__in=blocked_user_ids(user))
