@@ -120,6 +120,12 @@ def rss_kib(pid: int) -> int:
     raise RuntimeError("no VmRSS")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time the process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class Round:
     """One measured run: K clients on one path, the same send schedule for chat and floor."""
 
@@ -219,7 +225,11 @@ async def measure(port: int, pid: int, path: str, cookies, room_id: int) -> dict
     connect_seconds = time.perf_counter() - connect_started
     settle_seconds = await round_.settle()
     rss_after = rss_kib(pid)
+    server_cpu, client_cpu, wall = cpu_seconds(pid), time.process_time(), time.perf_counter()
     started, expected = await round_.send_all()
+    wall = time.perf_counter() - wall
+    server_cpu = (cpu_seconds(pid) - server_cpu) / wall
+    client_cpu = (time.process_time() - client_cpu) / wall
     await round_.close()
     await asyncio.sleep(2)  # let the server handle the disconnects before the next round
     delivered = len(round_.latencies)
@@ -235,6 +245,10 @@ async def measure(port: int, pid: int, path: str, cookies, room_id: int) -> dict
         "connect_s": round(connect_seconds, 2),
         "settle_s": round(settle_seconds, 2),
         "rss_kib_per_client": round((rss_after - rss_before) / len(cookies), 1),
+        # Share of one core used while sending and draining: daphne, and this load generator
+        # (on the same machine, so near 1.0 means the client limits the figures too).
+        "daphne_cpu": round(server_cpu, 2),
+        "client_cpu": round(client_cpu, 2),
     }
 
 
