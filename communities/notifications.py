@@ -26,7 +26,7 @@ from communities.models import (
     Notification,
     Report,
 )
-from communities.permissions import PERMISSIONS, Action
+from communities.permissions import Action, communities_where, people_who_may
 from sosoon_site.accounts.blocks import blocked_user_ids
 from sosoon_site.accounts.models import User
 from sosoon_site.realtime import push_to_users
@@ -141,18 +141,6 @@ def target_url(notification: Notification) -> str:
     return kind.url(target)
 
 
-def _roles_allowed(action: Action) -> list[str]:
-    return [str(role) for role in PERMISSIONS[action]]
-
-
-def _staff_of(community_field: str, action: Action) -> dict:
-    """Filter arguments for "active members of the community allowed to do `action`"."""
-    return {
-        f"{community_field}__memberships__status": MembershipStatus.ACTIVE,
-        f"{community_field}__memberships__role__in": _roles_allowed(action),
-    }
-
-
 def register_community_content() -> None:
     """Join requests and new memberships are what admins are notified about; moderation
     notices (a log entry, seen only by the person it is about) and reviewed reports (seen
@@ -184,14 +172,9 @@ def register_community_content() -> None:
             label="join_request",
             model=JoinRequest,
             visible_to=lambda user: JoinRequest.objects.filter(
-                **_staff_of("community", Action.APPROVE_REQUESTS),
-                community__memberships__user=user,
+                community__in=communities_where(user, Action.APPROVE_REQUESTS)
             ),
-            audience=lambda request: User.objects.filter(
-                memberships__community=request.community_id,
-                memberships__status=MembershipStatus.ACTIVE,
-                memberships__role__in=_roles_allowed(Action.APPROVE_REQUESTS),
-            ),
+            audience=lambda request: people_who_may(Action.APPROVE_REQUESTS, request.community_id),
             url=lambda request: reverse("communities:requests", args=[request.community.slug]),
             summary=lambda request: f"{request.community.name}",
             community=lambda request: request.community,
@@ -203,14 +186,9 @@ def register_community_content() -> None:
             model=Membership,
             visible_to=lambda user: Membership.objects.filter(
                 status=MembershipStatus.ACTIVE,
-                **_staff_of("community", Action.INVITE),
-                community__memberships__user=user,
+                community__in=communities_where(user, Action.INVITE),
             ),
-            audience=lambda membership: User.objects.filter(
-                memberships__community=membership.community_id,
-                memberships__status=MembershipStatus.ACTIVE,
-                memberships__role__in=_roles_allowed(Action.INVITE),
-            ),
+            audience=lambda membership: people_who_may(Action.INVITE, membership.community_id),
             url=lambda membership: reverse("communities:members", args=[membership.community.slug]),
             summary=lambda membership: f"{membership.community.name}",
             community=lambda membership: membership.community,

@@ -13,9 +13,11 @@ Nothing is cached across requests: a change of role or a ban applies on the next
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
-from communities.models import Community, Membership, Role
+from communities.models import Community, Membership, MembershipStatus, Role
+from sosoon_site.accounts.models import User
 
 
 class Action(StrEnum):
@@ -129,3 +131,21 @@ def page_context(request: HttpRequest, community: Community) -> dict:
         "nav_membership": membership if membership and membership.is_active else None,
         "can": {action.value: may(request, community, action) for action in Action},
     }
+
+
+def communities_where(user, action: Action) -> QuerySet:
+    """Communities in which `user` may do `action` now, as SQL (for querysets)."""
+    return Community.objects.filter(
+        memberships__user=user,
+        memberships__status=MembershipStatus.ACTIVE,
+        memberships__role__in=PERMISSIONS[Action(action)],
+    )
+
+
+def people_who_may(action: Action, community_id: int) -> QuerySet:
+    """The people who may do `action` in the community now, as SQL (for querysets)."""
+    return User.objects.filter(
+        memberships__community=community_id,
+        memberships__status=MembershipStatus.ACTIVE,
+        memberships__role__in=PERMISSIONS[Action(action)],
+    )

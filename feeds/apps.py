@@ -12,3 +12,6 @@ class FeedsConfig(AppConfig):
         # Cross-posting lives in its own package: its admin and its receivers (which cancel
         # cross-posts of posts that stop being public) load here.
         from feeds.crossposting import admin, receivers  # noqa: F401
+        from feeds.crossposting.content import register_crossposting_content
+
+        register_crossposting_content()

@@ -23,6 +23,8 @@ class NotificationKind(models.TextChoices):
     CHAT_MENTION = "chat_mention", "mentioned you in chat"
     MODERATION = "moderation", "Moderators acted on your account or content; see why"
     REPORT_HANDLED = "report_handled", "Your report was reviewed"
+    CROSSPOST_PROBLEM = "crosspost_problem", "A cross-post needs your attention"
+    ACCOUNT_PROBLEM = "account_problem", "A connected account must be reconnected"
 
 
 # Kinds shown as one line per target ("Ana and 4 others reacted to your post").

@@ -1,26 +1,35 @@
-"""Telling a community's owner that a cross-post or an account needs them.
+"""Telling a community's cross-post managers that a cross-post or an account needs them.
 
-By email for now: in-app notifications need a notification kind of their own in communities,
-which comes with a communities migration (see the closing note of issue 6).
+In the app (owners and admins, through communities' notifications, so access is re-checked
+when shown) and by email to the owner, who may not open Sosoon for days.
 """
 
 from django.core.mail import send_mail
 from django.urls import reverse
 
+from communities.models import NotificationKind
+from communities.notifications import notify
+from communities.permissions import Action, people_who_may
 from feeds.crossposting.models import CrossPost, ExternalAccount
 
 
-def _send(community, subject: str, body: str) -> None:
+def _email_owner(community, subject: str, body: str) -> None:
     owner = community.owner
     if owner.email:
         send_mail(subject, body, None, [owner.email], fail_silently=True)
 
 
+def _notify_managers(community, *, kind: str, target) -> None:
+    managers = people_who_may(Action.MANAGE_CROSSPOSTS, community.pk)
+    notify(managers.values_list("pk", flat=True), kind=kind, actor=None, target=target)
+
+
 def notify_crosspost_problem(crosspost: CrossPost) -> None:
     """A cross-post failed, needs review, or was cancelled by an audience change."""
     community = crosspost.post.community
+    _notify_managers(community, kind=NotificationKind.CROSSPOST_PROBLEM, target=crosspost)
     page = reverse("crossposting:list", kwargs={"slug": community.slug})
-    _send(
+    _email_owner(
         community,
         f"Cross-post to {crosspost.account}: {crosspost.get_status_display().lower()}",
         f"{crosspost.reason}\n\nSee the cross-posts of {community.name}: {page}",
@@ -30,8 +39,9 @@ def notify_crosspost_problem(crosspost: CrossPost) -> None:
 def notify_account_problem(account: ExternalAccount) -> None:
     """An account's tokens stopped working: it must be reconnected."""
     community = account.community
+    _notify_managers(community, kind=NotificationKind.ACCOUNT_PROBLEM, target=account)
     page = reverse("crossposting:accounts", kwargs={"slug": community.slug})
-    _send(
+    _email_owner(
         community,
         f"Reconnect {account} for {community.name}",
         f"{account.status_reason}\n\nReconnect it here: {page}",
