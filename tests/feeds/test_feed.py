@@ -175,3 +175,26 @@ def test_community_feed_is_404_for_outsiders_of_an_unlisted_community(client, ou
     assert client.get(url).status_code == 404
     client.force_login(outsider)
     assert client.get(url).status_code == 404
+
+
+def test_a_card_has_one_reaction_form_whose_buttons_send_their_emoji(
+    client, member, author, post_factory
+):
+    post = post_factory()
+    do_toggle_reaction(author, post, "heart")
+    do_toggle_reaction(member, post, "heart")
+    do_toggle_reaction(author, post, "wow")
+    client.force_login(member)
+    page = client.get("/").text
+    react = reverse("feeds:react", kwargs={"post_id": post.pk})
+    assert page.count(f'action="{react}"') == 1
+    assert page.count('name="emoji"') == 5
+    assert (
+        'value="heart" class="reaction reaction--mine" aria-pressed="true" title="heart">'
+        "❤️ <span>2</span></button>" in page
+    )
+    assert 'value="wow" class="reaction" aria-pressed="false" title="wow">😮 <span>1</span>' in page
+    assert 'value="clap" class="reaction" aria-pressed="false" title="clap">👏</button>' in page
+    # The pressed button's emoji is what the form sends, with or without htmx.
+    client.post(react, {"emoji": "wow", "next": "/"})
+    assert Reaction.objects.filter(post=post, user=member, emoji="wow").exists()
