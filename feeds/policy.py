@@ -22,9 +22,23 @@ The reading of the rules:
 and the author sees their own posts while an active member (rule 3's "plus the author",
 applied to every audience, so demoting an author never hides what they wrote from them).
 Blocks in either direction between viewer and author hide the post whatever the audience.
-Moderators and owners follow the same rules; seeing a reported circle post is the moderation
-queue's business (it keeps a snapshot), not this policy's. Site superusers see everything only
-in Django admin, which bypasses this module for them.
+
+Moderation narrows and, for one post at a time, widens what the rules give:
+- withheld (a `WithheldContent` row: held for review by auto-moderation, or hidden by a
+  moderator or by enough reports) posts and comments are seen by nobody the rules let in
+  except their author, until approved or unhidden;
+- "before the moderators": the community's moderators, admins and owner (the MODERATE row of
+  the role table) see a post or comment that is withheld or has an open report, whatever its
+  audience and whatever blocks, so they can judge and act on it, and nobody can escape review
+  by blocking a moderator.
+That second clause is how rule 8 reads here: moderators see a circle post only once a member
+reports it, and then that one post, live (post page, its comments and reactions, and it may
+show in their feeds), for as long as the report is open; never the rest of the circle. Closing
+the report takes the post away from them again, unless the action withheld it (a hidden post
+stays before them, so they can unhide it). The queue itself shows the report's snapshot.
+Held posts are before them too: a held circle post must be judged by someone, and the holds
+(the word filter, new members' first posts) are the community's own rules. Site superusers
+see everything only in Django admin, which bypasses this module for them.
 """
 
 from dataclasses import dataclass
@@ -34,8 +48,15 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.lookups import Exact
 from django.http import Http404
 
-from communities.models import Membership, MembershipStatus
-from feeds.models import Audience, CircleMember, Comment, Post, Reaction
+from communities.models import (
+    Membership,
+    MembershipStatus,
+    Report,
+    ReportStatus,
+    WithheldContent,
+)
+from communities.permissions import PERMISSIONS, Action
+from feeds.models import COMMENT_LABEL, POST_LABEL, Audience, CircleMember, Comment, Post, Reaction
 from sosoon_site.accounts.blocks import blocked_user_ids
 from sosoon_site.accounts.models import User
 
@@ -54,9 +75,43 @@ class _Terms:
     community_inner: Any
     min_rank_inner: Any
     circle_inner: Any
+    post_inner: Any
     viewer: Any
     viewer_inner: Any
     blocked: Q
+
+
+def _withheld(label: str, target_inner) -> Q:
+    return Q(Exists(WithheldContent.objects.filter(target_label=label, target_id=target_inner)))
+
+
+def _moderation(
+    label: str, *, target_inner, community_inner, author, viewer, viewer_inner
+) -> tuple[Q, Q]:
+    """The moderation clauses for one piece of content, in the same two-sided terms as the
+    rules: (released, before_moderators). `released` is true unless the content is withheld
+    from the viewer (held or hidden, and not theirs); `before_moderators` is true where the
+    viewer moderates the community and the content is withheld or has an open report."""
+    withheld = _withheld(label, target_inner)
+    reported = Q(
+        Exists(
+            Report.objects.filter(
+                target_label=label, target_id=target_inner, status=ReportStatus.OPEN
+            )
+        )
+    )
+    moderates = Q(
+        Exists(
+            Membership.objects.filter(
+                user=viewer_inner,
+                community=community_inner,
+                status=MembershipStatus.ACTIVE,
+                role__in=PERMISSIONS[Action.MODERATE],
+            )
+        )
+    )
+    released = ~withheld | Q(Exact(author, viewer))
+    return released, moderates & (reported | withheld)
 
 
 def _may_see(terms: _Terms) -> Q:
@@ -83,7 +138,15 @@ def _may_see(terms: _Terms) -> Q:
         | (audience_is(Audience.TIER) & at_tier)
         | (audience_is(Audience.CIRCLE) & in_circle)
     )
-    return (public | members) & ~terms.blocked
+    released, before_moderators = _moderation(
+        POST_LABEL,
+        target_inner=terms.post_inner,
+        community_inner=terms.community_inner,
+        author=terms.author,
+        viewer=terms.viewer,
+        viewer_inner=terms.viewer_inner,
+    )
+    return ((public | members) & ~terms.blocked & released) | before_moderators
 
 
 def _viewer_constant_terms(user) -> _Terms:
@@ -96,6 +159,7 @@ def _viewer_constant_terms(user) -> _Terms:
         community_inner=OuterRef("community_id"),
         min_rank_inner=OuterRef("min_tier__rank"),
         circle_inner=OuterRef("circle_id"),
+        post_inner=OuterRef("pk"),
         # A signed-out visitor is nobody's member, author or circle person: only the public
         # rule can hold, and NULL never equals an id.
         viewer=Value(viewer),
@@ -113,6 +177,8 @@ def _post_constant_terms(post: Post) -> _Terms:
         community_inner=post.community_id,
         min_rank_inner=Value(post.min_tier.rank if post.min_tier_id else None),
         circle_inner=post.circle_id,
+        # An unsaved draft has no id: nothing is withheld or reported about it.
+        post_inner=post.pk,
         viewer=F("pk"),
         viewer_inner=OuterRef("pk"),
         blocked=Q(pk__in=blocked_user_ids(post.author)),
@@ -147,21 +213,49 @@ def access_post(user, post_id) -> Post:
     return post
 
 
+def _comment_may_see(
+    *, on_post: Q, blocked: Q, author, viewer, comment_inner, community_inner, viewer_inner
+) -> Q:
+    """The comment rules, once, in two-sided terms like `_may_see`: on a post the viewer may
+    see (`on_post`), by nobody blocked either way with the viewer, nor a reply to such a
+    person (a reply's audience is its parent's; `blocked`), and not withheld from them; or
+    before them as a moderator (see the module docstring)."""
+    released, before_moderators = _moderation(
+        COMMENT_LABEL,
+        target_inner=comment_inner,
+        community_inner=community_inner,
+        author=author,
+        viewer=viewer,
+        viewer_inner=viewer_inner,
+    )
+    return (on_post & ~blocked & released) | before_moderators
+
+
+def _comment_viewer_constant(user, on_post: Q) -> Q:
+    blocked = blocked_user_ids(user)
+    viewer = user.pk if user.is_authenticated else None
+    return _comment_may_see(
+        on_post=on_post,
+        blocked=Q(author_id__in=blocked) | Q(parent__author_id__in=blocked),
+        author=F("author_id"),
+        viewer=Value(viewer),
+        comment_inner=OuterRef("pk"),
+        community_inner=OuterRef("post__community_id"),
+        viewer_inner=viewer,
+    )
+
+
 def comments_seen_on_visible_posts(user) -> Q:
-    """Of the comments on a post `user` may see, the ones they may see: none by people blocked
-    either way, nor replies to such people's comments (a reply's audience is its parent's).
+    """Of the comments on a post `user` may see, the ones they may see.
 
     For surfaces that start from posts already filtered by `visible_to` (a feed page's
     counts), so the post rule is not evaluated twice per row."""
-    blocked = blocked_user_ids(user)
-    return ~Q(author_id__in=blocked) & ~Q(parent__author_id__in=blocked)
+    return _comment_viewer_constant(user, Q())
 
 
 def visible_comments_filter(user) -> Q:
-    """Comments `user` may see now: on a post they may see, and not hidden by a block."""
-    return Q(post__in=Post.objects.visible_to(user).values("pk")) & comments_seen_on_visible_posts(
-        user
-    )
+    """Comments `user` may see now (the queryset form of the comment rules)."""
+    return _comment_viewer_constant(user, Q(post__in=Post.objects.visible_to(user).values("pk")))
 
 
 def reactions_seen_on_visible_posts(user) -> Q:
@@ -177,12 +271,21 @@ def visible_reactions_filter(user) -> Q:
 
 
 def comment_audience_of(comment: Comment) -> QuerySet:
-    """The people who may see `comment` now: the post's audience, minus people blocked either
-    way with its author (and with its parent's author, for a reply)."""
-    people = audience_of(comment.post).exclude(pk__in=blocked_user_ids(comment.author))
+    """The people who may see `comment` now (the reverse form of the comment rules)."""
+    blocked = Q(pk__in=blocked_user_ids(comment.author))
     if comment.parent_id:
-        people = people.exclude(pk__in=blocked_user_ids(comment.parent.author))
-    return people
+        blocked |= Q(pk__in=blocked_user_ids(comment.parent.author))
+    return User.objects.filter(
+        _comment_may_see(
+            on_post=Q(pk__in=audience_of(comment.post).values("pk")),
+            blocked=blocked,
+            author=Value(comment.author_id),
+            viewer=F("pk"),
+            comment_inner=comment.pk,
+            community_inner=comment.post.community_id,
+            viewer_inner=OuterRef("pk"),
+        )
+    )
 
 
 def reaction_audience_of(reaction: Reaction) -> QuerySet:

@@ -2,18 +2,20 @@
 
 Connected to post_save of Post and Community, so every way a post's audience narrows (an
 edit, a removal, the community turning public teasers off, the admin) is covered without the
-writers having to remember to call us.
+writers having to remember to call us; and to post_save of WithheldContent, because
+moderation hides or holds a post without saving it (feeds.policy reads the withheld row).
 """
 
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from communities.models import Community
+from communities.models import Community, WithheldContent
 from feeds.crossposting.models import CrossPost, CrossPostStatus
 from feeds.crossposting.services.scheduling import cancel_pending_for_post, is_public
-from feeds.models import Post
+from feeds.models import POST_LABEL, Post
 
 NARROWED = "Cancelled: the post is no longer public, so it cannot be cross-posted."
+WITHHELD = "Cancelled: moderators withheld the post, so it cannot be cross-posted."
 
 
 @receiver(post_save, sender=Post, dispatch_uid="crossposting.post_saved")
@@ -32,3 +34,12 @@ def cancel_when_teasers_stop(sender, instance: Community, **kwargs) -> None:
     ).distinct()
     for post in posts:
         cancel_pending_for_post(post, reason=NARROWED)
+
+
+@receiver(post_save, sender=WithheldContent, dispatch_uid="crossposting.post_withheld")
+def cancel_when_post_withheld(sender, instance: WithheldContent, created: bool, **kwargs) -> None:
+    if not created or instance.target_label != POST_LABEL:
+        return
+    post = Post.objects.filter(pk=instance.target_id).first()
+    if post is not None:
+        cancel_pending_for_post(post, reason=WITHHELD)

@@ -1,16 +1,18 @@
 """Feeds' models, split by domain and re-exported here."""
 
 from feeds.models.circle import CLOSE_FRIENDS, Circle, CircleMember
-from feeds.models.comment import MAX_COMMENT, Comment, CommentQuerySet
-from feeds.models.post import MAX_BODY, Audience, Post, PostQuerySet
+from feeds.models.comment import COMMENT_LABEL, MAX_COMMENT, Comment, CommentQuerySet
+from feeds.models.post import MAX_BODY, POST_LABEL, Audience, Post, PostQuerySet
 from feeds.models.post_image import MAX_IMAGES, PostImage, private_storage
 from feeds.models.reaction import Emoji, Reaction, ReactionQuerySet
 
 __all__ = [
     "CLOSE_FRIENDS",
+    "COMMENT_LABEL",
     "MAX_BODY",
     "MAX_COMMENT",
     "MAX_IMAGES",
+    "POST_LABEL",
     "Audience",
     "Circle",
     "CircleMember",

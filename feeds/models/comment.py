@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 
 MAX_COMMENT = 5_000
+# The label comments are registered under as content (feeds.content).
+COMMENT_LABEL = "comment"
 
 
 class CommentQuerySet(models.QuerySet):

@@ -6,6 +6,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 MAX_BODY = 10_000
+# The label posts are registered under as content (feeds.content): reports, withheld rows and
+# notifications point at a post by this label and its id.
+POST_LABEL = "post"
 
 
 class Audience(models.TextChoices):

@@ -1,19 +1,29 @@
-"""Comments and replies (one level: a reply to a reply joins the same thread)."""
+"""Comments and replies (one level: a reply to a reply joins the same thread).
+
+A new comment passes feeds.services.screening (mute, auto-moderation, rate limit) like a
+post; a held comment is saved but withheld, and tells nobody until a moderator approves it.
+"""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
+from communities.services.automod import hold_for_review
 from feeds.models import MAX_COMMENT, Comment, Post
 from feeds.notifying import notify_comment
 from feeds.policy import access_post
 from feeds.rendering import mentioned_people, render_body
 from feeds.services.posts import may_remove
+from feeds.services.screening import COMMENT_RATE, screen_text
 
 
-def do_add_comment(author, post: Post, body: str, *, parent: Comment | None = None) -> Comment:
-    """Save the comment. Caller checked access to `post` and that `parent` is on it."""
+def do_add_comment(
+    author, post: Post, body: str, *, parent: Comment | None = None, held_reason: str = ""
+) -> Comment:
+    """Save the comment, or (with `held_reason`) hold it for review without telling anyone.
+    Caller checked access to `post` and that `parent` is on it. The returned comment's
+    `held_reason` says which."""
     mentioned = mentioned_people(body)
     with transaction.atomic():
         comment = Comment.objects.create(
@@ -23,7 +33,11 @@ def do_add_comment(author, post: Post, body: str, *, parent: Comment | None = No
             body=body,
             body_html=render_body(body, mentioned=mentioned),
         )
-        notify_comment(comment, mentioned)
+        if held_reason:
+            hold_for_review(comment, reason=held_reason)
+        else:
+            notify_comment(comment, mentioned)
+    comment.held_reason = held_reason
     return comment
 
 
@@ -49,7 +63,18 @@ def check_add_comment(author, post_id, body: str, *, parent_id=None) -> Comment:
         if parent is None:
             raise Http404("No such comment.")
         parent = parent.parent or parent
-    return do_add_comment(author, post, body, parent=parent)
+    held_reason = screen_text(author, post.community, body)
+    COMMENT_RATE.require(author.pk, action="comments")
+    return do_add_comment(author, post, body, parent=parent, held_reason=held_reason)
+
+
+def do_remove_comment(comment: Comment) -> Comment:
+    """Soft delete: the comment shows as removed, its replies stay. Also how a moderator
+    deletes a comment (feeds.content)."""
+    if comment.deleted is None:
+        comment.deleted = timezone.now()
+        comment.save(update_fields=["deleted"])
+    return comment
 
 
 def check_remove_comment(user, comment_id) -> Comment:
@@ -66,7 +91,4 @@ def check_remove_comment(user, comment_id) -> Comment:
         raise Http404("No such comment.")
     if comment.author_id != user.pk and not may_remove(user, comment.post):
         raise PermissionDenied("Only the author or a moderator can remove a comment.")
-    if comment.deleted is None:
-        comment.deleted = timezone.now()
-        comment.save(update_fields=["deleted"])
-    return comment
+    return do_remove_comment(comment)

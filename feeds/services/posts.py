@@ -1,4 +1,9 @@
-"""Writing posts: create, edit (body and audience), remove, pin."""
+"""Writing posts: create, edit (body and audience), remove, pin.
+
+New and edited posts pass feeds.services.screening first (mute, auto-moderation, rate
+limit); a held post is saved but withheld, announced to nobody and mentions nobody until a
+moderator approves it.
+"""
 
 from collections.abc import Sequence
 
@@ -7,14 +12,16 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from communities.models import Community, Membership, MembershipStatus, Tier
+from communities.models import Community, Membership, MembershipStatus, Tier, WithheldContent
 from communities.permissions import Action, role_may
+from communities.services.automod import hold_for_review
 from feeds.audiences import validate_audience
 from feeds.live import announce_new_post
-from feeds.models import MAX_BODY, MAX_IMAGES, Circle, Post, PostImage
+from feeds.models import MAX_BODY, MAX_IMAGES, POST_LABEL, Circle, Post, PostImage
 from feeds.notifying import notify_post_mentions
 from feeds.policy import access_post
 from feeds.rendering import mentioned_people, render_body
+from feeds.services.screening import POST_RATE, screen_text
 
 MAX_PINNED = 3
 
@@ -51,8 +58,11 @@ def do_create_post(
     min_tier: Tier | None = None,
     circle: Circle | None = None,
     images: Sequence[ContentFile] = (),
+    held_reason: str = "",
 ) -> Post:
-    """Save the post and its (already cleaned) images; announce it once committed."""
+    """Save the post and its (already cleaned) images; announce it once committed. With
+    `held_reason` (auto-moderation said hold) it waits for a moderator instead: no banner, no
+    mentions. The returned post's `held_reason` says which."""
     mentioned = mentioned_people(body)
     with transaction.atomic():
         post = Post.objects.create(
@@ -66,8 +76,13 @@ def do_create_post(
         )
         for position, image in enumerate(images):
             PostImage.objects.create(post=post, file=image, position=position)
-        notify_post_mentions(post, mentioned)
-    transaction.on_commit(lambda: announce_new_post(post))
+        if held_reason:
+            hold_for_review(post, reason=held_reason)
+        else:
+            notify_post_mentions(post, mentioned)
+    if not held_reason:
+        transaction.on_commit(lambda: announce_new_post(post))
+    post.held_reason = held_reason
     return post
 
 
@@ -81,11 +96,14 @@ def check_create_post(
     circle: Circle | None = None,
     images: Sequence[ContentFile] = (),
 ) -> Post:
-    """Create a post for an active member, after checking its content and audience."""
+    """Create a post for an active member, after checking its content and audience, the
+    author's mute, the community's filter and the rate limit (RateLimited past it)."""
     if active_membership(author, community.pk) is None:
         raise PermissionDenied("Only members can post here.")
     validate_content(body, images)
     validate_audience(author, community, audience, min_tier=min_tier, circle=circle)
+    held_reason = screen_text(author, community, body)
+    POST_RATE.require(author.pk, action="posts")
     return do_create_post(
         author,
         community,
@@ -94,20 +112,33 @@ def check_create_post(
         min_tier=min_tier,
         circle=circle,
         images=images,
+        held_reason=held_reason,
     )
 
 
 def do_edit_post(
-    post: Post, *, body: str, audience: str, min_tier: Tier | None, circle: Circle | None
+    post: Post,
+    *,
+    body: str,
+    audience: str,
+    min_tier: Tier | None,
+    circle: Circle | None,
+    held_reason: str = "",
 ) -> Post:
-    """New body and audience, applied at once (access is decided when read)."""
+    """New body and audience, applied at once (access is decided when read). With
+    `held_reason` the edited post waits for a moderator, unless it is withheld already."""
     post.body = body
     post.body_html = render_body(body, mentioned=mentioned_people(body))
     post.audience = audience
     post.min_tier = min_tier if audience == "tier" else None
     post.circle = circle if audience == "circle" else None
     post.edited = timezone.now()
-    post.save(update_fields=["body", "body_html", "audience", "min_tier", "circle", "edited"])
+    with transaction.atomic():
+        post.save(update_fields=["body", "body_html", "audience", "min_tier", "circle", "edited"])
+        withheld = WithheldContent.objects.filter(target_label=POST_LABEL, target_id=post.pk)
+        if held_reason and not withheld.exists():
+            hold_for_review(post, reason=held_reason)
+    post.held_reason = held_reason
     return post
 
 
@@ -119,7 +150,17 @@ def check_edit_post(
         raise PermissionDenied("Only the author can edit a post.")
     validate_content(body, list(post.images.all()))
     validate_audience(user, post.community, audience, min_tier=min_tier, circle=circle)
-    return do_edit_post(post, body=body, audience=audience, min_tier=min_tier, circle=circle)
+    # Screened like a new post, so an edit cannot slip past the filter.
+    held_reason = screen_text(user, post.community, body)
+    POST_RATE.require(user.pk, action="posts")
+    return do_edit_post(
+        post,
+        body=body,
+        audience=audience,
+        min_tier=min_tier,
+        circle=circle,
+        held_reason=held_reason,
+    )
 
 
 def may_remove(user, post: Post) -> bool:
@@ -130,7 +171,8 @@ def may_remove(user, post: Post) -> bool:
 
 
 def do_remove_post(post: Post) -> Post:
-    """Soft delete: the post shows as removed, its comments stay."""
+    """Soft delete: the post shows as removed, its comments stay. Also how a moderator
+    deletes a post (feeds.content), so both leave the same tombstone."""
     post.deleted = timezone.now()
     post.pinned_at = None
     post.save(update_fields=["deleted", "pinned_at"])

@@ -1,4 +1,5 @@
-"""Reactions: one of each emoji per person per post, toggled."""
+"""Reactions: one of each emoji per person per post, toggled; not while muted, and within
+the reaction rate limit (feeds.services.screening)."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -6,6 +7,7 @@ from django.db import IntegrityError, transaction
 from feeds.models import Emoji, Post, Reaction
 from feeds.notifying import notify_reaction
 from feeds.policy import access_post
+from feeds.services.screening import REACTION_RATE, require_not_muted
 
 
 def do_toggle_reaction(user, post: Post, emoji: str) -> Reaction | None:
@@ -30,4 +32,6 @@ def check_toggle_reaction(user, post_id, emoji: str) -> tuple[Post, Reaction | N
         raise ValidationError("Pick one of the reactions offered.")
     if post.is_removed:
         raise ValidationError("This post was removed.")
+    require_not_muted(user, post.community)
+    REACTION_RATE.require(user.pk, action="reactions")
     return post, do_toggle_reaction(user, post, emoji)

@@ -11,6 +11,7 @@ from feeds.forms import AudienceChoiceForm, PostForm
 from feeds.models import Audience, Post
 from feeds.policy import access_post
 from feeds.services.posts import active_membership, check_create_post, check_edit_post
+from feeds.services.screening import held_notice
 
 
 def _member_community(request, slug):
@@ -42,7 +43,10 @@ def compose(request, slug):
         except ValidationError as error:
             form.add_validation_error(error)
         else:
-            messages.success(request, "Posted.")
+            if post.held_reason:
+                messages.info(request, held_notice("post", post.held_reason))
+            else:
+                messages.success(request, "Posted.")
             return redirect(post)
     draft = Post(community=community, author=request.user)
     if form.is_bound and not form.errors:
@@ -90,7 +94,7 @@ def edit(request, post_id):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            check_edit_post(
+            edited = check_edit_post(
                 request.user,
                 post.pk,
                 body=data["body"],
@@ -101,7 +105,10 @@ def edit(request, post_id):
         except ValidationError as error:
             form.add_validation_error(error)
         else:
-            messages.success(request, "Post updated.")
+            if edited.held_reason:
+                messages.info(request, held_notice("post", edited.held_reason))
+            else:
+                messages.success(request, "Post updated.")
             return redirect(post)
     return render(
         request,

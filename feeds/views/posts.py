@@ -15,6 +15,7 @@ from feeds.policy import access_post
 from feeds.services.comments import check_add_comment, check_remove_comment
 from feeds.services.posts import check_pin_post, check_remove_post, may_pin, may_remove
 from feeds.services.reactions import check_toggle_reaction
+from feeds.services.screening import held_notice
 
 
 def _thread(post: Post, viewer) -> list[Comment]:
@@ -62,6 +63,8 @@ def add_comment(request, post_id):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
+            if comment.held_reason:
+                messages.info(request, held_notice("comment", comment.held_reason))
             return redirect(comment.get_absolute_url())
     else:
         access_post(request.user, post_id)

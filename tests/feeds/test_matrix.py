@@ -2,13 +2,16 @@
 
 Each case states who may see the post; every surface must agree, so a viewer's "yes" on one
 audience is checked next to the "no" of the viewers beside them. Moderators follow the same
-rules as members here: seeing a circle post after a report belongs to the moderation queue.
+rules as members until a member reports a post (rule 8): then the community's moderators and
+owner see that one post, on every surface, while the report is open.
 """
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
+from communities.models import ReportStatus
+from communities.services.reports import check_file_report
 from feeds.feed import community_posts, home_posts
 from feeds.live import feed_recipients
 from feeds.models import Audience, Comment, Post, Reaction
@@ -164,3 +167,39 @@ def test_the_live_banner_reaches_the_audience_members_but_the_author(
     members_who_see = {world[name].pk for name in (SEES[audience] & ACTIVE_MEMBERS) - {"author"}}
     owner_sees = {owner.pk} if audience in {"community", "public"} else set()
     assert recipients == members_who_see | owner_sees
+
+
+@pytest.mark.parametrize("audience", ["circle", "tier"])
+@pytest.mark.parametrize("viewer_name", ["moderator", "owner"])
+def test_moderators_and_the_owner_see_a_post_hidden_from_them_only_while_it_is_reported(
+    audience,
+    viewer_name,
+    world,
+    request,
+    community,
+    post_factory,
+    close_friends,
+    owner,
+    png_upload,
+):
+    """Rule 8: before a report, nothing; after a member reports it, that post on every
+    surface (and never another post of the same circle or tier); once the report is closed,
+    nothing again."""
+    viewer = request.getfixturevalue(viewer_name)
+    post = make_post(audience, community, post_factory, close_friends, owner, png_upload)
+    sibling = make_post(audience, community, post_factory, close_friends, owner, png_upload)
+    reporter = world["close_friend"] if audience == "circle" else world["insider"]
+
+    before = surfaces(viewer, post)
+    assert not any(before.values()), before
+
+    report = check_file_report(reporter, label="post", target_id=post.pk, reason="harassment")
+    after = surfaces(viewer, post)
+    assert all(after.values()), after
+    assert not any(surfaces(viewer, sibling).values())
+    # Everyone else is where they were: a report widens the post for moderators alone.
+    assert not surfaces(world["member"], post)["access_post"]
+
+    report.status = ReportStatus.DISMISSED
+    report.save()
+    assert not any(surfaces(viewer, post).values())

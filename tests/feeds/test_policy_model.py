@@ -1,8 +1,10 @@
 """Random worlds against a plain-Python model of the audience rules.
 
-Hypothesis builds communities (teasers on or off), tiers, memberships of every status,
-circles, blocks, posts of every audience and comments and reactions; every surface's query
-must then return exactly what the model says, for every person and a signed-out visitor.
+Hypothesis builds communities (teasers on or off), tiers, memberships of every status and
+of member or moderator role, circles, blocks, posts of every audience (some held or hidden by
+moderation, some reported, with the report open or already closed) and comments and
+reactions; every surface's query must then return exactly what the model says, for every
+person and a signed-out visitor.
 """
 
 from dataclasses import dataclass
@@ -13,7 +15,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from communities.models import Membership, Tier
+from communities.models import Membership, Report, Tier, WithheldContent
 from feeds.feed import community_posts, home_posts
 from feeds.live import feed_recipients
 from feeds.models import Audience, Circle, CircleMember, Comment, Post, Reaction
@@ -25,6 +27,7 @@ PEOPLE = 5
 COMMUNITIES = 2
 TIERS = 2  # ranks 0 and 1 in each community
 STATUSES = ["active", "banned", "left"]
+ROLES = ["member", "moderator"]
 
 
 @dataclass(frozen=True)
@@ -36,11 +39,13 @@ class PostSpec:
     circle_people: frozenset
     commenter: int
     reactor: int
+    withheld: str  # "", "held" or "hidden"
+    report: str  # "", "open" or "dismissed"
 
 
 memberships = st.dictionaries(
     st.tuples(st.integers(0, PEOPLE - 1), st.integers(0, COMMUNITIES - 1)),
-    st.tuples(st.sampled_from(STATUSES), st.integers(0, TIERS - 1)),
+    st.tuples(st.sampled_from(STATUSES), st.integers(0, TIERS - 1), st.sampled_from(ROLES)),
 )
 blocks = st.sets(
     st.tuples(st.integers(0, PEOPLE - 1), st.integers(0, PEOPLE - 1)).filter(
@@ -58,6 +63,8 @@ posts = st.lists(
         circle_people=st.frozensets(st.integers(0, PEOPLE - 1), max_size=3),
         commenter=st.integers(0, PEOPLE - 1),
         reactor=st.integers(0, PEOPLE - 1),
+        withheld=st.sampled_from(["", "", "held", "hidden"]),
+        report=st.sampled_from(["", "", "open", "dismissed"]),
     ),
     min_size=1,
     max_size=6,
@@ -68,16 +75,19 @@ teasers = st.lists(st.booleans(), min_size=COMMUNITIES, max_size=COMMUNITIES)
 def model_may_see(viewer, spec, world) -> bool:
     """The rules of ARCHITECTURE.md, in Python, as the policy module's docstring reads them."""
     mships, blocked_pairs, teaser_flags = world
+    status, rank, role = mships.get((viewer, spec.community), (None, None, None))
+    moderates = status == "active" and role == "moderator"
+    if moderates and (spec.withheld or spec.report == "open"):
+        return True  # before the moderators, whatever the audience and blocks
+    if spec.withheld and viewer != spec.author:
+        return False
     if viewer is not None and (
         (viewer, spec.author) in blocked_pairs or (spec.author, viewer) in blocked_pairs
     ):
         return False
     if spec.audience == "public" and teaser_flags[spec.community]:
         return True
-    if viewer is None:
-        return False
-    status, rank = mships.get((viewer, spec.community), (None, None))
-    if status != "active":
+    if viewer is None or status != "active":
         return False
     if viewer == spec.author or spec.audience == "community":
         return True
@@ -117,9 +127,13 @@ def test_every_surface_matches_the_model(mships, blocked_pairs, specs, teaser_fl
             for c in range(COMMUNITIES)
             for rank in range(TIERS)
         }
-        for (person, c), (status, rank) in mships.items():
+        for (person, c), (status, rank, role) in mships.items():
             Membership.objects.create(
-                user=people[person], community=communities[c], tier=tiers[(c, rank)], status=status
+                user=people[person],
+                community=communities[c],
+                tier=tiers[(c, rank)],
+                status=status,
+                role=role,
             )
         for blocker, blocked in blocked_pairs:
             Block.objects.create(blocker=people[blocker], blocked=people[blocked])
@@ -138,6 +152,24 @@ def test_every_surface_matches_the_model(mships, blocked_pairs, specs, teaser_fl
             )
             comment = Comment.objects.create(post=post, author=people[spec.commenter], body="c")
             Reaction.objects.create(post=post, user=people[spec.reactor], emoji="heart")
+            if spec.withheld:
+                WithheldContent.objects.create(
+                    community=post.community,
+                    target_label="post",
+                    target_id=post.pk,
+                    author=post.author,
+                    state=spec.withheld,
+                    reason="Model",
+                )
+            if spec.report:
+                Report.objects.create(
+                    reporter=post.community.owner,
+                    community=post.community,
+                    target_label="post",
+                    target_id=post.pk,
+                    reason="spam",
+                    status=spec.report,
+                )
             made.append((post, comment, spec))
 
         world = (mships, blocked_pairs, teaser_flags)
@@ -155,7 +187,7 @@ def test_every_surface_matches_the_model(mships, blocked_pairs, specs, teaser_fl
                     allowed = False
                 assert allowed == (post.pk in expected)
             mine = {
-                c for (p, c), (status, _) in mships.items() if p == index and status == "active"
+                c for (p, c), (status, *_) in mships.items() if p == index and status == "active"
             }
             if index is not None:
                 assert set(home_posts(viewer).values_list("pk", flat=True)) == {
