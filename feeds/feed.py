@@ -81,9 +81,9 @@ def engagement(viewer, post_ids: list[int], *, affinity_at: datetime | None = No
     filters. With `affinity_at`, also the viewer's interactions per author for Top (see
     ranking.interaction_querysets).
 
-    One grouped query instead of a correlated subquery per emoji and per count on each post
-    row: the ORM compiles the policy's filters twice here instead of eleven times per page,
-    and the page's own query stays small."""
+    One grouped query instead of eleven correlated subqueries on each post row (a count and
+    an EXISTS per emoji, a comment count): the ORM compiles the policy's two per-post filters
+    once each instead of six times, and the page's own query stays small."""
     found = Engagement()
     if not post_ids:
         return found

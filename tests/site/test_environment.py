@@ -95,6 +95,15 @@ def test_database_url_selects_postgresql():
     assert (config["HOST"], config["PORT"], config["NAME"]) == ("db.internal", 5432, "sosoon")
 
 
+def test_postgresql_connections_run_without_jit():
+    """JIT compilation cost feed pages ten times their query time (docs/deploy.md)."""
+    config = Environment({"DATABASE_URL": "postgres://sosoon@db.internal:5432/sosoon"}).database(
+        settings.VAR_DIR / "unused.sqlite3"
+    )
+
+    assert config["OPTIONS"]["options"] == "-c jit=off"
+
+
 def test_embedded_default_is_sqlite_in_wal_mode(tmp_path):
     config = Environment({}).database(tmp_path / "db.sqlite3")
 
