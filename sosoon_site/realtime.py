@@ -13,13 +13,19 @@
   blocked by them, drop it (`hide_senders_for_users` keeps each socket's list current).
 """
 
+import asyncio
+import contextlib
+import functools
 import json
-from collections.abc import Awaitable, Callable, Iterable
+import logging
+import weakref
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
 
-from asgiref.sync import async_to_sync
+from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
+logger = logging.getLogger(__name__)
 FrameHandler = Callable[..., Awaitable[None]]
 _frame_handlers: dict[str, FrameHandler] = {}
 
@@ -81,8 +87,46 @@ async def hide_senders_for_users_now(
 
 
 def push_to_group(group: str, frame: dict, *, sender: int | None = None) -> None:
-    """From synchronous code: push `frame` to a group once the current transaction commits."""
-    transaction.on_commit(lambda: async_to_sync(push_to_group_now)(group, frame, sender=sender))
+    """From synchronous code: push `frame` to a group once the current transaction commits.
+
+    Called from a socket handler's worker thread, the push is handed to the socket's event
+    loop and the thread moves on: that one thread does every database call of the process's
+    sockets, and waiting while the loop fans a message out to a large room would hold up
+    every other socket's next frame. Pushes still go out in the order they were made.
+    """
+    transaction.on_commit(lambda: _push_soon(push_to_group_now, group, frame, sender=sender))
+
+
+def _push_soon(push: Callable[..., Coroutine], *args, **kwargs) -> None:
+    loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
+    if loop is None or not loop.is_running():
+        # Plain synchronous code (a q2 worker, a management command): just wait.
+        async_to_sync(push)(*args, **kwargs)
+        return
+    loop.call_soon_threadsafe(_queue_push, loop, functools.partial(push, *args, **kwargs))
+
+
+# Per event loop, the last push handed over: the next one waits for it, so frames about one
+# message (sent, then edited) reach sockets in the order they happened.
+_last_push: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Task]" = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _queue_push(loop: asyncio.AbstractEventLoop, push: Callable[[], Coroutine]) -> None:
+    """Runs on `loop`: chain `push` after the previous one."""
+    _last_push[loop] = loop.create_task(_after(_last_push.get(loop), push))
+
+
+async def _after(previous: "asyncio.Task | None", push: Callable[[], Coroutine]) -> None:
+    if previous is not None:
+        with contextlib.suppress(Exception):
+            await previous
+    try:
+        await push()
+    except Exception:
+        # Pushing is best-effort (clients catch up from the database), but say so.
+        logger.exception("A socket push failed.")
 
 
 def hide_senders_for_users(user_ids: Iterable[int], senders: Iterable[int], *, hidden: bool):

@@ -103,7 +103,17 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "sosoon"},
+            # redis-py's asyncio pool refuses (rather than queues) past 100 connections, and
+            # a daphne whose sockets all reconnect or close at once (a restart, a network
+            # blip) opens one per group_add/group_discard in flight; a refused discard leaves
+            # a dead member in a chat room's group until group_expiry. A socket's queue holds
+            # `capacity` frames before further ones are dropped: a busy room must not drop
+            # frames for a client that is a second behind.
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "max_connections": 2000}],
+                "prefix": "sosoon",
+                "capacity": 1000,
+            },
         }
     }
     CACHES = {

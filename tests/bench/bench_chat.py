@@ -27,6 +27,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import redis
 from cryptography.fernet import Fernet
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -34,10 +35,10 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.db import connections
 from websockets.asyncio.client import connect
 
-from communities.models import ChatRoom, Membership
+from communities.models import ChatRoom, Membership, room_group
 from communities.services.communities import do_create_community
 from sosoon_site.accounts.models import User
-from tests.bench.chat_asgi import FLOOR_PATH
+from tests.bench.chat_asgi import FLOOR_GROUP, FLOOR_PATH
 
 CLIENTS = (50, 200, 500)
 SENDERS = 40
@@ -107,6 +108,16 @@ def start_daphne(port: int, log: Path) -> subprocess.Popen:
     raise RuntimeError(f"daphne did not answer within {STARTUP_SECONDS} s:\n{log.read_text()}")
 
 
+def forget_groups(room_id: int) -> None:
+    """Empty the two groups the rounds use. The scratch database gives the bench room the
+    same id every run, and members a killed daphne never discarded would otherwise stay in
+    the group (channels_redis keeps them up to group_expiry) and be sent every message."""
+    prefix = settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"]
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    client.delete(f"{prefix}:group:{room_group(room_id)}", f"{prefix}:group:{FLOOR_GROUP}")
+    client.close()
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -137,6 +148,7 @@ class Round:
         self.is_floor = path == FLOOR_PATH
         self.sent_at: dict[int, float] = {}
         self.latencies: list[float] = []
+        self.acks: list[float] = []
         self.last_receipt = 0.0
         self.last_frame = 0.0
         self.errors = 0
@@ -168,6 +180,11 @@ class Round:
             body = frame.get("body", "")
         elif frame["type"] == "chat.message":
             body = frame["message"]["body"]
+        elif frame["type"] == "chat.ack":
+            # How long the server took to store the message and answer: the send path alone.
+            sequence = int(frame["message"]["body"][1:])
+            self.acks.append(time.perf_counter() - self.sent_at[sequence])
+            return None
         else:
             if frame["type"] == "error":
                 self.errors += 1
@@ -239,6 +256,7 @@ async def measure(port: int, pid: int, path: str, cookies, room_id: int) -> dict
         "deliveries_per_s": round(delivered / span, 1),
         "p50_ms": round(statistics.median(latencies_ms), 1),
         "p99_ms": round(latencies_ms[min(len(latencies_ms) - 1, int(len(latencies_ms) * 0.99))], 1),
+        "ack_p50_ms": round(statistics.median(round_.acks) * 1000, 1) if round_.acks else None,
         "delivered": delivered,
         "lost": expected - delivered,
         "errors": round_.errors,
@@ -262,6 +280,7 @@ def run() -> list[dict]:
         return [{"benchmark": "chat_fanout", "skipped": "needs REDIS_URL"}]
     cookies = people(max(CLIENTS))
     room_id = ChatRoom.objects.get(community__slug="bench-chat", name="general").pk
+    forget_groups(room_id)
     connections.close_all()
     port = free_port()
     results = []
@@ -289,4 +308,5 @@ def run() -> list[dict]:
         finally:
             daphne.terminate()
             daphne.wait(timeout=30)
+            forget_groups(room_id)
     return results

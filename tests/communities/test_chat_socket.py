@@ -504,3 +504,22 @@ async def test_crowded_rooms_stop_pushing_every_arrival(monkeypatch, general, me
             await staying.send_json_to({"type": "chat.presence", "id": "h", "room": general.pk})
             listed = await frame_of(staying, "chat.presence")
     assert len(listed["online"]) == 2
+
+
+async def test_pushes_reach_the_room_in_the_order_they_happened(general, member, insider):
+    async with socket_of(member) as sender, socket_of(insider) as reader:
+        await subscribed(reader, general.pk)
+        for number in range(5):
+            await sender.send_json_to(
+                {"type": "chat.send", "id": number, "room": general.pk, "body": f"m{number}"}
+            )
+        first = (await frame_of(sender, "chat.ack"))["message_id"]
+        await sender.send_json_to({"type": "chat.edit", "id": "e", "message": first, "body": "m0!"})
+        seen = []
+        while len(seen) < 6:
+            frame = await reader.receive_json_from()
+            if frame["type"] in {"chat.message", "chat.edited"}:
+                seen.append((frame["type"], frame["message"]["body"]))
+    assert seen == [("chat.message", f"m{number}") for number in range(5)] + [
+        ("chat.edited", "m0!")
+    ]
