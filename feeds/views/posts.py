@@ -8,6 +8,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from feeds.crossposting.services.scheduling import is_public, may_manage_crossposts
 from feeds.feed import card
 from feeds.forms import CommentForm
 from feeds.models import Comment, Post, Reaction
@@ -44,6 +45,9 @@ def post_detail(request, post_id):
             "comment_form": CommentForm() if signed_in and not post.is_removed else None,
             "can_remove": signed_in and may_remove(request.user, post),
             "can_pin": signed_in and may_pin(request.user, post),
+            "can_crosspost": signed_in
+            and may_manage_crossposts(request.user, post.community)
+            and is_public(post),
         },
     )
 
