@@ -270,10 +270,18 @@ def _as_member_target(target: Target, membership: Membership) -> Target:
 
 
 def _act_on_member(
-    actor, target: Target, membership: Membership, *, action: ActionKind, reason: str, change
+    actor,
+    target: Target,
+    membership: Membership,
+    *,
+    action: ActionKind,
+    reason: str,
+    change,
+    close_reports: bool = True,
 ) -> ModerationAction:
-    """Apply `change(membership)`, log it against the member, and close the reports on both
-    the member and the content the action came from."""
+    """Apply `change(membership)`, log it against the member, and (unless the action answers
+    no report, like lifting a mute) close the reports on both the member and the content the
+    action came from."""
     with transaction.atomic():
         before = _member_state(membership)
         change(membership)
@@ -286,6 +294,8 @@ def _act_on_member(
             before=before,
             after=_member_state(membership),
         )
+        if not close_reports:
+            return entry
         outcome = {
             ActionKind.WARN: "The member was warned.",
             ActionKind.MUTE: "The member was muted for a while.",
@@ -340,6 +350,28 @@ def check_mute_member(
         raise ValidationError("This person is no longer a member.")
     return do_mute_member(
         actor, target, membership, duration=MUTE_CHOICES[duration][1], reason=reason
+    )
+
+
+def check_unmute_member(actor, label: str, target_id: int, *, reason: str) -> ModerationAction:
+    """Lift a mute before it runs out (the same people who may mute)."""
+    target, membership = _member_action_target(actor, label, target_id, Action.MODERATE)
+    reason = clean_reason(reason)
+    if membership.muted_until is None or membership.muted_until <= timezone.now():
+        raise ValidationError("This member is not muted.")
+
+    def unmute(member: Membership) -> None:
+        member.muted_until = None
+        member.save(update_fields=["muted_until"])
+
+    return _act_on_member(
+        actor,
+        target,
+        membership,
+        action=ActionKind.UNMUTE,
+        reason=reason,
+        change=unmute,
+        close_reports=False,
     )
 
 
@@ -464,6 +496,7 @@ QUEUE_ACTIONS = {
     "delete": "Delete",
     "warn": "Warn the member",
     "mute": "Mute the member",
+    "unmute": "Lift the member's mute",
     "remove": "Remove from the community",
     "ban": "Ban from the community",
 }
@@ -484,6 +517,7 @@ def check_moderation_action(
         "unhide": check_unhide_content,
         "delete": check_delete_content,
         "warn": check_warn_member,
+        "unmute": check_unmute_member,
         "remove": check_remove_member,
         "ban": check_ban_member,
         "suspend": check_suspend_account,

@@ -268,3 +268,34 @@ def test_the_admin_refuses_to_change_or_delete_the_log_even_for_a_superuser(
     assert delete.status_code == 403
     entry.refresh_from_db()
     assert entry.reason == "Be kind"
+
+
+def test_a_moderator_lifts_a_mute_and_the_log_keeps_both(
+    reported_note, author, community, moderator
+):
+    moderation.check_mute_member(moderator, "note", reported_note.pk, duration="1d", reason="Heat")
+
+    entry = moderation.check_moderation_action(
+        moderator, "unmute", "note", reported_note.pk, reason="Cooled down"
+    )
+
+    assert not is_muted(author, community)
+    assert entry.action == ActionKind.UNMUTE and entry.reason == "Cooled down"
+    log = ModerationAction.objects.filter(subject=author).order_by("created", "id")
+    assert list(log.values_list("action", flat=True)) == [ActionKind.MUTE, ActionKind.UNMUTE]
+
+
+def test_unmuting_someone_who_is_not_muted_changes_nothing(reported_note, moderator, author):
+    with pytest.raises(ValidationError, match="not muted"):
+        moderation.check_unmute_member(moderator, "note", reported_note.pk, reason="Just in case")
+
+    assert not ModerationAction.objects.filter(action=ActionKind.UNMUTE).exists()
+
+
+def test_a_member_cannot_lift_a_mute(reported_note, moderator, member, author, community):
+    moderation.check_mute_member(moderator, "note", reported_note.pk, duration="1h", reason="Heat")
+
+    with pytest.raises((Http404, PermissionDenied)):
+        moderation.check_unmute_member(member, "note", reported_note.pk, reason="Free them")
+
+    assert is_muted(author, community)
