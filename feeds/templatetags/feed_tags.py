@@ -2,9 +2,10 @@
 
 A feed page repeats a post card twenty times or more, and the template engine's cost per
 variable, per `{% url %}` and per `|date` (lookup, localisation, escaping, URL resolving) made
-the cards most of the page's time. So the card's repeated fragments, its header and its
-reactions block, are built here with `format_html` (which escapes every value it is given),
-and the card's links are reversed once per URL pattern rather than once per card.
+the cards most of the page's time. So the card is built here with `format_html` (which
+escapes every value it is given; the body is the sanitised `body_html` the template showed with
+`|safe`), and its links are reversed once per URL pattern rather than once per card.
+templates/feeds/_post.html is the card for pages that include one.
 """
 
 from functools import lru_cache
@@ -64,18 +65,11 @@ def audience_line(draft: Post) -> str:
     return describe_audience(draft)
 
 
-@register.simple_tag
-def post_url(post: Post) -> str:
-    """The post's page (`Post.get_absolute_url`, reversed once per page)."""
-    return card_url("feeds:post", "post_id", post.pk)
-
-
 def _card_time(moment) -> str:
     return format_date(timezone.localtime(moment), "j M Y, H:i")
 
 
-@register.simple_tag
-def post_header(post: Post) -> SafeString:
+def _post_header(post: Post) -> SafeString:
     """The card's header: author, community, time and badges. Needs `select_related` author,
     community, min_tier and circle (feeds.feed.with_card_data does it)."""
     author, community = post.author, post.community
@@ -182,4 +176,53 @@ def reactions_block(context, post: Post) -> SafeString:
         post.pk,
         inside,
         who,
+    )
+
+
+def _images(post: Post) -> SafeString:
+    images = post.images.all()
+    if not images:
+        return mark_safe("")
+    return format_html(
+        '\n    <div class="post__images post__images--{}">\n        {}\n      </div>',
+        len(images),
+        format_html_join(
+            "",
+            '<a href="{}"><img src="{}" width="{}" height="{}" alt="Image {} of the post"'
+            ' loading="lazy"></a>',
+            (
+                (url, url, image.width, image.height, number)
+                for number, image in enumerate(images, start=1)
+                for url in [image.get_absolute_url()]
+            ),
+        ),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def post_card(context, post: Post) -> SafeString:
+    """One post's card: header, body and images, reactions and the comment count; a removed
+    post shows only that it was removed. Needs feeds.feed.with_card_data's post (related
+    rows, prefetched images, counts and reactions)."""
+    if post.is_removed:
+        content = mark_safe('  <p class="muted post__removed">This post was removed.</p>')
+    else:
+        comments = post.visible_comments
+        content = format_html(
+            '    <div class="post__body">{}</div>{}\n    <footer class="post__footer">\n'
+            '      {}\n      <a href="{}#comments" data-testid="comment-count">{} comment{}</a>'
+            "\n    </footer>",
+            mark_safe(post.body_html),  # sanitised when written (feeds.rendering)
+            _images(post),
+            reactions_block(context, post),
+            card_url("feeds:post", "post_id", post.pk),
+            comments,
+            "" if comments == 1 else "s",
+        )
+    return format_html(
+        '<article class="post card" id="post-{}" data-testid="post">\n'
+        '  <header class="post__meta">\n    {}\n  </header>\n{}\n</article>',
+        post.pk,
+        _post_header(post),
+        content,
     )
