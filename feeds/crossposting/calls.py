@@ -6,8 +6,14 @@ mean it never arrived: TemporaryFailure. A timeout or dropped connection while w
 answer means it arrived: for a request that creates a public post that is OutcomeUnknown
 (the post may be live, so nobody may send it again blindly); for anything else (a token, an
 upload, a status read) repeating is harmless, so it is TemporaryFailure too.
+
+Each request gets a client of its own and closes it: no connection is kept alive between
+requests, so a pooled connection the provider has since closed can never turn a harmless send
+into an OutcomeUnknown. What is shared is the TLS configuration (`tls()`), the expensive part.
 """
 
+import functools
+import ssl
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
@@ -30,11 +36,20 @@ def timeouts() -> httpx.Timeout:
     return httpx.Timeout(answer, connect=min(answer, 5.0))
 
 
+@functools.cache
+def tls() -> ssl.SSLContext:
+    """httpx's default TLS settings (certifi's roots, or SSL_CERT_FILE / SSL_CERT_DIR), built
+    once per process. Building them reads the whole trust store: about 25 ms of CPU, which a
+    fresh client per request would pay each time (25 s of CPU for 1,000 cross-posts, more than
+    the network wait they share). An SSLContext is safe to share between threads."""
+    return httpx.create_ssl_context()
+
+
 def send(method: str, url: str, *, label: str, creates: bool = False, **options) -> httpx.Response:
     """One HTTP request to a provider; raises TemporaryFailure / OutcomeUnknown as above and
     TemporaryFailure for any 5xx. Other statuses are the caller's to read."""
     try:
-        with httpx.Client(timeout=timeouts()) as client:
+        with httpx.Client(timeout=timeouts(), verify=tls()) as client:
             response = client.request(method, url, **options)
     except NOT_SENT:
         raise TemporaryFailure(f"{label} could not be reached; Sosoon will try again.") from None

@@ -7,6 +7,9 @@ A CrossPost is a state machine (services/publishing.py has one handler per state
                             -> needs_review  (outcome unknown: never publish twice blindly)
     scheduled -> cancelled
 
+A row is claimed (scheduled -> publishing) up to one scheduler wake (30 s) before its time, so
+that it can leave at its time; its publish task waits for it, and no request leaves earlier.
+
 `request_sent_at` is written and committed just before the request that creates the public
 post leaves, and cleared when its outcome is saved. A worker that finds it set knows an
 earlier attempt died between "sent" and "saved", and sends the row to needs_review.

@@ -1,8 +1,9 @@
 """django-q2 entry points: thin wrappers over services/publishing.py.
 
 `dispatch_due_crossposts` runs from two schedules half a minute apart (sosoon_site/jobs.py),
-so it runs at every wake of q2's scheduler (every 30 s) and adds nothing to that floor: a
-post due at any moment is claimed at the next wake and its task is queued at once.
+so it runs at every wake of q2's scheduler (every 30 s). It claims what falls due before the
+next wake and queues the claimed rows in batches, one task each, which publish their rows side
+by side, each at its time: neither the wake nor a queue of one-request tasks adds to the lag.
 """
 
 from django_q.tasks import async_task
@@ -11,16 +12,22 @@ from feeds.crossposting.services import publishing
 
 
 def dispatch_due_crossposts() -> str:
-    """Sweep stuck rows, claim due ones, queue one publish task per claimed row."""
+    """Sweep stuck rows, claim due ones, queue one publish task per batch of claimed rows."""
     queued = publishing.dispatch(enqueue=queue_publish)
     return f"queued {queued} cross-post(s)"
 
 
-def queue_publish(crosspost_id: int) -> None:
-    """One q2 task for one claimed cross-post."""
-    async_task("feeds.crossposting.tasks.publish_crosspost", crosspost_id)
+def queue_publish(crosspost_ids: list[int]) -> None:
+    """One q2 task for a batch of claimed cross-posts."""
+    async_task("feeds.crossposting.tasks.publish_crossposts", crosspost_ids)
+
+
+def publish_crossposts(crosspost_ids: list[int]) -> dict[int, str]:
+    """Advance a batch of claimed cross-posts side by side, each once it is due."""
+    return publishing.publish_batch(crosspost_ids)
 
 
 def publish_crosspost(crosspost_id: int) -> str:
-    """Advance one cross-post by its state's handler."""
+    """Advance one cross-post by its state's handler (the task earlier releases queued, so
+    tasks still waiting in the queue across an upgrade run)."""
     return publishing.advance(crosspost_id)

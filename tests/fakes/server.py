@@ -49,6 +49,15 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+class _Server(ThreadingHTTPServer):
+    """A real API's front door takes a burst of connections at once. The standard library's
+    backlog of 5 makes the kernel reset connections beyond it when many arrive together (a
+    publish batch's threads), which the client would read as "sent, no answer"."""
+
+    daemon_threads = True
+    request_queue_size = 128
+
+
 @dataclass
 class Grant:
     """An authorization code waiting to be exchanged."""
@@ -78,8 +87,7 @@ class FakeProvider:
         self.refresh_tokens: set[str] = set()
         self.used_refresh_tokens: set[str] = set()
         self.posts: list[dict] = []
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self.server.daemon_threads = True
+        self.server = _Server(("127.0.0.1", 0), self._handler_class())
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     # Lifecycle -----------------------------------------------------------------------------

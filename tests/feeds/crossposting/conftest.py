@@ -49,6 +49,14 @@ def _quick_timeouts(settings):
     settings.SOSOON_CROSSPOST_HTTP_TIMEOUT = 0.5
 
 
+@pytest.fixture(autouse=True)
+def _one_row_per_task(settings):
+    """Publish tasks of one row, run on the test's own thread and connection: a batch's
+    threads would have connections of their own, which cannot see the rows a test creates
+    inside its (never committed) transaction. Tests of batches set their own size."""
+    settings.SOSOON_CROSSPOST_CONCURRENCY = 1
+
+
 def jpeg_bytes() -> bytes:
     from io import BytesIO
 

@@ -1,12 +1,15 @@
 """The cross-post state machine against the fakes: every outcome a provider can give."""
 
+import time
 from datetime import timedelta
 
+import pytest
 from django.core import mail
 from django.utils import timezone
 
 from feeds.crossposting.models import AccountStatus, CrossPostStatus
 from feeds.crossposting.services.publishing import MAX_ATTEMPTS
+from tests.fakes.x import TWEETS_PATH
 
 
 def reload(crosspost):
@@ -28,12 +31,63 @@ def test_x_publishes_text_and_image_once(x_account, crosspost_factory, dispatch,
 
 
 def test_nothing_is_published_before_its_time(x_account, crosspost_factory, dispatch, fake_x):
-    crosspost = crosspost_factory(x_account, scheduled_at=timezone.now() + timedelta(minutes=5))
+    """What falls due before the scheduler's next wake (30 s) is claimed now and sent at its
+    time, not earlier; anything later waits for a later wake."""
+    later = crosspost_factory(x_account, scheduled_at=timezone.now() + timedelta(seconds=31))
+    soon = crosspost_factory(
+        x_account, scheduled_at=timezone.now() + timedelta(seconds=1.5), text="Soon"
+    )
 
-    assert dispatch() == 0
-    assert reload(crosspost).status == CrossPostStatus.SCHEDULED
-    assert dispatch(now=timezone.now() + timedelta(minutes=5, seconds=1)) == 1
+    assert dispatch() == 1
+    assert reload(later).status == CrossPostStatus.SCHEDULED
+    assert reload(soon).status == CrossPostStatus.PUBLISHED
+    (request,) = fake_x.calls(TWEETS_PATH)
+    assert request.received_at >= soon.scheduled_at.timestamp()
+
+
+def test_a_claimed_row_reached_before_its_time_waits_for_it(
+    x_account, crosspost_factory, dispatch, fake_x
+):
+    """Whatever runs the handler early (here a task run by hand), nothing is sent early: the
+    row waits like a back-off, and the dispatcher brings it back once it is due."""
+    from feeds.crossposting.models import CrossPost
+    from feeds.crossposting.tasks import publish_crosspost
+
+    due = timezone.now() + timedelta(seconds=1.5)
+    crosspost = crosspost_factory(x_account, scheduled_at=due)
+    CrossPost.objects.filter(pk=crosspost.pk).update(
+        status=CrossPostStatus.PUBLISHING, claimed_at=timezone.now()
+    )
+
+    assert publish_crosspost(crosspost.pk) == CrossPostStatus.PUBLISHING
+    assert reload(crosspost).next_attempt_at == due
+    assert fake_x.posts == []
+
+    assert dispatch(now=due) == 1
     assert reload(crosspost).status == CrossPostStatus.PUBLISHED
+    (request,) = fake_x.calls(TWEETS_PATH)
+    assert request.received_at >= due.timestamp()
+
+
+def test_dispatch_queues_batches_soonest_first(x_account, crosspost_factory, settings):
+    """Claimed rows go out in batches of SOSOON_CROSSPOST_CONCURRENCY, one task each; one due
+    after the scheduler's next wake is left for that wake."""
+    from feeds.crossposting.models import CrossPost
+    from feeds.crossposting.services import publishing
+
+    settings.SOSOON_CROSSPOST_CONCURRENCY = 2
+    now = timezone.now()
+    rows = {
+        offset: crosspost_factory(x_account, scheduled_at=now + timedelta(seconds=offset)).pk
+        for offset in (20, -5, 10, 29, 31)
+    }
+    batches = []
+
+    assert publishing.dispatch(now=now, enqueue=batches.append) == 4
+    assert batches == [[rows[-5], rows[10]], [rows[20], rows[29]]]
+    statuses = dict(CrossPost.objects.values_list("pk", "status"))
+    assert statuses.pop(rows[31]) == CrossPostStatus.SCHEDULED
+    assert set(statuses.values()) == {CrossPostStatus.PUBLISHING}
 
 
 def test_pinterest_pins_to_the_chosen_board(
@@ -289,7 +343,6 @@ def test_teasers_turned_off_cancel_too(x_account, crosspost_factory, community):
 
 
 def test_retry_of_needs_review_requires_confirmation(x_account, crosspost_factory, dispatch):
-    import pytest
     from django.core.exceptions import ValidationError
 
     from feeds.crossposting.services.scheduling import do_retry
@@ -301,3 +354,35 @@ def test_retry_of_needs_review_requires_confirmation(x_account, crosspost_factor
     assert crosspost.status == CrossPostStatus.SCHEDULED
     dispatch()
     assert reload(crosspost).status == CrossPostStatus.PUBLISHED
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_publishes_its_rows_side_by_side_each_once_never_early(
+    x_account, crosspost_factory, fake_x
+):
+    """Each row of a batch runs the same handler on a thread (and connection) of its own: the
+    requests overlap, none leaves before its time, and a row an earlier worker died on still
+    goes to needs_review instead of being sent again."""
+    from feeds.crossposting.models import CrossPost
+    from feeds.crossposting.services.publishing import publish_batch
+
+    fake_x.latency = (0.25, 0.25)  # each row: an image upload, then the post
+    now = timezone.now()
+    due = now + timedelta(seconds=1)
+    rows = [crosspost_factory(x_account, scheduled_at=due, text=f"Teaser {n}") for n in range(7)]
+    crashed = crosspost_factory(x_account, text="Sent before a crash")
+    CrossPost.objects.update(status=CrossPostStatus.PUBLISHING, claimed_at=now)
+    CrossPost.objects.filter(pk=crashed.pk).update(request_sent_at=now)
+
+    started = time.monotonic()
+    states = publish_batch([crosspost.pk for crosspost in rows] + [crashed.pk])
+    elapsed = time.monotonic() - started
+
+    assert states == {
+        **{crosspost.pk: CrossPostStatus.PUBLISHED for crosspost in rows},
+        crashed.pk: CrossPostStatus.NEEDS_REVIEW,
+    }
+    assert sorted(post["text"] for post in fake_x.posts) == [f"Teaser {n}" for n in range(7)]
+    assert min(request.received_at for request in fake_x.calls(TWEETS_PATH)) >= due.timestamp()
+    assert elapsed < 1 + 7 * 0.5 / 2  # one row after another: 1 s, then 7 x 0.5 s
