@@ -25,9 +25,3 @@ def queue_publish(crosspost_ids: list[int]) -> None:
 def publish_crossposts(crosspost_ids: list[int]) -> dict[int, str]:
     """Advance a batch of claimed cross-posts side by side, each once it is due."""
     return publishing.publish_batch(crosspost_ids)
-
-
-def publish_crosspost(crosspost_id: int) -> str:
-    """Advance one cross-post by its state's handler (the task earlier releases queued, so
-    tasks still waiting in the queue across an upgrade run)."""
-    return publishing.advance(crosspost_id)

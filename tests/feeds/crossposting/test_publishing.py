@@ -48,10 +48,10 @@ def test_nothing_is_published_before_its_time(x_account, crosspost_factory, disp
 def test_a_claimed_row_reached_before_its_time_waits_for_it(
     x_account, crosspost_factory, dispatch, fake_x
 ):
-    """Whatever runs the handler early (here a task run by hand), nothing is sent early: the
-    row waits like a back-off, and the dispatcher brings it back once it is due."""
+    """Whatever runs the handler early (here the handler called by hand), nothing is sent
+    early: the row waits like a back-off, and the dispatcher brings it back once it is due."""
     from feeds.crossposting.models import CrossPost
-    from feeds.crossposting.tasks import publish_crosspost
+    from feeds.crossposting.services.publishing import advance
 
     due = timezone.now() + timedelta(seconds=1.5)
     crosspost = crosspost_factory(x_account, scheduled_at=due)
@@ -59,7 +59,7 @@ def test_a_claimed_row_reached_before_its_time_waits_for_it(
         status=CrossPostStatus.PUBLISHING, claimed_at=timezone.now()
     )
 
-    assert publish_crosspost(crosspost.pk) == CrossPostStatus.PUBLISHING
+    assert advance(crosspost.pk) == CrossPostStatus.PUBLISHING
     assert reload(crosspost).next_attempt_at == due
     assert fake_x.posts == []
 
@@ -222,14 +222,14 @@ def test_a_hang_after_sending_needs_review_and_never_posts_twice(
 
 def test_a_crash_between_sent_and_saved_ends_in_needs_review(x_account, crosspost_factory, fake_x):
     """A worker marked the request sent, then died; q2 hands the task to another worker."""
-    from feeds.crossposting.tasks import publish_crosspost
+    from feeds.crossposting.tasks import publish_crossposts
 
     crosspost = crosspost_factory(x_account)
     crosspost.status = CrossPostStatus.PUBLISHING
     crosspost.request_sent_at = timezone.now()
     crosspost.save()
 
-    assert publish_crosspost(crosspost.pk) == CrossPostStatus.NEEDS_REVIEW
+    assert publish_crossposts([crosspost.pk]) == {crosspost.pk: CrossPostStatus.NEEDS_REVIEW}
     assert "may be live" in reload(crosspost).reason
     assert fake_x.posts == []
 
