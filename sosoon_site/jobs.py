@@ -26,6 +26,11 @@ SCHEDULES = [
         "next_run": _DISPATCH_START + timedelta(seconds=30),
     },
     {
+        "name": "crossposts-token-renewal",
+        "func": "feeds.crossposting.tasks.refresh_expiring_accounts",
+        "schedule_type": Schedule.DAILY,
+    },
+    {
         "name": "heartbeat",
         "func": "sosoon_site.tasks.heartbeat",
         "schedule_type": Schedule.MINUTES,

@@ -8,7 +8,7 @@ by side, each at its time: neither the wake nor a queue of one-request tasks add
 
 from django_q.tasks import async_task
 
-from feeds.crossposting.services import publishing
+from feeds.crossposting.services import accounts, publishing
 
 
 def dispatch_due_crossposts() -> str:
@@ -25,3 +25,8 @@ def queue_publish(crosspost_ids: list[int]) -> None:
 def publish_crossposts(crosspost_ids: list[int]) -> dict[int, str]:
     """Advance a batch of claimed cross-posts side by side, each once it is due."""
     return publishing.publish_batch(crosspost_ids)
+
+
+def refresh_expiring_accounts() -> str:
+    """Daily: renew tokens whose refresh token is close to running out."""
+    return f"renewed {accounts.refresh_expiring_accounts()} account(s)"

@@ -7,7 +7,7 @@ before anything else happens with it.
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -134,6 +134,33 @@ def refresh_account(account_id: int, *, stale_access_token: str | None = None) -
             notify_account_problem(account)
         raise failure
     return account
+
+
+# How long before a refresh token runs out the daily job renews it. The lifetime itself always
+# comes from the provider (refresh_expires_in / refresh_token_expires_in), never assumed.
+REFRESH_AHEAD = timedelta(days=7)
+
+
+def refresh_expiring_accounts(*, now: datetime | None = None) -> int:
+    """Renew the tokens of connected accounts whose refresh token runs out within
+    REFRESH_AHEAD, so an account nobody has published with lately does not silently lapse.
+    Returns how many were renewed; a refused renewal is recorded on the account and its
+    managers are told (refresh_account does both)."""
+    horizon = (now or timezone.now()) + REFRESH_AHEAD
+    expiring = (
+        ExternalAccount.objects.connected()
+        .exclude(status=AccountStatus.REAUTH_REQUIRED)
+        .filter(refresh_expires_at__lte=horizon)
+        .values_list("pk", flat=True)
+    )
+    renewed = 0
+    for account_id in list(expiring):
+        try:
+            refresh_account(account_id)
+        except ProviderError:
+            continue
+        renewed += 1
+    return renewed
 
 
 def fresh_access_token(account: ExternalAccount) -> str:
