@@ -11,8 +11,11 @@ from __future__ import annotations
 import abc
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from urllib.parse import urlencode
 
 from django.utils import timezone
+
+from feeds.crossposting import pkce
 
 
 class ProviderError(Exception):
@@ -153,17 +156,49 @@ class Provider(abc.ABC):
     # Character limits and counts checked before saving a cross-post (validate).
     max_images: int
 
+    # Space- or comma-separated, as the platform spells its scope list.
+    scopes: str
+
     @abc.abstractmethod
+    def authorize_endpoint(self) -> tuple[str, dict[str, str]]:
+        """The authorization URL and the parameter naming our client (client_id or client_key)."""
+
+    @abc.abstractmethod
+    def request_tokens(self, form: dict[str, str]) -> Tokens:
+        """POST `form` to the token endpoint, with the client's credentials the platform's way;
+        AuthorisationLost when the code or refresh token is refused."""
+
     def authorise(self, *, redirect_uri: str) -> Authorisation:
         """The authorization URL with a fresh state and PKCE (S256) challenge."""
+        state, verifier = pkce.new_state(), pkce.new_code_verifier()
+        url, client = self.authorize_endpoint()
+        query = urlencode(
+            {
+                **client,
+                "response_type": "code",
+                "redirect_uri": redirect_uri,
+                "scope": self.scopes,
+                "state": state,
+                "code_challenge": pkce.code_challenge(verifier),
+                "code_challenge_method": "S256",
+            }
+        )
+        return Authorisation(url=f"{url}?{query}", state=state, code_verifier=verifier)
 
-    @abc.abstractmethod
     def exchange(self, *, code: str, code_verifier: str, redirect_uri: str) -> Tokens:
         """Trade the callback's code for tokens."""
+        return self.request_tokens(
+            {
+                "grant_type": "authorization_code",
+                "code": code,
+                "redirect_uri": redirect_uri,
+                "code_verifier": code_verifier,
+            }
+        )
 
-    @abc.abstractmethod
     def refresh(self, refresh_token: str) -> Tokens:
         """New tokens; the returned refresh token replaces the old one (which may be dead)."""
+        return self.request_tokens({"grant_type": "refresh_token", "refresh_token": refresh_token})
 
     @abc.abstractmethod
     def profile(self, access_token: str) -> Profile:

@@ -13,14 +13,11 @@ Wire format (developers.pinterest.com, API v5):
 - errors are {"code": <int>, "message": "..."}; a 429 carries Retry-After.
 """
 
-from urllib.parse import urlencode
-
 import httpx
 from django.conf import settings
 
-from feeds.crossposting import calls, pkce
+from feeds.crossposting import calls
 from feeds.crossposting.base import (
-    Authorisation,
     AuthorisationLost,
     Content,
     Profile,
@@ -45,31 +42,18 @@ MAX_BOARD_PAGES = 5
 class PinterestProvider(Provider):
     platform = "pinterest"
     label = LABEL
+    scopes = SCOPES
     max_images = 1
 
     def _api(self, path: str) -> str:
         return f"{settings.SOSOON_PINTEREST_API_BASE.rstrip('/')}{path}"
 
-    def authorise(self, *, redirect_uri: str) -> Authorisation:
-        state, verifier = pkce.new_state(), pkce.new_code_verifier()
-        query = urlencode(
-            {
-                "client_id": settings.SOSOON_PINTEREST_CLIENT_ID,
-                "redirect_uri": redirect_uri,
-                "response_type": "code",
-                "scope": SCOPES,
-                "state": state,
-                "code_challenge": pkce.code_challenge(verifier),
-                "code_challenge_method": "S256",
-            }
-        )
-        return Authorisation(
-            url=f"{settings.SOSOON_PINTEREST_AUTHORIZE_URL}?{query}",
-            state=state,
-            code_verifier=verifier,
-        )
+    def authorize_endpoint(self) -> tuple[str, dict[str, str]]:
+        return settings.SOSOON_PINTEREST_AUTHORIZE_URL, {
+            "client_id": settings.SOSOON_PINTEREST_CLIENT_ID
+        }
 
-    def _token(self, form: dict) -> Tokens:
+    def request_tokens(self, form: dict[str, str]) -> Tokens:
         response = calls.send(
             "POST",
             self._api("/v5/oauth/token"),
@@ -88,19 +72,6 @@ class PinterestProvider(Provider):
                 f"Pinterest refused the authorisation ({message}); reconnect the account."
             )
         return Tokens.from_response(payload)
-
-    def exchange(self, *, code: str, code_verifier: str, redirect_uri: str) -> Tokens:
-        return self._token(
-            {
-                "grant_type": "authorization_code",
-                "code": code,
-                "redirect_uri": redirect_uri,
-                "code_verifier": code_verifier,
-            }
-        )
-
-    def refresh(self, refresh_token: str) -> Tokens:
-        return self._token({"grant_type": "refresh_token", "refresh_token": refresh_token})
 
     def profile(self, access_token: str) -> Profile:
         response = calls.send(

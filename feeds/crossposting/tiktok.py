@@ -18,14 +18,11 @@ Wire format (developers.tiktok.com):
   PUBLISH_COMPLETE, FAILED...), data.fail_reason, data.publicaly_available_post_id (sic).
 """
 
-from urllib.parse import urlencode
-
 import httpx
 from django.conf import settings
 
-from feeds.crossposting import calls, pkce
+from feeds.crossposting import calls
 from feeds.crossposting.base import (
-    Authorisation,
     AuthorisationLost,
     Content,
     Pending,
@@ -71,31 +68,18 @@ REASONS = {
 class TikTokProvider(Provider):
     platform = "tiktok"
     label = LABEL
+    scopes = SCOPES
     max_images = MAX_PHOTOS
 
     def _api(self, path: str) -> str:
         return f"{settings.SOSOON_TIKTOK_API_BASE.rstrip('/')}{path}"
 
-    def authorise(self, *, redirect_uri: str) -> Authorisation:
-        state, verifier = pkce.new_state(), pkce.new_code_verifier()
-        query = urlencode(
-            {
-                "client_key": settings.SOSOON_TIKTOK_CLIENT_KEY,
-                "scope": SCOPES,
-                "response_type": "code",
-                "redirect_uri": redirect_uri,
-                "state": state,
-                "code_challenge": pkce.code_challenge(verifier),
-                "code_challenge_method": "S256",
-            }
-        )
-        return Authorisation(
-            url=f"{settings.SOSOON_TIKTOK_AUTHORIZE_URL}?{query}",
-            state=state,
-            code_verifier=verifier,
-        )
+    def authorize_endpoint(self) -> tuple[str, dict[str, str]]:
+        return settings.SOSOON_TIKTOK_AUTHORIZE_URL, {
+            "client_key": settings.SOSOON_TIKTOK_CLIENT_KEY
+        }
 
-    def _token(self, form: dict) -> Tokens:
+    def request_tokens(self, form: dict[str, str]) -> Tokens:
         response = calls.send(
             "POST",
             self._api("/v2/oauth/token/"),
@@ -115,19 +99,6 @@ class TikTokProvider(Provider):
             detail = payload.get("error_description") or payload.get("error") or "no reason given"
             raise AuthorisationLost(f"TikTok refused the authorisation ({detail}); reconnect.")
         return Tokens.from_response(payload, subject_key="open_id")
-
-    def exchange(self, *, code: str, code_verifier: str, redirect_uri: str) -> Tokens:
-        return self._token(
-            {
-                "grant_type": "authorization_code",
-                "code": code,
-                "redirect_uri": redirect_uri,
-                "code_verifier": code_verifier,
-            }
-        )
-
-    def refresh(self, refresh_token: str) -> Tokens:
-        return self._token({"grant_type": "refresh_token", "refresh_token": refresh_token})
 
     def creator_info(self, access_token: str) -> dict:
         """The creator's username and current privacy_level_options."""

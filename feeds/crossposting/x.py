@@ -13,14 +13,11 @@ Wire format (docs.x.com):
   "You are not allowed to create a Tweet with duplicate content."
 """
 
-from urllib.parse import urlencode
-
 import httpx
 from django.conf import settings
 
-from feeds.crossposting import calls, pkce
+from feeds.crossposting import calls
 from feeds.crossposting.base import (
-    Authorisation,
     AuthorisationLost,
     Content,
     Profile,
@@ -40,6 +37,7 @@ LABEL = "X"
 class XProvider(Provider):
     platform = "x"
     label = LABEL
+    scopes = SCOPES
     max_images = 4
 
     def _api(self, path: str) -> str:
@@ -48,24 +46,10 @@ class XProvider(Provider):
     def _client_auth(self) -> tuple[str, str]:
         return (settings.SOSOON_X_CLIENT_ID, settings.SOSOON_X_CLIENT_SECRET)
 
-    def authorise(self, *, redirect_uri: str) -> Authorisation:
-        state, verifier = pkce.new_state(), pkce.new_code_verifier()
-        query = urlencode(
-            {
-                "response_type": "code",
-                "client_id": settings.SOSOON_X_CLIENT_ID,
-                "redirect_uri": redirect_uri,
-                "scope": SCOPES,
-                "state": state,
-                "code_challenge": pkce.code_challenge(verifier),
-                "code_challenge_method": "S256",
-            }
-        )
-        return Authorisation(
-            url=f"{settings.SOSOON_X_AUTHORIZE_URL}?{query}", state=state, code_verifier=verifier
-        )
+    def authorize_endpoint(self) -> tuple[str, dict[str, str]]:
+        return settings.SOSOON_X_AUTHORIZE_URL, {"client_id": settings.SOSOON_X_CLIENT_ID}
 
-    def _token(self, form: dict) -> Tokens:
+    def request_tokens(self, form: dict[str, str]) -> Tokens:
         response = calls.send(
             "POST",
             self._api("/2/oauth2/token"),
@@ -85,19 +69,6 @@ class XProvider(Provider):
                 f"X refused the authorisation ({detail}); reconnect the account."
             )
         return Tokens.from_response(payload)
-
-    def exchange(self, *, code: str, code_verifier: str, redirect_uri: str) -> Tokens:
-        return self._token(
-            {
-                "grant_type": "authorization_code",
-                "code": code,
-                "redirect_uri": redirect_uri,
-                "code_verifier": code_verifier,
-            }
-        )
-
-    def refresh(self, refresh_token: str) -> Tokens:
-        return self._token({"grant_type": "refresh_token", "refresh_token": refresh_token})
 
     def profile(self, access_token: str) -> Profile:
         response = calls.send(
