@@ -185,15 +185,20 @@ async def send(consumer, frame: dict) -> None:
         reply_to_id=reply_to,
     )
     if message is not None:
-        await consumer.send_json(
-            {
-                "type": "chat.ack",
-                "id": frame.get("id"),
-                "room": message.room_id,
-                "message_id": message.pk,
-                "message": chat.message_data(message),
-            }
-        )
+        await acknowledge(consumer, frame, message)
+
+
+async def acknowledge(consumer, frame: dict, message) -> None:
+    """Tell the sending tab its frame `id` became (or changed) message `message_id`."""
+    await consumer.send_json(
+        {
+            "type": "chat.ack",
+            "id": frame.get("id"),
+            "room": message.room_id,
+            "message_id": message.pk,
+            "message": chat.message_data(message),
+        }
+    )
 
 
 @frame_handler("chat.edit")
@@ -207,15 +212,7 @@ async def edit(consumer, frame: dict) -> None:
         frame.get("body"),
     )
     if message is not None:
-        await consumer.send_json(
-            {
-                "type": "chat.ack",
-                "id": frame.get("id"),
-                "room": message.room_id,
-                "message_id": message.pk,
-                "message": chat.message_data(message),
-            }
-        )
+        await acknowledge(consumer, frame, message)
 
 
 @frame_handler("chat.delete")
