@@ -1,24 +1,33 @@
-"""Reading feeds: the home feed, a community's feed and its search, in two orders.
+"""Reading feeds: the home feed, a community's feed and its search, a person's posts, in two
+orders.
 
 Latest pages by keyset on (created, id), never OFFSET, so page 500 costs what page 1 costs.
 Top ranks the newest TOP_WINDOW visible posts (ranking.py) at an anchor time fixed by the
 first page, and pages by keyset on (score, id) inside that window: its cost does not grow with
 the number of posts either. Every list starts from `Post.objects.visible_to`; counts and the
 viewer's reactions use the policy's per-post filters. A page costs a fixed number of queries.
+
+A feed is a `Source`: the rule that builds its posts from the viewer and a few ids. Pages run
+its queries prepared (sosoon_site.prepared): compiled once per shape, not once per request,
+because compiling the policy costs the ORM several times what running it costs the database.
 """
 
 import base64
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
 
 from communities.models import Community, Membership, MembershipStatus
 from feeds.models import Comment, Emoji, Post, Reaction
 from feeds.policy import comments_seen_on_visible_posts, reactions_seen_on_visible_posts
-from feeds.ranking import interaction_querysets, top_score
+from feeds.ranking import AFFINITY_WINDOW, interaction_querysets, top_score
+from sosoon_site.accounts.models import User
+from sosoon_site.prepared import prepared_rows
 
 TOP_WINDOW = 300
 LATEST, TOP = "latest", "top"
@@ -49,7 +58,7 @@ def home_posts(viewer) -> QuerySet:
     return Post.objects.visible_to(viewer).live().filter(Q(Exists(mine)) | Q(deleted__isnull=False))
 
 
-def community_posts(viewer, community: Community, *, query: str = "") -> QuerySet:
+def community_posts(viewer, community: Community | int, *, query: str = "") -> QuerySet:
     """Posts of one community `viewer` may see, not removed, optionally matching `query`."""
     posts = Post.objects.visible_to(viewer).live().filter(community=community)
     if query:
@@ -61,6 +70,63 @@ def pinned_posts(viewer, community: Community) -> list[Post]:
     """The community's announcements `viewer` may see, newest pin first."""
     posts = community_posts(viewer, community).filter(pinned_at__isnull=False)
     return with_card_data(posts.order_by("-pinned_at"), viewer)
+
+
+@dataclass(frozen=True)
+class Source:
+    """Which posts a feed lists: `posts(viewer, **args)` builds them from the viewer and the
+    ids in `args`. It must build the same query for every viewer and ids, so that pages can
+    prepare it; a source whose query depends on other input (a text search) says
+    `preparable=False` and is built afresh for each page."""
+
+    name: str
+    posts: Callable[..., QuerySet]
+    args: dict[str, int] = field(default_factory=dict)
+    preparable: bool = True
+
+
+def home_source() -> Source:
+    return Source("home", home_posts)
+
+
+def community_source(community: Community, *, query: str = "") -> Source:
+    """A community's feed without its announcements (they sit above it), or its search."""
+    if query:
+        return Source(
+            "community-search",
+            lambda viewer, community: community_posts(viewer, community, query=query),
+            args={"community": community.pk},
+            preparable=False,
+        )
+    return Source(
+        "community",
+        lambda viewer, community: community_posts(viewer, community).filter(pinned_at__isnull=True),
+        args={"community": community.pk},
+    )
+
+
+def person_source(author: User) -> Source:
+    """The posts `author` wrote that the viewer may see."""
+    return Source(
+        "person",
+        lambda viewer, author: Post.objects.visible_to(viewer).live().filter(author=author),
+        args={"author": author.pk},
+    )
+
+
+def _as_viewer(viewer_id: int | None):
+    """The viewer the policy is built for, from an id: the policy reads only who it is."""
+    return AnonymousUser() if viewer_id is None else User(pk=viewer_id)
+
+
+def _viewer_id(viewer) -> int | None:
+    return viewer.pk if viewer.is_authenticated else None
+
+
+def _rows(key, build: Callable[..., QuerySet], *, preparable: bool = True, **values):
+    if preparable:
+        return prepared_rows(key, build, **values)
+    return [tuple(row) for row in build(**values)]
 
 
 @dataclass
@@ -75,18 +141,15 @@ class Engagement:
     affinity: dict[int, int] = field(default_factory=dict)
 
 
-def engagement(viewer, post_ids: list[int], *, affinity_at: datetime | None = None) -> Engagement:
-    """The engagement on `post_ids` (posts `viewer` may see), in one query whatever the number
-    of posts: a UNION ALL of grouped counts, each part filtered by the policy's per-post
-    filters. With `affinity_at`, also the viewer's interactions per author for Top (see
-    ranking.interaction_querysets).
+def _engagement_query(viewer, post_ids: list[int], since: datetime | None) -> QuerySet:
+    """A UNION ALL of grouped counts, each part filtered by the policy's per-post filters:
+    visible comments per post, visible reactions per post and emoji with the viewer's own,
+    and with `since` the viewer's interactions per author (ranking.interaction_querysets).
 
     One grouped query instead of eleven correlated subqueries on each post row (a count and
     an EXISTS per emoji, a comment count): the ORM compiles the policy's two per-post filters
     once each instead of six times, and the page's own query stays small."""
-    found = Engagement()
-    if not post_ids:
-        return found
+    viewer = _as_viewer(viewer)
 
     def tagged(queryset, kind: str, key: str, *, emoji: str = "", mine=None):
         """Counts of `queryset` grouped by `key` (and `emoji`, a field name, if given) as
@@ -115,12 +178,28 @@ def engagement(viewer, post_ids: list[int], *, affinity_at: datetime | None = No
         tagged(comments, "comments", "post_id"),
         tagged(reactions, "reactions", "post_id", emoji="emoji", mine=mine),
     ]
-    if affinity_at is not None and viewer.is_authenticated:
+    if since is not None and viewer.is_authenticated:
         parts += [
             tagged(queryset, "affinity", "post__author")
-            for queryset in interaction_querysets(viewer, now=affinity_at)
+            for queryset in interaction_querysets(viewer, since=since)
         ]
-    for kind, key, emoji, count, own in parts[0].union(*parts[1:], all=True):
+    return parts[0].union(*parts[1:], all=True)
+
+
+def engagement(viewer, post_ids: list[int], *, affinity_at: datetime | None = None) -> Engagement:
+    """The engagement on `post_ids` (posts `viewer` may see), in one query whatever the number
+    of posts; with `affinity_at`, also the viewer's interactions per author for Top."""
+    found = Engagement()
+    if not post_ids:
+        return found
+    rows = prepared_rows(
+        "feeds.engagement",
+        _engagement_query,
+        viewer=_viewer_id(viewer),
+        post_ids=list(post_ids),
+        since=None if affinity_at is None else affinity_at - AFFINITY_WINDOW,
+    )
+    for kind, key, emoji, count, own in rows:
         if kind == "comments":
             found.comments[key] = count
         elif kind == "reactions":
@@ -140,14 +219,7 @@ class ReactionSummary:
     mine: bool
 
 
-def with_card_data(posts: QuerySet, viewer, *, known: Engagement | None = None) -> list[Post]:
-    """Evaluate `posts` with what a post card shows: author, community, audience badge, images,
-    visible comment count, reactions per emoji with the viewer's own. Three queries, or two
-    when the caller already has the `known` engagement of these posts (Top does)."""
-    rows = list(
-        posts.select_related("author", "community", "min_tier", "circle").prefetch_related("images")
-    )
-    seen = known if known is not None else engagement(viewer, [post.pk for post in rows])
+def _with_engagement(rows: list[Post], seen: Engagement) -> list[Post]:
     for post in rows:
         post.visible_comments = seen.comments.get(post.pk, 0)
         post.reaction_summary = [
@@ -161,6 +233,31 @@ def with_card_data(posts: QuerySet, viewer, *, known: Engagement | None = None) 
         ]
         post.reaction_total = sum(summary.count for summary in post.reaction_summary)
     return rows
+
+
+def _card_rows(posts: QuerySet) -> list[Post]:
+    return list(
+        posts.select_related("author", "community", "min_tier", "circle").prefetch_related("images")
+    )
+
+
+def with_card_data(posts: QuerySet, viewer) -> list[Post]:
+    """Evaluate `posts` with what a post card shows: author, community, audience badge, images,
+    visible comment count, reactions per emoji with the viewer's own. Three queries."""
+    rows = _card_rows(posts)
+    return _with_engagement(rows, engagement(viewer, [post.pk for post in rows]))
+
+
+def _cards(ids: list[int], viewer, *, known: Engagement | None = None) -> list[Post]:
+    """The cards of `ids`, in that order. The ids were read through the policy a moment ago
+    in this same request, so the posts are read by id alone (the cards' related rows and
+    images), and the engagement through the policy's per-post filters."""
+    if not ids:
+        return []
+    rows = _card_rows(Post.objects.filter(pk__in=ids))
+    order = {pk: position for position, pk in enumerate(ids)}
+    rows.sort(key=lambda post: order[post.pk])
+    return _with_engagement(rows, known if known is not None else engagement(viewer, ids))
 
 
 def card(post_id: int, viewer) -> Post:
@@ -180,29 +277,52 @@ def _decode(cursor: str, count: int) -> list[str] | None:
     return parts if len(parts) == count else None
 
 
-def latest_page(posts: QuerySet, viewer, *, cursor: str = "") -> FeedPage:
-    """One page of `posts`, newest first, after `cursor` (a bad cursor means the first page)."""
-    size = page_size()
+def _latest_cursor(cursor: str) -> tuple[datetime, int] | tuple[None, None]:
     parts = _decode(cursor, 2) if cursor else None
     if parts:
         try:
             created, pk = datetime.fromisoformat(parts[0]), int(parts[1])
         except ValueError:
-            parts = None
-        else:
+            return None, None
+        if created.tzinfo is not None:
+            return created, pk
+    return None, None
+
+
+def latest_page(source: Source, viewer, *, cursor: str = "") -> FeedPage:
+    """One page of `source`, newest first, after `cursor` (a bad cursor means the first page)."""
+    size = page_size()
+    before, before_id = _latest_cursor(cursor)
+
+    def newest(viewer, before, before_id, **args) -> QuerySet:
+        posts = source.posts(_as_viewer(viewer), **args)
+        if before is not None:
             # `created <= c` lets the index scan start at the cursor; the OR settles ties.
-            posts = posts.filter(created__lte=created).filter(Q(created__lt=created) | Q(pk__lt=pk))
-    rows = with_card_data(posts.order_by("-created", "-id")[: size + 1], viewer)
+            posts = posts.filter(created__lte=before).filter(
+                Q(created__lt=before) | Q(pk__lt=before_id)
+            )
+        return posts.order_by("-created", "-id").values_list("pk")[: size + 1]
+
+    found = _rows(
+        ("feeds.latest", source.name, size),
+        newest,
+        preparable=source.preparable,
+        viewer=_viewer_id(viewer),
+        before=before,
+        before_id=before_id,
+        **source.args,
+    )
+    ids = [pk for (pk,) in found]
+    rows = _cards(ids[:size], viewer)
     next_cursor = None
-    if len(rows) > size:
-        rows = rows[:size]
+    if len(ids) > size and rows:
         last = rows[-1]
         next_cursor = _encode(last.created.isoformat(), last.pk)
     return FeedPage(posts=rows, next_cursor=next_cursor)
 
 
-def top_page(posts: QuerySet, viewer, *, cursor: str = "") -> FeedPage:
-    """One page of `posts` by Top score, within the newest TOP_WINDOW at the cursor's anchor."""
+def top_page(source: Source, viewer, *, cursor: str = "") -> FeedPage:
+    """One page of `source` by Top score, within the newest TOP_WINDOW at the cursor's anchor."""
     size = page_size()
     anchor, after = timezone.now(), None
     parts = _decode(cursor, 3) if cursor else None
@@ -210,12 +330,24 @@ def top_page(posts: QuerySet, viewer, *, cursor: str = "") -> FeedPage:
         try:
             anchor = datetime.fromtimestamp(float(parts[0]), tz=UTC)
             after = (float(parts[1]), int(parts[2]))
-        except ValueError:
+        except (ValueError, OverflowError, OSError):
             anchor, after = timezone.now(), None
-    window = list(
-        posts.filter(created__lte=anchor)
-        .order_by("-created", "-id")
-        .values_list("pk", "author_id", "created")[:TOP_WINDOW]
+
+    def window_of(viewer, anchor, **args) -> QuerySet:
+        return (
+            source.posts(_as_viewer(viewer), **args)
+            .filter(created__lte=anchor)
+            .order_by("-created", "-id")
+            .values_list("pk", "author_id", "created")[:TOP_WINDOW]
+        )
+
+    window = _rows(
+        ("feeds.top", source.name),
+        window_of,
+        preparable=source.preparable,
+        viewer=_viewer_id(viewer),
+        anchor=anchor,
+        **source.args,
     )
     seen = engagement(viewer, [row[0] for row in window], affinity_at=anchor)
     reactions: dict[int, int] = {}
@@ -239,22 +371,16 @@ def top_page(posts: QuerySet, viewer, *, cursor: str = "") -> FeedPage:
     if after is not None:
         scored = [entry for entry in scored if entry < after]
     chosen = scored[: size + 1]
-    order = {pk: position for position, (_, pk) in enumerate(chosen[:size])}
-    # The chosen ids come from `posts` (the policy included) read a moment ago in this same
-    # request: filtering by id alone spares compiling the policy a second time (~3 ms), as
-    # Latest reads its cards in one query.
-    chosen_posts = Post.objects.filter(pk__in=order)
-    rows = with_card_data(chosen_posts, viewer, known=seen) if order else []
+    rows = _cards([pk for _, pk in chosen[:size]], viewer, known=seen)
     next_cursor = None
     if len(chosen) > size:
         last_score, last_pk = chosen[size - 1]
         next_cursor = _encode(anchor.timestamp(), repr(last_score), last_pk)
-    rows.sort(key=lambda post: order[post.pk])
     return FeedPage(posts=rows, next_cursor=next_cursor, order=TOP)
 
 
-def feed_page(posts: QuerySet, viewer, *, order: str, cursor: str = "") -> FeedPage:
-    """A page of `posts` in `order` ("latest" or "top")."""
+def feed_page(source: Source, viewer, *, order: str, cursor: str = "") -> FeedPage:
+    """A page of `source` in `order` ("latest" or "top")."""
     if order == TOP:
-        return top_page(posts, viewer, cursor=cursor)
-    return latest_page(posts, viewer, cursor=cursor)
+        return top_page(source, viewer, cursor=cursor)
+    return latest_page(source, viewer, cursor=cursor)

@@ -20,10 +20,10 @@ def top_score(*, reactions: int, comments: int, age_hours: float, interactions: 
     return engagement * affinity / (max(age_hours, 0.0) + 2) ** GRAVITY
 
 
-def interaction_querysets(viewer, *, now: datetime) -> list[QuerySet]:
-    """The viewer's reactions and comments on other people's posts in the affinity window;
-    grouped by `post__author`, they count the viewer's interactions with each author."""
-    since = now - AFFINITY_WINDOW
+def interaction_querysets(viewer, *, since: datetime) -> list[QuerySet]:
+    """The viewer's reactions and comments on other people's posts since `since` (the start
+    of the affinity window); grouped by `post__author`, they count the viewer's interactions
+    with each author."""
     return [
         Reaction.objects.filter(user=viewer, created__gte=since).exclude(post__author=viewer),
         Comment.objects.filter(author=viewer, created__gte=since).exclude(post__author=viewer),

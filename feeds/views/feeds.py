@@ -7,7 +7,7 @@ the next cards and the next "More posts" link, which is a plain link without Jav
 from django.shortcuts import render
 
 from communities.permissions import access_community, page_context
-from feeds.feed import LATEST, TOP, community_posts, feed_page, home_posts, pinned_posts
+from feeds.feed import LATEST, TOP, community_source, feed_page, home_source, pinned_posts
 from feeds.forms import PostForm
 from feeds.models import Post
 from feeds.services.posts import active_membership
@@ -28,9 +28,7 @@ def home(request):
     if not request.user.is_authenticated:
         return render(request, "landing.html")
     order = _order(request)
-    page = feed_page(
-        home_posts(request.user), request.user, order=order, cursor=request.GET.get("after", "")
-    )
+    page = feed_page(home_source(), request.user, order=order, cursor=request.GET.get("after", ""))
     return _respond(
         request,
         "home.html",
@@ -44,11 +42,8 @@ def community_feed(request, slug):
     community = access_community(request, slug)
     order = _order(request)
     query = request.GET.get("q", "").strip()[:100]
-    posts = community_posts(request.user, community, query=query)
-    if not query:
-        # Announcements sit above the feed, so the feed itself leaves them out.
-        posts = posts.filter(pinned_at__isnull=True)
-    page = feed_page(posts, request.user, order=order, cursor=request.GET.get("after", ""))
+    source = community_source(community, query=query)
+    page = feed_page(source, request.user, order=order, cursor=request.GET.get("after", ""))
     if not request.GET.get("after") and not query:
         page.pinned = pinned_posts(request.user, community)
     is_member = active_membership(request.user, community.pk) is not None

@@ -4,8 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 
-from feeds.feed import latest_page
-from feeds.models import Post
+from feeds.feed import latest_page, person_source
 from sosoon_site.accounts.blocks import is_blocked_between
 from sosoon_site.accounts.models import User
 
@@ -17,8 +16,7 @@ def person(request, handle):
     someone = User.objects.filter(handle__iexact=handle, is_active=True).first()
     if someone is None or is_blocked_between(request.user, someone):
         raise Http404("No such person.")
-    posts = Post.objects.visible_to(request.user).live().filter(author=someone)
-    page = latest_page(posts, request.user, cursor=request.GET.get("after", ""))
+    page = latest_page(person_source(someone), request.user, cursor=request.GET.get("after", ""))
     template = (
         "feeds/_feed_items.html"
         if request.htmx and request.GET.get("after")

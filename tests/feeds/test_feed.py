@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from feeds.feed import LATEST, TOP, feed_page, home_posts
+from feeds.feed import LATEST, TOP, feed_page, home_source
 from feeds.models import Audience, Post, Reaction
 from feeds.services.comments import do_add_comment
 from feeds.services.reactions import do_toggle_reaction
@@ -23,7 +23,7 @@ def test_signed_out_visitors_get_the_landing_page(client):
     assert 'data-testid="welcome-name"' not in response.text
 
 
-def test_the_home_feed_greets_and_lists_my_communities_posts(
+def test_the_home_source_greets_and_lists_my_communities_posts(
     client, member, post_factory, user_factory
 ):
     elsewhere = create_community(name="Elsewhere", slug="elsewhere")
@@ -46,7 +46,7 @@ def test_latest_pages_by_keyset_without_gaps_or_repeats(member, post_factory, se
     Post.objects.filter(pk__in=[made[3].pk, made[4].pk]).update(created=start)
     seen, cursor = [], ""
     while True:
-        page = feed_page(home_posts(member), member, order=LATEST, cursor=cursor)
+        page = feed_page(home_source(), member, order=LATEST, cursor=cursor)
         seen += ids(page)
         if not page.next_cursor:
             break
@@ -60,8 +60,8 @@ def test_latest_pages_by_keyset_without_gaps_or_repeats(member, post_factory, se
 def test_a_bad_cursor_means_the_first_page(member, post_factory):
     post = post_factory()
     for cursor in ["garbage", "!!!", "MjAyNHxub3Q="]:
-        assert ids(feed_page(home_posts(member), member, order=LATEST, cursor=cursor)) == [post.pk]
-        assert ids(feed_page(home_posts(member), member, order=TOP, cursor=cursor)) == [post.pk]
+        assert ids(feed_page(home_source(), member, order=LATEST, cursor=cursor)) == [post.pk]
+        assert ids(feed_page(home_source(), member, order=TOP, cursor=cursor)) == [post.pk]
 
 
 def test_latest_uses_no_offset(member, post_factory, settings, django_assert_max_num_queries):
@@ -71,9 +71,9 @@ def test_latest_uses_no_offset(member, post_factory, settings, django_assert_max
     settings.SOSOON_FEED_PAGE_SIZE = 2
     for n in range(5):
         post_factory(body=f"post {n}")
-    first = feed_page(home_posts(member), member, order=LATEST)
+    first = feed_page(home_source(), member, order=LATEST)
     with CaptureQueriesContext(connection) as queries:
-        feed_page(home_posts(member), member, order=LATEST, cursor=first.next_cursor)
+        feed_page(home_source(), member, order=LATEST, cursor=first.next_cursor)
     assert not any("OFFSET" in query["sql"].upper() for query in queries)
 
 
@@ -87,7 +87,7 @@ def test_top_favours_engagement_and_authors_i_interact_with(
         do_toggle_reaction(person, busy, "heart")
     do_add_comment(author, busy, "nice")
     Post.objects.filter(pk__in=[quiet.pk, busy.pk]).update(created=now - timedelta(hours=1))
-    page = feed_page(home_posts(member), member, order=TOP)
+    page = feed_page(home_source(), member, order=TOP)
     assert ids(page).index(busy.pk) < ids(page).index(quiet.pk)
 
     friend_post = post_factory(body="from an author I like", author=author)
@@ -96,7 +96,7 @@ def test_top_favours_engagement_and_authors_i_interact_with(
     for n in range(5):
         older = post_factory(body=f"old {n}", author=author)
         Reaction.objects.create(post=older, user=member, emoji="clap")
-    page = feed_page(home_posts(member), member, order=TOP)
+    page = feed_page(home_source(), member, order=TOP)
     assert ids(page).index(friend_post.pk) < ids(page).index(other.pk)
 
 
@@ -107,7 +107,7 @@ def test_top_pages_cover_the_window_once(member, post_factory, settings):
         do_toggle_reaction(member, post, "wow")
     seen, cursor = [], ""
     while True:
-        page = feed_page(home_posts(member), member, order=TOP, cursor=cursor)
+        page = feed_page(home_source(), member, order=TOP, cursor=cursor)
         seen += ids(page)
         if not page.next_cursor:
             break
@@ -140,7 +140,7 @@ def make_busy_feed(community, count: int):
 
 @pytest.mark.parametrize("order", [LATEST, TOP])
 @pytest.mark.parametrize("size", [5, 20])
-def test_the_home_feed_costs_a_constant_number_of_queries(
+def test_the_home_source_costs_a_constant_number_of_queries(
     client, member, community, settings, django_assert_max_num_queries, order, size, png_upload
 ):
     make_busy_feed(community, 25)
