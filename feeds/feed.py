@@ -19,15 +19,15 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
 
 from communities.models import Community, Membership, MembershipStatus
 from feeds.models import Comment, Emoji, Post, Reaction
 from feeds.policy import comments_seen_on_visible_posts, reactions_seen_on_visible_posts
-from feeds.ranking import AFFINITY_WINDOW, interaction_querysets, top_score
+from feeds.ranking import AFFINITY_WINDOW, HoursSince, interaction_querysets, top_score
 from sosoon_site.accounts.models import User
-from sosoon_site.prepared import prepared_rows
+from sosoon_site.prepared import IdIn, prepared_rows
 
 TOP_WINDOW = 300
 LATEST, TOP = "latest", "top"
@@ -167,10 +167,10 @@ def _engagement_query(viewer, post_ids: list[int], since: datetime | None) -> Qu
             .values_list("kind", "key_id", "what", "n", "n_mine")
         )
 
-    comments = Comment.objects.filter(post__in=post_ids, deleted__isnull=True).filter(
+    comments = Comment.objects.filter(IdIn("post_id", post_ids), deleted__isnull=True).filter(
         comments_seen_on_visible_posts(viewer)
     )
-    reactions = Reaction.objects.filter(post__in=post_ids).filter(
+    reactions = Reaction.objects.filter(IdIn("post_id", post_ids)).filter(
         reactions_seen_on_visible_posts(viewer)
     )
     mine = Count("pk", filter=Q(user=viewer)) if viewer.is_authenticated else None
@@ -236,8 +236,12 @@ def _with_engagement(rows: list[Post], seen: Engagement) -> list[Post]:
 
 
 def _card_rows(posts: QuerySet) -> list[Post]:
+    """`posts` with the related rows a card shows, and their images as `card_images` (a
+    plain list: a prefetch into the `images` manager clones a queryset per post)."""
     return list(
-        posts.select_related("author", "community", "min_tier", "circle").prefetch_related("images")
+        posts.select_related("author", "community", "min_tier", "circle").prefetch_related(
+            Prefetch("images", to_attr="card_images")
+        )
     )
 
 
@@ -337,8 +341,9 @@ def top_page(source: Source, viewer, *, cursor: str = "") -> FeedPage:
         return (
             source.posts(_as_viewer(viewer), **args)
             .filter(created__lte=anchor)
+            .annotate(age_hours=HoursSince("created", anchor))
             .order_by("-created", "-id")
-            .values_list("pk", "author_id", "created")[:TOP_WINDOW]
+            .values_list("pk", "author_id", "age_hours")[:TOP_WINDOW]
         )
 
     window = _rows(
@@ -359,12 +364,12 @@ def top_page(source: Source, viewer, *, cursor: str = "") -> FeedPage:
                 top_score(
                     reactions=reactions.get(pk, 0),
                     comments=seen.comments.get(pk, 0),
-                    age_hours=(anchor - created).total_seconds() / 3600,
+                    age_hours=age_hours,
                     interactions=seen.affinity.get(author_id, 0) if author_id != viewer.pk else 0,
                 ),
                 pk,
             )
-            for pk, author_id, created in window
+            for pk, author_id, age_hours in window
         ),
         reverse=True,
     )

@@ -23,7 +23,7 @@ def test_signed_out_visitors_get_the_landing_page(client):
     assert 'data-testid="welcome-name"' not in response.text
 
 
-def test_the_home_source_greets_and_lists_my_communities_posts(
+def test_the_home_feed_greets_and_lists_my_communities_posts(
     client, member, post_factory, user_factory
 ):
     elsewhere = create_community(name="Elsewhere", slug="elsewhere")
@@ -140,7 +140,7 @@ def make_busy_feed(community, count: int):
 
 @pytest.mark.parametrize("order", [LATEST, TOP])
 @pytest.mark.parametrize("size", [5, 20])
-def test_the_home_source_costs_a_constant_number_of_queries(
+def test_the_home_feed_costs_a_constant_number_of_queries(
     client, member, community, settings, django_assert_max_num_queries, order, size, png_upload
 ):
     make_busy_feed(community, 25)
