@@ -129,6 +129,8 @@ def _stand_ins(values: dict[str, Any], which: int) -> dict[str, Any]:
 def _adapt(value, connection: BaseDatabaseWrapper):
     """`value` as the ORM passes it to the database driver."""
     if isinstance(value, list | tuple):
+        if all(type(item) is int for item in value):
+            return list(value)
         return [_adapt(item, connection) for item in value]
     if isinstance(value, datetime):
         return connection.ops.adapt_datetimefield_value(value)

@@ -20,9 +20,12 @@ class CommentQuerySet(models.QuerySet):
 class Comment(models.Model):
     """A comment; `parent` makes it a reply (replies to replies attach to the same parent)."""
 
-    post = models.ForeignKey("feeds.Post", on_delete=models.CASCADE, related_name="comments")
+    # No single-column indexes: (post, created) and (author, created) lead with these.
+    post = models.ForeignKey(
+        "feeds.Post", on_delete=models.CASCADE, related_name="comments", db_index=False
+    )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments", db_index=False
     )
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"

@@ -62,7 +62,13 @@ class Post(models.Model):
         ordering = ["-created", "-id"]
         indexes = [
             # Home feed (Latest, and Top's candidate window): newest first across communities.
-            models.Index(fields=["-created", "-id"], name="feeds_post_latest"),
+            # On PostgreSQL it carries every column the audience policy reads from the post,
+            # so walking it past other communities' posts never visits the table.
+            models.Index(
+                fields=["-created", "-id"],
+                include=["community", "author", "audience", "min_tier", "circle", "deleted"],
+                name="feeds_post_latest",
+            ),
             # Community feed and search within one community.
             models.Index(fields=["community", "-created", "-id"], name="feeds_post_community"),
             models.Index(fields=["author", "-created"], name="feeds_post_author"),

@@ -22,9 +22,13 @@ class ReactionQuerySet(models.QuerySet):
 
 
 class Reaction(models.Model):
-    post = models.ForeignKey("feeds.Post", on_delete=models.CASCADE, related_name="reactions")
+    # No single-column indexes: the unique (post, user, emoji) and (user, created) indexes
+    # lead with these columns, and the first lets a page count reactions from the index alone.
+    post = models.ForeignKey(
+        "feeds.Post", on_delete=models.CASCADE, related_name="reactions", db_index=False
+    )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reactions"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reactions", db_index=False
     )
     emoji = models.CharField(max_length=12, choices=Emoji.choices)
     created = models.DateTimeField(default=timezone.now)

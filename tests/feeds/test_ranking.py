@@ -1,10 +1,13 @@
 """The Top formula of docs/ranking.md."""
 
 import math
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
-from feeds.ranking import top_score
+from feeds.models import Post
+from feeds.ranking import HoursSince, top_score
 
 
 def test_a_post_with_no_engagement_from_a_stranger_decays_from_its_first_hour():
@@ -34,3 +37,17 @@ def test_affinity_grows_slowly_with_interactions():
     ten = top_score(reactions=0, comments=0, age_hours=5, interactions=10)
     hundred = top_score(reactions=0, comments=0, age_hours=5, interactions=100)
     assert ten < hundred < 2 * ten
+
+
+@pytest.mark.django_db
+def test_the_database_measures_a_post_age_in_hours(post_factory):
+    post = post_factory()
+    now = timezone.now()
+    Post.objects.filter(pk=post.pk).update(created=now - timedelta(hours=5, minutes=30))
+    age = (
+        Post.objects.filter(pk=post.pk)
+        .annotate(age=HoursSince("created", now))
+        .values_list("age", flat=True)
+        .get()
+    )
+    assert age == pytest.approx(5.5, abs=0.001)
