@@ -61,6 +61,8 @@ class PostForm(forms.Form):
         self.fields["min_tier"].queryset = community.tiers.all()
         circles_of(author)
         self.fields["circle"].queryset = Circle.objects.filter(owner=author)
+        # They are all the author's own: the name alone (Circle's str adds its owner).
+        self.fields["circle"].label_from_instance = lambda circle: circle.name
         if not community.allow_public_teasers:
             self.fields["audience"].choices = [
                 choice for choice in Audience.choices if choice[0] != Audience.PUBLIC

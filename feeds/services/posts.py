@@ -126,18 +126,28 @@ def do_edit_post(
     held_reason: str = "",
 ) -> Post:
     """New body and audience, applied at once (access is decided when read). With
-    `held_reason` the edited post waits for a moderator, unless it is withheld already."""
+    `held_reason` the edited post waits for a moderator, unless it is withheld already.
+    People the edit newly mentions hear of it as of a new post (those mentioned before were
+    told then); a withheld post mentions nobody."""
+    mentioned_before = {person.pk for person in mentioned_people(post.body)}
+    mentioned = mentioned_people(body)
     post.body = body
-    post.body_html = render_body(body, mentioned=mentioned_people(body))
+    post.body_html = render_body(body, mentioned=mentioned)
     post.audience = audience
     post.min_tier = min_tier if audience == "tier" else None
     post.circle = circle if audience == "circle" else None
     post.edited = timezone.now()
     with transaction.atomic():
         post.save(update_fields=["body", "body_html", "audience", "min_tier", "circle", "edited"])
-        withheld = WithheldContent.objects.filter(target_label=POST_LABEL, target_id=post.pk)
-        if held_reason and not withheld.exists():
+        withheld = WithheldContent.objects.filter(
+            target_label=POST_LABEL, target_id=post.pk
+        ).exists()
+        if held_reason and not withheld:
             hold_for_review(post, reason=held_reason)
+        elif not withheld:
+            notify_post_mentions(
+                post, [person for person in mentioned if person.pk not in mentioned_before]
+            )
     post.held_reason = held_reason
     return post
 

@@ -3,9 +3,10 @@
 import pytest
 from django.urls import reverse
 
-from communities.models import Notification
+from communities.models import AutoModeration, Notification
 from communities.notifications import inbox
 from feeds.models import Audience, Comment, Reaction
+from feeds.services.posts import check_edit_post, do_create_post
 
 
 def comment(client, post, body, parent=None):
@@ -149,3 +150,32 @@ def test_removing_a_comment(client, insider, member, moderator, post_factory):
         == 302
     )
     assert "This comment was removed." in client.get(post.get_absolute_url()).text
+
+
+def test_an_edit_notifies_only_the_people_it_newly_mentions(author, member, insider, community):
+    post = do_create_post(author, community, body=f"Hi @{member.handle}", audience="community")
+    assert kinds_for(member) == ["mention"]
+    check_edit_post(
+        author,
+        post.pk,
+        body=f"Hi @{member.handle} and @{insider.handle}",
+        audience="community",
+        min_tier=None,
+        circle=None,
+    )
+    assert kinds_for(insider) == ["mention"]
+    assert kinds_for(member) == ["mention"]
+
+
+def test_an_edit_held_for_review_mentions_nobody(author, insider, community):
+    AutoModeration.objects.create(community=community, blocked_words="corked", filter_action="hold")
+    post = do_create_post(author, community, body="Tasting notes", audience="community")
+    check_edit_post(
+        author,
+        post.pk,
+        body=f"Corked, ask @{insider.handle}",
+        audience="community",
+        min_tier=None,
+        circle=None,
+    )
+    assert kinds_for(insider) == []

@@ -1,0 +1,50 @@
+"""The "N new posts" banner in real browsers against a real daphne: a close-friends post
+reaches the banner of a friend looking at the home feed on a phone, and never the banner of a
+member outside the circle."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.login_form import submit_login
+
+pytestmark = pytest.mark.browser
+
+COMMUNITY = "/c/natural-wine-club/posts/"
+BODY = "Opening the last magnum of Poulsard on Friday"
+
+
+def on_home_feed(page: Page, email: str) -> Page:
+    page.goto("/accounts/login/")
+    submit_login(page, email)
+    expect(page.get_by_test_id("me")).to_be_visible()
+    page.wait_for_function("window.sosoonSocket && window.sosoonSocket().isOpen")
+    return page
+
+
+def test_a_circle_post_shows_in_the_banner_of_its_audience_only(new_page):
+    # In the demo data Emma is in Ana's close friends; Farid is a member but not in it.
+    emma = on_home_feed(new_page(viewport={"width": 390, "height": 844}), "emma@demo.sosoon.test")
+    farid = on_home_feed(new_page(), "farid@demo.sosoon.test")
+    banner = emma.get_by_test_id("new-posts")
+    expect(banner).to_be_hidden()
+
+    ana = on_home_feed(new_page(), "ana@demo.sosoon.test")
+    ana.goto(COMMUNITY)
+    composer = ana.get_by_test_id("composer")
+    composer.get_by_label("Post", exact=True).fill(BODY)
+    composer.get_by_label("Who will see it").select_option("circle")
+    composer.get_by_label("Circle", exact=True).select_option(label="Close friends")
+    composer.get_by_role("button", name="Post").click()
+    expect(ana.get_by_text(BODY)).to_be_visible()
+
+    expect(banner).to_be_visible()
+    expect(banner).to_have_text("1 new post")
+    banner.get_by_role("link").click()
+    post = emma.get_by_test_id("post").filter(has_text=BODY)
+    expect(post).to_be_visible()
+    expect(post.get_by_test_id("audience-badge")).to_have_text("Close friends")
+
+    farid.wait_for_timeout(1000)
+    expect(farid.get_by_test_id("new-posts")).to_be_hidden()
+    farid.reload()
+    expect(farid.get_by_text(BODY)).to_have_count(0)
