@@ -5,6 +5,7 @@ A held or hidden post is seen by its author and the community's moderators only,
 surface the audience matrix checks, until a moderator approves or unhides it.
 """
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -32,6 +33,7 @@ from feeds.models import Audience, Comment, Post
 from feeds.services.comments import check_add_comment, do_add_comment
 from feeds.services.posts import check_create_post
 from feeds.services.reactions import do_toggle_reaction
+from feeds.services.screening import COMMENT_RATE, POST_RATE, REACTION_RATE
 from sosoon_site.images import clean_image
 from tests.feeds.test_matrix import client_for, surfaces
 
@@ -230,9 +232,17 @@ def test_past_the_rate_limit_the_friendly_429_page_says_when_to_retry(
         url = reverse("feeds:react", kwargs={"post_id": visible_post.pk})
         return client.post(url, {"emoji": "heart"})
 
+    started = time.monotonic()
     for number in range(budget):
         assert act(number).status_code == 302
-    refused = act(budget)
+    # The bucket refills as the requests go; on a slow machine a token or two comes back
+    # before the budget is spent, and only those may pass.
+    bucket = {"posts": POST_RATE, "comments": COMMENT_RATE, "reactions": REACTION_RATE}[surface]
+    refilled = int((time.monotonic() - started) * bucket.capacity / bucket.per_seconds) + 1
+    for extra in range(refilled + 1):
+        refused = act(budget + extra)
+        if refused.status_code != 302:
+            break
     assert refused.status_code == 429
     assert int(refused["Retry-After"]) >= 1
     assert "too fast" in refused.text
