@@ -237,6 +237,16 @@ def _with_engagement(rows: list[Post], seen: Engagement) -> list[Post]:
     return rows
 
 
+# What a feed card shows (feeds.templatetags.feed_tags.post_card): feed pages read only these,
+# as every column more is one more value to load per card (datetimes dearly).
+CARD_FIELDS = (
+    *("community", "author", "audience", "min_tier", "circle", "body_html"),
+    *("created", "edited", "deleted", "pinned_at"),
+    *("author__handle", "author__display_name", "community__name", "community__slug"),
+    *("min_tier__name", "circle__is_close_friends"),
+)
+
+
 def _card_rows(posts: QuerySet) -> list[Post]:
     """`posts` with the related rows a card shows, and their images as `card_images` (a
     plain list: a prefetch into the `images` manager clones a queryset per post)."""
@@ -260,7 +270,7 @@ def _cards(ids: list[int], viewer, *, known: Engagement | None = None) -> list[P
     images), and the engagement through the policy's per-post filters."""
     if not ids:
         return []
-    rows = _card_rows(Post.objects.filter(pk__in=ids))
+    rows = _card_rows(Post.objects.filter(pk__in=ids).only(*CARD_FIELDS))
     order = {pk: position for position, pk in enumerate(ids)}
     rows.sort(key=lambda post: order[post.pk])
     return _with_engagement(rows, known if known is not None else engagement(viewer, ids))

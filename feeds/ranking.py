@@ -29,23 +29,20 @@ class HoursSince(Func):
     def __init__(self, field: str, moment: datetime):
         super().__init__(Value(moment, output_field=DateTimeField()), F(field))
 
-    def as_sql(self, compiler, connection, **extra_context):
-        return super().as_sql(
-            compiler,
-            connection,
-            template="((julianday(%(expressions)s)) * 24.0)",
-            arg_joiner=") - julianday(",
-            **extra_context,
+    def _operands(self, compiler) -> tuple[str, str, list]:
+        (moment, moment_params), (column, column_params) = (
+            compiler.compile(expression) for expression in self.get_source_expressions()
         )
+        return moment, column, [*moment_params, *column_params]
+
+    def as_sql(self, compiler, connection, **extra_context):
+        moment, column, params = self._operands(compiler)
+        return f"((julianday({moment}) - julianday({column})) * 24.0)", params
 
     def as_postgresql(self, compiler, connection, **extra_context):
-        return super().as_sql(
-            compiler,
-            connection,
-            template="(EXTRACT(EPOCH FROM (%(expressions)s)) / 3600.0)::double precision",
-            arg_joiner=" - ",
-            **extra_context,
-        )
+        moment, column, params = self._operands(compiler)
+        sql = f"(EXTRACT(EPOCH FROM ({moment} - {column})) / 3600.0)::double precision"
+        return sql, params
 
 
 def interaction_querysets(viewer, *, since: datetime) -> list[QuerySet]:

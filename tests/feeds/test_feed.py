@@ -7,9 +7,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from feeds.feed import LATEST, TOP, feed_page, home_source
-from feeds.models import Audience, Post, Reaction
+from feeds.forms import POST_IMAGE_LIMITS
+from feeds.models import Audience, CircleMember, Post, Reaction
+from feeds.services.circles import close_friends_of
 from feeds.services.comments import do_add_comment
+from feeds.services.posts import do_create_post
 from feeds.services.reactions import do_toggle_reaction
+from sosoon_site.images import clean_image
 from tests.factories import add_member, create_community
 
 
@@ -129,26 +133,46 @@ def test_infinite_scroll_gets_the_next_cards_only(client, member, post_factory, 
     assert "<html" in plain.text and plain.text.count('data-testid="post"') == 1
 
 
-def make_busy_feed(community, count: int):
+def make_busy_feed(community, count: int, *, viewer, image):
+    """`count` posts with comments and reactions, and among them every kind of card `viewer`
+    may see: a tier post, a close-friends post, a pinned and edited one, one with an image."""
     people = [add_member(community).user for _ in range(3)]
+    CircleMember.objects.create(circle=close_friends_of(people[0]), user=viewer)
+    kinds = [
+        {},
+        {"audience": Audience.TIER, "min_tier": community.tiers.get(name="Insider")},
+        {"audience": Audience.CIRCLE, "circle": close_friends_of(people[0])},
+        {"pinned_at": timezone.now(), "edited": timezone.now()},
+    ]
     for n in range(count):
-        post = Post.objects.create(community=community, author=people[n % 3], body=f"post {n}")
+        fields = kinds[n % len(kinds)]
+        author = people[0] if fields.get("audience") == Audience.CIRCLE else people[n % 3]
+        post = Post.objects.create(community=community, author=author, body=f"post {n}", **fields)
         Reaction.objects.create(post=post, user=people[(n + 1) % 3], emoji="heart")
         do_add_comment(people[(n + 2) % 3], post, "a comment")
+    pictured = do_create_post(
+        people[1], community, body="A picture", audience="community", images=[image]
+    )
+    for person in people:
+        Reaction.objects.create(post=pictured, user=person, emoji="heart")
     return people
 
 
 @pytest.mark.parametrize("order", [LATEST, TOP])
 @pytest.mark.parametrize("size", [5, 20])
 def test_the_home_feed_costs_a_constant_number_of_queries(
-    client, member, community, settings, django_assert_max_num_queries, order, size, png_upload
+    client, insider, community, settings, django_assert_max_num_queries, order, size, png_upload
 ):
-    make_busy_feed(community, 25)
+    image = clean_image(png_upload(), POST_IMAGE_LIMITS)
+    make_busy_feed(community, 25, viewer=insider, image=image)
     settings.SOSOON_FEED_PAGE_SIZE = size
-    client.force_login(member)
+    client.force_login(insider)
     with django_assert_max_num_queries(8):
         response = client.get("/", {"order": order})
     assert response.text.count('data-testid="post"') == size
+    if size == 20:
+        for shown in ("Insider+", "Close friends", "Pinned", "· edited", "<img"):
+            assert shown in response.text
 
 
 def test_search_finds_only_posts_the_viewer_may_see(
