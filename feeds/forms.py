@@ -1,12 +1,14 @@
 """Forms for posts, comments and circles. Validation of content and audience is delegated to
 the same functions the services use, so the form and the service cannot disagree."""
 
+from collections.abc import Sequence
+
 from django import forms
 from django.core.exceptions import ValidationError
 
 from communities.models import Community
 from feeds.audiences import validate_audience
-from feeds.models import MAX_BODY, MAX_COMMENT, MAX_IMAGES, Audience, Circle
+from feeds.models import MAX_BODY, MAX_COMMENT, MAX_IMAGES, Audience, Circle, PostImage
 from feeds.services.circles import circles_of
 from feeds.services.posts import validate_content
 from sosoon_site.images import ImageLimits, clean_image
@@ -55,9 +57,30 @@ class PostForm(forms.Form):
     circle = forms.ModelChoiceField(queryset=None, required=False, label="Circle")
     images = ImagesField(help_text=f"Up to {MAX_IMAGES} images (JPEG, PNG, GIF or WebP).")
 
-    def __init__(self, *args, author, community: Community, with_images: bool = True, **kwargs):
+    remove_images = forms.TypedMultipleChoiceField(
+        coerce=int, required=False, widget=forms.CheckboxSelectMultiple, label="Remove"
+    )
+
+    def __init__(
+        self,
+        *args,
+        author,
+        community: Community,
+        with_images: bool = True,
+        kept_images: Sequence[PostImage] = (),
+        **kwargs,
+    ):
+        """`kept_images`: when editing, the post's images, which the author may remove."""
         super().__init__(*args, **kwargs)
         self.author, self.community = author, community
+        self.kept_images = list(kept_images)
+        if self.kept_images:
+            self.fields["remove_images"].choices = [
+                (image.pk, f"Image {number}")
+                for number, image in enumerate(self.kept_images, start=1)
+            ]
+        else:
+            del self.fields["remove_images"]
         self.fields["min_tier"].queryset = community.tiers.all()
         circles_of(author)
         self.fields["circle"].queryset = Circle.objects.filter(owner=author)
@@ -75,7 +98,8 @@ class PostForm(forms.Form):
         if self.errors:
             return data
         try:
-            validate_content(data.get("body", ""), data.get("images", []) or self.kept_images())
+            images = [*self.staying_images(), *data.get("images", [])]
+            validate_content(data.get("body", ""), images)
             validate_audience(
                 self.author,
                 self.community,
@@ -87,9 +111,18 @@ class PostForm(forms.Form):
             self.add_validation_error(error)
         return data
 
-    def kept_images(self) -> list:
-        """Images that stay on the post when editing (the edit form uploads none)."""
-        return list(self.initial.get("kept_images", []))
+    def removable_images(self) -> list[tuple[int, PostImage, bool]]:
+        """(number, image, ticked for removal) for the edit form's image list."""
+        ticked = {str(value) for value in (self["remove_images"].value() or ())}
+        return [
+            (number, image, str(image.pk) in ticked)
+            for number, image in enumerate(self.kept_images, start=1)
+        ]
+
+    def staying_images(self) -> list[PostImage]:
+        """When editing, the post's images the author did not tick for removal."""
+        removed = set(self.cleaned_data.get("remove_images") or ())
+        return [image for image in self.kept_images if image.pk not in removed]
 
     def add_validation_error(self, error: ValidationError) -> None:
         if hasattr(error, "error_dict"):

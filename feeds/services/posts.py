@@ -5,7 +5,7 @@ limit); a held post is saved but withheld, announced to nobody and mentions nobo
 moderator approves it.
 """
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -17,7 +17,15 @@ from communities.permissions import Action, role_may
 from communities.services.automod import hold_for_review
 from feeds.audiences import validate_audience
 from feeds.live import announce_new_post
-from feeds.models import MAX_BODY, MAX_IMAGES, POST_LABEL, Circle, Post, PostImage
+from feeds.models import (
+    MAX_BODY,
+    MAX_IMAGES,
+    POST_LABEL,
+    Circle,
+    Post,
+    PostImage,
+    private_storage,
+)
 from feeds.notifying import notify_post_mentions
 from feeds.policy import access_post
 from feeds.rendering import mentioned_people, render_body
@@ -116,6 +124,23 @@ def check_create_post(
     )
 
 
+def _replace_images(post: Post, *, add: Sequence[ContentFile], remove_ids: Collection[int]) -> None:
+    """Drop the images in `remove_ids` (their files once committed: a removed image of a
+    circle post must not stay readable on disk) and append `add`, numbered in order."""
+    removed = list(post.images.filter(pk__in=remove_ids))
+    names = [image.file.name for image in removed]
+    for image in removed:
+        image.delete()
+    transaction.on_commit(lambda: [private_storage.delete(name) for name in names])
+    kept = list(post.images.order_by("position", "pk"))
+    for position, image in enumerate(kept):
+        if image.position != position:
+            image.position = position
+            image.save(update_fields=["position"])
+    for position, image in enumerate(add, start=len(kept)):
+        PostImage.objects.create(post=post, file=image, position=position)
+
+
 def do_edit_post(
     post: Post,
     *,
@@ -123,9 +148,11 @@ def do_edit_post(
     audience: str,
     min_tier: Tier | None,
     circle: Circle | None,
+    add_images: Sequence[ContentFile] = (),
+    remove_image_ids: Collection[int] = (),
     held_reason: str = "",
 ) -> Post:
-    """New body and audience, applied at once (access is decided when read). With
+    """New body, audience and images, applied at once (access is decided when read). With
     `held_reason` the edited post waits for a moderator, unless it is withheld already.
     People the edit newly mentions hear of it as of a new post (those mentioned before were
     told then); a withheld post mentions nobody."""
@@ -139,6 +166,7 @@ def do_edit_post(
     post.edited = timezone.now()
     with transaction.atomic():
         post.save(update_fields=["body", "body_html", "audience", "min_tier", "circle", "edited"])
+        _replace_images(post, add=add_images, remove_ids=remove_image_ids)
         withheld = WithheldContent.objects.filter(
             target_label=POST_LABEL, target_id=post.pk
         ).exists()
@@ -153,12 +181,23 @@ def do_edit_post(
 
 
 def check_edit_post(
-    user, post_id, *, body: str, audience: str, min_tier: Tier | None, circle: Circle | None
+    user,
+    post_id,
+    *,
+    body: str,
+    audience: str,
+    min_tier: Tier | None,
+    circle: Circle | None,
+    add_images: Sequence[ContentFile] = (),
+    remove_image_ids: Collection[int] = (),
 ) -> Post:
+    """Edit for the author, checking the result as a new post would be checked: content
+    (what stays of the images plus what is added), audience, the filter and the rate limit."""
     post = access_post(user, post_id)
     if post.author_id != user.pk or post.is_removed:
         raise PermissionDenied("Only the author can edit a post.")
-    validate_content(body, list(post.images.all()))
+    kept = [image for image in post.images.all() if image.pk not in set(remove_image_ids)]
+    validate_content(body, [*kept, *add_images])
     validate_audience(user, post.community, audience, min_tier=min_tier, circle=circle)
     # Screened like a new post, so an edit cannot slip past the filter.
     held_reason = screen_text(user, post.community, body)
@@ -169,6 +208,8 @@ def check_edit_post(
         audience=audience,
         min_tier=min_tier,
         circle=circle,
+        add_images=add_images,
+        remove_image_ids=remove_image_ids,
         held_reason=held_reason,
     )
 

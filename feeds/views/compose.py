@@ -82,14 +82,14 @@ def edit(request, post_id):
         "audience": post.audience,
         "min_tier": post.min_tier,
         "circle": post.circle,
-        "kept_images": list(post.images.all()),
     }
     form = PostForm(
         request.POST or None,
+        request.FILES or None,
         initial=initial,
         author=request.user,
         community=post.community,
-        with_images=False,
+        kept_images=post.images.all(),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -101,6 +101,8 @@ def edit(request, post_id):
                 audience=data["audience"],
                 min_tier=data["min_tier"],
                 circle=data["circle"],
+                add_images=data["images"],
+                remove_image_ids=data.get("remove_images", []),
             )
         except ValidationError as error:
             form.add_validation_error(error)

@@ -214,6 +214,68 @@ def test_editing_changes_the_audience_at_once(
     assert "edited" in client.get(post.get_absolute_url()).text
 
 
+def edit(client, post, **fields):
+    data = {"body": post.body, "audience": post.audience, **fields}
+    return client.post(reverse("feeds:edit", kwargs={"post_id": post.pk}), data)
+
+
+def test_editing_removes_and_adds_images(
+    client, author, member, png_upload, django_capture_on_commit_callbacks
+):
+    client.force_login(author)
+    compose(client, images=[png_upload("a.png"), png_upload("b.png", color=(0, 90, 200))])
+    post = Post.objects.get()
+    first, second = post.images.order_by("position")
+    form = client.get(reverse("feeds:edit", kwargs={"post_id": post.pk}))
+    assert f'src="{first.get_absolute_url()}"' in form.text
+    assert "Remove image 2" in form.text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = edit(client, post, remove_images=[first.pk], images=[png_upload("c.png")])
+
+    assert response.status_code == 302
+    kept = list(post.images.order_by("position"))
+    assert [image.position for image in kept] == [0, 1] and kept[0].pk == second.pk
+    assert not first.file.storage.exists(first.file.name)
+    client.force_login(member)
+    assert client.get(first.get_absolute_url()).status_code == 404
+    page = client.get(post.get_absolute_url()).text
+    assert all(f'src="{image.get_absolute_url()}"' in page for image in kept)
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"body": "", "remove_images": ["all"]}, "body", "Write something or add an image."),
+        ({"extra": 3}, "images", "at most 4 images"),
+        ({"bad": True}, "images", "not an image"),
+    ],
+)
+def test_a_bad_image_edit_gets_a_form_error_and_changes_nothing(
+    client, author, png_upload, change, field, message
+):
+    client.force_login(author)
+    compose(client, body="Two pictures", images=[png_upload("a.png"), png_upload("b.png")])
+    post = Post.objects.get()
+    before = list(post.images.values_list("pk", "position"))
+    fields = {"body": change.get("body", post.body)}
+    if change.get("remove_images"):
+        fields["remove_images"] = [pk for pk, _ in before]
+    if change.get("extra"):
+        fields["images"] = [png_upload(f"{n}.png") for n in range(change["extra"])]
+    if change.get("bad"):
+        fields["images"] = [SimpleUploadedFile("notes.png", b"not an image at all")]
+
+    response = edit(client, post, **fields)
+
+    assert response.status_code == 400
+    assert message in str(response.context["form"].errors[field])
+    post.refresh_from_db()
+    assert post.body == "Two pictures" and post.edited is None
+    assert list(post.images.values_list("pk", "position")) == before
+    assert all(image.file.storage.exists(image.file.name) for image in post.images.all())
+
+
 def test_only_the_author_edits(client, member, post_factory):
     post = post_factory()
     client.force_login(member)
