@@ -7,7 +7,9 @@ from django.urls import reverse
 from communities.content import ContentKind, register_content
 from communities.models import ChatMessage, room_audience
 from communities.models.chat import CHAT_MESSAGE_LABEL
-from communities.services.chat import do_delete_message
+from communities.services.automod import released_to
+from communities.services.chat import deliver_message, do_delete_message
+from sosoon_site.accounts.blocks import blocked_user_ids
 
 
 def message_url(message: ChatMessage) -> str:
@@ -30,13 +32,20 @@ def message_snapshot(message: ChatMessage) -> dict:
     }
 
 
+def message_audience(message: ChatMessage):
+    """The reverse form of `ChatMessage.objects.readable_by`: who may read `message` now (in
+    its room, no block either way with its author, not withheld from them)."""
+    readers = room_audience(message.room).exclude(pk__in=blocked_user_ids(message.author))
+    return released_to(readers, CHAT_MESSAGE_LABEL, message.pk)
+
+
 def register_chat_content() -> None:
     register_content(
         ContentKind(
             label=CHAT_MESSAGE_LABEL,
             model=ChatMessage,
             visible_to=lambda user: ChatMessage.objects.readable_by(user).live(),
-            audience=lambda message: room_audience(message.room),
+            audience=message_audience,
             url=message_url,
             summary=lambda message: message.body[:80],
             community=lambda message: message.room.community,
@@ -47,5 +56,6 @@ def register_chat_content() -> None:
             ),
             snapshot=message_snapshot,
             delete=do_delete_message,
+            on_approved=deliver_message,
         )
     )

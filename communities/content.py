@@ -42,6 +42,9 @@ class ContentKind:
     snapshot: Callable[[models.Model], dict] | None = None
     # How a moderator deletes `obj` for good (the owning app may keep a tombstone).
     delete: Callable[[models.Model], None] = lambda obj: obj.delete()
+    # Held `obj` was approved: do what creating it would have done had it not been held
+    # (tell the people it mentions, push it to open pages). Runs in the approving transaction.
+    on_approved: Callable[[models.Model], None] = lambda obj: None
 
     def take_snapshot(self, obj: models.Model) -> dict:
         """The kind's snapshot of `obj`, or one built from its summary and author."""

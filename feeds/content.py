@@ -12,9 +12,11 @@ from django.utils.text import Truncator
 
 from communities.content import ContentKind, register_content
 from feeds.models import COMMENT_LABEL, POST_LABEL, Audience, Comment, Post
+from feeds.notifying import notify_comment
 from feeds.policy import audience_of, comment_audience_of
+from feeds.rendering import mentioned_people
 from feeds.services.comments import do_remove_comment
-from feeds.services.posts import do_remove_post
+from feeds.services.posts import announce_post, do_remove_post
 
 
 def post_summary(post: Post) -> str:
@@ -78,6 +80,7 @@ def register_feed_content() -> None:
             ),
             snapshot=post_snapshot,
             delete=do_remove_post,
+            on_approved=lambda post: announce_post(post, mentioned_people(post.body)),
         )
     )
     register_content(
@@ -96,5 +99,6 @@ def register_feed_content() -> None:
             ),
             snapshot=comment_snapshot,
             delete=do_remove_comment,
+            on_approved=lambda comment: notify_comment(comment, mentioned_people(comment.body)),
         )
     )

@@ -17,7 +17,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Model, QuerySet
+from django.db.models import Exists, Model, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -35,7 +35,7 @@ from communities.models import (
     WithholdState,
 )
 from communities.permissions import PERMISSIONS, Action
-from communities.services.moderation_log import audience_ids, push_content_change, record_action
+from communities.services.moderation_log import pushing_access_change, record_action
 from communities.services.moderation_rules import moderation_authority
 from communities.services.moderation_targets import Target
 from sosoon_site.rate_limits import RateLimited, TokenBucket
@@ -227,7 +227,8 @@ def hold_for_review(obj: Model, *, reason: str) -> WithheldContent:
 
 
 def moderated_community_ids(user) -> QuerySet:
-    """A subquery of the communities where `user` holds a moderating role."""
+    """A subquery of the communities where `user` (a user, or a reference to one in an outer
+    query) holds a moderating role."""
     return Membership.objects.filter(
         user=user,
         status=MembershipStatus.ACTIVE,
@@ -246,6 +247,18 @@ def withheld_from(user, label: str) -> QuerySet:
         .exclude(community__in=moderated_community_ids(user))
         .values("target_id")
     )
+
+
+def released_to(users: QuerySet, label: str, target_id: int) -> QuerySet:
+    """The reverse form of `withheld_from`: of `users`, those `label` content `target_id` is
+    not withheld from (everyone while it is not withheld; then its author and the
+    moderators of its community)."""
+    withheld = (
+        WithheldContent.objects.filter(target_label=label, target_id=target_id)
+        .exclude(author=OuterRef("pk"))
+        .exclude(community__in=moderated_community_ids(OuterRef(OuterRef("pk"))))
+    )
+    return users.exclude(Exists(withheld))
 
 
 def reported_to_moderators(user, label: str) -> QuerySet:
@@ -276,17 +289,17 @@ def maybe_auto_hide(target: Target) -> WithheldContent | None:
         return None
     if WithheldContent.objects.filter(target_label=target.label, target_id=target.id).exists():
         return None
-    recipients = audience_ids(target)
     reason = f"Hidden for review after {reporters} members reported it."
-    hidden = WithheldContent.objects.create(
-        community=target.community,
-        target_label=target.label,
-        target_id=target.id,
-        author=target.subject,
-        state=WithholdState.HIDDEN,
-        reason=reason,
-        snapshot=target.snapshot(),
-    )
+    with pushing_access_change(target, removed=True):
+        hidden = WithheldContent.objects.create(
+            community=target.community,
+            target_label=target.label,
+            target_id=target.id,
+            author=target.subject,
+            state=WithholdState.HIDDEN,
+            reason=reason,
+            snapshot=target.snapshot(),
+        )
     record_action(
         target,
         action=ActionKind.AUTO_HIDE,
@@ -296,7 +309,6 @@ def maybe_auto_hide(target: Target) -> WithheldContent | None:
         after={"state": WithholdState.HIDDEN},
         notify_subject=False,
     )
-    push_content_change(recipients, target, removed=True)
     return hidden
 
 

@@ -385,20 +385,29 @@ def do_send_message(
             )
         if held_reason:
             hold_for_review(message, reason=held_reason)
-            return message
-        mentioned = mentioned_user_ids(body)
-        if mentioned:
-            notify(
-                mentioned,
-                kind=NotificationKind.CHAT_MENTION,
-                actor=author,
-                target=message,
-                community=room.community,
-            )
-    push_to_group(
-        room.group, {"type": "chat.message", "message": message_data(message)}, sender=author.pk
-    )
+        else:
+            deliver_message(message)
     return message
+
+
+def deliver_message(message: ChatMessage) -> None:
+    """What a message that is not held does once stored, and what approving a held one does:
+    notify the people it mentions who may read the room, and once committed push it to the
+    room. Caller is in the storing transaction."""
+    mentioned = mentioned_user_ids(message.body)
+    if mentioned:
+        notify(
+            mentioned,
+            kind=NotificationKind.CHAT_MENTION,
+            actor=message.author,
+            target=message,
+            community=message.room.community,
+        )
+    push_to_group(
+        message.room.group,
+        {"type": "chat.message", "message": message_data(message)},
+        sender=message.author_id,
+    )
 
 
 def check_send_message(user: User, room_id, body, *, reply_to_id=None) -> ChatMessage:

@@ -31,7 +31,12 @@ from communities.permissions import Action
 from communities.services.automod import moderated_community_ids
 from communities.services.communities import do_delete_community
 from communities.services.members import do_ban_member, do_remove_member
-from communities.services.moderation_log import audience_ids, push_content_change, record_action
+from communities.services.moderation_log import (
+    audience_ids,
+    push_content_change,
+    pushing_access_change,
+    record_action,
+)
 from communities.services.moderation_rules import (
     DELETE_ANY_COMMUNITY,
     SUSPEND_ACCOUNTS,
@@ -106,8 +111,7 @@ def _member_of(target: Target) -> Membership:
 
 
 def do_hide_content(actor, target: Target, *, reason: str) -> ModerationAction:
-    recipients = audience_ids(target)
-    with transaction.atomic():
+    with transaction.atomic(), pushing_access_change(target, removed=True):
         WithheldContent.objects.create(
             community=target.community,
             target_label=target.label,
@@ -128,7 +132,6 @@ def do_hide_content(actor, target: Target, *, reason: str) -> ModerationAction:
         do_close_reports(
             target.label, target.id, status=ReportStatus.HANDLED, outcome="It was hidden."
         )
-        push_content_change(recipients, target, removed=True)
     return entry
 
 
@@ -147,7 +150,7 @@ def do_release_content(
     actor, target: Target, withheld: WithheldContent, *, reason: str, action: ActionKind
 ) -> ModerationAction:
     """Make withheld content visible again (unhide or approve)."""
-    with transaction.atomic():
+    with transaction.atomic(), pushing_access_change(target, removed=False):
         WithheldContent.objects.filter(pk=withheld.pk).delete()
         entry = record_action(
             target,
@@ -163,7 +166,8 @@ def do_release_content(
             status=ReportStatus.DISMISSED,
             outcome="Moderators reviewed it and left it up.",
         )
-        push_content_change(audience_ids(target), target, removed=False)
+        if action == ActionKind.APPROVE:
+            target.kind.on_approved(target.obj)
     return entry
 
 
@@ -221,8 +225,8 @@ def do_dismiss_reports(actor, target: Target, *, reason: str) -> ModerationActio
     with transaction.atomic():
         restored = withheld is not None and withheld.state == WithholdState.HIDDEN
         if restored:
-            WithheldContent.objects.filter(pk=withheld.pk).delete()
-            push_content_change(audience_ids(target), target, removed=False)
+            with pushing_access_change(target, removed=False):
+                WithheldContent.objects.filter(pk=withheld.pk).delete()
         entry = record_action(
             target,
             action=ActionKind.DISMISS,

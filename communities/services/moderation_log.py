@@ -5,6 +5,9 @@ a notification to the person it is about (the moderator is never named), and, fo
 a `content.removed` or `content.restored` frame to the sockets of everyone who could see it.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from communities.models import ActionKind, ModerationAction, NotificationKind
 from communities.notifications import notify
 from communities.services.moderation_targets import Target
@@ -63,3 +66,16 @@ def push_content_change(recipients: list[int], target: Target, *, removed: bool)
         "id": target.id,
     }
     push_to_users(recipients, frame)
+
+
+@contextmanager
+def pushing_access_change(target: Target, *, removed: bool) -> Iterator[None]:
+    """Around a change that withholds `target` (`removed`) or releases it: afterwards, push
+    the change to the people who lost it (or gained it), and only to them, since the author
+    and the moderators see withheld content all along. Use inside the change's transaction:
+    the pushes go out once it commits."""
+    before = set(audience_ids(target))
+    yield
+    after = set(audience_ids(target))
+    changed = before - after if removed else after - before
+    push_content_change(sorted(changed), target, removed=removed)

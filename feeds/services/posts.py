@@ -87,11 +87,17 @@ def do_create_post(
         if held_reason:
             hold_for_review(post, reason=held_reason)
         else:
-            notify_post_mentions(post, mentioned)
-    if not held_reason:
-        transaction.on_commit(lambda: announce_new_post(post))
+            announce_post(post, mentioned)
     post.held_reason = held_reason
     return post
+
+
+def announce_post(post: Post, mentioned) -> None:
+    """What a post that is not held does once written, and what approving a held one does:
+    tell the people it mentions, and once committed push the new-post banner to its
+    audience. Caller is in the writing transaction."""
+    notify_post_mentions(post, mentioned)
+    transaction.on_commit(lambda: announce_new_post(post))
 
 
 def check_create_post(

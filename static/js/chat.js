@@ -76,6 +76,7 @@
       on("chat.ack", this.onAck);
       on("chat.edited", (frame) => this.onMessage(frame.message, { live: false }));
       on("chat.deleted", this.onDeleted);
+      on("content.removed", this.onWithheld);
       on("chat.typing", this.onTyping);
       on("chat.presence", this.onPresence);
       on("chat.unread", (frame) => this.setUnread(frame.room, frame.unread));
@@ -168,6 +169,16 @@
       if (room.id === this.active) {
         this.render();
         this.markReadSoon();
+      }
+    }
+
+    // A moderator hid a message ("content.removed" goes only to those who lost it).
+    onWithheld(frame) {
+      if (frame.label !== "chat_message") return;
+      for (const room of this.rooms.values()) {
+        if (room.messages.delete(frame.id) && room.id === this.active) {
+          this.render({ keepScroll: true });
+        }
       }
     }
 

@@ -17,7 +17,7 @@ from django.urls import reverse
 from communities import content
 from communities.content import ContentKind
 from communities.models import JoinRequest, MembershipStatus
-from communities.services.automod import reported_to_moderators, withheld_from
+from communities.services.automod import released_to, reported_to_moderators, withheld_from
 from sosoon_site.accounts.models import User
 from tests.factories import UserFactory, add_member, create_community
 
@@ -40,9 +40,13 @@ NOTE_KIND = ContentKind(
     label=NOTE,
     model=JoinRequest,
     visible_to=_visible_notes,
-    audience=lambda note: User.objects.filter(
-        memberships__community=note.community_id,
-        memberships__status=MembershipStatus.ACTIVE,
+    audience=lambda note: released_to(
+        User.objects.filter(
+            memberships__community=note.community_id,
+            memberships__status=MembershipStatus.ACTIVE,
+        ),
+        NOTE,
+        note.pk,
     ),
     url=lambda note: reverse("communities:home", args=[note.community.slug]),
     summary=lambda note: note.message,

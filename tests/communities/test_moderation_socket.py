@@ -4,7 +4,14 @@ hidden content is withdrawn from the tabs of everyone who could see it."""
 import pytest
 from asgiref.sync import sync_to_async
 
-from communities.services.moderation import check_hide_content, check_suspend_account
+from communities.models import AutoModeration, ChatRoom, Notification
+from communities.services import chat
+from communities.services.moderation import (
+    check_approve_content,
+    check_hide_content,
+    check_suspend_account,
+)
+from tests.communities.test_chat_socket import frame_of, none_of, socket_of, subscribed
 from tests.site.test_socket import connect_as
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -40,3 +47,46 @@ async def test_hiding_content_withdraws_it_from_open_tabs(note, member, moderato
         }
     finally:
         await socket.disconnect()
+
+
+async def test_only_those_who_lose_hidden_content_are_told(note, member, author, moderator):
+    sockets = [await connect_as(person) for person in (member, author, moderator)]
+    for socket in sockets:
+        await socket.connect()
+    try:
+        await sync_to_async(check_hide_content)(moderator, "note", note.pk, reason="Spam")
+        assert await frame_of(sockets[0], "content.removed") == {
+            "type": "content.removed",
+            "label": "note",
+            "id": note.pk,
+        }
+        # The author and the moderators still see hidden content: nothing to withdraw.
+        assert await none_of(sockets[1], "content.removed")
+        assert await none_of(sockets[2], "content.removed")
+    finally:
+        for socket in sockets:
+            await socket.disconnect()
+
+
+async def test_approving_a_held_chat_message_delivers_it_to_the_room(
+    community, author, member, moderator
+):
+    general = await sync_to_async(ChatRoom.objects.get)(community=community, name="general")
+    await sync_to_async(AutoModeration.objects.create)(community=community, blocked_words="casino")
+    held = await sync_to_async(chat.check_send_message)(
+        author, general.pk, f"Casino night, @{member.handle}?"
+    )
+    async with socket_of(member) as socket:
+        await subscribed(socket, general.pk)
+        assert await none_of(socket, "chat.message")
+
+        await sync_to_async(check_approve_content)(
+            moderator, "chat_message", held.pk, reason="A wine tasting, not gambling"
+        )
+
+        frame = await frame_of(socket, "chat.message")
+        assert frame["message"]["id"] == held.pk
+    kinds = await sync_to_async(list)(
+        Notification.objects.filter(recipient=member).values_list("kind", flat=True)
+    )
+    assert kinds == ["chat_mention"]
