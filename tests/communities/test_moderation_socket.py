@@ -3,6 +3,7 @@ hidden content is withdrawn from the tabs of everyone who could see it."""
 
 import pytest
 from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
 
 from communities.models import AutoModeration, ChatRoom, Notification
 from communities.services import chat
@@ -68,25 +69,29 @@ async def test_only_those_who_lose_hidden_content_are_told(note, member, author,
             await socket.disconnect()
 
 
+@pytest.fixture
+def held_message(community, author, member):
+    """A message in #general held by the word filter, mentioning the member."""
+    AutoModeration.objects.create(community=community, blocked_words="casino")
+    general = ChatRoom.objects.get(community=community, name="general")
+    return chat.check_send_message(author, general.pk, f"Casino night, @{member.handle}?")
+
+
 async def test_approving_a_held_chat_message_delivers_it_to_the_room(
-    community, author, member, moderator
+    held_message, member, moderator
 ):
-    general = await sync_to_async(ChatRoom.objects.get)(community=community, name="general")
-    await sync_to_async(AutoModeration.objects.create)(community=community, blocked_words="casino")
-    held = await sync_to_async(chat.check_send_message)(
-        author, general.pk, f"Casino night, @{member.handle}?"
-    )
+    # database_sync_to_async closes the worker thread's connection, as the socket's own do.
     async with socket_of(member) as socket:
-        await subscribed(socket, general.pk)
+        await subscribed(socket, held_message.room_id)
         assert await none_of(socket, "chat.message")
 
-        await sync_to_async(check_approve_content)(
-            moderator, "chat_message", held.pk, reason="A wine tasting, not gambling"
+        await database_sync_to_async(check_approve_content)(
+            moderator, "chat_message", held_message.pk, reason="A wine tasting, not gambling"
         )
 
         frame = await frame_of(socket, "chat.message")
-        assert frame["message"]["id"] == held.pk
-    kinds = await sync_to_async(list)(
+        assert frame["message"]["id"] == held_message.pk
+    kinds = await database_sync_to_async(list)(
         Notification.objects.filter(recipient=member).values_list("kind", flat=True)
     )
     assert kinds == ["chat_mention"]
