@@ -199,21 +199,26 @@ def _moderates(user, community: Community) -> bool:
     ).exists()
 
 
+def withhold(target: Target, *, state: str, reason: str) -> WithheldContent:
+    """Record that `target` is withheld (held or hidden) for review, with what it said then."""
+    return WithheldContent.objects.create(
+        community=target.community,
+        target_label=target.label,
+        target_id=target.id,
+        author=target.subject,
+        state=state,
+        reason=reason,
+        snapshot=target.snapshot(),
+    )
+
+
 def hold_for_review(obj: Model, *, reason: str) -> WithheldContent:
     """Withhold new content `obj` until a moderator approves it. Caller is in the transaction
     that created `obj`."""
     kind = kind_of(obj)
     community = kind.community(obj)
     target = Target(kind.label, obj.pk, obj, community, subject=kind.author(obj), kind=kind)
-    held = WithheldContent.objects.create(
-        community=community,
-        target_label=kind.label,
-        target_id=obj.pk,
-        author=target.subject,
-        state=WithholdState.HELD,
-        reason=reason,
-        snapshot=target.snapshot(),
-    )
+    held = withhold(target, state=WithholdState.HELD, reason=reason)
     record_action(
         target,
         action=ActionKind.HOLD,
@@ -291,15 +296,7 @@ def maybe_auto_hide(target: Target) -> WithheldContent | None:
         return None
     reason = f"Hidden for review after {reporters} members reported it."
     with pushing_access_change(target, removed=True):
-        hidden = WithheldContent.objects.create(
-            community=target.community,
-            target_label=target.label,
-            target_id=target.id,
-            author=target.subject,
-            state=WithholdState.HIDDEN,
-            reason=reason,
-            snapshot=target.snapshot(),
-        )
+        hidden = withhold(target, state=WithholdState.HIDDEN, reason=reason)
     record_action(
         target,
         action=ActionKind.AUTO_HIDE,

@@ -28,7 +28,7 @@ from communities.models import (
     WithholdState,
 )
 from communities.permissions import Action
-from communities.services.automod import moderated_community_ids
+from communities.services.automod import moderated_community_ids, withhold
 from communities.services.communities import do_delete_community
 from communities.services.members import do_ban_member, do_remove_member
 from communities.services.moderation_log import (
@@ -112,15 +112,7 @@ def _member_of(target: Target) -> Membership:
 
 def do_hide_content(actor, target: Target, *, reason: str) -> ModerationAction:
     with transaction.atomic(), pushing_access_change(target, removed=True):
-        WithheldContent.objects.create(
-            community=target.community,
-            target_label=target.label,
-            target_id=target.id,
-            author=target.subject,
-            state=WithholdState.HIDDEN,
-            reason=reason,
-            snapshot=target.snapshot(),
-        )
+        withhold(target, state=WithholdState.HIDDEN, reason=reason)
         entry = record_action(
             target,
             action=ActionKind.HIDE,
