@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import BooleanField, F, Func, QuerySet
@@ -60,6 +61,9 @@ class _Prepared:
     slots: tuple[tuple[int, Path], ...]
     compiler: Any
     converters: dict
+
+
+_NOTHING = _Prepared(sql="", params=(), slots=(), compiler=None, converters={})
 
 
 class IdIn(Func):
@@ -152,7 +156,11 @@ def _compile(build: Callable[..., QuerySet], values: dict, connection) -> _Prepa
             build(**stand_ins).query.get_compiler(connection=connection)
             for stand_ins in (first, second)
         ]
-    (sql, params), (other_sql, other_params) = (compiler.as_sql() for compiler in compilers)
+    try:
+        (sql, params), (other_sql, other_params) = (compiler.as_sql() for compiler in compilers)
+    except EmptyResultSet:
+        # The ORM knows without asking that nothing matches (`pk__in=[]`): nor will it later.
+        return _NOTHING
     if sql != other_sql or len(params) != len(other_params):
         raise NotPreparable(f"the SQL changes with the values: {sql[:200]}")
     where = {_hashable(_adapt(value, connection)): path for path, value in _leaves(first)}
@@ -191,6 +199,8 @@ def prepared_rows(
             cache.popitem(last=False)
     else:
         cache.move_to_end(full_key)
+    if prepared is _NOTHING:
+        return []
     params = list(prepared.params)
     for position, (name, index) in prepared.slots:
         value = values[name] if index is None else values[name][index]

@@ -79,6 +79,18 @@ def test_a_prepared_query_costs_one_query_and_no_build():
     assert len(queries) == 1 and build.calls == 2
 
 
+def test_a_query_the_orm_knows_is_empty_returns_nothing_without_asking():
+    UserFactory()
+
+    def none_of(*, lowest):
+        return User.objects.filter(pk__gte=lowest, pk__in=[]).values_list("pk")
+
+    with CaptureQueriesContext(connection) as queries:
+        assert prepared_rows("test.empty", none_of, lowest=0) == []
+        assert prepared_rows("test.empty", none_of, lowest=1) == []
+    assert len(queries) == 0
+
+
 def test_a_query_whose_text_depends_on_its_values_is_refused():
     def inlined(*, lowest):
         # The value written into the SQL text instead of passed as a parameter.
