@@ -48,3 +48,38 @@ def test_a_circle_post_shows_in_the_banner_of_its_audience_only(new_page):
     expect(farid.get_by_test_id("new-posts")).to_be_hidden()
     farid.reload()
     expect(farid.get_by_text(BODY)).to_have_count(0)
+
+
+def test_a_hidden_post_leaves_the_open_pages_of_those_who_lost_it(new_page):
+    emma = on_home_feed(new_page(), "emma@demo.sosoon.test")
+    emma.goto(COMMUNITY)
+    composer = emma.get_by_test_id("composer")
+    composer.get_by_label("Post", exact=True).fill("Selling my cellar, DM me")
+    composer.get_by_role("button", name="Post").click()
+    post_id = emma.url.rstrip("/").rsplit("/", 1)[-1]
+
+    farid = on_home_feed(new_page(viewport={"width": 390, "height": 844}), "farid@demo.sosoon.test")
+    farid.goto(COMMUNITY)
+    farid.wait_for_function("window.sosoonSocket && window.sosoonSocket().isOpen")
+    card = farid.locator(f"#post-{post_id}")
+    expect(card).to_contain_text("Selling my cellar")
+    emma.goto(COMMUNITY)
+    emma.wait_for_function("window.sosoonSocket && window.sosoonSocket().isOpen")
+
+    reporter = on_home_feed(new_page(), "farid@demo.sosoon.test")
+    reporter.goto(f"/report/post/{post_id}/")
+    reporter.get_by_label("Spam").check()
+    reporter.get_by_role("button", name="Send report").click()
+
+    ana = on_home_feed(new_page(), "ana@demo.sosoon.test")
+    ana.goto("/c/natural-wine-club/moderation/")
+    row = ana.get_by_test_id(f"report-post-{post_id}")
+    row.get_by_label("Action").select_option("hide")
+    row.get_by_label("Reason").fill("No selling, house rules")
+    row.get_by_role("button", name="Apply").click()
+
+    expect(farid.get_by_test_id("post-gone")).to_have_text("This post is no longer available.")
+    expect(card).to_have_count(0)
+    # The author still sees it (held and hidden content stays before its author).
+    emma.wait_for_timeout(500)
+    expect(emma.locator(f"#post-{post_id}")).to_contain_text("Selling my cellar")
