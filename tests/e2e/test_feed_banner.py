@@ -1,6 +1,7 @@
-"""The "N new posts" banner in real browsers against a real daphne: a close-friends post
-reaches the banner of a friend looking at the home feed on a phone, and never the banner of a
-member outside the circle."""
+"""Feed pages kept live, in real browsers against a real daphne: a close-friends post reaches
+the "N new posts" banner of a friend looking at the home feed on a phone, and never the banner
+of a member outside the circle; a post a moderator hides leaves the open pages of those who
+lost it. The browser tests share one live site: these use Gina, whom no other test removes."""
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -22,9 +23,9 @@ def on_home_feed(page: Page, email: str) -> Page:
 
 
 def test_a_circle_post_shows_in_the_banner_of_its_audience_only(new_page):
-    # In the demo data Emma is in Ana's close friends; Farid is a member but not in it.
+    # In the demo data Emma is in Ana's close friends; Gina is a member but not in it.
     emma = on_home_feed(new_page(viewport={"width": 390, "height": 844}), "emma@demo.sosoon.test")
-    farid = on_home_feed(new_page(), "farid@demo.sosoon.test")
+    gina = on_home_feed(new_page(), "gina@demo.sosoon.test")
     banner = emma.get_by_test_id("new-posts")
     expect(banner).to_be_hidden()
 
@@ -44,10 +45,10 @@ def test_a_circle_post_shows_in_the_banner_of_its_audience_only(new_page):
     expect(post).to_be_visible()
     expect(post.get_by_test_id("audience-badge")).to_have_text("Close friends")
 
-    farid.wait_for_timeout(1000)
-    expect(farid.get_by_test_id("new-posts")).to_be_hidden()
-    farid.reload()
-    expect(farid.get_by_text(BODY)).to_have_count(0)
+    gina.wait_for_timeout(1000)
+    expect(gina.get_by_test_id("new-posts")).to_be_hidden()
+    gina.reload()
+    expect(gina.get_by_text(BODY)).to_have_count(0)
 
 
 def test_a_hidden_post_leaves_the_open_pages_of_those_who_lost_it(new_page):
@@ -58,15 +59,15 @@ def test_a_hidden_post_leaves_the_open_pages_of_those_who_lost_it(new_page):
     composer.get_by_role("button", name="Post").click()
     post_id = emma.url.rstrip("/").rsplit("/", 1)[-1]
 
-    farid = on_home_feed(new_page(viewport={"width": 390, "height": 844}), "farid@demo.sosoon.test")
-    farid.goto(COMMUNITY)
-    farid.wait_for_function("window.sosoonSocket && window.sosoonSocket().isOpen")
-    card = farid.locator(f"#post-{post_id}")
+    gina = on_home_feed(new_page(viewport={"width": 390, "height": 844}), "gina@demo.sosoon.test")
+    gina.goto(COMMUNITY)
+    gina.wait_for_function("window.sosoonSocket && window.sosoonSocket().isOpen")
+    card = gina.locator(f"#post-{post_id}")
     expect(card).to_contain_text("Selling my cellar")
     emma.goto(COMMUNITY)
     emma.wait_for_function("window.sosoonSocket && window.sosoonSocket().isOpen")
 
-    reporter = on_home_feed(new_page(), "farid@demo.sosoon.test")
+    reporter = on_home_feed(new_page(), "gina@demo.sosoon.test")
     reporter.goto(f"/report/post/{post_id}/")
     reporter.get_by_label("Spam").check()
     reporter.get_by_role("button", name="Send report").click()
@@ -78,7 +79,7 @@ def test_a_hidden_post_leaves_the_open_pages_of_those_who_lost_it(new_page):
     row.get_by_label("Reason").fill("No selling, house rules")
     row.get_by_role("button", name="Apply").click()
 
-    expect(farid.get_by_test_id("post-gone")).to_have_text("This post is no longer available.")
+    expect(gina.get_by_test_id("post-gone")).to_have_text("This post is no longer available.")
     expect(card).to_have_count(0)
     # The author still sees it (held and hidden content stays before its author).
     emma.wait_for_timeout(500)
