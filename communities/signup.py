@@ -2,9 +2,15 @@
 
 Opening a valid invitation link stores its token in the session. While it is there and still
 redeemable, `may_sign_up` opens allauth's sign-up form (settings.SOSOON_SIGNUP_GATE points
-here). Right after sign-up (`user_signed_up`, sent before allauth decides whether the email
-must be verified first) or after signing in from the invitation page (`user_logged_in`), the
-invitation is redeemed, so the person is a member when they land on the community page.
+here). Right after sign-up (`user_signed_up`, sent inside the sign-up's transaction and before
+allauth decides whether the email must be verified first) or after signing in from the
+invitation page (`user_logged_in`), the invitation is redeemed, so the person is a member when
+they land on the community page.
+
+At sign-up the invitation's use is claimed before the account is kept: when it cannot be (the
+last use went to someone else a moment earlier, it expired or was revoked, the community filled
+up), `SignupRefused` rolls the whole sign-up back and the form says why. Five visitors racing
+through a one-use link get one account.
 
 When email verification is mandatory, a person who signs up with the very address the
 invitation was sent to has proven they read that mailbox, so the address is marked verified.
@@ -24,8 +30,19 @@ from communities.services.invitations import (
     do_redeem_invitation,
     refusal_for,
 )
+from sosoon_site.accounts.signup_gate import SignupRefused
 
 PENDING_INVITATION = "communities_pending_invitation"
+
+# What the sign-up form says when the invitation cannot be claimed; no account is made.
+SIGNUP_REFUSALS = {
+    "used_up": "This invitation has been used: no account was made. "
+    "Ask the person who sent it for a new one.",
+    "expired": "This invitation has expired: no account was made. "
+    "Ask the person who sent it for a new one.",
+    "revoked": "This invitation was withdrawn: no account was made.",
+    "full": "This community is full: no account was made. Try again later, or ask an admin.",
+}
 
 
 def remember_invitation(request: HttpRequest, invitation: Invitation) -> None:
@@ -61,14 +78,20 @@ def redeem_pending_invitation(request: HttpRequest, user) -> None:
 
 @receiver(user_signed_up, dispatch_uid="communities_redeem_after_signup")
 def redeem_after_sign_up(sender, request, user, **kwargs) -> None:
+    """Claim the session's invitation for the new account, or refuse the whole sign-up.
+
+    Runs inside the sign-up's transaction (sosoon_site.accounts.views.WholeSignupView)."""
     invitation = pending_invitation(request)
-    if (
-        invitation is not None
-        and invitation.email
-        and invitation.email.lower() == user.email.lower()
-    ):
+    if invitation is None:
+        return  # admitted by another gate (settings.SOSOON_SIGNUP_GATE)
+    try:
+        do_redeem_invitation(user, invitation)
+    except InvitationRefused as refused:
+        raise SignupRefused(SIGNUP_REFUSALS[refused.reason]) from None
+    del request.session[PENDING_INVITATION]
+    if invitation.email and invitation.email.lower() == user.email.lower():
         EmailAddress.objects.filter(user=user, email__iexact=user.email).update(verified=True)
-    redeem_pending_invitation(request, user)
+    messages.success(request, f"Welcome to {invitation.community.name}!")
 
 
 @receiver(user_logged_in, dispatch_uid="communities_redeem_after_login")

@@ -23,7 +23,7 @@ def check_production_services(app_configs, **kwargs):
                 id="sosoon.W002",
             )
         )
-    if settings.EMAIL_BACKEND.endswith("console.EmailBackend"):
+    if settings.SOSOON_MAIL_DELIVERY_BACKEND.endswith("console.EmailBackend"):
         problems.append(
             Warning(
                 "Email goes to the console, so nobody receives verification or invitations.",

@@ -5,9 +5,9 @@ from datetime import timedelta
 from django.utils import timezone
 from django_q.models import Schedule
 
-# Cross-posts are dispatched by one job on two schedules, each once a minute and half a minute
-# apart: q2's scheduler wakes every 30 s, so the job runs at every wake. Setting both start
-# times together on each migrate keeps them exactly 30 s apart.
+# Cross-posts are dispatched, and the mail outbox swept, by one job each on two schedules, each
+# once a minute and half a minute apart: q2's scheduler wakes every 30 s, so the job runs at
+# every wake. Setting both start times together on each migrate keeps them exactly 30 s apart.
 _DISPATCH_START = timezone.now()
 
 SCHEDULES = [
@@ -29,6 +29,20 @@ SCHEDULES = [
         "name": "crossposts-token-renewal",
         "func": "feeds.crossposting.tasks.refresh_expiring_accounts",
         "schedule_type": Schedule.DAILY,
+    },
+    {
+        "name": "mail-sweep",
+        "func": "sosoon_site.mail.tasks.sweep_outbox",
+        "schedule_type": Schedule.MINUTES,
+        "minutes": 1,
+        "next_run": _DISPATCH_START,
+    },
+    {
+        "name": "mail-sweep-half-minute",
+        "func": "sosoon_site.mail.tasks.sweep_outbox",
+        "schedule_type": Schedule.MINUTES,
+        "minutes": 1,
+        "next_run": _DISPATCH_START + timedelta(seconds=30),
     },
     {
         "name": "heartbeat",

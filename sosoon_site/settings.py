@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "sosoon_site",
     "sosoon_site.accounts",
+    "sosoon_site.mail",
     "communities",
     "feeds",
 ]
@@ -193,12 +194,25 @@ if SOSOON_COMMUNITY_CREATORS not in {"anyone", "staff"}:
         f"SOSOON_COMMUNITY_CREATORS must be anyone or staff, not {SOSOON_COMMUNITY_CREATORS!r}."
     )
 
-EMAIL_BACKEND = env.text(
+# Every message goes to the outbox (sosoon_site/mail/) in the sender's transaction; background
+# jobs deliver it through the backend named by the EMAIL_BACKEND variable, so no request waits
+# on, or fails with, the mail server.
+EMAIL_BACKEND = "sosoon_site.mail.backend.OutboxBackend"
+SOSOON_MAIL_DELIVERY_BACKEND = env.text(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
+if SOSOON_MAIL_DELIVERY_BACKEND == EMAIL_BACKEND:
+    raise ConfigurationError(
+        "EMAIL_BACKEND names the backend that delivers mail from the outbox, so it cannot be "
+        "the outbox itself; leave it unset for SMTP."
+    )
+# Failed attempts are retried after 1, 2, 4, ... times this delay (at most an hour apart)
+# until a message has failed this many times.
+SOSOON_MAIL_RETRY_SECONDS = env.integer("SOSOON_MAIL_RETRY_SECONDS", 60, minimum=1)
+SOSOON_MAIL_MAX_ATTEMPTS = env.integer("SOSOON_MAIL_MAX_ATTEMPTS", 10, minimum=1)
 EMAIL_HOST = env.text("EMAIL_HOST", "localhost")
 EMAIL_PORT = env.integer("EMAIL_PORT", 25, minimum=1)
 EMAIL_HOST_USER = env.text("EMAIL_HOST_USER")

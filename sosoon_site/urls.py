@@ -22,6 +22,7 @@ urlpatterns = [
     path("profile/blocked/", account_views.blocked_people, name="blocked_people"),
     path("people/<str:handle>/block/", account_views.block_person, name="block_person"),
     path("people/<str:handle>/unblock/", account_views.unblock_person, name="unblock_person"),
+    path("accounts/signup/", account_views.signup, name="account_signup"),
     path("accounts/", include("allauth.urls")),
     path("", include("communities.urls")),
     path("", include("feeds.urls")),

@@ -185,11 +185,12 @@ def _invite_by_email(batch: InvitationBatch, address: str, connection) -> None:
             max_uses=1,
             batch=batch,
         )
-    send_invitation_email(invitation, base_url=batch.base_url, connection=connection)
+        send_invitation_email(invitation, base_url=batch.base_url, connection=connection)
 
 
 def send_invitation_email(invitation, *, base_url: str, connection=None) -> None:
-    """Mail the invitation link to its address."""
+    """Mail the invitation link to its address: saved to the outbox in the caller's
+    transaction with the invitation (sosoon_site/mail/), sent by a background job."""
     context = {
         "invitation": invitation,
         "community": invitation.community,
@@ -234,5 +235,5 @@ def check_invite_one_email(
             expires_at=timezone.now() + timedelta(days=EMAIL_INVITATION_DAYS),
             max_uses=1,
         )
-    send_invitation_email(invitation, base_url=base_url)
+        send_invitation_email(invitation, base_url=base_url)
     return invitation

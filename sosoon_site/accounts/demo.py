@@ -25,9 +25,12 @@ def seed() -> list[str]:
     for email, handle, display_name, superuser in DEMO_PEOPLE:
         if User.objects.filter(email=email).exists():
             continue
-        make = User.objects.create_superuser if superuser else User.objects.create_user
-        user = make(email=email, password=DEMO_PASSWORD, handle=handle, display_name=display_name)
-        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        details = {"password": DEMO_PASSWORD, "handle": handle, "display_name": display_name}
+        if superuser:
+            User.objects.create_superuser(email=email, **details)  # its address comes verified
+        else:
+            user = User.objects.create_user(email=email, **details)
+            EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
         created.append(f"account {email}")
     return created
 

@@ -1,13 +1,16 @@
 """The signed-in person's own profile and the people they have blocked."""
 
+from allauth.account.views import SignupView
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from sosoon_site.accounts.blocks import check_block, check_unblock
 from sosoon_site.accounts.forms import ProfileForm
+from sosoon_site.accounts.signup_gate import SignupRefused
 
 
 @login_required
@@ -53,3 +56,20 @@ def safe_next(request) -> str | None:
     ):
         return target
     return None
+
+
+class WholeSignupView(SignupView):
+    """allauth's sign-up in one transaction: the account, its address, whatever the sign-up
+    receivers claim (an invitation's use, a membership) and its verification mail are saved
+    together, or, when a receiver raises SignupRefused, not at all and the form says why."""
+
+    def form_valid(self, form):
+        try:
+            with transaction.atomic():
+                return super().form_valid(form)
+        except SignupRefused as refusal:
+            form.add_error(None, refusal.message)
+            return self.form_invalid(form)
+
+
+signup = WholeSignupView.as_view()
