@@ -101,7 +101,7 @@ def _push_soon(push: Callable[..., Coroutine], *args, **kwargs) -> None:
     loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
     if loop is None or not loop.is_running():
         # Plain synchronous code (a q2 worker, a management command): just wait.
-        async_to_sync(push)(*args, **kwargs)
+        _push_and_wait(push, *args, **kwargs)
         return
     loop.call_soon_threadsafe(_queue_push, loop, functools.partial(push, *args, **kwargs))
 
@@ -129,24 +129,33 @@ async def _after(previous: "asyncio.Task | None", push: Callable[[], Coroutine])
         logger.exception("A socket push failed.")
 
 
+def _push_and_wait(push: Callable[..., Coroutine], *args, **kwargs) -> None:
+    """Run the push from synchronous code after commit. A push that fails (Redis down) is
+    logged and skipped: the write it announces is committed, and must not become an error."""
+    try:
+        async_to_sync(push)(*args, **kwargs)
+    except Exception:
+        logger.exception("A socket push failed; clients catch up from the database.")
+
+
 def hide_senders_for_users(user_ids: Iterable[int], senders: Iterable[int], *, hidden: bool):
     """From synchronous code: `hide_senders_for_users_now` once the transaction commits."""
     recipients, names = list(user_ids), list(senders)
     transaction.on_commit(
-        lambda: async_to_sync(hide_senders_for_users_now)(recipients, names, hidden=hidden)
+        lambda: _push_and_wait(hide_senders_for_users_now, recipients, names, hidden=hidden)
     )
 
 
 def push_to_users(user_ids: Iterable[int], frame: dict) -> None:
     """From synchronous code: push `frame` once the current transaction commits."""
     recipients = list(user_ids)
-    transaction.on_commit(lambda: async_to_sync(push_to_users_now)(recipients, frame))
+    transaction.on_commit(lambda: _push_and_wait(push_to_users_now, recipients, frame))
 
 
 def revoke_for_users(user_ids: Iterable[int], keys: Iterable[str], reason: str) -> None:
     """From synchronous code: revoke once the current transaction commits."""
     recipients, names = list(user_ids), list(keys)
-    transaction.on_commit(lambda: async_to_sync(revoke_for_users_now)(recipients, names, reason))
+    transaction.on_commit(lambda: _push_and_wait(revoke_for_users_now, recipients, names, reason))
 
 
 async def sign_out_users_now(user_ids: Iterable[int], reason: str) -> None:
@@ -159,4 +168,4 @@ async def sign_out_users_now(user_ids: Iterable[int], reason: str) -> None:
 def sign_out_users(user_ids: Iterable[int], reason: str) -> None:
     """From synchronous code: close these people's sockets once the transaction commits."""
     recipients = list(user_ids)
-    transaction.on_commit(lambda: async_to_sync(sign_out_users_now)(recipients, reason))
+    transaction.on_commit(lambda: _push_and_wait(sign_out_users_now, recipients, reason))

@@ -50,11 +50,12 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "channels",
     "django_htmx",
+    # Before django_q: its qcluster command checks the broker before starting the cluster.
+    "sosoon_site",
     "django_q",
     "allauth",
     "allauth.account",
     "allauth.mfa",
-    "sosoon_site",
     "sosoon_site.accounts",
     "sosoon_site.mail",
     "communities",
@@ -74,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "sosoon_site.too_many_requests.RateLimitedMiddleware",
+    "sosoon_site.temporarily_unavailable.RedisUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "sosoon_site.urls"
@@ -110,8 +112,20 @@ if REDIS_URL:
             # a dead member in a chat room's group until group_expiry. A socket's queue holds
             # `capacity` frames before further ones are dropped: a busy room must not drop
             # frames for a client that is a second behind.
+            # Each socket waits for its next event with a blocking read of `brpop_timeout`
+            # (5 s) on the server; redis-py's default socket_timeout is also 5 s, so a quiet
+            # socket's read timed out and the socket closed with 1011 (channels_redis#422).
+            # Reads may take three times that; connecting may not take long, so a dead Redis
+            # fails a push at once (it is logged and skipped) instead of holding the request.
             "CONFIG": {
-                "hosts": [{"address": REDIS_URL, "max_connections": 2000}],
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "max_connections": 2000,
+                        "socket_timeout": 15,
+                        "socket_connect_timeout": 2,
+                    }
+                ],
                 "prefix": "sosoon",
                 "capacity": 1000,
             },
@@ -122,6 +136,9 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "sosoon",
+            # Every cache call is a short command (rate limits): fail fast when Redis is
+            # gone, so the request answers 503 at once rather than hanging on a dead host.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         }
     }
 else:

@@ -1,8 +1,12 @@
 """The background cluster's heartbeat is scheduled on every deployment, once."""
 
+from datetime import timedelta
+
 from django.core.management import call_command
+from django.utils import timezone
 from django_q.models import Schedule
 
+from sosoon_site.models import Heartbeat
 from sosoon_site.tasks import heartbeat
 
 
@@ -17,5 +21,8 @@ def test_migrating_schedules_the_heartbeat_once(db):
     assert (schedule.schedule_type, schedule.minutes, schedule.repeats) == ("I", 1, -1)
 
 
-def test_heartbeat_reports_when_it_ran():
+def test_heartbeat_records_when_it_ran(db):
     assert heartbeat().startswith("alive at 20")
+
+    recorded = Heartbeat.objects.get(cluster="sosoon").beat_at
+    assert timezone.now() - recorded < timedelta(seconds=5)

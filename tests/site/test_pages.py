@@ -50,13 +50,6 @@ def test_server_errors_get_the_styled_500_page_without_a_traceback(db):
     assert b"Traceback" not in response.content
 
 
-def test_health_check_answers_when_the_database_does(client, db):
-    response = client.get("/healthz")
-
-    assert response.status_code == 200
-    assert response.content == b"ok"
-
-
 def test_htmx_ships_from_our_own_static_files(client):
     response = client.get("/")
 
