@@ -79,7 +79,11 @@ def do_start_invitation_batch(
     tier: Tier,
     base_url: str,
 ) -> InvitationBatch:
-    """Save the batch, then queue the background job that sends it."""
+    """Save the batch, then queue the background job that sends it.
+
+    The batch is committed before it is queued, so the job always finds it; if the queue cannot
+    be reached, the batch is deleted again and the error goes up (a 503 page), so nothing is
+    left waiting for a job that will never run."""
     batch = InvitationBatch.objects.create(
         community=community,
         created_by=created_by,
@@ -89,7 +93,13 @@ def do_start_invitation_batch(
         total=len(rows),
         base_url=base_url,
     )
-    async_task("communities.tasks.send_invitation_batch", batch.pk, task_name=f"batch-{batch.pk}")
+    try:
+        async_task(
+            "communities.tasks.send_invitation_batch", batch.pk, task_name=f"batch-{batch.pk}"
+        )
+    except Exception:
+        batch.delete()
+        raise
     return batch
 
 
