@@ -364,13 +364,15 @@ DJANGO_STRUCTLOG_STATUS_START_LOG_LEVEL = logging.DEBUG
 # Errors go to Sentry (or a compatible service such as GlitchTip) when SENTRY_DSN is set;
 # nothing is sent otherwise. No personal data: user ids only, no cookies, bodies or addresses.
 SENTRY_DSN = env.text("SENTRY_DSN")
+SENTRY_ENVIRONMENT = env.text("SENTRY_ENVIRONMENT", "production")
+SENTRY_TRACES_SAMPLE_RATE = env.fraction("SENTRY_TRACES_SAMPLE_RATE", 0.0)
 if SENTRY_DSN:
     try:
         sentry_sdk.init(
             dsn=SENTRY_DSN,
             integrations=[DjangoIntegration()],
-            environment=env.text("SENTRY_ENVIRONMENT", "production"),
-            traces_sample_rate=env.fraction("SENTRY_TRACES_SAMPLE_RATE", 0.0),
+            environment=SENTRY_ENVIRONMENT,
+            traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE,
             send_default_pii=False,
         )
     except BadDsn as error:
