@@ -3,7 +3,10 @@ never started."""
 
 import httpx
 import pytest
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import connect
 
+from tests.deploy.environment_file import HOST
 from tests.deploy.production import manage, proxied, running_daphne
 from tests.fakes.sentry import PROJECT, PUBLIC_KEY, FakeSentry
 
@@ -20,9 +23,15 @@ def test_an_error_in_a_view_is_reported_with_its_exception_type(production_insta
         with running_daphne(env, production_install.workdir, name="sentry") as web:
             failed = httpx.get(f"{web.base_url}/deliberate-failure/", headers=proxied(), timeout=10)
             fine = httpx.get(f"{web.base_url}/", headers=proxied(), timeout=10)
+            with (
+                connect(f"ws://127.0.0.1:{web.port}/ws/", origin=f"https://{HOST}") as socket,
+                pytest.raises(ConnectionClosed) as closed,
+            ):
+                socket.recv(timeout=10)
             event = sentry.wait_for_event(timeout=REPORT_SECONDS)
 
     assert (failed.status_code, fine.status_code) == (500, 200)
+    assert closed.value.rcvd.code == 4401, "sockets still reach Sosoon with Sentry on"
     assert event is not None, f"no event within {REPORT_SECONDS} s:\n{web.stderr()}"
     (exception,) = [value for value in event["exception"]["values"] if value["type"] != "str"]
     assert exception["type"] == "DeliberateFailure"
