@@ -362,7 +362,8 @@ LOGGING = {
 DJANGO_STRUCTLOG_STATUS_START_LOG_LEVEL = logging.DEBUG
 
 # Errors go to Sentry (or a compatible service such as GlitchTip) when SENTRY_DSN is set;
-# nothing is sent otherwise. No personal data: user ids only, no cookies, bodies or addresses.
+# nothing is sent otherwise. No personal data (send_default_pii off): no user, cookies, bodies
+# or addresses.
 SENTRY_DSN = env.text("SENTRY_DSN")
 SENTRY_ENVIRONMENT = env.text("SENTRY_ENVIRONMENT", "production")
 SENTRY_TRACES_SAMPLE_RATE = env.fraction("SENTRY_TRACES_SAMPLE_RATE", 0.0)
