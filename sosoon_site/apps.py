@@ -10,7 +10,10 @@ class SosoonSiteConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from sosoon_site import checks  # noqa: F401 - registers the deploy checks
+        from sosoon_site import (
+            checks,  # noqa: F401 - registers the deploy checks
+            request_log,  # noqa: F401 - shapes the per-request log line
+        )
         from sosoon_site.jobs import ensure_schedules
 
         post_migrate.connect(ensure_schedules, dispatch_uid="sosoon_site.ensure_schedules")

@@ -55,6 +55,19 @@ class Environment:
             raise ConfigurationError(f"{name} must be at least {minimum}, not {value}.")
         return value
 
+    def fraction(self, name: str, default: float) -> float:
+        """A number from 0 to 1, such as a sampling rate."""
+        raw = self.text(name)
+        if not raw:
+            return default
+        try:
+            value = float(raw)
+        except ValueError:
+            raise ConfigurationError(f"{name} must be a number from 0 to 1, not {raw!r}.") from None
+        if not 0 <= value <= 1:
+            raise ConfigurationError(f"{name} must be a number from 0 to 1, not {value}.")
+        return value
+
     def listing(self, name: str) -> list[str]:
         return [item.strip() for item in self.text(name).split(",") if item.strip()]
 

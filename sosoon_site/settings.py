@@ -6,10 +6,17 @@ same code to PostgreSQL + Redis. With DEBUG off, the process refuses to start wi
 SECRET_KEY, ALLOWED_HOSTS and SOSOON_FIELD_KEYS. docs/deploy.md lists every variable.
 """
 
+import logging
 import os
+import sys
 from pathlib import Path
 
+import sentry_sdk
+import structlog
 from cryptography.fernet import Fernet
+from sentry_sdk.integrations.django import DjangoIntegration
+from sentry_sdk.integrations.logging import ignore_logger
+from sentry_sdk.utils import BadDsn
 
 from sosoon_site.environment import ConfigurationError, Environment
 
@@ -27,6 +34,12 @@ if DEBUG:
     SOSOON_FIELD_KEYS = env.fernet_keys() or ["ZGV2ZWxvcG1lbnQtb25seS1maWVsZC1rZXktMDAwMDA="]
 else:
     SECRET_KEY = env.required("SECRET_KEY", env.text("SECRET_KEY"), why=PRODUCTION_NEEDS)
+    # Sessions, CSRF tokens and password-reset links are only as strong as this key.
+    if len(SECRET_KEY) < 50:
+        raise ConfigurationError(
+            f"SECRET_KEY is {len(SECRET_KEY)} characters; production needs at least 50: "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'."
+        )
     ALLOWED_HOSTS = env.required(
         "ALLOWED_HOSTS", env.listing("ALLOWED_HOSTS"), why=PRODUCTION_NEEDS
     )
@@ -63,6 +76,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every request gets its line, redirects to HTTPS and refusals included.
+    "django_structlog.middlewares.RequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -316,11 +331,86 @@ SOSOON_CROSSPOST_HTTP_TIMEOUT = 20.0
 # connection each): a publish task carries at most this many rows.
 SOSOON_CROSSPOST_CONCURRENCY = env.integer("SOSOON_CROSSPOST_CONCURRENCY", 16, minimum=1)
 
+# Logs go to stderr (the journal under systemd), one line per event. With DEBUG off each line
+# is a JSON object a log shipper can parse; in development, readable key=value lines. Every
+# request ends with one `request_finished` line (request_id, method, path, status,
+# duration_ms, user_id, ip; sosoon_site/request_log.py), and every line logged while serving
+# it carries the same request_id. Lines from the standard library's loggers (Django, q2,
+# daphne) go through the same renderer.
+LOG_LEVEL = env.text("LOG_LEVEL", "INFO").upper()
+LOG_PRE_CHAIN = [
+    structlog.contextvars.merge_contextvars,
+    structlog.stdlib.add_log_level,
+    structlog.stdlib.add_logger_name,
+    structlog.processors.TimeStamper(fmt="iso", utc=True),
+]
+LOG_RENDERER = (
+    structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
+    if DEBUG
+    else structlog.processors.JSONRenderer()
+)
+structlog.configure(
+    processors=[
+        structlog.stdlib.filter_by_level,
+        *LOG_PRE_CHAIN,
+        structlog.stdlib.PositionalArgumentsFormatter(),
+        structlog.processors.StackInfoRenderer(),
+        structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
+    ],
+    logger_factory=structlog.stdlib.LoggerFactory(),
+    cache_logger_on_first_use=True,
+)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.text("LOG_LEVEL", "INFO").upper()},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "daphne": {"level": "WARNING"}},
+    "formatters": {
+        "structured": {
+            "()": structlog.stdlib.ProcessorFormatter,
+            "foreign_pre_chain": LOG_PRE_CHAIN,
+            "processors": [
+                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                # A traceback becomes one escaped string inside the JSON line.
+                *([] if DEBUG else [structlog.processors.format_exc_info]),
+                LOG_RENDERER,
+            ],
+        }
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "structured"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Named without handlers, so Django's own development console handler goes and each
+        # event is printed once, by the root handler.
+        "django": {"level": "INFO"},
+        "django.db.backends": {"level": "WARNING"},
+        "daphne": {"level": "WARNING"},
+        # Django's "Not Found: /x" and "Internal Server Error: /x" would be a second line for
+        # the same request: request_finished / request_failed already carry the status and
+        # the traceback.
+        "django.request": {"level": "CRITICAL"},
+    },
 }
+# The request's first line ("request_started") only at DEBUG: one line per request at INFO.
+DJANGO_STRUCTLOG_STATUS_START_LOG_LEVEL = logging.DEBUG
+
+# Errors go to Sentry (or a compatible service such as GlitchTip) when SENTRY_DSN is set;
+# nothing is sent otherwise. No personal data (send_default_pii off): no user, cookies, bodies
+# or addresses.
+SENTRY_DSN = env.text("SENTRY_DSN")
+SENTRY_ENVIRONMENT = env.text("SENTRY_ENVIRONMENT", "production")
+SENTRY_TRACES_SAMPLE_RATE = env.fraction("SENTRY_TRACES_SAMPLE_RATE", 0.0)
+if SENTRY_DSN:
+    try:
+        sentry_sdk.init(
+            dsn=SENTRY_DSN,
+            integrations=[DjangoIntegration()],
+            environment=SENTRY_ENVIRONMENT,
+            traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE,
+            send_default_pii=False,
+        )
+    except BadDsn as error:
+        raise ConfigurationError(
+            f"SENTRY_DSN is not a Sentry DSN ({error}); expected https://key@host/project."
+        ) from None
+    # The Django integration reports a failed request with its traceback; the request_failed
+    # log line of the same failure would arrive as a second event without one.
+    ignore_logger("django_structlog.middlewares.request")

@@ -1,10 +1,10 @@
 """The production documentation cannot silently drift from the code.
 
 docs/deploy.md must name every environment variable settings.py reads; the example environment
-file may only set variables settings.py reads (a misspelt name would be ignored without a
-word); the Dockerfile must copy every project package; and the example environment, filled in
-with real secrets and this machine's PostgreSQL and Redis, must pass
-`manage.py check --deploy` without a single warning.
+file (deploy/production.env.example) may only set variables settings.py reads (a misspelt name
+would be ignored without a word); the Dockerfile must copy every project package; and the
+example environment, filled in with real secrets and this machine's PostgreSQL and Redis, must
+pass `manage.py check --deploy` without a single warning.
 
 Variable names are found by reading the source (ast), not by importing settings: importing
 shows only the values of one environment, while the source shows every name in every branch
@@ -23,12 +23,13 @@ import pytest
 from cryptography.fernet import Fernet
 from django.conf import settings
 
+from tests.deploy.environment_file import EXAMPLE_ENV, read_env_file
+
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS_SOURCE = ROOT / "sosoon_site" / "settings.py"
 ENVIRONMENT_SOURCE = ROOT / "sosoon_site" / "environment.py"
 DEPLOY_DOC = ROOT / "docs" / "deploy.md"
-EXAMPLE_ENV = ROOT / "docs" / "production.env.example"
-DOCKERFILE = ROOT / "docs" / "Dockerfile"
+DOCKERFILE = ROOT / "deploy" / "Dockerfile"
 
 REQUIRED_IN_PRODUCTION = {"SECRET_KEY", "ALLOWED_HOSTS", "SOSOON_FIELD_KEYS"}
 
@@ -96,22 +97,6 @@ def variables_settings_reads() -> set[str]:
     return names
 
 
-def read_env_file(path: Path) -> dict[str, str]:
-    """KEY=value lines, as systemd's EnvironmentFile= and compose's env_file: read them."""
-    values = {}
-    for line in path.read_text().splitlines():
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        name, separator, value = line.partition("=")
-        assert separator and name.strip().isidentifier(), f"not a KEY=value line: {line!r}"
-        value = value.strip()
-        if len(value) >= 2 and value[0] == value[-1] == '"':
-            value = value[1:-1]
-        values[name.strip()] = value
-    return values
-
-
 def test_settings_reader_finds_the_fixed_variables():
     """Guards the two tests below against passing because the parser found nothing."""
     names = variables_settings_reads()
@@ -149,7 +134,7 @@ def test_dockerfile_copies_every_project_package():
         app.split(".")[0] for app in settings.INSTALLED_APPS if (ROOT / app.split(".")[0]).is_dir()
     }
     needed = packages | {"manage.py", "templates", "static", "requirements.lock"}
-    assert needed <= copied, f"docs/Dockerfile does not copy {sorted(needed - copied)}"
+    assert needed <= copied, f"deploy/Dockerfile does not copy {sorted(needed - copied)}"
 
 
 @pytest.mark.postgres

@@ -7,7 +7,8 @@ from django.core.management import call_command
 from feeds.models import Audience, Comment, Post, Reaction
 
 
-def test_the_demo_has_posts_of_every_audience_and_loads_once(db):
+def test_the_demo_has_posts_of_every_audience_and_loads_once(db, settings):
+    settings.DEBUG = True  # the development profile: seed_demo refuses to run without it
     call_command("seed_demo", stdout=StringIO())
     assert set(Post.objects.values_list("audience", flat=True)) == set(Audience.values)
     assert Comment.objects.exists() and Reaction.objects.exists()

@@ -54,6 +54,23 @@ def test_production_refuses_to_start_without_a_required_variable(missing):
     assert missing in message
 
 
+@pytest.mark.parametrize("length", [1, 20, 49])
+def test_production_refuses_a_secret_key_shorter_than_50_characters(length):
+    result = start({**PRODUCTION, "SECRET_KEY": "k" * length})
+
+    assert result.returncode != 0
+    message = result.stderr.strip()
+    assert message.count("\n") == 0, message
+    assert message.startswith("Sosoon cannot start:")
+    assert "SECRET_KEY" in message
+
+
+def test_production_accepts_a_secret_key_of_50_characters():
+    result = start({**PRODUCTION, "SECRET_KEY": "k" * 50})
+
+    assert result.returncode == 0, result.stderr
+
+
 def test_production_starts_with_the_required_variables():
     result = start(PRODUCTION)
 
@@ -69,6 +86,9 @@ def test_production_starts_with_the_required_variables():
         ("REDIS_URL", "redis://127.0.0.1:notaport/0"),
         ("SOSOON_FIELD_KEYS", "not-a-fernet-key"),
         ("DEBUG", "maybe"),
+        ("SENTRY_DSN", "not a dsn"),
+        ("SENTRY_TRACES_SAMPLE_RATE", "2"),
+        ("SENTRY_TRACES_SAMPLE_RATE", "often"),
     ],
 )
 def test_malformed_variables_fail_with_one_line_naming_them(variable, value):

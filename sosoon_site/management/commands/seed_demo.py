@@ -6,7 +6,8 @@ Running it twice changes nothing: every seeder creates only what is missing.
 from importlib import import_module
 
 from django.apps import apps
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.module_loading import module_has_submodule
 
@@ -21,6 +22,11 @@ class Command(BaseCommand):
     help = "Create the demo communities, people and posts (idempotent)."
 
     def handle(self, *args, **options):
+        # The demo people share one published password: a production site must never have them.
+        if not settings.DEBUG:
+            raise CommandError(
+                "seed_demo creates accounts with a known password; it runs only with DEBUG=1."
+            )
         created = []
         with transaction.atomic():
             for module in demo_modules():
