@@ -13,8 +13,8 @@ things in order, each atomically per row:
 The claimed rows go out in batches of SOSOON_CROSSPOST_CONCURRENCY, one q2 task each
 (`publish_batch`), which runs `advance` for every row, side by side, once the row's time has
 come. Each claim raises the row's `claim`, and a task acts only on rows still under the claim
-it was queued with. `advance` runs the handler for the row's state. A handler never sleeps: waiting for a
-retry is `next_attempt_at`, picked up by step 3.
+it was queued with. `advance` runs the handler for the row's state. A handler never sleeps:
+waiting for a retry is `next_attempt_at`, picked up by step 3.
 
 Why it is built this way: the issue asks for a post to leave within 35 s (p99) of its time,
 and q2's scheduler wakes only every 30 s. Two things would otherwise stack on top of that wake:
