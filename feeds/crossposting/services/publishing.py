@@ -137,11 +137,16 @@ def recover_lost(now: datetime) -> dict[int, int]:
             )
     for crosspost in stopped:
         notify_crosspost_problem(crosspost)
-    return _claim(
-        lost.filter(request_sent_at__isnull=True).order_by("scheduled_at", "pk"),
-        now,
-        reason="The worker stopped before sending this, so it was queued again.",
-    )
+    never_sent = lost.filter(request_sent_at__isnull=True).order_by("scheduled_at", "pk")
+    return {
+        **_claim(
+            never_sent.filter(publish_id=""),
+            now,
+            reason="The worker stopped before sending this, so it was queued again.",
+        ),
+        # Accepted by TikTok already: asking how it is doing again is safe.
+        **_claim(never_sent.exclude(publish_id=""), now),
+    }
 
 
 def _stopped_while_sending(crosspost: CrossPost) -> str:

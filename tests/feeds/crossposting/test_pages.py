@@ -234,12 +234,12 @@ def test_every_publishing_row_says_where_it_is_in_the_viewers_time(
     owner.time_zone = "Asia/Tokyo"
     owner.save()
     client.force_login(owner)
-    now = timezone.now().replace(second=0, microsecond=0)
+    now = timezone.now()
     tokyo = lambda moment: moment.astimezone(ZoneInfo("Asia/Tokyo")).strftime("%H:%M")  # noqa: E731
     publishing = {"status": CrossPostStatus.PUBLISHING, "claimed_at": now, "updated_at": now}
     rows = {
-        f"Claimed, waiting for its time ({tokyo(now + timedelta(seconds=20))}).": {
-            "scheduled_at": now + timedelta(seconds=20)
+        f"Claimed, waiting for its time ({tokyo(now + timedelta(minutes=5))}).": {
+            "scheduled_at": now + timedelta(minutes=5)
         },
         f"Queued for sending to X since {tokyo(now)}.": {"scheduled_at": now},
         f"Sending to X since {tokyo(now)}.": {"scheduled_at": now, "request_sent_at": now},

@@ -263,6 +263,28 @@ def test_a_lost_task_never_sent_is_queued_again_once_the_q2_timeout_passes(
     assert len(fake_x.calls(TWEETS_PATH)) == 1
 
 
+def test_a_lost_tiktok_poll_is_asked_again_not_posted_again(
+    tiktok_account, crosspost_factory, dispatch, fake_tiktok, settings
+):
+    from feeds.crossposting.models import CrossPost
+
+    fake_tiktok.steps = ["PUBLISH_COMPLETE"]
+    crosspost = crosspost_factory(tiktok_account, privacy_level="SELF_ONLY", title="Vintage")
+    dispatch()
+    crosspost = reload(crosspost)
+    assert crosspost.progress.startswith("TikTok accepted it and is still processing it")
+    # The poll was claimed, then its task lost.
+    claimed = crosspost.next_attempt_at
+    CrossPost.objects.filter(pk=crosspost.pk).update(next_attempt_at=None, updated_at=claimed)
+    assert reload(crosspost).progress.startswith("Asking TikTok how it is doing, since ")
+
+    dispatch(now=claimed + timedelta(seconds=settings.Q_CLUSTER["timeout"] + 1))
+    crosspost = reload(crosspost)
+    assert crosspost.status == CrossPostStatus.PUBLISHED
+    assert len(fake_tiktok.posts) == 1
+    assert len(fake_tiktok.calls("/v2/post/publish/status/fetch/")) == 1
+
+
 def test_a_lost_task_that_had_sent_needs_review_and_says_why(
     x_account, crosspost_factory, dispatch, fake_x, owner, settings
 ):
