@@ -20,10 +20,10 @@ import pytest
 
 from tests.fakes.x import TWEETS_PATH, FakeX
 from tests.feeds.crossposting.clusters import (
+    SEED,
     clusters,
     kill_cluster,
     python,
-    seed,
     site_environment,
     wait_for,
 )
@@ -91,24 +91,30 @@ def test_a_cluster_killed_mid_publish_loses_nothing_and_sends_nothing_twice(brok
             if broker == "orm":
                 env.pop("REDIS_URL", None)
             access, refresh = fake.issue_tokens()
-            seed(env, access=access, refresh=refresh, count=ROWS, delay=3600)
             doomed_log = tmp_path / "killed-0.log"
             with clusters(env, count=1, workdir=tmp_path, name="killed") as (doomed,):
                 assert wait_for(lambda: "running." in doomed_log.read_text(), timeout=30)
-                python(env, DISPATCH_NOW.format(later=WAIT_FOR_THEIR_TIME))
+                python(
+                    env,
+                    SEED.format(access=access, refresh=refresh, count=ROWS, delay=3600)
+                    + DISPATCH_NOW.format(later=WAIT_FOR_THEIR_TIME),
+                )
                 in_flight = wait_for(lambda: fake.calls(TWEETS_PATH), timeout=30, every=0.2)
                 kill_cluster(doomed)
             killed_at = time.time()
             assert in_flight, doomed_log.read_text()[-3000:]
             left = rows_now(env)
-            with clusters(env, count=1, workdir=tmp_path, name="fresh"):
+            rows = []
+
+            def settled() -> bool:
+                rows[:] = rows_now(env)
+                return not any(row["status"] == "publishing" for row in rows)
+
+            with clusters(env, count=1, workdir=tmp_path, name="fresh") as (fresh,):
                 deadline = Q_TIMEOUT + 60 - (time.time() - killed_at)
-                settled = wait_for(
-                    lambda: not any(row["status"] == "publishing" for row in rows_now(env)),
-                    timeout=deadline,
-                )
+                done = wait_for(settled, timeout=deadline)
                 settled_after = time.time() - killed_at
-            rows = rows_now(env)
+                kill_cluster(fresh)  # nothing left for it to finish
     finally:
         fake.stop()
 
@@ -120,7 +126,7 @@ def test_a_cluster_killed_mid_publish_loses_nothing_and_sends_nothing_twice(brok
         status == "publishing" and note.startswith("Claimed, waiting for its time (")
         for status, note in progress[1:]
     ), progress
-    assert settled, f"not settled {settled_after:.0f} s after the kill: {rows}\n{logs}"
+    assert done, f"not settled {settled_after:.0f} s after the kill: {rows}\n{logs}"
 
     hung, *never_sent = rows
     assert hung["status"] == "needs_review"
