@@ -163,11 +163,15 @@ else:
 # django-q2. Retry must exceed timeout, or a slow task is handed to a second worker while the
 # first still runs it. catch_up is off so a cluster that was down does not replay every
 # missed heartbeat at once.
+# q2 kills a task still running after `timeout` seconds; cross-posting takes a row whose task
+# has been silent that long as lost (feeds/crossposting/services/publishing.py). The ORM broker
+# hands a task whose worker died to another after `retry`, which must exceed the timeout.
+_q_timeout = env.integer("SOSOON_Q_TIMEOUT", 120, minimum=10)
 Q_CLUSTER = {
     "name": "sosoon",
     "workers": env.integer("SOSOON_Q_WORKERS", 2, minimum=1),
-    "timeout": 120,
-    "retry": 180,
+    "timeout": _q_timeout,
+    "retry": _q_timeout * 3 // 2,
     "max_attempts": 3,
     "catch_up": False,
     "save_limit": 1000,

@@ -37,7 +37,9 @@ class CrossPostAdmin(admin.ModelAdmin):
     raw_id_fields = ["post", "account", "created_by", "invitation"]
     readonly_fields = [
         "ref_code",
+        "progress",
         "attempts",
+        "claim",
         "claimed_at",
         "next_attempt_at",
         "request_sent_at",

@@ -13,6 +13,11 @@ that it can leave at its time; its publish task waits for it, and no request lea
 `request_sent_at` is written and committed just before the request that creates the public
 post leaves, and cleared when its outcome is saved. A worker that finds it set knows an
 earlier attempt died between "sent" and "saved", and sends the row to needs_review.
+
+`claim` goes up each time the dispatcher claims the row and queues a task for it. A task acts
+only on rows still under the claim it was queued with, so when a lost task is replaced (the
+Redis broker keeps no receipt of a task a killed worker held), the old one, should it turn up
+after all, leaves the row to its replacement.
 """
 
 import secrets
@@ -20,6 +25,8 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateformat import time_format
 
 from feeds.crossposting.encryption import EncryptedTextField, Secret
 
@@ -138,6 +145,7 @@ class CrossPost(models.Model):
     visit_count = models.PositiveIntegerField(default=0)
 
     attempts = models.PositiveSmallIntegerField(default=0)
+    claim = models.PositiveIntegerField(default=0)
     claimed_at = models.DateTimeField(null=True, blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     request_sent_at = models.DateTimeField(null=True, blank=True)
@@ -166,6 +174,32 @@ class CrossPost(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status in PENDING_STATUSES
+
+    @property
+    def progress(self) -> str:
+        """Where a row in `publishing` is, in words a person can read (times in the active
+        time zone); empty in every other state, whose `reason` says it all."""
+        if self.status != CrossPostStatus.PUBLISHING:
+            return ""
+        platform = self.account.get_platform_display()
+        if self.request_sent_at:
+            return f"Sending to {platform} since {_clock(self.request_sent_at)}."
+        if self.next_attempt_at and self.publish_id:
+            return (
+                f"{platform} accepted it and is still processing it; Sosoon checks again at "
+                f"{_clock(self.next_attempt_at)}."
+            )
+        if self.next_attempt_at and self.attempts:
+            return f"Waiting to try again at {_clock(self.next_attempt_at)}."
+        if self.publish_id:
+            return f"Asking {platform} how it is doing, since {_clock(self.updated_at)}."
+        if self.next_attempt_at or self.scheduled_at > timezone.now():
+            return f"Claimed, waiting for its time ({_clock(self.scheduled_at)})."
+        return f"Queued for sending to {platform} since {_clock(self.updated_at)}."
+
+
+def _clock(moment) -> str:
+    return time_format(timezone.localtime(moment), "H:i")
 
 
 class Referral(models.Model):

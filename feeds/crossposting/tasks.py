@@ -12,19 +12,19 @@ from feeds.crossposting.services import accounts, publishing
 
 
 def dispatch_due_crossposts() -> str:
-    """Sweep stuck rows, claim due ones, queue one publish task per batch of claimed rows."""
+    """Recover rows whose task was lost, claim due ones, queue one publish task per batch."""
     queued = publishing.dispatch(enqueue=queue_publish)
     return f"queued {queued} cross-post(s)"
 
 
-def queue_publish(crosspost_ids: list[int]) -> None:
-    """One q2 task for a batch of claimed cross-posts."""
-    async_task("feeds.crossposting.tasks.publish_crossposts", crosspost_ids)
+def queue_publish(claims: dict[int, int]) -> None:
+    """One q2 task for a batch of claimed cross-posts, {id: the claim it is queued under}."""
+    async_task("feeds.crossposting.tasks.publish_crossposts", claims)
 
 
-def publish_crossposts(crosspost_ids: list[int]) -> dict[int, str]:
+def publish_crossposts(claims: dict[int, int]) -> dict[int, str]:
     """Advance a batch of claimed cross-posts side by side, each once it is due."""
-    return publishing.publish_batch(crosspost_ids)
+    return publishing.publish_batch(claims)
 
 
 def refresh_expiring_accounts() -> str:

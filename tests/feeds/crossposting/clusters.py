@@ -59,11 +59,14 @@ def python(env: Mapping[str, str], code: str) -> str:
 
 
 @contextmanager
-def clusters(env: Mapping[str, str], *, count: int, workdir: Path) -> Iterator[list]:
-    """`count` qcluster processes for the block; interrupted (then killed) on exit."""
+def clusters(
+    env: Mapping[str, str], *, count: int, workdir: Path, name: str = "qcluster"
+) -> Iterator[list]:
+    """`count` qcluster processes for the block; interrupted (then killed) on exit. Each leads
+    a process group of its own, with its workers, so `kill_cluster` can take all at once."""
     processes = []
     for number in range(count):
-        log = (workdir / f"qcluster-{number}.log").open("w")
+        log = (workdir / f"{name}-{number}.log").open("w")
         processes.append(
             subprocess.Popen(
                 [sys.executable, "manage.py", "qcluster"],
@@ -71,6 +74,7 @@ def clusters(env: Mapping[str, str], *, count: int, workdir: Path) -> Iterator[l
                 env=env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         )
     try:
@@ -85,6 +89,13 @@ def clusters(env: Mapping[str, str], *, count: int, workdir: Path) -> Iterator[l
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+def kill_cluster(process: subprocess.Popen) -> None:
+    """SIGKILL a cluster and every process of its group, as a crash or `kill -9` would: no
+    task it holds is finished or handed back."""
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
 
 
 def wait_for(check, *, timeout: float, every: float = 1.0) -> bool:

@@ -226,6 +226,40 @@ def test_list_actions_cancel_reschedule_retry(
     assert review.status == CrossPostStatus.SCHEDULED
 
 
+def test_every_publishing_row_says_where_it_is_in_the_viewers_time(
+    client, owner, community, x_account, crosspost_factory
+):
+    """A row in "publishing" always tells the person why: waiting for its time, queued,
+    sending since when, waiting to retry."""
+    owner.time_zone = "Asia/Tokyo"
+    owner.save()
+    client.force_login(owner)
+    now = timezone.now()
+    tokyo = lambda moment: moment.astimezone(ZoneInfo("Asia/Tokyo")).strftime("%H:%M")  # noqa: E731
+    publishing = {"status": CrossPostStatus.PUBLISHING, "claimed_at": now, "updated_at": now}
+    rows = {
+        f"Claimed, waiting for its time ({tokyo(now + timedelta(minutes=5))}).": {
+            "scheduled_at": now + timedelta(minutes=5)
+        },
+        f"Queued for sending to X since {tokyo(now)}.": {"scheduled_at": now},
+        f"Sending to X since {tokyo(now)}.": {"scheduled_at": now, "request_sent_at": now},
+        f"Waiting to try again at {tokyo(now + timedelta(minutes=2))}.": {
+            "scheduled_at": now,
+            "attempts": 1,
+            "next_attempt_at": now + timedelta(minutes=2),
+        },
+    }
+    for number, fields in enumerate(rows.values()):
+        crosspost = crosspost_factory(x_account, text=f"Teaser {number}")
+        CrossPost.objects.filter(pk=crosspost.pk).update(**publishing, **fields)
+
+    page = client.get(reverse("crossposting:list", args=[community.slug])).content.decode()
+
+    for progress in rows:
+        assert f'data-testid="crosspost-progress">{progress}</p>' in page
+    assert "<title>Cross-posts · " + community.name + " · Sosoon</title>" in page
+
+
 def test_admin_never_shows_tokens_and_retries(admin_client, x_account, crosspost_factory):
     page = admin_client.get(
         reverse("admin:feeds_externalaccount_change", args=[x_account.pk])

@@ -84,7 +84,7 @@ def test_dispatch_queues_batches_soonest_first(x_account, crosspost_factory, set
     batches = []
 
     assert publishing.dispatch(now=now, enqueue=batches.append) == 4
-    assert batches == [[rows[-5], rows[10]], [rows[20], rows[29]]]
+    assert batches == [{rows[-5]: 1, rows[10]: 1}, {rows[20]: 1, rows[29]: 1}]
     statuses = dict(CrossPost.objects.values_list("pk", "status"))
     assert statuses.pop(rows[31]) == CrossPostStatus.SCHEDULED
     assert set(statuses.values()) == {CrossPostStatus.PUBLISHING}
@@ -226,27 +226,125 @@ def test_a_crash_between_sent_and_saved_ends_in_needs_review(x_account, crosspos
 
     crosspost = crosspost_factory(x_account)
     crosspost.status = CrossPostStatus.PUBLISHING
+    crosspost.claim = 1
     crosspost.request_sent_at = timezone.now()
     crosspost.save()
 
-    assert publish_crossposts([crosspost.pk]) == {crosspost.pk: CrossPostStatus.NEEDS_REVIEW}
+    assert publish_crossposts({crosspost.pk: 1}) == {crosspost.pk: CrossPostStatus.NEEDS_REVIEW}
     assert "may be live" in reload(crosspost).reason
     assert fake_x.posts == []
 
 
-def test_a_row_stuck_in_publishing_goes_to_needs_review(x_account, crosspost_factory, dispatch):
+def lost_claim(crosspost_factory, account, *, at, **fields):
+    """A row claimed at `at` whose publish task was then lost (never queued, never run)."""
+    from feeds.crossposting.services.publishing import claim_due
+
+    crosspost = crosspost_factory(account, scheduled_at=at - timedelta(seconds=1), **fields)
+    assert claim_due(at) == {crosspost.pk: 1}
+    return crosspost
+
+
+def test_a_lost_task_never_sent_is_queued_again_once_the_q2_timeout_passes(
+    x_account, crosspost_factory, dispatch, fake_x, settings
+):
+    """No task runs longer than q2's timeout, so a row silent for longer has lost its task;
+    one whose request never left is sent by a new task, once."""
+    settings.Q_CLUSTER = {**settings.Q_CLUSTER, "timeout": 40}
+    claimed = timezone.now() - timedelta(minutes=5)
+    crosspost = lost_claim(crosspost_factory, x_account, at=claimed)
+
+    assert dispatch(now=claimed + timedelta(seconds=39)) == 0
+    assert reload(crosspost).progress.startswith("Queued for sending to X since ")
+    assert dispatch(now=claimed + timedelta(seconds=41)) == 1
+
+    crosspost = reload(crosspost)
+    assert crosspost.status == CrossPostStatus.PUBLISHED
+    assert crosspost.claim == 2
+    assert len(fake_x.calls(TWEETS_PATH)) == 1
+
+
+def test_a_lost_tiktok_poll_is_asked_again_not_posted_again(
+    tiktok_account, crosspost_factory, dispatch, fake_tiktok, settings
+):
     from feeds.crossposting.models import CrossPost
 
-    crosspost = crosspost_factory(x_account)
-    CrossPost.objects.filter(pk=crosspost.pk).update(
-        status=CrossPostStatus.PUBLISHING,
-        request_sent_at=timezone.now() - timedelta(minutes=20),
-        updated_at=timezone.now() - timedelta(minutes=20),
-    )
+    fake_tiktok.steps = ["PUBLISH_COMPLETE"]
+    crosspost = crosspost_factory(tiktok_account, privacy_level="SELF_ONLY", title="Vintage")
     dispatch()
     crosspost = reload(crosspost)
+    assert crosspost.progress.startswith("TikTok accepted it and is still processing it")
+    # The poll was claimed, then its task lost.
+    claimed = crosspost.next_attempt_at
+    CrossPost.objects.filter(pk=crosspost.pk).update(next_attempt_at=None, updated_at=claimed)
+    assert reload(crosspost).progress.startswith("Asking TikTok how it is doing, since ")
+
+    dispatch(now=claimed + timedelta(seconds=settings.Q_CLUSTER["timeout"] + 1))
+    crosspost = reload(crosspost)
+    assert crosspost.status == CrossPostStatus.PUBLISHED
+    assert len(fake_tiktok.posts) == 1
+    assert len(fake_tiktok.calls("/v2/post/publish/status/fetch/")) == 1
+
+
+def test_a_lost_task_that_had_sent_needs_review_and_says_why(
+    x_account, crosspost_factory, dispatch, fake_x, owner, settings
+):
+    from feeds.crossposting.models import CrossPost
+
+    settings.Q_CLUSTER = {**settings.Q_CLUSTER, "timeout": 40}
+    claimed = timezone.now() - timedelta(minutes=5)
+    crosspost = lost_claim(crosspost_factory, x_account, at=claimed)
+    CrossPost.objects.filter(pk=crosspost.pk).update(request_sent_at=claimed, updated_at=claimed)
+    assert reload(crosspost).progress.startswith("Sending to X since ")
+
+    dispatch(now=claimed + timedelta(seconds=41))
+
+    crosspost = reload(crosspost)
     assert crosspost.status == CrossPostStatus.NEEDS_REVIEW
-    assert "may be live" in crosspost.reason
+    assert crosspost.reason == (
+        "The worker stopped while publishing to X @wineclub, so it may be live. "
+        "Check the account before retrying."
+    )
+    assert fake_x.calls(TWEETS_PATH) == []
+    assert any(message.to == [owner.email] for message in mail.outbox)
+
+
+def test_a_replaced_task_turning_up_late_leaves_the_row_to_its_replacement(
+    x_account, crosspost_factory, dispatch, fake_x, settings
+):
+    """The task a row was first queued with may still be in a queue when the row is taken as
+    lost (the ORM broker delivers it again after its retry): it must neither send the row
+    nor call the replacement's request in flight a crash."""
+    from feeds.crossposting.models import CrossPost
+    from feeds.crossposting.services.publishing import recover_lost
+    from feeds.crossposting.tasks import publish_crossposts
+
+    settings.Q_CLUSTER = {**settings.Q_CLUSTER, "timeout": 40}
+    claimed = timezone.now() - timedelta(minutes=5)
+    crosspost = lost_claim(crosspost_factory, x_account, at=claimed)
+    assert recover_lost(claimed + timedelta(seconds=41)) == {crosspost.pk: 2}
+    # The replacement has marked its request sent and waits for the answer.
+    CrossPost.objects.filter(pk=crosspost.pk).update(request_sent_at=timezone.now())
+
+    assert publish_crossposts({crosspost.pk: 1}) == {crosspost.pk: "claimed again"}
+    crosspost = reload(crosspost)
+    assert crosspost.status == CrossPostStatus.PUBLISHING
+    assert crosspost.progress.startswith("Sending to X since ")
+    assert fake_x.calls(TWEETS_PATH) == []
+
+
+def test_a_row_waiting_longer_than_the_timeout_is_not_taken_as_lost(
+    x_account, crosspost_factory, dispatch, fake_x
+):
+    """A row waiting for X's rate limit to reset (15 minutes) has no task on purpose."""
+    fake_x.fail(TWEETS_PATH, "429")
+    crosspost = crosspost_factory(x_account)
+    dispatch()
+    crosspost = reload(crosspost)
+    assert crosspost.progress.startswith("Waiting to try again at ")
+
+    assert dispatch(now=timezone.now() + timedelta(minutes=10)) == 0
+    assert reload(crosspost).status == CrossPostStatus.PUBLISHING
+    assert len(fake_x.calls(TWEETS_PATH)) == 1
 
 
 def test_401_refreshes_once_and_retries(x_account, crosspost_factory, dispatch, fake_x):
@@ -376,7 +474,7 @@ def test_a_batch_publishes_its_rows_side_by_side_each_once_never_early(
     CrossPost.objects.filter(pk=crashed.pk).update(request_sent_at=now)
 
     started = time.monotonic()
-    states = publish_batch([crosspost.pk for crosspost in rows] + [crashed.pk])
+    states = publish_batch({crosspost.pk: 0 for crosspost in [*rows, crashed]})
     elapsed = time.monotonic() - started
 
     assert states == {
