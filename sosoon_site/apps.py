@@ -11,6 +11,9 @@ class SosoonSiteConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from sosoon_site import checks  # noqa: F401 - registers the deploy checks
+        from sosoon_site.connection_pools import forget_pools_in_forked_children
         from sosoon_site.jobs import ensure_schedules
+
+        forget_pools_in_forked_children()
 
         post_migrate.connect(ensure_schedules, dispatch_uid="sosoon_site.ensure_schedules")
