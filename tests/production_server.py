@@ -15,14 +15,17 @@ import secrets
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
+import psycopg
 from cryptography.fernet import Fernet
 
 from tests.e2e.databases import scratch_database
@@ -37,11 +40,10 @@ CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 @dataclass(frozen=True)
 class ProductionSite:
-    """A running daphne: where it answers, its database's name, and its environment."""
+    """A running daphne: where it answers, its database and its environment."""
 
     base_url: str
     database_url: str
-    database_name: str
     env: Mapping[str, str]
     log: Path
 
@@ -105,15 +107,9 @@ def production_site(
     workdir: Path,
     suffix: str,
     pool_max: int,
-    prepare=None,
-    settings_module: str = "sosoon_site.settings",
 ) -> Iterator[ProductionSite]:
-    """A production daphne on a scratch database seeded with the demo data.
-
-    `prepare(env)`, if given, runs after seeding with the development environment (for more
-    data, e.g. bulk posts). `settings_module` lets a benchmark serve the production settings
-    plus a view of its own. The database is dropped on exit, after daphne has stopped.
-    """
+    """A production daphne on a scratch database seeded with the demo data; the database is
+    dropped on exit, after daphne has stopped."""
     with scratch_database(configured_url, suffix=suffix, directory=workdir) as database_url:
         development = {
             **base,
@@ -126,44 +122,95 @@ def production_site(
         }
         manage(development, "migrate", "--noinput", "--verbosity", "0")
         manage(development, "seed_demo")
-        if prepare is not None:
-            prepare(development)
-        env = production_env(
-            base, database_url=database_url, redis_url=redis_url, workdir=workdir, pool_max=pool_max
-        )
-        env["DJANGO_SETTINGS_MODULE"] = settings_module
-        manage(env, "collectstatic", "--noinput", "--verbosity", "0")
-        port = free_port()
-        log = workdir / f"daphne-{port}.log"
-        with log.open("w") as output:
-            process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "daphne",
-                    "-b",
-                    "127.0.0.1",
-                    "-p",
-                    str(port),
-                    "sosoon_site.asgi:application",
-                ],
-                cwd=BASE_DIR,
-                env=env,
-                stdout=output,
-                stderr=subprocess.STDOUT,
-            )
-        site = ProductionSite(
-            base_url=f"http://127.0.0.1:{port}",
+        with serve(
+            base,
             database_url=database_url,
-            database_name=database_url.rsplit("/", 1)[-1],
-            env=env,
-            log=log,
-        )
-        try:
-            wait_until_healthy(site, process)
+            redis_url=redis_url,
+            workdir=workdir,
+            pool_max=pool_max,
+        ) as site:
             yield site
-        finally:
-            stop(process)
+
+
+@contextmanager
+def serve(
+    base: Mapping[str, str],
+    *,
+    database_url: str,
+    redis_url: str,
+    workdir: Path,
+    pool_max: int,
+    settings_module: str = "sosoon_site.settings",
+) -> Iterator[ProductionSite]:
+    """`python -m daphne` in the production profile on an already migrated database, until
+    the block ends. `settings_module` lets a benchmark add a view of its own."""
+    env = production_env(
+        base, database_url=database_url, redis_url=redis_url, workdir=workdir, pool_max=pool_max
+    )
+    env["DJANGO_SETTINGS_MODULE"] = settings_module
+    manage(env, "collectstatic", "--noinput", "--verbosity", "0")
+    port = free_port()
+    log = workdir / f"daphne-{port}.log"
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
+             "sosoon_site.asgi:application"],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    site = ProductionSite(
+        base_url=f"http://127.0.0.1:{port}",
+        database_url=database_url,
+        env=env,
+        log=log,
+    )
+    try:
+        wait_until_healthy(site, process)
+        yield site
+    finally:
+        stop(process)
+
+
+class SessionCounter:
+    """Counts a database's sessions in pg_stat_activity, every `interval` seconds in a thread
+    while in its block, from one connection to the maintenance database (so it never counts
+    itself). `over` is set once a count exceeds `bound`."""
+
+    def __init__(self, database_url: str, *, bound: int, interval: float = 0.05):
+        self.connection = psycopg.connect(
+            urlsplit(database_url)._replace(path="/postgres").geturl(), autocommit=True
+        )
+        self.name = urlsplit(database_url).path.lstrip("/")
+        self.bound, self.interval = bound, interval
+        self.samples: list[int] = []
+        self.over = threading.Event()
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def count(self) -> int:
+        return self.connection.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s", [self.name]
+        ).fetchone()[0]
+
+    def _sample(self) -> None:
+        while not self._done.is_set():
+            self.samples.append(self.count())
+            if self.samples[-1] > self.bound:
+                self.over.set()
+            time.sleep(self.interval)
+
+    def __enter__(self) -> "SessionCounter":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._done.set()
+        self._thread.join()
+
+    def close(self) -> None:
+        self.connection.close()
 
 
 def wait_until_healthy(site: ProductionSite, process: subprocess.Popen) -> None:

@@ -13,58 +13,21 @@ import asyncio
 import itertools
 import os
 import re
-import threading
 import time
 
-import psycopg
 import pytest
 from django.conf import settings
 
 from sosoon_site.accounts.demo import DEMO_PASSWORD, DEMO_PEOPLE
-from tests.production_server import Member, production_site, sign_in
+from tests.production_server import Member, SessionCounter, production_site, sign_in
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
 POOL_MAX = 8
 CLIENTS = 16
 PAGE_VIEWS = 2_000
-SAMPLE_SECONDS = 0.05
 POST_LINK = re.compile(r'href="(/p/\d+/)"')
 COMMUNITY_FEED_LINK = re.compile(r'href="(/c/[\w-]+/posts/)"')
-
-
-class SessionCounter:
-    """Counts a database's sessions in pg_stat_activity from one connection of its own (to the
-    maintenance database, so it does not count itself), in a thread, until stopped."""
-
-    def __init__(self, database_url: str, database_name: str):
-        maintenance = database_url.rsplit("/", 1)[0] + "/postgres"
-        self.connection = psycopg.connect(maintenance, autocommit=True)
-        self.name = database_name
-        self.samples: list[int] = []
-        self.over = threading.Event()
-        self.done = threading.Event()
-        self.thread = threading.Thread(target=self._sample, daemon=True)
-
-    def count(self) -> int:
-        return self.connection.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s", [self.name]
-        ).fetchone()[0]
-
-    def _sample(self) -> None:
-        while not self.done.is_set():
-            self.samples.append(self.count())
-            if self.samples[-1] > POOL_MAX:
-                self.over.set()
-            time.sleep(SAMPLE_SECONDS)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.done.set()
-        self.thread.join()
 
 
 def pages_of(home: str) -> list[str] | None:
@@ -135,7 +98,7 @@ def test_a_production_daphne_serves_2000_signed_in_views_within_its_pool(tmp_pat
                 for member, _ in signed_in:
                     await member.client.aclose()
 
-        with SessionCounter(site.database_url, site.database_name) as counter:
+        with SessionCounter(site.database_url, bound=POOL_MAX) as counter:
             started = time.monotonic()
             statuses = asyncio.run(run())
             seconds = time.monotonic() - started
@@ -143,7 +106,7 @@ def test_a_production_daphne_serves_2000_signed_in_views_within_its_pool(tmp_pat
         for _ in range(3):
             time.sleep(1)
             settled.append(counter.count())
-        counter.connection.close()
+        counter.close()
         log = site.output()
 
     views = sum(len(codes) for codes in statuses.values())
