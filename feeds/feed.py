@@ -7,9 +7,10 @@ first page, and pages by keyset on (score, id) inside that window: its cost does
 the number of posts either. Every list starts from `Post.objects.visible_to`; counts and the
 viewer's reactions use the policy's per-post filters. A page costs a fixed number of queries.
 
-A feed is a `Source`: the rule that builds its posts from the viewer and a few ids. Pages run
-its queries prepared (sosoon_site.prepared): compiled once per shape, not once per request,
-because compiling the policy costs the ORM several times what running it costs the database.
+A feed is a `Source`: the rule that builds its posts for a viewer. Each page builds its queries
+with the plain ORM. (A cache of compiled queries was tried and measured through a real daphne:
+each request runs in a thread of its own with a connection of its own, so a per-connection
+cache never hit, and compiling each query twice to find its parameters doubled the cost.)
 """
 
 import base64
@@ -18,16 +19,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
 
 from communities.models import Community, Membership, MembershipStatus
+from feeds.lookups import IdIn
 from feeds.models import Comment, Emoji, Post, Reaction
 from feeds.policy import comments_seen_on_visible_posts, reactions_seen_on_visible_posts
 from feeds.ranking import AFFINITY_WINDOW, HoursSince, interaction_querysets, top_score
 from sosoon_site.accounts.models import User
-from sosoon_site.prepared import IdIn, prepared_rows
 
 TOP_WINDOW = 200
 LATEST, TOP = "latest", "top"
@@ -74,59 +74,25 @@ def pinned_posts(viewer, community: Community) -> list[Post]:
 
 @dataclass(frozen=True)
 class Source:
-    """Which posts a feed lists: `posts(viewer, **args)` builds them from the viewer and the
-    ids in `args`. It must build the same query for every viewer and ids, so that pages can
-    prepare it; a source whose query depends on other input (a text search) says
-    `preparable=False` and is built afresh for each page."""
+    """Which posts a feed lists: `posts(viewer)` builds them for the viewer."""
 
-    name: str
     posts: Callable[..., QuerySet]
-    args: dict[str, int] = field(default_factory=dict)
-    preparable: bool = True
 
 
 def home_source() -> Source:
-    return Source("home", home_posts)
+    return Source(home_posts)
 
 
 def community_source(community: Community, *, query: str = "") -> Source:
     """A community's feed without its announcements (they sit above it), or its search."""
     if query:
-        return Source(
-            "community-search",
-            lambda viewer, community: community_posts(viewer, community, query=query),
-            args={"community": community.pk},
-            preparable=False,
-        )
-    return Source(
-        "community",
-        lambda viewer, community: community_posts(viewer, community).filter(pinned_at__isnull=True),
-        args={"community": community.pk},
-    )
+        return Source(lambda viewer: community_posts(viewer, community, query=query))
+    return Source(lambda viewer: community_posts(viewer, community).filter(pinned_at__isnull=True))
 
 
 def person_source(author: User) -> Source:
     """The posts `author` wrote that the viewer may see."""
-    return Source(
-        "person",
-        lambda viewer, author: Post.objects.visible_to(viewer).live().filter(author=author),
-        args={"author": author.pk},
-    )
-
-
-def _as_viewer(viewer_id: int | None):
-    """The viewer the policy is built for, from an id: the policy reads only who it is."""
-    return AnonymousUser() if viewer_id is None else User(pk=viewer_id)
-
-
-def _viewer_id(viewer) -> int | None:
-    return viewer.pk if viewer.is_authenticated else None
-
-
-def _rows(key, build: Callable[..., QuerySet], *, preparable: bool = True, **values):
-    if preparable:
-        return prepared_rows(key, build, **values)
-    return [tuple(row) for row in build(**values)]
+    return Source(lambda viewer: Post.objects.visible_to(viewer).live().filter(author=author))
 
 
 @dataclass
@@ -149,7 +115,6 @@ def _engagement_query(viewer, post_ids: list[int], since: datetime | None) -> Qu
     One grouped query instead of eleven correlated subqueries on each post row (a count and
     an EXISTS per emoji, a comment count): the ORM compiles the policy's two per-post filters
     once each instead of six times, and the page's own query stays small."""
-    viewer = _as_viewer(viewer)
 
     def tagged(queryset, kind: str, key: str, *, emoji: str = "", mine=None):
         """Counts of `queryset` grouped by `key` (and `emoji`, a field name, if given) as
@@ -185,7 +150,10 @@ def _engagement_query(viewer, post_ids: list[int], since: datetime | None) -> Qu
             tagged(queryset, "affinity", "post__author")
             for queryset in interaction_querysets(viewer, since=since)
         ]
-    return parts[0].union(*parts[1:], all=True)
+    # Unordered throughout: each part (`tagged`) and the union itself, so no model's default
+    # ordering (Comment's is created, id) reaches a query that selects none of its columns
+    # (Django 6 applies the first part's Meta.ordering to the whole union).
+    return parts[0].union(*parts[1:], all=True).order_by()
 
 
 def engagement(viewer, post_ids: list[int], *, affinity_at: datetime | None = None) -> Engagement:
@@ -194,13 +162,8 @@ def engagement(viewer, post_ids: list[int], *, affinity_at: datetime | None = No
     found = Engagement()
     if not post_ids:
         return found
-    rows = prepared_rows(
-        "feeds.engagement",
-        _engagement_query,
-        viewer=_viewer_id(viewer),
-        post_ids=list(post_ids),
-        since=None if affinity_at is None else affinity_at - AFFINITY_WINDOW,
-    )
+    since = None if affinity_at is None else affinity_at - AFFINITY_WINDOW
+    rows = _engagement_query(viewer, list(post_ids), since)
     for kind, key, emoji, count, own in rows:
         if kind == "comments":
             found.comments[key] = count
@@ -310,25 +273,13 @@ def latest_page(source: Source, viewer, *, cursor: str = "") -> FeedPage:
     size = page_size()
     before, before_id = _latest_cursor(cursor)
 
-    def newest(viewer, before, before_id, **args) -> QuerySet:
-        posts = source.posts(_as_viewer(viewer), **args)
-        if before is not None:
-            # `created <= c` lets the index scan start at the cursor; the OR settles ties.
-            posts = posts.filter(created__lte=before).filter(
-                Q(created__lt=before) | Q(pk__lt=before_id)
-            )
-        return posts.order_by("-created", "-id").values_list("pk")[: size + 1]
-
-    found = _rows(
-        ("feeds.latest", source.name, size),
-        newest,
-        preparable=source.preparable,
-        viewer=_viewer_id(viewer),
-        before=before,
-        before_id=before_id,
-        **source.args,
-    )
-    ids = [pk for (pk,) in found]
+    posts = source.posts(viewer)
+    if before is not None:
+        # `created <= c` lets the index scan start at the cursor; the OR settles ties.
+        posts = posts.filter(created__lte=before).filter(
+            Q(created__lt=before) | Q(pk__lt=before_id)
+        )
+    ids = list(posts.order_by("-created", "-id").values_list("pk", flat=True)[: size + 1])
     rows = _cards(ids[:size], viewer)
     next_cursor = None
     if len(ids) > size and rows:
@@ -349,22 +300,12 @@ def top_page(source: Source, viewer, *, cursor: str = "") -> FeedPage:
         except (ValueError, OverflowError, OSError):
             anchor, after = timezone.now(), None
 
-    def window_of(viewer, anchor, **args) -> QuerySet:
-        return (
-            source.posts(_as_viewer(viewer), **args)
-            .filter(created__lte=anchor)
-            .annotate(age_hours=HoursSince("created", anchor))
-            .order_by("-created", "-id")
-            .values_list("pk", "author_id", "age_hours")[:TOP_WINDOW]
-        )
-
-    window = _rows(
-        ("feeds.top", source.name),
-        window_of,
-        preparable=source.preparable,
-        viewer=_viewer_id(viewer),
-        anchor=anchor,
-        **source.args,
+    window = list(
+        source.posts(viewer)
+        .filter(created__lte=anchor)
+        .annotate(age_hours=HoursSince("created", anchor))
+        .order_by("-created", "-id")
+        .values_list("pk", "author_id", "age_hours")[:TOP_WINDOW]
     )
     seen = engagement(viewer, [row[0] for row in window], affinity_at=anchor)
     reactions: dict[int, int] = {}

@@ -14,6 +14,9 @@ class SosoonSiteConfig(AppConfig):
             checks,  # noqa: F401 - registers the deploy checks
             request_log,  # noqa: F401 - shapes the per-request log line
         )
+        from sosoon_site.connection_pools import forget_pools_in_forked_children
         from sosoon_site.jobs import ensure_schedules
+
+        forget_pools_in_forked_children()
 
         post_migrate.connect(ensure_schedules, dispatch_uid="sosoon_site.ensure_schedules")

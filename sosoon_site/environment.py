@@ -77,13 +77,21 @@ class Environment:
             raise ConfigurationError(f"{name} is not set; {why}.")
         return value
 
-    def database(self, default_path: Path) -> dict:
-        """DATABASES["default"] from DATABASE_URL, or SQLite (WAL) under var/."""
+    def database(self, default_path: Path, *, crosspost_concurrency: int) -> dict:
+        """DATABASES["default"] from DATABASE_URL, or SQLite (WAL) under var/.
+
+        On PostgreSQL each process gets a pool of connections (psycopg-pool). Under daphne
+        every request runs in a thread of its own, so a connection kept per thread
+        (CONN_MAX_AGE) is one more PostgreSQL session per request until it ages out; with the
+        pool a request borrows a connection and gives it back when it ends, and a process
+        never holds more than the pool's maximum. A q2 worker publishing cross-posts holds
+        one connection per publishing thread (`crosspost_concurrency`) plus its own, so the
+        maximum may not be smaller than that, or the threads would queue for connections."""
         url = self.text("DATABASE_URL")
         if not url:
             return sqlite_database(default_path)
         try:
-            config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+            config = dj_database_url.parse(url, conn_max_age=0, conn_health_checks=True)
         except (ValueError, KeyError) as error:
             raise ConfigurationError(
                 f"DATABASE_URL is not a database URL ({error}); "
@@ -97,13 +105,37 @@ class Environment:
                 "DATABASE_URL must name a PostgreSQL database (postgres://user@host:5432/name) "
                 f"or a SQLite file; got {url!r}."
             )
+        options = config.setdefault("OPTIONS", {})
         # PostgreSQL's JIT compiler off for this app's connections: the planner prices the
         # audience policy per candidate row, so a feed query reading a few hundred rows
         # (Top's window) crosses jit_above_cost and then spends ~40 ms compiling a query that
         # runs in ~4 ms (EXPLAIN ANALYZE at 1M posts). JIT pays off for long analytical scans,
         # which a web app's page queries never are.
-        config.setdefault("OPTIONS", {})["options"] = "-c jit=off"
+        options["options"] = "-c jit=off"
+        options["pool"] = self.database_pool(crosspost_concurrency=crosspost_concurrency)
         return config
+
+    def database_pool(self, *, crosspost_concurrency: int) -> dict:
+        """psycopg-pool's sizes and wait from SOSOON_DB_POOL_*; see `database`."""
+        needed = crosspost_concurrency + 1
+        max_size = self.integer("SOSOON_DB_POOL_MAX_SIZE", needed, minimum=1)
+        if max_size < needed:
+            raise ConfigurationError(
+                f"SOSOON_DB_POOL_MAX_SIZE ({max_size}) must be at least "
+                f"SOSOON_CROSSPOST_CONCURRENCY + 1 ({needed}): each cross-post a worker "
+                "publishes holds a database connection; lower SOSOON_CROSSPOST_CONCURRENCY "
+                "or raise the pool."
+            )
+        min_size = self.integer("SOSOON_DB_POOL_MIN_SIZE", 1, minimum=0)
+        if min_size > max_size:
+            raise ConfigurationError(
+                f"SOSOON_DB_POOL_MIN_SIZE ({min_size}) must not exceed "
+                f"SOSOON_DB_POOL_MAX_SIZE ({max_size})."
+            )
+        # A request that finds every connection busy waits this long, then fails with
+        # psycopg_pool.PoolTimeout naming the pool, rather than hanging its client forever.
+        timeout = self.integer("SOSOON_DB_POOL_TIMEOUT", 10, minimum=1)
+        return {"min_size": min_size, "max_size": max_size, "timeout": timeout}
 
     def redis_url(self) -> str:
         """REDIS_URL, checked for shape; empty when unset (the embedded default)."""

@@ -113,7 +113,15 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": env.database(VAR_DIR / "sosoon.sqlite3")}
+# Cross-posts one q2 worker publishes side by side (one thread and, on PostgreSQL, one database
+# connection each): a publish task carries at most this many rows, so the connection pool of
+# each process holds at least one more connection than this.
+SOSOON_CROSSPOST_CONCURRENCY = env.integer("SOSOON_CROSSPOST_CONCURRENCY", 16, minimum=1)
+DATABASES = {
+    "default": env.database(
+        VAR_DIR / "sosoon.sqlite3", crosspost_concurrency=SOSOON_CROSSPOST_CONCURRENCY
+    )
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.redis_url()
@@ -331,9 +339,6 @@ SOSOON_TIKTOK_AUTHORIZE_URL = env.text(
 SOSOON_TIKTOK_API_BASE = env.text("SOSOON_TIKTOK_API_BASE", "https://open.tiktokapis.com")
 # Seconds a provider has to answer one request (connecting gets at most 5 of them).
 SOSOON_CROSSPOST_HTTP_TIMEOUT = 20.0
-# Cross-posts one q2 worker publishes side by side (one thread and, on PostgreSQL, one database
-# connection each): a publish task carries at most this many rows.
-SOSOON_CROSSPOST_CONCURRENCY = env.integer("SOSOON_CROSSPOST_CONCURRENCY", 16, minimum=1)
 
 # Logs go to stderr (the journal under systemd), one line per event. With DEBUG off each line
 # is a JSON object a log shipper can parse; in development, readable key=value lines. Every

@@ -13,6 +13,3 @@ from sosoon_site.settings import *  # noqa: F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Background jobs run in the calling process, so a test sees their effect at once.
 Q_CLUSTER = {**Q_CLUSTER, "sync": True}  # noqa: F405
-# Connections opened by socket tests' worker threads must not outlive them, or PostgreSQL
-# refuses to drop the test database at the end of the run.
-DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

@@ -1,4 +1,6 @@
 """Run the benchmarks: `make bench` runs all, `python -m tests.bench home` only bench_home.
+`--posts=N` sets SOSOON_BENCH_POSTS, the size of benchmarks that seed posts in bulk
+(bench_daphne), for quick runs.
 
 The run owns its database (tests/e2e/databases.py): a SQLite file in a temporary directory,
 or `<name>_bench` next to DATABASE_URL's PostgreSQL database, migrated and seeded with demo
@@ -63,4 +65,8 @@ def main(requested: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    arguments = sys.argv[1:]
+    for argument in [a for a in arguments if a.startswith("--posts=")]:
+        os.environ["SOSOON_BENCH_POSTS"] = argument.removeprefix("--posts=")
+        arguments.remove(argument)
+    main(arguments)

@@ -222,3 +222,28 @@ def test_a_card_has_one_reaction_form_whose_buttons_send_their_emoji(
     # The pressed button's emoji is what the form sends, with or without htmx.
     client.post(react, {"emoji": "wow", "next": "/"})
     assert Reaction.objects.filter(post=post, user=member, emoji="wow").exists()
+
+
+def test_the_engagement_union_is_unordered_whatever_the_models_default_ordering(
+    member, post_factory
+):
+    """Comment and Reaction order themselves by (created, id), columns the union's parts do not
+    select: an ORDER BY from a model's Meta in any part, or on the whole union (Django 6 puts
+    the first part's there), is an error on PostgreSQL ("ORDER BY term does not match any
+    column"). Each part compiled alone shows what it would carry into the union."""
+    from django.db import connection
+
+    from feeds.feed import _engagement_query
+
+    post = post_factory(body="Orange wines")
+    do_add_comment(member, post, "Yes please")
+    do_toggle_reaction(member, post, "heart")
+    union = _engagement_query(member, [post.pk], timezone.now() - timedelta(days=1))
+    parts = union.query.combined_queries
+    assert len(parts) == 4
+    for part in parts:
+        sql, _ = part.get_compiler(connection=connection).as_sql()
+        assert "ORDER BY" not in sql
+    assert not union.query.default_ordering and not union.query.order_by
+    assert "ORDER BY" not in str(union.query)
+    assert sorted(row[0] for row in union) == ["affinity", "affinity", "comments", "reactions"]

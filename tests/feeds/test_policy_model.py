@@ -217,7 +217,7 @@ def test_every_surface_matches_the_model(mships, blocked_pairs, specs, teaser_fl
                     if post.pk in expected and spec.community in mine
                 }
                 assert set(home_posts(viewer).values_list("pk", flat=True)) == home
-                # The pages run the same rules prepared (compiled once, values swapped in).
+                # The pages (keyset and Top window) list exactly the same posts.
                 for order in (LATEST, TOP):
                     assert page_ids(home_source(), viewer, order) == home
             for c, community in enumerate(communities):

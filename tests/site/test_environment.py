@@ -108,7 +108,7 @@ def test_debug_mode_needs_nothing_set():
 
 def test_database_url_selects_postgresql():
     config = Environment({"DATABASE_URL": "postgres://sosoon@db.internal:5432/sosoon"}).database(
-        settings.VAR_DIR / "unused.sqlite3"
+        settings.VAR_DIR / "unused.sqlite3", crosspost_concurrency=16
     )
 
     assert config["ENGINE"] == "django.db.backends.postgresql"
@@ -118,14 +118,50 @@ def test_database_url_selects_postgresql():
 def test_postgresql_connections_run_without_jit():
     """JIT compilation cost feed pages ten times their query time (docs/deploy.md)."""
     config = Environment({"DATABASE_URL": "postgres://sosoon@db.internal:5432/sosoon"}).database(
-        settings.VAR_DIR / "unused.sqlite3"
+        settings.VAR_DIR / "unused.sqlite3", crosspost_concurrency=16
     )
 
     assert config["OPTIONS"]["options"] == "-c jit=off"
 
 
+def postgres_config(**variables) -> dict:
+    values = {"DATABASE_URL": "postgres://sosoon@db.internal:5432/sosoon", **variables}
+    return Environment(values).database(
+        settings.VAR_DIR / "unused.sqlite3", crosspost_concurrency=7
+    )
+
+
+def test_postgresql_connections_come_from_a_pool_not_one_per_thread():
+    """Under daphne each request has a thread of its own: a connection kept per thread
+    (CONN_MAX_AGE) is a PostgreSQL session per request until it ages out."""
+    config = postgres_config()
+
+    assert config["CONN_MAX_AGE"] == 0 and config["CONN_HEALTH_CHECKS"]
+    assert config["OPTIONS"]["pool"] == {"min_size": 1, "max_size": 8, "timeout": 10}
+
+
+def test_pool_sizes_and_wait_come_from_the_environment():
+    config = postgres_config(
+        SOSOON_DB_POOL_MIN_SIZE="2", SOSOON_DB_POOL_MAX_SIZE="12", SOSOON_DB_POOL_TIMEOUT="3"
+    )
+
+    assert config["OPTIONS"]["pool"] == {"min_size": 2, "max_size": 12, "timeout": 3}
+
+
+def test_a_pool_smaller_than_a_workers_publishing_threads_is_refused():
+    with pytest.raises(
+        ConfigurationError, match="SOSOON_DB_POOL_MAX_SIZE \\(6\\) must be at least"
+    ):
+        postgres_config(SOSOON_DB_POOL_MAX_SIZE="6")
+
+
+def test_a_pool_whose_minimum_exceeds_its_maximum_is_refused():
+    with pytest.raises(ConfigurationError, match="SOSOON_DB_POOL_MIN_SIZE"):
+        postgres_config(SOSOON_DB_POOL_MIN_SIZE="9", SOSOON_DB_POOL_MAX_SIZE="8")
+
+
 def test_embedded_default_is_sqlite_in_wal_mode(tmp_path):
-    config = Environment({}).database(tmp_path / "db.sqlite3")
+    config = Environment({}).database(tmp_path / "db.sqlite3", crosspost_concurrency=16)
 
     assert config["ENGINE"] == "django.db.backends.sqlite3"
     assert "journal_mode=WAL" in config["OPTIONS"]["init_command"]
