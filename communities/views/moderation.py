@@ -50,8 +50,16 @@ def report(request, label: str, target_id: int):
     target = target_or_404(label, target_id)
     if not target.visible_to(request.user):
         raise Http404("Nothing here.")
-    form = ReportForm(request.POST or None)
     back = _safe_next(request, target.community.get_absolute_url())
+    if target.is_removed:
+        # As on its page: only that it was removed, never what it said.
+        return render(
+            request,
+            "communities/moderation/report.html",
+            {"target": target, "removed": True, "next": back},
+            status=400 if request.method == "POST" else 200,
+        )
+    form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             check_file_report(
