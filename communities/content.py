@@ -42,6 +42,9 @@ class ContentKind:
     snapshot: Callable[[models.Model], dict] | None = None
     # How a moderator deletes `obj` for good (the owning app may keep a tombstone).
     delete: Callable[[models.Model], None] = lambda obj: obj.delete()
+    # Whether `obj` is such a tombstone (removed by its author or a moderator): pages show
+    # that it was removed, and it cannot be reported from what it said.
+    is_removed: Callable[[models.Model], bool] = lambda obj: False
     # Held `obj` was approved: do what creating it would have done had it not been held
     # (tell the people it mentions, push it to open pages). Runs in the approving transaction.
     on_approved: Callable[[models.Model], None] = lambda obj: None

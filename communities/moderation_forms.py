@@ -48,6 +48,13 @@ class AutoModerationForm(forms.ModelForm):
             "blocked_words": forms.Textarea(attrs={"rows": 4}),
             "patterns": forms.Textarea(attrs={"rows": 3}),
         }
+        help_texts = {
+            "patterns": (
+                "Regular expressions, one per line; matched anywhere, any case, in time "
+                "linear in the text: no backreferences, lookahead, lookbehind or \\b "
+                "(list whole words under Blocked words)."
+            ),
+        }
 
     def clean_blocked_words(self):
         return validate_blocked_words(self.cleaned_data["blocked_words"])

@@ -80,6 +80,7 @@ def register_feed_content() -> None:
             ),
             snapshot=post_snapshot,
             delete=do_remove_post,
+            is_removed=lambda post: post.is_removed,
             on_approved=lambda post: announce_post(post, mentioned_people(post.body)),
         )
     )
@@ -99,6 +100,7 @@ def register_feed_content() -> None:
             ),
             snapshot=comment_snapshot,
             delete=do_remove_comment,
+            is_removed=lambda comment: comment.is_removed,
             on_approved=lambda comment: notify_comment(comment, mentioned_people(comment.body)),
         )
     )

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from django import forms
 from django.core.exceptions import ValidationError
 
-from communities.models import Community
+from communities.models import REASON_MAX, Community
 from feeds.audiences import validate_audience
 from feeds.models import MAX_BODY, MAX_COMMENT, MAX_IMAGES, Audience, Circle, PostImage
 from feeds.services.circles import circles_of
@@ -154,3 +154,15 @@ class CircleForm(forms.Form):
 
 class CircleMemberForm(forms.Form):
     handle = forms.CharField(max_length=31, label="Add someone by @handle")
+
+
+class RemovalForm(forms.Form):
+    """Why a moderator removes a post or comment; its author reads this. The moderation
+    service requires it, with the same message as the queue."""
+
+    reason = forms.CharField(
+        required=False,
+        max_length=REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The author reads this.",
+    )

@@ -35,6 +35,7 @@ from communities.models import (
     WithholdState,
 )
 from communities.permissions import PERMISSIONS, Action
+from communities.services.filter_patterns import PatternRefused, compile_pattern, pattern_matches
 from communities.services.moderation_log import pushing_access_change, record_action
 from communities.services.moderation_rules import moderation_authority
 from communities.services.moderation_targets import Target
@@ -45,9 +46,6 @@ PATTERNS_MAX = 50
 WORDS_MAX = 500
 # Patterns never see more than this much text, which bounds the work of even a slow pattern.
 SCREENED_TEXT_MAX = 20_000
-# A group that repeats something repeatable, as in (a+)+ or (\w*)*: the shape behind
-# catastrophic backtracking.
-_NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)[+*{]")
 
 
 class Verdict:
@@ -105,6 +103,8 @@ def mute_message(until: datetime) -> str:
 
 
 def _word_pattern(word: str) -> str:
+    # A word is escaped, so it stays on `re` (its lookarounds cannot backtrack) and keeps
+    # `re`'s Unicode idea of a word.
     return rf"(?<!\w){re.escape(word)}(?!\w)"
 
 
@@ -116,11 +116,23 @@ def matched_filter(settings: AutoModeration, text: str) -> str:
             return word
     for pattern in settings.pattern_list():
         try:
-            if re.search(pattern, text, re.IGNORECASE):
+            if pattern_matches(pattern, text):
                 return pattern
-        except re.error:
+        except PatternRefused:
             continue
     return ""
+
+
+def patterns_not_in_force(settings: AutoModeration) -> list[str]:
+    """Why each stored pattern the filter skips cannot run (patterns saved before the filter
+    ran on RE2), for the settings page."""
+    notes = []
+    for number, pattern in enumerate(settings.pattern_list(), start=1):
+        try:
+            compile_pattern(pattern)
+        except PatternRefused as refused:
+            notes.append(f"Pattern {number} ({pattern}) is not in force: {refused}.")
+    return notes
 
 
 def contribution_count(user, community: Community) -> int:
@@ -318,8 +330,8 @@ def validate_blocked_words(text: str) -> str:
 
 
 def validate_patterns(text: str) -> str:
-    """The pattern list, one per line; ValidationError naming every line that is too long,
-    does not compile, or nests repetition (which can take forever on some text)."""
+    """The pattern list, one per line; ValidationError naming every line that is too long
+    or that RE2 cannot run (filter_patterns says what it refuses and why)."""
     patterns = [line.strip() for line in (text or "").splitlines() if line.strip()]
     if len(patterns) > PATTERNS_MAX:
         raise ValidationError(f"At most {PATTERNS_MAX} patterns.")
@@ -329,15 +341,9 @@ def validate_patterns(text: str) -> str:
             errors.append(f"Pattern {number} is longer than {PATTERN_MAX} characters.")
             continue
         try:
-            re.compile(pattern)
-        except re.error as error:
-            errors.append(f"Pattern {number} ({pattern}) is not a valid pattern: {error}.")
-            continue
-        if _NESTED_QUANTIFIER.search(pattern):
-            errors.append(
-                f"Pattern {number} ({pattern}) repeats a repeated group, which can make "
-                "checking a post take forever; simplify it."
-            )
+            compile_pattern(pattern)
+        except PatternRefused as refused:
+            errors.append(f"Pattern {number} ({pattern}) cannot be used: {refused}.")
     if errors:
         raise ValidationError(errors)
     return "\n".join(patterns)

@@ -37,6 +37,11 @@ class Target:
     def is_member(self) -> bool:
         return self.label == MEMBER_TARGET
 
+    @property
+    def is_removed(self) -> bool:
+        """Content its author or a moderator removed: only the tombstone is left."""
+        return self.kind is not None and self.kind.is_removed(self.obj)
+
     def visible_to(self, user) -> bool:
         """Whether `user` may see the target now, by the owning app's policy."""
         if not user.is_authenticated:

@@ -27,6 +27,7 @@ from sosoon_site.rate_limits import TokenBucket
 # Ten reports per ten minutes each: enough for a bad thread, not for flooding the queue.
 REPORT_RATE = TokenBucket("reports.file", capacity=10, per_seconds=600)
 DUPLICATE_MESSAGE = "You have already reported this; the moderators will look at it."
+REMOVED_MESSAGE = "It was removed: there is nothing left to report."
 
 
 def do_file_report(reporter, target: Target, *, reason: str, note: str = "") -> Report:
@@ -52,11 +53,13 @@ def do_file_report(reporter, target: Target, *, reason: str, note: str = "") -> 
 def check_file_report(
     reporter, *, label: str, target_id: int, reason: str, note: str = ""
 ) -> Report:
-    """Report what `reporter` can see; Http404 for anything else, ValidationError for a bad
-    reason, a note over NOTE_MAX, a report on oneself, or a duplicate."""
+    """Report what `reporter` can see; Http404 for anything else, ValidationError for removed
+    content, a bad reason, a note over NOTE_MAX, a report on oneself, or a duplicate."""
     target = find_target(label, target_id)
     if target is None or not target.visible_to(reporter):
         raise Http404("Nothing here.")
+    if target.is_removed:
+        raise ValidationError(REMOVED_MESSAGE)
     if reason not in ReportReason.values:
         raise ValidationError("Choose a reason from the list.")
     note = (note or "").strip()

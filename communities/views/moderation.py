@@ -24,7 +24,7 @@ from communities.models import (
 )
 from communities.moderation_forms import ActionForm, AutoModerationForm, ReportForm
 from communities.permissions import Action, access_community, page_context
-from communities.services.automod import check_save_automod, settings_for
+from communities.services.automod import check_save_automod, patterns_not_in_force, settings_for
 from communities.services.moderation import (
     MUTE_CHOICES,
     QUEUE_ACTIONS,
@@ -50,8 +50,16 @@ def report(request, label: str, target_id: int):
     target = target_or_404(label, target_id)
     if not target.visible_to(request.user):
         raise Http404("Nothing here.")
-    form = ReportForm(request.POST or None)
     back = _safe_next(request, target.community.get_absolute_url())
+    if target.is_removed:
+        # As on its page: only that it was removed, never what it said.
+        return render(
+            request,
+            "communities/moderation/report.html",
+            {"target": target, "removed": True, "next": back},
+            status=400 if request.method == "POST" else 200,
+        )
+    form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             check_file_report(
@@ -186,7 +194,9 @@ def act(request, slug: str):
 def automod_settings(request, slug: str):
     """Word and pattern filter, new-member slow mode and the auto-hide threshold."""
     community = _community_for_moderation(request, slug, Action.EDIT_SETTINGS)
-    form = AutoModerationForm(request.POST or None, instance=settings_for(community))
+    stored = settings_for(community)
+    not_in_force = patterns_not_in_force(stored)
+    form = AutoModerationForm(request.POST or None, instance=stored)
     if request.method == "POST" and form.is_valid():
         try:
             check_save_automod(request.user, community, **form.cleaned_data)
@@ -198,5 +208,5 @@ def automod_settings(request, slug: str):
     return render(
         request,
         "communities/moderation/settings.html",
-        {**page_context(request, community), "form": form},
+        {**page_context(request, community), "form": form, "not_in_force": not_in_force},
     )

@@ -10,11 +10,12 @@ from django.http import Http404
 from django.utils import timezone
 
 from communities.services.automod import hold_for_review
-from feeds.models import MAX_COMMENT, Comment, Post
+from communities.services.moderation import check_delete_content
+from feeds.models import COMMENT_LABEL, MAX_COMMENT, Comment, Post
 from feeds.notifying import notify_comment
 from feeds.policy import access_post
 from feeds.rendering import mentioned_people, render_body
-from feeds.services.posts import may_remove
+from feeds.services.posts import may_remove, removes_as_moderator
 from feeds.services.screening import COMMENT_RATE, screen_text
 
 
@@ -77,8 +78,9 @@ def do_remove_comment(comment: Comment) -> Comment:
     return comment
 
 
-def check_remove_comment(user, comment_id) -> Comment:
-    """Soft delete by the comment's author, or by whoever may remove the post."""
+def access_removable_comment(user, comment_id) -> Comment:
+    """The comment, if `user` may see it (Http404 otherwise) and remove it: its author, or
+    whoever may remove the post (PermissionDenied)."""
     comment = (
         Comment.objects.visible_to(user)
         .filter(pk=comment_id)
@@ -91,4 +93,17 @@ def check_remove_comment(user, comment_id) -> Comment:
         raise Http404("No such comment.")
     if comment.author_id != user.pk and not may_remove(user, comment.post):
         raise PermissionDenied("Only the author or a moderator can remove a comment.")
+    return comment
+
+
+def check_remove_comment(user, comment_id, *, reason: str = "") -> Comment:
+    """Soft delete by the comment's author (or the post's) at once; by a moderator through
+    the moderation service, as from the queue (reason required, ModerationAction, notice)."""
+    comment = access_removable_comment(user, comment_id)
+    if comment.deleted is not None:
+        return comment
+    if removes_as_moderator(user, comment.post, comment.author_id):
+        check_delete_content(user, COMMENT_LABEL, comment.pk, reason=reason)
+        comment.refresh_from_db()
+        return comment
     return do_remove_comment(comment)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from communities.models import Community, Membership, MembershipStatus, Tier, WithheldContent
 from communities.permissions import Action, role_may
 from communities.services.automod import hold_for_review
+from communities.services.moderation import check_delete_content
 from feeds.audiences import validate_audience
 from feeds.live import announce_new_post
 from feeds.models import (
@@ -236,11 +237,33 @@ def do_remove_post(post: Post) -> Post:
     return post
 
 
-def check_remove_post(user, post_id) -> Post:
+def removes_as_moderator(user, post: Post, author_id: int) -> bool:
+    """Whether `user` removing content of `author_id` on `post` (the post or one of its
+    comments) is a moderation act, which needs a reason, leaves an audit row and tells the
+    author: it is someone else's and `user` moderates the community. A post's author
+    removing a comment on their own post is not."""
+    return author_id != user.pk and role_may(
+        active_membership(user, post.community_id), Action.MODERATE
+    )
+
+
+def access_removable_post(user, post_id) -> Post:
+    """The post, if `user` may see it (Http404 otherwise) and remove it (PermissionDenied)."""
     post = access_post(user, post_id)
     if not may_remove(user, post):
         raise PermissionDenied("Only the author or a moderator can remove a post.")
+    return post
+
+
+def check_remove_post(user, post_id, *, reason: str = "") -> Post:
+    """The author removes their own post at once; anyone else goes through the moderation
+    service, exactly as from the queue (reason required, ModerationAction, notice)."""
+    post = access_removable_post(user, post_id)
     if post.is_removed:
+        return post
+    if removes_as_moderator(user, post, post.author_id):
+        check_delete_content(user, POST_LABEL, post.pk, reason=reason)
+        post.refresh_from_db()
         return post
     return do_remove_post(post)
 

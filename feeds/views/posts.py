@@ -10,11 +10,22 @@ from django.views.decorators.http import require_POST
 
 from feeds.crossposting.services.scheduling import is_public, may_manage_crossposts
 from feeds.feed import card
-from feeds.forms import CommentForm
+from feeds.forms import CommentForm, RemovalForm
 from feeds.models import Comment, Post, Reaction
 from feeds.policy import access_post
-from feeds.services.comments import check_add_comment, check_remove_comment
-from feeds.services.posts import check_pin_post, check_remove_post, may_pin, may_remove
+from feeds.services.comments import (
+    access_removable_comment,
+    check_add_comment,
+    check_remove_comment,
+)
+from feeds.services.posts import (
+    access_removable_post,
+    check_pin_post,
+    check_remove_post,
+    may_pin,
+    may_remove,
+    removes_as_moderator,
+)
 from feeds.services.reactions import check_toggle_reaction
 from feeds.services.screening import held_notice
 
@@ -77,11 +88,17 @@ def add_comment(request, post_id):
 
 
 @login_required
-@require_POST
 def remove_comment(request, comment_id):
-    comment = check_remove_comment(request.user, comment_id)
-    messages.success(request, "Comment removed.")
-    return redirect(comment.post)
+    """Remove a comment: its author (or the post's) at once, a moderator with a reason."""
+    comment = access_removable_comment(request.user, comment_id)
+    moderating = removes_as_moderator(request.user, comment.post, comment.author_id)
+    return _removal(
+        request,
+        lambda reason: check_remove_comment(request.user, comment_id, reason=reason).post,
+        what="comment",
+        moderating=moderating,
+        back=comment.get_absolute_url(),
+    )
 
 
 @login_required
@@ -108,11 +125,39 @@ def reaction_list(request, post_id):
 
 
 @login_required
-@require_POST
 def remove(request, post_id):
-    post = check_remove_post(request.user, post_id)
-    messages.success(request, "Post removed.")
-    return redirect(post)
+    """Remove a post: its author at once, a moderator with a reason (as from the queue)."""
+    post = access_removable_post(request.user, post_id)
+    return _removal(
+        request,
+        lambda reason: check_remove_post(request.user, post_id, reason=reason),
+        what="post",
+        moderating=removes_as_moderator(request.user, post, post.author_id),
+        back=post.get_absolute_url(),
+    )
+
+
+def _removal(request, remove_with, *, what: str, moderating: bool, back: str):
+    """GET asks for confirmation (and a moderator's reason); POST removes through
+    `remove_with(reason)`, or shows the form again with the service's message."""
+    form = RemovalForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                done = remove_with(form.cleaned_data["reason"])
+            except ValidationError as error:
+                form.add_error("reason" if moderating else None, error)
+            else:
+                messages.success(request, f"{what.capitalize()} removed.")
+                return redirect(done)
+        status = 400
+    return render(
+        request,
+        "feeds/remove.html",
+        {"form": form, "what": what, "moderating": moderating, "back": back},
+        status=status,
+    )
 
 
 @login_required

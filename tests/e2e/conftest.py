@@ -205,18 +205,46 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
+# Playwright's init script is not subject to the page's policy; it reports each violation
+# (a refused script, style, image or connection) to the console, where `csp_violations`
+# collects it alongside Chromium's own "Refused to ..." messages.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.effectiveDirective} refused ${event.blockedURI || "inline"}`
+    + ` on ${event.documentURI}`);
+});
+"""
+
+
 @pytest.fixture
-def new_page(browser, live) -> Iterator[Callable[..., Page]]:
+def csp_violations() -> Iterator[list[str]]:
+    """What the Content-Security-Policy refused on any page of the test; a test that leaves
+    one here fails. (A test that provokes one on purpose clears the list.)"""
+    seen: list[str] = []
+    yield seen
+    if seen:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(seen))
+
+
+@pytest.fixture
+def new_page(browser, live, csp_violations) -> Iterator[Callable[..., Page]]:
     """Open a page in a fresh browser context (its own cookies) on the live site.
 
     Keyword arguments go to Browser.new_context, e.g. `new_page(viewport={...})`. Relative
-    URLs resolve against the live site, so `page.goto("/")` opens its home page.
+    URLs resolve against the live site, so `page.goto("/")` opens its home page. Every page
+    is watched for Content-Security-Policy violations (see `csp_violations`).
     """
     contexts = []
+
+    def watch(message) -> None:
+        if message.text.startswith(("CSP violation", "Refused to")):
+            csp_violations.append(message.text)
 
     def open_page(**context_options) -> Page:
         context = browser.new_context(base_url=live.base_url, **context_options)
         context.set_default_timeout(ACTION_TIMEOUT_MS)
+        context.add_init_script(REPORT_CSP_VIOLATIONS)
+        context.on("console", watch)
         contexts.append(context)
         return context.new_page()
 

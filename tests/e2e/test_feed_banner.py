@@ -18,7 +18,7 @@ def on_home_feed(page: Page, email: str) -> Page:
     page.goto("/accounts/login/")
     submit_login(page, email)
     expect(page.get_by_test_id("me")).to_be_visible()
-    page.wait_for_function("window.sosoonSocket && window.sosoonSocket().isOpen")
+    page.wait_for_function("() => window.sosoonSocket && window.sosoonSocket().isOpen")
     return page
 
 
@@ -61,11 +61,11 @@ def test_a_hidden_post_leaves_the_open_pages_of_those_who_lost_it(new_page):
 
     gina = on_home_feed(new_page(viewport={"width": 390, "height": 844}), "gina@demo.sosoon.test")
     gina.goto(COMMUNITY)
-    gina.wait_for_function("window.sosoonSocket && window.sosoonSocket().isOpen")
+    gina.wait_for_function("() => window.sosoonSocket && window.sosoonSocket().isOpen")
     card = gina.locator(f"#post-{post_id}")
     expect(card).to_contain_text("Selling my cellar")
     emma.goto(COMMUNITY)
-    emma.wait_for_function("window.sosoonSocket && window.sosoonSocket().isOpen")
+    emma.wait_for_function("() => window.sosoonSocket && window.sosoonSocket().isOpen")
 
     reporter = on_home_feed(new_page(), "gina@demo.sosoon.test")
     reporter.goto(f"/report/post/{post_id}/")

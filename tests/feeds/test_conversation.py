@@ -145,10 +145,10 @@ def test_removing_a_comment(client, insider, member, moderator, post_factory):
         == 403
     )
     client.force_login(moderator)
-    assert (
-        client.post(reverse("feeds:remove_comment", kwargs={"comment_id": target.pk})).status_code
-        == 302
+    removal = client.post(
+        reverse("feeds:remove_comment", kwargs={"comment_id": target.pk}), {"reason": "Rude"}
     )
+    assert removal.status_code == 302
     assert "This comment was removed." in client.get(post.get_absolute_url()).text
 
 
