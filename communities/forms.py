@@ -191,5 +191,38 @@ class TierForm(forms.Form):
     name = forms.CharField(max_length=40)
 
 
+class TierChoiceForm(forms.Form):
+    """The tier a manager moves a member to: one of the community's own (a malformed or
+    foreign id is a form error, not a crash)."""
+
+    tier = forms.ModelChoiceField(
+        queryset=None,
+        error_messages={
+            "invalid_choice": "Choose one of the community's tiers.",
+            "required": "Choose one of the community's tiers.",
+        },
+    )
+
+    def __init__(self, *args, community, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tier"].queryset = community.tiers.all()
+
+
+class NewOwnerForm(forms.Form):
+    """Whom ownership goes to: one of the active admins offered on the page."""
+
+    membership = forms.ModelChoiceField(
+        queryset=None,
+        error_messages={
+            "invalid_choice": "Choose one of the community's admins.",
+            "required": "Choose one of the community's admins.",
+        },
+    )
+
+    def __init__(self, *args, admins, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["membership"].queryset = admins
+
+
 class DeleteCommunityForm(forms.Form):
     confirm_name = forms.CharField(label="Type the community's name to confirm")
