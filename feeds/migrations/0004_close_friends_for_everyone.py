@@ -11,10 +11,7 @@ def give_everyone_close_friends(apps, schema_editor):
         pk__in=Circle.objects.filter(is_close_friends=True).values("owner")
     ).values_list("pk", flat=True)
     Circle.objects.bulk_create(
-        [
-            Circle(owner_id=pk, name="Close friends", is_close_friends=True)
-            for pk in list(missing)
-        ],
+        [Circle(owner_id=pk, name="Close friends", is_close_friends=True) for pk in list(missing)],
         batch_size=1000,
     )
 
