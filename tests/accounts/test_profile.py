@@ -91,3 +91,14 @@ def test_an_unknown_time_zone_is_refused(auth_client, user):
 
     assert response.status_code == 200
     assert b"Select a valid choice" in response.content
+
+
+def test_a_display_name_with_a_line_break_is_refused_and_nothing_changes(auth_client, user):
+    before = user.display_name
+    response = auth_client.post(
+        "/profile/", profile_form(user, display_name="Ana\r\nBcc: victim@example.test")
+    )
+    assert response.status_code == 200
+    assert b"A display name must be one line without control characters" in response.content
+    user.refresh_from_db()
+    assert user.display_name == before

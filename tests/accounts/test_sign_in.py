@@ -92,6 +92,25 @@ def test_sign_up_refuses_a_taken_handle_and_creates_nothing(client, user, open_s
     assert not User.objects.filter(email="other@example.test").exists()
 
 
+def test_sign_up_refuses_a_display_name_with_a_line_break_and_creates_nothing(
+    client, db, open_signup
+):
+    response = client.post(
+        "/accounts/signup/",
+        {
+            "email": "other@example.test",
+            "password1": "a long pass phrase",
+            "password2": "a long pass phrase",
+            "handle": "other",
+            "display_name": "Other\nBcc: victim@example.test",
+        },
+    )
+
+    assert response.status_code == 200
+    assert b"A display name must be one line without control characters" in response.content
+    assert not User.objects.filter(email="other@example.test").exists()
+
+
 def test_password_reset_sends_a_link(client, user):
     response = client.post("/accounts/password/reset/", {"email": user.email})
 
