@@ -2,6 +2,7 @@
 an email invitation refuse cleanly instead of failing half-way."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from communities.models import Community, Invitation, InvitationBatch
@@ -85,3 +86,20 @@ def test_a_batch_for_a_stored_unsafe_name_is_refused_and_saves_nothing(
     assert "cannot go into an email&#x27;s subject" in response.content.decode()
     assert not InvitationBatch.objects.exists() and not Invitation.objects.exists()
     assert not mailoutbox
+
+
+def test_the_admin_refuses_a_community_name_or_display_name_with_a_line_break(
+    admin_client, community
+):
+    from django.contrib import admin
+
+    from sosoon_site.accounts.models import User
+
+    request = admin_client.get(reverse("admin:index")).wsgi_request
+    for model, obj, field, message in [
+        (Community, community, "name", "A community's name must be one line"),
+        (User, community.owner, "display_name", "A display name must be one line"),
+    ]:
+        form_class = admin.site._registry[model].get_form(request, obj)
+        with pytest.raises(ValidationError, match=message):
+            form_class.base_fields[field].clean("Synth\nBcc: victim@example.test")
