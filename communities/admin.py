@@ -16,7 +16,7 @@ from communities.models import (
 )
 from communities.services.invitations import do_revoke_invitation
 from communities.services.members import do_ban_member, do_unban_member
-from sosoon_site.accounts.admin import EmailPrivacyMixin
+from sosoon_site.accounts.admin import EmailPrivacyMixin, header_safe_field
 
 
 class MembershipInline(admin.TabularInline):
@@ -49,6 +49,12 @@ class CommunityAdmin(EmailPrivacyMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     date_hierarchy = "created_at"
     inlines = [TierInline, MembershipInline]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "name":
+            header_safe_field(field, what="A community's name")
+        return field
 
 
 @admin.register(Tier)

@@ -7,9 +7,20 @@ from communities.models import Community, Role
 from communities.models.membership import ROLE_RANK
 from communities.services.communities import validate_unique_name_and_slug
 from communities.services.email_invitations import read_address_rows
+from sosoon_site.header_safe import validate_header_safe
 from sosoon_site.images import AVATAR_LIMITS, ImageLimits, clean_image
 
 COVER_LIMITS = ImageLimits(max_bytes=8 * 1024 * 1024, longest_side=1600)
+
+
+def clean_community_name(name: str) -> str:
+    """The name without surrounding spaces; refused when empty or when it could break the
+    subject of an invitation email."""
+    name = name.strip()
+    if not name:
+        raise forms.ValidationError("A community needs a name.")
+    validate_header_safe(name, what="A community's name")
+    return name
 
 
 class CommunityImagesMixin:
@@ -42,10 +53,7 @@ class CommunityCreateForm(CommunityImagesMixin, forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
     def clean_name(self):
-        name = self.cleaned_data["name"].strip()
-        if not name:
-            raise forms.ValidationError("A community needs a name.")
-        return name
+        return clean_community_name(self.cleaned_data["name"])
 
     def clean(self):
         cleaned = super().clean()
@@ -84,10 +92,7 @@ class CommunitySettingsForm(CommunityImagesMixin, forms.ModelForm):
         }
 
     def clean_name(self):
-        name = self.cleaned_data["name"].strip()
-        if not name:
-            raise forms.ValidationError("A community needs a name.")
-        return name
+        return clean_community_name(self.cleaned_data["name"])
 
     def clean_member_cap(self):
         cap = self.cleaned_data.get("member_cap")
@@ -189,6 +194,39 @@ class JoinRequestForm(forms.Form):
 
 class TierForm(forms.Form):
     name = forms.CharField(max_length=40)
+
+
+class TierChoiceForm(forms.Form):
+    """The tier a manager moves a member to: one of the community's own (a malformed or
+    foreign id is a form error, not a crash)."""
+
+    tier = forms.ModelChoiceField(
+        queryset=None,
+        error_messages={
+            "invalid_choice": "Choose one of the community's tiers.",
+            "required": "Choose one of the community's tiers.",
+        },
+    )
+
+    def __init__(self, *args, community, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tier"].queryset = community.tiers.all()
+
+
+class NewOwnerForm(forms.Form):
+    """Whom ownership goes to: one of the active admins offered on the page."""
+
+    membership = forms.ModelChoiceField(
+        queryset=None,
+        error_messages={
+            "invalid_choice": "Choose one of the community's admins.",
+            "required": "Choose one of the community's admins.",
+        },
+    )
+
+    def __init__(self, *args, admins, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["membership"].queryset = admins
 
 
 class DeleteCommunityForm(forms.Form):

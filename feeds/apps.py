@@ -1,4 +1,6 @@
 from django.apps import AppConfig
+from django.conf import settings
+from django.db.models.signals import post_save
 
 
 class FeedsConfig(AppConfig):
@@ -7,6 +9,11 @@ class FeedsConfig(AppConfig):
 
     def ready(self) -> None:
         from feeds.content import register_feed_content
+        from feeds.services.circles import give_close_friends
+
+        post_save.connect(
+            give_close_friends, sender=settings.AUTH_USER_MODEL, dispatch_uid="give_close_friends"
+        )
 
         register_feed_content()
         # Cross-posting lives in its own package: its admin and its receivers (which cancel

@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from communities.models import REASON_MAX, Community
 from feeds.audiences import validate_audience
 from feeds.models import MAX_BODY, MAX_COMMENT, MAX_IMAGES, Audience, Circle, PostImage
-from feeds.services.circles import circles_of
 from feeds.services.posts import validate_content
 from sosoon_site.images import ImageLimits, clean_image
 
@@ -82,7 +81,6 @@ class PostForm(forms.Form):
         else:
             del self.fields["remove_images"]
         self.fields["min_tier"].queryset = community.tiers.all()
-        circles_of(author)
         self.fields["circle"].queryset = Circle.objects.filter(owner=author)
         # They are all the author's own: the name alone (Circle's str adds its owner).
         self.fields["circle"].label_from_instance = lambda circle: circle.name

@@ -31,10 +31,21 @@ from communities.services.invitations import (
     validate_invitation_terms,
 )
 from communities.services.membership_rules import authorise
+from sosoon_site.header_safe import is_header_safe
 
 MAX_ROWS = 5000
 EMAIL_INVITATION_DAYS = 14
 PROGRESS_EVERY = 25
+
+
+def require_mailable_name(community: Community) -> None:
+    """Refuse, before anything is saved, to mail invitations whose subject (the community's
+    name, stored before names had to be one line) would be refused by the mailer."""
+    if not is_header_safe(community.name):
+        raise ValidationError(
+            "The community's name has a line break or a control character, which cannot go "
+            "into an email's subject. Change the name in the settings, then send again."
+        )
 
 
 def read_address_rows(*, pasted: str = "", upload=None) -> list[tuple[int, str]]:
@@ -114,6 +125,7 @@ def check_start_invitation_batch(
 ) -> InvitationBatch:
     authorise(actor, Action.INVITE)
     validate_invitation_terms(actor, community, role=role, tier=tier, expires_at=None, max_uses=1)
+    require_mailable_name(community)
     if len(rows) > MAX_ROWS:
         raise ValidationError(f"At most {MAX_ROWS:,} addresses at a time.")
     INVITE_RATE.require(actor.user_id, action="invitations")
@@ -229,6 +241,7 @@ def check_invite_one_email(
     """One address, sent at once (no batch): skipped with a message if already a member."""
     authorise(actor, Action.INVITE)
     validate_invitation_terms(actor, community, role=role, tier=tier, expires_at=None, max_uses=1)
+    require_mailable_name(community)
     is_member = Membership.objects.filter(
         community=community, status=MembershipStatus.ACTIVE, user__email__iexact=email
     ).exists()

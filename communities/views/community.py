@@ -4,11 +4,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from communities.forms import CommunitySettingsForm, DeleteCommunityForm, JoinRequestForm
+from communities.forms import (
+    CommunitySettingsForm,
+    DeleteCommunityForm,
+    JoinRequestForm,
+    NewOwnerForm,
+)
 from communities.models import JoinRequest, Membership, MembershipStatus, Role
 from communities.permissions import (
     Action,
@@ -116,12 +121,17 @@ def transfer(request, slug):
     admins = Membership.objects.filter(
         community=community, role=Role.ADMIN, status=MembershipStatus.ACTIVE
     ).select_related("user")
+    status = 200
     if request.method == "POST":
-        new_owner = get_object_or_404(admins, pk=request.POST.get("membership"))
+        form = NewOwnerForm(request.POST, admins=admins)
         try:
+            if not form.is_valid():
+                raise ValidationError(form.errors["membership"])
+            new_owner = form.cleaned_data["membership"]
             check_transfer_ownership(actor, new_owner)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
+            status = 400
         else:
             messages.success(request, f"{new_owner.user.name} now owns {community.name}.")
             return redirect(community)
@@ -133,4 +143,5 @@ def transfer(request, slug):
             "admins": admins,
             "back": reverse("communities:settings", kwargs={"slug": slug}),
         },
+        status=status,
     )

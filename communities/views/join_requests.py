@@ -53,21 +53,29 @@ def queue(request, slug):
     )
 
 
+DECISIONS = {"approve": "approved", "reject": "rejected", "ban": "rejected and banned"}
+
+
 @login_required
 @require_POST
 def decide(request, slug, request_id):
-    """POST `decision`: approve, reject, or ban (reject and ban the requester)."""
+    """POST `decision`: approve, reject, or ban (reject and ban the requester). Anything else
+    is refused and the request stays pending."""
     community, actor = community_for(request, slug, Action.APPROVE_REQUESTS)
     join_request = get_object_or_404(community.join_requests.select_related("user"), pk=request_id)
-    decision = request.POST.get("decision")
+    decision = request.POST.get("decision", "")
+    if decision not in DECISIONS:
+        messages.error(request, "Choose Approve, Reject or Reject and ban.")
+        return redirect("communities:requests", slug=slug)
+    if decision == "ban":
+        # Checked before deciding, so a refused ban leaves the request pending.
+        community_for(request, slug, Action.MANAGE_MEMBERS)
     try:
         check_decide_join_request(actor, join_request, approve=decision == "approve")
         if decision == "ban":
-            community_for(request, slug, Action.MANAGE_MEMBERS)
             do_ban_member(community, join_request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        verb = {"approve": "approved", "ban": "rejected and banned"}.get(decision, "rejected")
-        messages.success(request, f"{join_request.user.name}'s request {verb}.")
+        messages.success(request, f"{join_request.user.name}'s request {DECISIONS[decision]}.")
     return redirect("communities:requests", slug=slug)

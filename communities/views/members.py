@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from communities.forms import role_choices_for
+from communities.forms import TierChoiceForm, role_choices_for
 from communities.models import Membership, MembershipStatus
 from communities.permissions import Action, community_for, may, page_context
 from communities.services.members import (
@@ -87,7 +87,10 @@ def act_on_member(request, slug, membership_id, action):
             check_change_role(actor, target, request.POST.get("role", ""))
             done = f"{target.user.name} is now {target.get_role_display().lower()}."
         elif action == "tier":
-            tier = get_object_or_404(community.tiers, pk=request.POST.get("tier"))
+            form = TierChoiceForm(request.POST, community=community)
+            if not form.is_valid():
+                raise ValidationError(form.errors["tier"])
+            tier = form.cleaned_data["tier"]
             check_change_tier(actor, target, tier)
             done = f"{target.user.name} is now in the {tier.name} tier."
         elif action == "remove":

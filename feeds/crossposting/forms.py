@@ -1,7 +1,9 @@
 """Forms for scheduling a cross-post: one section per connected account, one time for all.
 
-Each platform's section prefills from the post and carries the tracked link's ref code in a
-hidden field, so the link in the text is the one that will be counted. Platform rules are
+Each platform's section prefills from the post with LINK_PLACEHOLDER where the tracked link
+goes. The server makes the link's ref code when the cross-post is saved (never from the form,
+so nobody can pick, reuse or guess a code) and puts the link in place of the placeholder; the
+platform's rules are checked on the text as it will be published. Platform rules are
 checked by the provider's `validate` in the service, and its reasons are put back next to the
 field they concern.
 """
@@ -9,6 +11,8 @@ field they concern.
 from django import forms
 
 from feeds.crossposting.models import Platform
+
+LINK_PLACEHOLDER = "{link}"
 
 # Provider validation keys -> form field names.
 FIELD_FOR = {"media": "images", "board_id": "board", "link": "text"}
@@ -26,8 +30,12 @@ class AccountSectionForm(forms.Form):
     """The fields every platform shares."""
 
     include = forms.BooleanField(required=False, label="Post to this account")
-    ref_code = forms.CharField(widget=forms.HiddenInput)
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text=f"{LINK_PLACEHOLDER} becomes the tracked link to the community when you "
+        "schedule.",
+    )
     images = forms.MultipleChoiceField(
         required=False, widget=forms.CheckboxSelectMultiple, label="Images"
     )
@@ -36,6 +44,10 @@ class AccountSectionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.account = account
         self.fields["images"].choices = image_choices
+
+    def text_with_link(self, link: str) -> str:
+        """The text as it will be published: the tracked link in place of the placeholder."""
+        return self.cleaned_data["text"].replace(LINK_PLACEHOLDER, link)
 
     def add_provider_errors(self, errors: dict[str, str]) -> None:
         for name, reason in errors.items():

@@ -19,7 +19,13 @@ from django.views.decorators.http import require_POST
 from communities.permissions import Action, community_for, page_context
 from communities.services.join_requests import check_request_to_join
 from feeds.crossposting.base import ProviderError
-from feeds.crossposting.forms import SECTION_FORMS, RescheduleForm, RetryForm, WhenForm
+from feeds.crossposting.forms import (
+    LINK_PLACEHOLDER,
+    SECTION_FORMS,
+    RescheduleForm,
+    RetryForm,
+    WhenForm,
+)
 from feeds.crossposting.models import CrossPost, Platform, new_ref_code
 from feeds.crossposting.providers import provider_for
 from feeds.crossposting.services import accounts as account_services
@@ -219,12 +225,9 @@ def _section(request, post, account, images, data=None):
             )
     prefix = f"a{account.pk}"
     if data is None:
-        ref_code = new_ref_code()
-        link = _landing_url(request, ref_code)
         limit = {"x": 280, "pinterest": 800}.get(account.platform, 2000)
         initial = {
-            "ref_code": ref_code,
-            "text": _prefill_text(post, link, limit=limit),
+            "text": _prefill_text(post, LINK_PLACEHOLDER, limit=limit),
             "images": [
                 str(image.pk) for image in images[: provider_for(account.platform).max_images]
             ],
@@ -267,21 +270,23 @@ def schedule(request, post_id):
             drafts = []
             for section in chosen:
                 values = section.cleaned_data
+                ref_code = new_ref_code()
+                link = _landing_url(request, ref_code)
                 board_names = (
                     dict(section.fields["board"].choices) if "board" in section.fields else {}
                 )
                 drafts.append(
                     scheduling.Draft(
                         account=section.account,
-                        text=values["text"],
+                        text=section.text_with_link(link),
                         media=[_media_item(request, by_id[int(pk)]) for pk in values["images"]],
                         title=values.get("title", ""),
                         alt_text=values.get("alt_text", ""),
                         board_id=values.get("board", ""),
                         board_name=board_names.get(values.get("board", ""), ""),
                         privacy_level=values.get("privacy_level", ""),
-                        link=_landing_url(request, values["ref_code"]),
-                        ref_code=values["ref_code"],
+                        link=link,
+                        ref_code=ref_code,
                     )
                 )
             try:

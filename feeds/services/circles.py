@@ -12,7 +12,7 @@ from sosoon_site.accounts.models import User
 
 
 def close_friends_of(user) -> Circle:
-    """`user`'s "Close friends" circle, made the first time it is needed."""
+    """`user`'s "Close friends" circle (made with the account; made here if it is missing)."""
     circle = Circle.objects.filter(owner=user, is_close_friends=True).first()
     if circle is not None:
         return circle
@@ -23,9 +23,15 @@ def close_friends_of(user) -> Circle:
         return Circle.objects.get(owner=user, is_close_friends=True)
 
 
+def give_close_friends(sender, instance, created: bool, raw: bool = False, **kwargs) -> None:
+    """post_save of an account: every new person starts with an empty "Close friends", so
+    pages that list circles (the composer, the circle page) only read and never write."""
+    if created and not raw:
+        close_friends_of(instance)
+
+
 def circles_of(user) -> list[Circle]:
-    """`user`'s circles, "Close friends" first (created if missing)."""
-    close_friends_of(user)
+    """`user`'s circles, "Close friends" first."""
     return list(Circle.objects.filter(owner=user))
 
 

@@ -3,6 +3,14 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from sosoon_site.accounts.models import Block, User
+from sosoon_site.header_safe import validate_header_safe
+
+
+def header_safe_field(field, *, what: str):
+    """`field` (an admin form field for a name that may reach an email header) refusing line
+    breaks and control characters, as the site's own forms do."""
+    field.validators.append(lambda value: validate_header_safe(value, what=what))
+    return field
 
 
 class EmailPrivacyMixin:
@@ -49,6 +57,12 @@ class UserAdmin(EmailPrivacyMixin, DjangoUserAdmin):
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "handle", "password1", "password2"]}),
     ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "display_name":
+            header_safe_field(field, what="A display name")
+        return field
 
     def get_fieldsets(self, request, obj=None):
         if obj is not None and not request.user.is_superuser:

@@ -5,6 +5,7 @@ import zoneinfo
 from django import forms
 
 from sosoon_site.accounts.models import User, handle_validator
+from sosoon_site.header_safe import validate_header_safe
 from sosoon_site.images import AVATAR_LIMITS, clean_image
 
 
@@ -14,6 +15,13 @@ def handle_taken(handle: str, *, exclude_pk=None) -> bool:
     if exclude_pk is not None:
         taken = taken.exclude(pk=exclude_pk)
     return taken.exists()
+
+
+def clean_display_name(name: str) -> str:
+    """A display name is shown beside the person's posts and may reach an email's subject or
+    From name: one line, no control characters."""
+    validate_header_safe(name, what="A display name")
+    return name
 
 
 class SignupDetailsForm(forms.Form):
@@ -31,6 +39,9 @@ class SignupDetailsForm(forms.Form):
         if handle_taken(handle):
             raise forms.ValidationError("That handle is taken; try another.")
         return handle
+
+    def clean_display_name(self):
+        return clean_display_name(self.cleaned_data["display_name"])
 
     def signup(self, request, user):
         """allauth calls this after creating the user."""
@@ -56,6 +67,9 @@ class ProfileForm(forms.ModelForm):
         if handle_taken(handle, exclude_pk=self.instance.pk):
             raise forms.ValidationError("That handle is taken; try another.")
         return handle
+
+    def clean_display_name(self):
+        return clean_display_name(self.cleaned_data["display_name"])
 
     def clean_avatar(self):
         avatar = self.cleaned_data.get("avatar")

@@ -62,6 +62,19 @@ def test_an_avatar_is_shrunk_and_stripped_of_its_metadata(auth_client, user):
         assert not stored.getexif(), "no EXIF survives re-encoding"
 
 
+def test_a_gif_avatar_with_a_script_comment_is_stored_without_it(auth_client, user):
+    picture = BytesIO()
+    Image.new("P", (64, 64), 5).save(picture, format="GIF", comment=b"<script>alert(1)</script>")
+    upload = SimpleUploadedFile("me.gif", picture.getvalue(), content_type="image/gif")
+
+    auth_client.post("/profile/", {**profile_form(user), "avatar": upload})
+
+    user.refresh_from_db()
+    with open(user.avatar.path, "rb") as stored:
+        data = stored.read()
+    assert data[:2] == b"\xff\xd8" and b"<script>" not in data and b"\xff\xfe" not in data
+
+
 def test_a_file_that_is_not_an_image_is_refused_and_nothing_changes(auth_client, user):
     upload = SimpleUploadedFile("cv.jpg", b"%PDF-1.7 not an image", content_type="image/jpeg")
 
@@ -91,3 +104,14 @@ def test_an_unknown_time_zone_is_refused(auth_client, user):
 
     assert response.status_code == 200
     assert b"Select a valid choice" in response.content
+
+
+def test_a_display_name_with_a_line_break_is_refused_and_nothing_changes(auth_client, user):
+    before = user.display_name
+    response = auth_client.post(
+        "/profile/", profile_form(user, display_name="Ana\r\nBcc: victim@example.test")
+    )
+    assert response.status_code == 200
+    assert b"A display name must be one line without control characters" in response.content
+    user.refresh_from_db()
+    assert user.display_name == before

@@ -33,6 +33,36 @@ def test_repeated_failures_are_rate_limited(client, user):
     assert b"Too many failed login attempts" in response.content
 
 
+def test_failed_sign_ins_are_counted_per_address_whatever_the_host_name(client, user, settings):
+    settings.ALLOWED_HOSTS = ["sosoon.example.test", "www.sosoon.example.test"]
+    hosts = ["sosoon.example.test", "www.sosoon.example.test"]
+    for attempt in range(5):
+        response = client.post(
+            "/accounts/login/",
+            {"login": user.email, "password": "wrong"},
+            headers={"host": hosts[attempt % 2]},
+        )
+        assert b"not correct" in response.content
+
+    for host in hosts:
+        response = client.post(
+            "/accounts/login/",
+            {"login": user.email.upper(), "password": "wrong"},
+            headers={"host": host},
+        )
+        assert b"Too many failed login attempts" in response.content
+
+
+def test_the_failed_sign_in_limit_of_one_address_leaves_others_alone(client, user, user_factory):
+    other = user_factory()
+    for _ in range(5):
+        client.post("/accounts/login/", {"login": user.email, "password": "wrong"})
+
+    response = client.post("/accounts/login/", {"login": other.email, "password": "wrong"})
+
+    assert b"not correct" in response.content
+
+
 def test_sign_up_is_closed_without_an_invitation(client, db):
     response = client.get("/accounts/signup/")
 
@@ -89,6 +119,25 @@ def test_sign_up_refuses_a_taken_handle_and_creates_nothing(client, user, open_s
 
     assert response.status_code == 200
     assert b"That handle is taken" in response.content
+    assert not User.objects.filter(email="other@example.test").exists()
+
+
+def test_sign_up_refuses_a_display_name_with_a_line_break_and_creates_nothing(
+    client, db, open_signup
+):
+    response = client.post(
+        "/accounts/signup/",
+        {
+            "email": "other@example.test",
+            "password1": "a long pass phrase",
+            "password2": "a long pass phrase",
+            "handle": "other",
+            "display_name": "Other\nBcc: victim@example.test",
+        },
+    )
+
+    assert response.status_code == 200
+    assert b"A display name must be one line without control characters" in response.content
     assert not User.objects.filter(email="other@example.test").exists()
 
 

@@ -142,3 +142,33 @@ def test_auto_approval_waits_when_the_community_is_full(client, listed_community
     client.force_login(person)
     client.post(JOIN)
     assert JoinRequest.objects.get(user=person).status == "pending"
+
+
+@pytest.mark.parametrize("decision", ["aprove", "", "APPROVE", "reject "])
+def test_an_unknown_decision_is_refused_and_the_request_stays_pending(
+    client, listed_community, outsider, decision
+):
+    join_request = JoinRequest.objects.create(user=outsider, community=listed_community)
+    client.force_login(listed_community.owner)
+    decide = reverse(
+        "communities:decide_request", kwargs={"slug": "synth", "request_id": join_request.pk}
+    )
+    response = client.post(decide, {"decision": decision}, follow=True)
+    assert response.status_code == 200
+    assert "Choose Approve, Reject or Reject and ban." in response.content.decode()
+    join_request.refresh_from_db()
+    assert join_request.status == "pending" and join_request.decided_by is None
+    assert not Membership.objects.filter(user=outsider, community=listed_community).exists()
+
+
+def test_reject_is_a_decision_of_its_own(client, listed_community, outsider):
+    join_request = JoinRequest.objects.create(user=outsider, community=listed_community)
+    client.force_login(listed_community.owner)
+    decide = reverse(
+        "communities:decide_request", kwargs={"slug": "synth", "request_id": join_request.pk}
+    )
+    response = client.post(decide, {"decision": "reject"}, follow=True)
+    assert f"{outsider.name}&#x27;s request rejected." in response.content.decode()
+    join_request.refresh_from_db()
+    assert join_request.status == "rejected"
+    assert not Membership.objects.filter(user=outsider, community=listed_community).exists()

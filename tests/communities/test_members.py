@@ -142,7 +142,9 @@ def test_transfer_ownership_to_an_admin(client, community, owner, admin, member)
     url = reverse("communities:transfer", kwargs={"slug": "wine"})
     client.force_login(owner)
     refused = client.post(url, {"membership": membership_of(member, community).pk})
-    assert refused.status_code == 404  # only admins are offered
+    assert refused.status_code == 400  # only admins are offered
+    assert "Choose one of the community&#x27;s admins." in refused.content.decode()
+    assert Community.objects.get(pk=community.pk).owner == owner
     client.post(url, {"membership": membership_of(admin, community).pk})
     community.refresh_from_db()
     assert community.owner == admin
@@ -154,3 +156,41 @@ def test_transfer_ownership_to_an_admin(client, community, owner, admin, member)
 def test_only_the_owner_may_transfer(client, community, admin):
     client.force_login(admin)
     assert client.get(reverse("communities:transfer", kwargs={"slug": "wine"})).status_code == 403
+
+
+@pytest.mark.parametrize("value", ["abc", "", "1.5", "99999999999999999999999"])
+def test_a_malformed_new_owner_is_refused_and_nothing_changes(
+    client, community, owner, admin, value
+):
+    client.force_login(owner)
+    response = client.post(
+        reverse("communities:transfer", kwargs={"slug": "wine"}), {"membership": value}
+    )
+    assert response.status_code == 400
+    assert "Choose one of the community&#x27;s admins." in response.content.decode()
+    community.refresh_from_db()
+    assert community.owner == owner
+    assert membership_of(admin, community).role == "admin"
+
+
+@pytest.mark.parametrize("value", ["abc", "", "1e3", "99999999999999999999999"])
+def test_a_malformed_tier_is_refused_and_nothing_changes(client, community, admin, member, value):
+    client.force_login(admin)
+    target = membership_of(member, community)
+    before = target.tier_id
+    response = act(client, target, "tier", tier=value)
+    assert response.status_code == 200
+    assert "Choose one of the community&#x27;s tiers." in response.content.decode()
+    target.refresh_from_db()
+    assert target.tier_id == before
+
+
+def test_another_communitys_tier_is_refused(client, community, listed_community, admin, member):
+    client.force_login(admin)
+    target = membership_of(member, community)
+    before = target.tier_id
+    foreign = listed_community.tiers.first()
+    response = act(client, target, "tier", tier=foreign.pk)
+    assert "Choose one of the community&#x27;s tiers." in response.content.decode()
+    target.refresh_from_db()
+    assert target.tier_id == before

@@ -96,17 +96,15 @@ def test_schedule_form_validates_next_to_each_field(
         form_data(
             public_post,
             {
-                f"a{x_account.pk}": {"include": "on", "ref_code": "x1", "text": "🍷" * 141},
+                f"a{x_account.pk}": {"include": "on", "text": "🍷" * 141},
                 f"a{pinterest_account.pk}": {
                     "include": "on",
-                    "ref_code": "p1",
                     "text": "ok",
                     "title": "t" * 101,
                     "board": "",
                 },
                 f"a{tiktok_account.pk}": {
                     "include": "on",
-                    "ref_code": "t1",
                     "text": "ok",
                     "images": image,
                 },
@@ -137,13 +135,11 @@ def test_schedule_form_saves_in_utc_from_the_users_time_zone(
             {
                 f"a{x_account.pk}": {
                     "include": "on",
-                    "ref_code": "xref1",
                     "text": "Soon!",
                     "images": image,
                 },
                 f"a{tiktok_account.pk}": {
                     "include": "on",
-                    "ref_code": "tref1",
                     "text": "Soon!",
                     "images": image,
                     "privacy_level": "SELF_ONLY",
@@ -158,7 +154,7 @@ def test_schedule_form_saves_in_utc_from_the_users_time_zone(
         2031, 6, 1, 9, 30, tzinfo=ZoneInfo("Europe/Lisbon")
     )
     assert saved.scheduled_at.astimezone(ZoneInfo("UTC")).hour == 8
-    assert saved.ref_code == "xref1" and saved.invitation is not None
+    assert saved.invitation is not None
     assert CrossPost.objects.get(account=tiktok_account).privacy_level == "SELF_ONLY"
 
 
@@ -275,3 +271,41 @@ def test_admin_never_shows_tokens_and_retries(admin_client, x_account, crosspost
     assert failed.status == CrossPostStatus.SCHEDULED
     listing = admin_client.get(reverse("admin:feeds_crosspost_changelist") + "?status=scheduled")
     assert listing.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "sent_code", ["", "taken", "a/b", "x" * 300], ids=["none", "existing", "slash", "300 chars"]
+)
+def test_the_server_makes_the_tracked_link_whatever_the_form_sends(
+    client, owner, public_post, x_account, crosspost_factory, sent_code
+):
+    existing = crosspost_factory(x_account, status=CrossPostStatus.PUBLISHED)
+    if sent_code == "taken":
+        sent_code = existing.ref_code
+    client.force_login(owner)
+    url = reverse("crossposting:schedule", args=[public_post.pk])
+    page = client.get(url).content.decode()
+    assert "ref_code" not in page and "{link}" in page
+    image = str(public_post.images.get().pk)
+    response = client.post(
+        url,
+        form_data(
+            public_post,
+            {
+                f"a{x_account.pk}": {
+                    "include": "on",
+                    "ref_code": sent_code,
+                    "text": "Soon! {link}",
+                    "images": image,
+                }
+            },
+        ),
+    )
+    assert response.status_code == 302
+    saved = CrossPost.objects.exclude(pk=existing.pk).get()
+    assert saved.ref_code not in {sent_code, existing.ref_code}
+    assert len(saved.ref_code) >= 12  # 72 random bits: unguessable
+    landing = reverse("crossposting:landing", args=[saved.ref_code])
+    assert saved.link == f"http://testserver{landing}"
+    assert saved.text == f"Soon! http://testserver{landing}"
+    assert client.get(landing).status_code == 200
