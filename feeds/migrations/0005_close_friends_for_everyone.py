@@ -18,7 +18,7 @@ def give_everyone_close_friends(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("feeds", "0003_indexes_for_feed_pages"),
+        ("feeds", "0004_crosspost_claim"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
