@@ -144,7 +144,9 @@ def _wait_until_answering(site: Site) -> None:
         if site.process.poll() is not None:
             pytest.fail(f"daphne exited with {site.process.returncode}:\n{site.output()}")
         try:
-            with urllib.request.urlopen(site.url("/healthz"), timeout=2):
+            # Longer than the connection pool's wait (SOSOON_DB_POOL_TIMEOUT, 10 s), after which
+            # a site started with its database down answers 503.
+            with urllib.request.urlopen(site.url("/healthz"), timeout=15):
                 return
         except urllib.error.HTTPError:
             return

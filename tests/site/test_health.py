@@ -77,7 +77,7 @@ def test_strict_health_check_fails_until_the_cluster_has_ever_run(client, db):
 def test_health_check_reports_an_unreachable_database_with_503(tmp_path):
     closed = f"postgres://postgres@127.0.0.1:{free_port()}/sosoon"
     with serving(tmp_path, redis_url="", database=closed) as site:
-        response = httpx.get(site.url("/healthz"), timeout=10)
+        response = httpx.get(site.url("/healthz"), timeout=15)
 
     assert response.status_code == 503
     body = response.json()
