@@ -10,7 +10,8 @@ class SosoonSiteConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from sosoon_site import checks  # noqa: F401 - registers the deploy checks
+        # Registers the deploy checks; connects the receivers that close sockets on sign-out.
+        from sosoon_site import checks, socket_sessions  # noqa: F401
         from sosoon_site.jobs import ensure_schedules
 
         post_migrate.connect(ensure_schedules, dispatch_uid="sosoon_site.ensure_schedules")

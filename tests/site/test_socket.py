@@ -12,10 +12,11 @@ from sosoon_site.asgi import application
 from sosoon_site.realtime import frame_handler, push_to_users_now, revoke_for_users_now
 
 ORIGIN = (b"origin", b"http://localhost")
+HOST = (b"host", b"localhost")
 
 
 async def connect_as(user=None, *, origin=ORIGIN) -> WebsocketCommunicator:
-    headers = [origin] if origin else []
+    headers = [HOST, origin] if origin else [HOST]
     if user is not None:
         cookie = await sync_to_async(session_cookie_for)(user)
         headers.append((b"cookie", cookie.encode()))
