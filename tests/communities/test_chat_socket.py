@@ -233,7 +233,12 @@ async def test_moderators_delete_any_message_and_members_only_their_own(
         assert (await frame_of(mod, "chat.ack"))["message_id"] == message.pk
         deleted = await frame_of(bystander, "chat.deleted")
     assert refused["code"] == "forbidden"
-    assert deleted == {"type": "chat.deleted", "room": general.pk, "message_id": message.pk}
+    assert deleted == {
+        "type": "chat.deleted",
+        "room": general.pk,
+        "message_id": message.pk,
+        "seq": message.seq + 1,
+    }
 
 
 # chat.history, chat.sync -------------------------------------------------------------------
