@@ -169,7 +169,8 @@ def renumber_message(message_id: int) -> None:
     """Give a message a new change number, so readers who were away when it changed (it
     was approved or shown again) get it on their next sync. Caller is in the transaction."""
     room_id = ChatMessage.objects.filter(pk=message_id).values_list("room_id", flat=True).first()
-    if room_id is not None:
+    # A room deleted in the same transaction (its community went) has nothing to renumber.
+    if room_id is not None and ChatRoom.objects.filter(pk=room_id).exists():
         ChatMessage.objects.filter(pk=message_id).update(seq=_next_seq(room_id))
 
 

@@ -8,8 +8,9 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.db import connection, transaction
 
-from communities.models import ChatRoom
+from communities.models import ChatRoom, Community, WithheldContent
 from communities.services import chat
+from communities.services.communities import do_delete_community
 from communities.services.members import do_ban_member
 from communities.services.moderation import (
     check_approve_content,
@@ -276,3 +277,11 @@ async def test_presence_lists_leave_out_people_blocked_either_way(
     assert handles(answer["online"]) == {member.handle, owner.handle}
     assert handles(their_answer["online"]) == {insider.handle, owner.handle}
     assert handles(third_answer["online"]) == {member.handle, insider.handle, owner.handle}
+
+
+def test_a_community_with_a_held_message_can_still_be_deleted(community, general, insider):
+    held = chat.do_send_message(insider, general, "held", held_reason="Watch list.")
+    assert WithheldContent.objects.filter(target_id=held.pk).exists()
+    do_delete_community(community)
+    assert not Community.objects.filter(pk=community.pk).exists()
+    assert not ChatRoom.objects.filter(pk=general.pk).exists()
