@@ -1,14 +1,23 @@
 """Chat messages as registered content, so notifications about them (mentions) reach only
 people who may read the room, and vanish when that access goes; and so members can report
-them and moderators hide or delete them (deleting leaves chat's usual tombstone)."""
+them and moderators hide or delete them (deleting leaves chat's usual tombstone).
 
+A message that stops being withheld (approved, or shown again) gets a new change number, so
+readers who were away when it happened get it on their next `chat.sync`."""
+
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
 
 from communities.content import ContentKind, register_content
-from communities.models import ChatMessage, room_audience
+from communities.models import ChatMessage, WithheldContent, room_audience
 from communities.models.chat import CHAT_MESSAGE_LABEL
 from communities.services.automod import released_to
-from communities.services.chat import deliver_message, do_delete_message
+from communities.services.chat import (
+    deliver_approved_message,
+    do_delete_message,
+    renumber_message,
+)
 from sosoon_site.accounts.blocks import blocked_user_ids
 
 
@@ -56,6 +65,12 @@ def register_chat_content() -> None:
             ),
             snapshot=message_snapshot,
             delete=do_delete_message,
-            on_approved=deliver_message,
+            on_approved=deliver_approved_message,
         )
     )
+
+
+@receiver(post_delete, sender=WithheldContent, dispatch_uid="chat.released")
+def renumber_released_message(sender, instance: WithheldContent, **kwargs) -> None:
+    if instance.target_label == CHAT_MESSAGE_LABEL:
+        renumber_message(instance.target_id)

@@ -1,6 +1,7 @@
-"""Chat's socket frames. Each handler parses the frame, calls the same service the pages
-call (through database_sync_to_async), and answers with the frame's `id`. No rules live
-here: access, limits and validation are the services' (communities.services.chat).
+"""Chat's socket frames. Each handler declares the fields it reads (checked by the socket's
+one frame parser before the handler runs, `sosoon_site.frames`), calls the same service the
+pages call (through database_sync_to_async), and answers with the frame's `id`. No rules
+live here: access, limits and validation are the services' (communities.services.chat).
 
 docs/realtime.md lists every frame, both directions, with examples.
 """
@@ -16,6 +17,7 @@ from communities import chat_presence
 from communities.models import room_group, room_key
 from communities.services import chat
 from sosoon_site.accounts.models import User
+from sosoon_site.frames import Id, Text
 from sosoon_site.rate_limits import RateLimited
 from sosoon_site.realtime import frame_handler, push_to_group_now, push_to_users_now
 
@@ -51,19 +53,14 @@ def _state(consumer) -> dict:
 def _subscribed_room(consumer, frame: dict) -> int | None:
     """The frame's room id if this socket holds that room's subscription (which revocation
     removes the moment access goes), else None."""
-    try:
-        room_id = int(frame.get("room"))
-    except (TypeError, ValueError):
-        return None
+    room_id = frame["room"]
     return room_id if room_key(room_id) in consumer.subscriptions else None
 
 
-def _optional_id(value) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValidationError("Ids are whole numbers.")
-    return value
+def _visible_people(consumer, people: list[dict]) -> list[dict]:
+    """A presence list as this socket may see it: without the people it hides frames from
+    (blocked either way), the same rule pushed arrivals and typing follow."""
+    return [person for person in people if person["id"] not in consumer.hidden_senders]
 
 
 # Subscribing -------------------------------------------------------------------------------
@@ -72,18 +69,21 @@ def _optional_id(value) -> int | None:
 def _open_room(user, room_id, after, channel_name: str) -> dict:
     """Check access, then read what the client needs. Called after the socket joined the
     room's group, so a message committed meanwhile arrives by push or here (or both: the
-    client de-duplicates by id), never neither."""
+    client de-duplicates by id), never neither. Without `after`, the cursor is the room's
+    change number read before the history, so a sync from it misses nothing."""
     room = chat.access_room(user, room_id)
     if after is None:
+        cursor = room.last_seq
         messages, has_older = chat.recent_messages(user, room)
         has_more = False
     else:
-        messages, has_more = chat.messages_after(user, room, after)
+        messages, has_more, cursor = chat.changes_after(user, room, after)
         has_older = bool(messages) and after > 0
     present = chat_presence.mark_present(room.pk, channel_name, user.pk)
     return {
         "room": chat.room_data(room, viewer=user),
-        "messages": [chat.message_data(message) for message in messages],
+        "messages": chat.messages_data(user, messages),
+        "cursor": cursor,
         "has_older": has_older,
         "has_more": has_more,
         "unread": chat.unread_count(user, room),
@@ -116,16 +116,9 @@ def _leave_hook(consumer, room_id: int):
     return leave
 
 
-@frame_handler("chat.subscribe")
+@frame_handler("chat.subscribe", room=Id(), after=Id(required=False))
 async def subscribe(consumer, frame: dict) -> None:
-    try:
-        room_id = int(frame.get("room"))
-        after = _optional_id(frame.get("after"))
-    except (TypeError, ValueError, ValidationError):
-        await consumer.send_error(
-            "invalid", "Say which room (and, to sync, after which id).", frame
-        )
-        return
+    room_id, after = frame["room"], frame["after"]
     key, group = room_key(room_id), room_group(room_id)
     already = key in consumer.subscriptions
     # Check before joining, so nothing reaches a socket that may not read the room; join
@@ -141,8 +134,10 @@ async def subscribe(consumer, frame: dict) -> None:
         await consumer.unsubscribe(key)
         return
     consumer.leave_hooks[key] = _leave_hook(consumer, room_id)
+    crowd = len(opened["online"])
+    opened["online"] = _visible_people(consumer, opened["online"])
     await consumer.send_json({"type": "chat.subscribed", "id": frame.get("id"), **opened})
-    if not already and len(opened["online"]) <= LIVE_PRESENCE_UP_TO:
+    if not already and crowd <= LIVE_PRESENCE_UP_TO:
         await push_to_group_now(
             group,
             {
@@ -155,7 +150,7 @@ async def subscribe(consumer, frame: dict) -> None:
         )
 
 
-@frame_handler("chat.unsubscribe")
+@frame_handler("chat.unsubscribe", room=Id())
 async def unsubscribe(consumer, frame: dict) -> None:
     room_id = _subscribed_room(consumer, frame)
     if room_id is None:
@@ -168,21 +163,16 @@ async def unsubscribe(consumer, frame: dict) -> None:
 # Messages ----------------------------------------------------------------------------------
 
 
-@frame_handler("chat.send")
+@frame_handler("chat.send", room=Id(), body=Text(), reply_to=Id(required=False))
 async def send(consumer, frame: dict) -> None:
-    try:
-        reply_to = _optional_id(frame.get("reply_to"))
-    except ValidationError:
-        await consumer.send_error("invalid", "reply_to is a message id.", frame)
-        return
     message = await answer(
         consumer,
         frame,
         chat.check_send_message,
         consumer.user,
-        frame.get("room"),
-        frame.get("body"),
-        reply_to_id=reply_to,
+        frame["room"],
+        frame["body"],
+        reply_to_id=frame["reply_to"],
     )
     if message is not None:
         await acknowledge(consumer, frame, message)
@@ -190,35 +180,31 @@ async def send(consumer, frame: dict) -> None:
 
 async def acknowledge(consumer, frame: dict, message) -> None:
     """Tell the sending tab its frame `id` became (or changed) message `message_id`."""
+    data = await database_sync_to_async(chat.messages_data)(consumer.user, [message])
     await consumer.send_json(
         {
             "type": "chat.ack",
             "id": frame.get("id"),
             "room": message.room_id,
             "message_id": message.pk,
-            "message": chat.message_data(message),
+            "message": data[0],
         }
     )
 
 
-@frame_handler("chat.edit")
+@frame_handler("chat.edit", message=Id(), body=Text())
 async def edit(consumer, frame: dict) -> None:
     message = await answer(
-        consumer,
-        frame,
-        chat.check_edit_message,
-        consumer.user,
-        frame.get("message"),
-        frame.get("body"),
+        consumer, frame, chat.check_edit_message, consumer.user, frame["message"], frame["body"]
     )
     if message is not None:
         await acknowledge(consumer, frame, message)
 
 
-@frame_handler("chat.delete")
+@frame_handler("chat.delete", message=Id())
 async def delete(consumer, frame: dict) -> None:
     message = await answer(
-        consumer, frame, chat.check_delete_message, consumer.user, frame.get("message")
+        consumer, frame, chat.check_delete_message, consumer.user, frame["message"]
     )
     if message is not None:
         await consumer.send_json(
@@ -239,55 +225,44 @@ def _history(user, room_id, before) -> dict:
     messages, has_older = chat.recent_messages(user, room, before=before)
     return {
         "room": room.pk,
-        "messages": [chat.message_data(message) for message in messages],
+        "messages": chat.messages_data(user, messages),
         "has_older": has_older,
     }
 
 
-@frame_handler("chat.history")
+@frame_handler("chat.history", room=Id(), before=Id(required=False))
 async def history(consumer, frame: dict) -> None:
-    try:
-        before = _optional_id(frame.get("before"))
-    except ValidationError:
-        await consumer.send_error("invalid", "before is a message id.", frame)
-        return
-    page = await answer(consumer, frame, _history, consumer.user, frame.get("room"), before)
+    page = await answer(consumer, frame, _history, consumer.user, frame["room"], frame["before"])
     if page is not None:
         await consumer.send_json({"type": "chat.history", "id": frame.get("id"), **page})
 
 
 def _sync(user, room_id, after: int) -> dict:
     room = chat.access_room(user, room_id)
-    messages, has_more = chat.messages_after(user, room, after)
+    messages, has_more, cursor = chat.changes_after(user, room, after)
     return {
         "room": room.pk,
-        "messages": [chat.message_data(message) for message in messages],
+        "messages": chat.messages_data(user, messages),
+        "cursor": cursor,
         "has_more": has_more,
     }
 
 
-@frame_handler("chat.sync")
+@frame_handler("chat.sync", room=Id(), after=Id())
 async def sync(consumer, frame: dict) -> None:
-    try:
-        after = _optional_id(frame.get("after"))
-    except ValidationError:
-        after = None
-    if after is None:
-        await consumer.send_error("invalid", "after is the last message id you have.", frame)
-        return
-    missed = await answer(consumer, frame, _sync, consumer.user, frame.get("room"), after)
+    missed = await answer(consumer, frame, _sync, consumer.user, frame["room"], frame["after"])
     if missed is not None:
         await consumer.send_json({"type": "chat.synced", "id": frame.get("id"), **missed})
 
 
 def _search(user, room_id, query) -> dict:
     room, messages = chat.search_messages(user, room_id, query)
-    return {"room": room.pk, "messages": [chat.message_data(message) for message in messages]}
+    return {"room": room.pk, "messages": chat.messages_data(user, messages)}
 
 
-@frame_handler("chat.search")
+@frame_handler("chat.search", room=Id(), q=Text())
 async def search(consumer, frame: dict) -> None:
-    found = await answer(consumer, frame, _search, consumer.user, frame.get("room"), frame.get("q"))
+    found = await answer(consumer, frame, _search, consumer.user, frame["room"], frame["q"])
     if found is not None:
         await consumer.send_json({"type": "chat.results", "id": frame.get("id"), **found})
 
@@ -297,10 +272,10 @@ def _mark_read(user, room_id, message_id) -> dict:
     return {"room": room.pk, "last_read": last_read, "unread": chat.unread_count(user, room)}
 
 
-@frame_handler("chat.read")
+@frame_handler("chat.read", room=Id(), message=Id())
 async def mark_read(consumer, frame: dict) -> None:
     marker = await answer(
-        consumer, frame, _mark_read, consumer.user, frame.get("room"), frame.get("message")
+        consumer, frame, _mark_read, consumer.user, frame["room"], frame["message"]
     )
     if marker is not None:
         await consumer.send_json({"type": "chat.read", "id": frame.get("id"), **marker})
@@ -311,7 +286,7 @@ async def mark_read(consumer, frame: dict) -> None:
 # Typing and presence -----------------------------------------------------------------------
 
 
-@frame_handler("chat.typing")
+@frame_handler("chat.typing", room=Id())
 async def typing(consumer, frame: dict) -> None:
     """Tell the room this person is typing; at most once per TYPING_EVERY_SECONDS per room
     and socket (extra frames are dropped quietly: the indicator is already showing)."""
@@ -335,7 +310,7 @@ def _refresh_presence(room_id: int, channel_name: str, user_id: int) -> list[dic
     return _people(chat_presence.mark_present(room_id, channel_name, user_id))
 
 
-@frame_handler("chat.presence")
+@frame_handler("chat.presence", room=Id())
 async def presence(consumer, frame: dict) -> None:
     """Keep this socket listed as present (clients send it every 30 s) and say who is."""
     room_id = _subscribed_room(consumer, frame)
@@ -346,5 +321,10 @@ async def presence(consumer, frame: dict) -> None:
         room_id, consumer.channel_name, consumer.user.pk
     )
     await consumer.send_json(
-        {"type": "chat.presence", "id": frame.get("id"), "room": room_id, "online": online}
+        {
+            "type": "chat.presence",
+            "id": frame.get("id"),
+            "room": room_id,
+            "online": _visible_people(consumer, online),
+        }
     )

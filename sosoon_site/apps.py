@@ -10,10 +10,9 @@ class SosoonSiteConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from sosoon_site import (
-            checks,  # noqa: F401 - registers the deploy checks
-            request_log,  # noqa: F401 - shapes the per-request log line
-        )
+        # Registers the deploy checks, shapes the per-request log line, and connects the
+        # receivers that close sockets on sign-out.
+        from sosoon_site import checks, request_log, socket_sessions  # noqa: F401
         from sosoon_site.connection_pools import forget_pools_in_forked_children
         from sosoon_site.jobs import ensure_schedules
 

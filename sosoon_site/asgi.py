@@ -1,6 +1,7 @@
 """ASGI entry point: HTTP through Django, /ws/ through Channels with session auth.
 
-The origin validator refuses sockets opened from other sites; the auth stack puts the session
+The origin validator refuses sockets opened from other sites (another host, or another port
+of this host); the auth stack puts the session
 user in the scope so the consumer can close signed-out sockets with 4401.
 """
 
@@ -14,15 +15,13 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from sosoon_site.origin import SameSiteOriginValidator  # noqa: E402
 from sosoon_site.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
-        ),
+        "websocket": SameSiteOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )

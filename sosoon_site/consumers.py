@@ -7,7 +7,6 @@ again" from a network failure. Features register frame types in `sosoon_site.rea
 docs/realtime.md lists every frame type.
 """
 
-import json
 from collections.abc import Awaitable, Callable
 
 from channels.db import database_sync_to_async
@@ -15,7 +14,8 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
 from sosoon_site.accounts.blocks import blocked_user_ids
-from sosoon_site.realtime import frame_handler, handler_for, user_group
+from sosoon_site.frames import FrameError, check_fields, client_id, decode
+from sosoon_site.realtime import frame_handler, handler_for, session_group, user_group
 
 LeaveHook = Callable[[], Awaitable[None]]
 
@@ -26,6 +26,7 @@ class SocketConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self):
         self.user = self.scope["user"]
         self.person_group = None
+        self.session_group = None
         # Subscriptions this socket holds: a feature's key (e.g. "room:12") -> layer group.
         self.subscriptions: dict[str, str] = {}
         # What a feature does when a subscription ends, however it ends (e.g. presence).
@@ -40,47 +41,52 @@ class SocketConsumer(AsyncJsonWebsocketConsumer):
             return
         self.person_group = user_group(self.user.pk)
         await self.channel_layer.group_add(self.person_group, self.channel_name)
+        session_key = self.scope["session"].session_key
+        if session_key:
+            self.session_group = session_group(session_key)
+            await self.channel_layer.group_add(self.session_group, self.channel_name)
         self.hidden_senders = await database_sync_to_async(_blocked_ids)(self.user)
 
     async def disconnect(self, code):
         for key in list(self.subscriptions):
             await self.unsubscribe(key)
-        if self.person_group:
-            await self.channel_layer.group_discard(self.person_group, self.channel_name)
+        for group in (self.person_group, self.session_group):
+            if group:
+                await self.channel_layer.group_discard(group, self.channel_name)
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        """Every client frame: parsed and checked (sosoon_site.frames) before its handler
+        runs, so no frame, however malformed, reaches a handler with a field of the wrong
+        type; each failure answers an error frame and the socket stays open."""
         if text_data is None:
             await self.send_error("binary_frame", "Send JSON text frames, not binary ones.")
             return
-        if len(text_data.encode()) > settings.SOSOON_WS_MAX_FRAME_BYTES:
-            await self.send_error(
-                "frame_too_large",
-                f"Frames are limited to {settings.SOSOON_WS_MAX_FRAME_BYTES} bytes.",
-            )
-            return
         try:
-            frame = json.loads(text_data)
-        except ValueError:
-            await self.send_error("bad_json", "That frame is not valid JSON.")
-            return
-        if not isinstance(frame, dict):
-            await self.send_error("bad_frame", "A frame is a JSON object with a 'type'.")
+            frame = decode(text_data, max_bytes=settings.SOSOON_WS_MAX_FRAME_BYTES)
+        except FrameError as error:
+            await self.send_error(error.code, error.message)
             return
         await self.receive_json(frame)
 
     async def receive_json(self, content, **kwargs):
-        handler = handler_for(content.get("type"))
-        if handler is None:
-            await self.send_error(
-                "unknown_type", f"Unknown frame type {content.get('type')!r}.", content
-            )
+        registered = handler_for(content.get("type"))
+        if registered is None:
+            frame_type = content.get("type")
+            named = repr(frame_type)[:60] if isinstance(frame_type, str) else "(none)"
+            await self.send_error("unknown_type", f"Unknown frame type {named}.", content)
             return
-        await handler(self, content)
+        handler, fields = registered
+        try:
+            frame = check_fields(content, fields)
+        except FrameError as error:
+            await self.send_error(error.code, error.message, content)
+            return
+        await handler(self, frame)
 
     async def send_error(self, code: str, message: str, frame: dict | None = None, **extra):
         reply = {"type": "error", "code": code, "message": message, **extra}
-        if frame is not None and "id" in frame:
-            reply["id"] = frame["id"]
+        if frame is not None and client_id(frame) is not None:
+            reply["id"] = client_id(frame)
         await self.send_json(reply)
 
     async def subscribe(self, key: str, group: str, *, on_leave: LeaveHook | None = None) -> None:
@@ -103,13 +109,20 @@ class SocketConsumer(AsyncJsonWebsocketConsumer):
         return group is not None
 
     async def push_frame(self, event):
-        """A frame pushed to this person's group or to a subscribed group."""
+        """A frame pushed to this person's group or to a subscribed group. A group's frame
+        is delivered only while this socket still holds that subscription: frames already
+        queued when a revoke dropped it go no further."""
+        group = event.get("group")
+        if group is not None and group not in self.subscriptions.values():
+            return
         if event.get("sender") in self.hidden_senders:
             return
-        if "text" in event:
-            await self.send(text_data=event["text"])
-        else:
+        if "text" not in event:
             await self.send_json(event["frame"])
+        elif self.hidden_senders.intersection(event.get("quoting", ())):
+            await self.send(text_data=event["variant"])
+        else:
+            await self.send(text_data=event["text"])
 
     async def push_hide(self, event):
         """A block was made or lifted: drop, or accept again, frames from these people."""
@@ -125,7 +138,8 @@ class SocketConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json({"type": "revoked", "keys": dropped, "reason": event["reason"]})
 
     async def push_sign_out(self, event):
-        """The account may no longer be used: say why, then close as if signed out."""
+        """The account or this session may no longer be used: say why, then close as if
+        signed out."""
         await self.send_json({"type": "signed_out", "reason": event["reason"]})
         await self.close(code=CLOSE_UNAUTHENTICATED)
 

@@ -4,6 +4,12 @@ Who may read a room is decided when read, in SQL (`ChatRoomQuerySet.readable_by`
 copied: a community room is for its community's active members at or above its minimum tier;
 a direct-message room is for its two people while they share a community and neither has
 blocked the other. Every surface (pages, socket frames, notifications, search) starts there.
+
+Each room counts its changes (`ChatRoom.last_seq`); every message carries the number of its
+latest change (`ChatMessage.seq`: sent, edited, deleted, approved). The number is taken
+under the room row's lock inside the writing transaction, so changes commit in the order of
+their numbers and a reader's cursor can never pass one still uncommitted (docs/realtime.md,
+"Nothing lost").
 """
 
 from django.conf import settings
@@ -103,6 +109,8 @@ class ChatRoom(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # The number of the room's latest message change (see ChatMessage.seq).
+    last_seq = models.PositiveBigIntegerField(default=0, editable=False)
 
     objects = ChatRoomQuerySet.as_manager()
 
@@ -226,6 +234,8 @@ class ChatMessage(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # The room's sequence number of this message's latest change: what `chat.sync` pages by.
+    seq = models.PositiveBigIntegerField(default=0, editable=False)
 
     objects = ChatMessageQuerySet.as_manager()
 
@@ -233,6 +243,7 @@ class ChatMessage(models.Model):
         ordering = ["id"]
         indexes = [
             models.Index(fields=["room", "id"], name="chat_message_room_id"),
+            models.Index(fields=["room", "seq"], name="chat_message_room_seq"),
             models.Index(fields=["room", "created_at"], name="chat_message_room_created"),
         ]
 

@@ -25,6 +25,7 @@ from communities.models import (
     NotificationKind,
     ReadState,
     Tier,
+    WithheldContent,
     room_key,
 )
 from communities.models.chat import CHAT_MESSAGE_LABEL, GENERAL_ROOM, MAX_BODY
@@ -39,6 +40,7 @@ from communities.services.automod import (
 from communities.services.membership_rules import authorise, require_tier_of
 from sosoon_site.accounts.blocks import blocked_user_ids, is_blocked_between
 from sosoon_site.accounts.models import User
+from sosoon_site.frames import is_clean_text
 from sosoon_site.rate_limits import TokenBucket
 from sosoon_site.realtime import push_to_group, revoke_for_users
 
@@ -140,18 +142,43 @@ def recent_messages(
     return list(reversed(page[:limit])), len(page) > limit
 
 
-def messages_after(
-    user, room: ChatRoom, after: int, *, limit: int = SYNC_PAGE
-) -> tuple[list[ChatMessage], bool]:
-    """`room`'s messages with an id above `after`, oldest first, and whether more follow:
-    what a reconnecting client missed. Caller checked access."""
-    page = list(_messages(user, room).filter(pk__gt=after).order_by("id")[: limit + 1])
-    return page[:limit], len(page) > limit
+def changes_after(
+    user, room: ChatRoom, cursor: int, *, limit: int = SYNC_PAGE
+) -> tuple[list[ChatMessage], bool, int]:
+    """What a reconnecting client missed: `room`'s messages whose latest change (sent,
+    edited, deleted, approved) is numbered above `cursor`, in change order, whether more
+    follow, and the cursor to ask from next. Changes commit in the order of their numbers
+    (`_next_seq`), so a cursor never passes a change that is still to commit. Caller
+    checked access."""
+    rows = list(_messages(user, room).filter(seq__gt=cursor).order_by("seq")[: limit + 1])
+    page = rows[:limit]
+    return page, len(rows) > limit, (page[-1].seq if page else cursor)
+
+
+def _next_seq(room_id: int) -> int:
+    """Number the next change of a room. The UPDATE locks the room's row until the caller's
+    transaction ends (PostgreSQL's row lock; SQLite lets one writer in at a time), so a
+    second writer waits here for the first to commit and changes commit in number order."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("A chat change is numbered inside the transaction that makes it.")
+    ChatRoom.objects.filter(pk=room_id).update(last_seq=F("last_seq") + 1)
+    return ChatRoom.objects.filter(pk=room_id).values_list("last_seq", flat=True).get()
+
+
+def renumber_message(message_id: int) -> None:
+    """Give a message a new change number, so readers who were away when it changed (it
+    was approved or shown again) get it on their next sync. Caller is in the transaction."""
+    room_id = ChatMessage.objects.filter(pk=message_id).values_list("room_id", flat=True).first()
+    # A room deleted in the same transaction (its community went) has nothing to renumber.
+    if room_id is not None and ChatRoom.objects.filter(pk=room_id).exists():
+        ChatMessage.objects.filter(pk=message_id).update(seq=_next_seq(room_id))
 
 
 def search_messages(user, room_id, query: str) -> tuple[ChatRoom, list[ChatMessage]]:
     """Messages of one readable room containing `query`, newest first."""
     room = access_room(user, room_id)
+    if query is not None and not (isinstance(query, str) and is_clean_text(query)):
+        raise ValidationError("Search for some text.")
     query = (query or "").strip()
     if len(query) < 2:
         raise ValidationError("Search for at least two characters.")
@@ -359,6 +386,8 @@ def _as_id(value) -> int:
 def validate_body(body) -> str:
     if not isinstance(body, str) or not body.strip():
         raise ValidationError("Write something first.")
+    if not is_clean_text(body):
+        raise ValidationError("This message holds characters that are not text.")
     if len(body) > MAX_BODY:
         raise ValidationError(f"Messages are at most {MAX_BODY:,} characters.")
     return body.strip()
@@ -377,7 +406,12 @@ def do_send_message(
     (auto-moderation said hold) it waits for a moderator instead: no push, no mentions."""
     with transaction.atomic():
         message = ChatMessage.objects.create(
-            room=room, author=author, body=body, html=render_chat_body(body), reply_to=reply_to
+            room=room,
+            author=author,
+            body=body,
+            html=render_chat_body(body),
+            reply_to=reply_to,
+            seq=_next_seq(room.pk),
         )
         if not ReadState.objects.filter(user=author, room=room).update(last_read_id=message.pk):
             ReadState.objects.get_or_create(
@@ -403,11 +437,30 @@ def deliver_message(message: ChatMessage) -> None:
             target=message,
             community=message.room.community,
         )
-    push_to_group(
-        message.room.group,
-        {"type": "chat.message", "message": message_data(message)},
-        sender=message.author_id,
-    )
+    push_message(message, "chat.message")
+
+
+def deliver_approved_message(message: ChatMessage) -> None:
+    """A moderator approved a held message: deliver it with the change number its release
+    gave it (`chat_content` renumbers a message whenever it stops being withheld)."""
+    message.seq = ChatMessage.objects.values_list("seq", flat=True).get(pk=message.pk)
+    deliver_message(message)
+
+
+def push_message(message: ChatMessage, frame_type: str) -> None:
+    """Once committed, push a new or edited message to its room: sockets hiding its author
+    drop it, sockets hiding the author of the message it replies to get it without the
+    quote."""
+    reply = message.reply_to
+    frame = {"type": frame_type, "message": message_data(message)}
+    options = {"sender": message.author_id}
+    if reply is not None and frame["message"]["reply_to"] is not None:
+        options["quoting"] = [reply.author_id]
+        options["variant"] = {
+            "type": frame_type,
+            "message": message_data(message, readable_parents=set()),
+        }
+    push_to_group(message.room.group, frame, **options)
 
 
 def check_send_message(user: User, room_id, body, *, reply_to_id=None) -> ChatMessage:
@@ -447,12 +500,9 @@ def do_edit_message(message: ChatMessage, body: str) -> ChatMessage:
         message.body = body
         message.html = render_chat_body(body)
         message.edited_at = timezone.now()
-        message.save(update_fields=["body", "html", "edited_at"])
-    push_to_group(
-        message.room.group,
-        {"type": "chat.edited", "message": message_data(message)},
-        sender=message.author_id,
-    )
+        message.seq = _next_seq(message.room_id)
+        message.save(update_fields=["body", "html", "edited_at", "seq"])
+        push_message(message, "chat.edited")
     return message
 
 
@@ -474,11 +524,17 @@ def do_delete_message(message: ChatMessage) -> ChatMessage:
         message.body = ""
         message.html = ""
         message.deleted_at = timezone.now()
-        message.save(update_fields=["body", "html", "deleted_at"])
-    push_to_group(
-        message.room.group,
-        {"type": "chat.deleted", "room": message.room_id, "message_id": message.pk},
-    )
+        message.seq = _next_seq(message.room_id)
+        message.save(update_fields=["body", "html", "deleted_at", "seq"])
+        push_to_group(
+            message.room.group,
+            {
+                "type": "chat.deleted",
+                "room": message.room_id,
+                "message_id": message.pk,
+                "seq": message.seq,
+            },
+        )
     return message
 
 
@@ -524,28 +580,58 @@ def room_data(room: ChatRoom, *, viewer: User | None = None) -> dict:
     return data
 
 
-def message_data(message: ChatMessage) -> dict:
-    """A message as every client sees it. Caller loaded author and reply_to's author."""
+def message_data(message: ChatMessage, *, readable_parents: set[int] | None = None) -> dict:
+    """A message as a client sees it. Caller loaded author and reply_to's author.
+
+    The message it replies to is quoted only where the reader may read that message:
+    `readable_parents` holds the ids the reader may (`messages_data` works it out for one
+    reader); without it (a push to a whole room) the quote shows unless the parent is
+    withheld by moderation, and sockets hiding the parent's author get the variant
+    without it (`push_message`). A quote that may not show is `unavailable`, with no author
+    and no excerpt."""
     reply = message.reply_to
+    quote = None
+    if reply is not None and not reply.is_deleted:
+        if readable_parents is None:
+            shown = not WithheldContent.objects.filter(
+                target_label=CHAT_MESSAGE_LABEL, target_id=reply.pk
+            ).exists()
+        else:
+            shown = reply.pk in readable_parents
+        quote = (
+            {"id": reply.pk, "author": reply.author.name, "excerpt": reply.body[:80]}
+            if shown
+            else {"id": reply.pk, "author": None, "excerpt": None, "unavailable": True}
+        )
     return {
         "id": message.pk,
         "room": message.room_id,
+        "seq": message.seq,
         "author": person_data(message.author),
         "body": message.body,
         "html": message.html,
-        "reply_to": (
-            {
-                "id": reply.pk,
-                "author": reply.author.name,
-                "excerpt": reply.body[:80],
-            }
-            if reply is not None and not reply.is_deleted
-            else None
-        ),
+        "reply_to": quote,
         "created": message.created_at.isoformat(),
         "edited": message.edited_at.isoformat() if message.edited_at else None,
         "deleted": message.is_deleted,
     }
+
+
+def messages_data(user, messages: list[ChatMessage]) -> list[dict]:
+    """`messages` as `user` sees them, each quote through the one message rule (a parent
+    hidden, withheld, or by someone blocked either way shows as unavailable). One query
+    for the whole list."""
+    parent_ids = {message.reply_to_id for message in messages if message.reply_to_id}
+    readable = (
+        set(
+            ChatMessage.objects.readable_by(user)
+            .filter(pk__in=parent_ids)
+            .values_list("pk", flat=True)
+        )
+        if parent_ids
+        else set()
+    )
+    return [message_data(message, readable_parents=readable) for message in messages]
 
 
 # Losing access -----------------------------------------------------------------------------

@@ -50,6 +50,7 @@
           archived: button.dataset.archived === "1",
           messages: new Map(),
           lastId: 0,
+          cursor: null,
           hasOlder: false,
           online: new Map(),
           typing: new Map(),
@@ -114,7 +115,7 @@
       this.rooms.forEach((room) => {
         if (room.lost) return;
         const frame = { type: "chat.subscribe", room: room.id };
-        if (room.lastId > 0) frame.after = room.lastId;
+        if (room.cursor !== null) frame.after = room.cursor;
         this.socket.send(frame);
       });
     }
@@ -124,12 +125,13 @@
     onSubscribed(frame) {
       const room = this.rooms.get(frame.room.id);
       if (!room) return;
-      const syncing = room.lastId > 0;
+      const syncing = room.cursor !== null;
+      room.cursor = frame.cursor;
       room.archived = frame.room.archived;
       if (!syncing) room.hasOlder = frame.has_older;
       room.online = new Map(frame.online.map((person) => [person.id, person]));
       frame.messages.forEach((message) => this.store(room, message));
-      if (syncing && frame.has_more) this.socket.send({ type: "chat.sync", room: room.id, after: room.lastId });
+      if (syncing && frame.has_more) this.socket.send({ type: "chat.sync", room: room.id, after: room.cursor });
       this.setUnread(room.id, frame.unread);
       if (room.id === this.active) this.render();
     }
@@ -137,8 +139,9 @@
     onSynced(frame) {
       const room = this.rooms.get(frame.room);
       if (!room) return;
+      room.cursor = frame.cursor;
       frame.messages.forEach((message) => this.onMessage(message, { live: true }));
-      if (frame.has_more) this.socket.send({ type: "chat.sync", room: room.id, after: room.lastId });
+      if (frame.has_more) this.socket.send({ type: "chat.sync", room: room.id, after: room.cursor });
     }
 
     onHistory(frame) {
@@ -185,6 +188,7 @@
     onDeleted(frame) {
       const room = this.rooms.get(frame.room);
       const message = room && room.messages.get(frame.message_id);
+      this.advance(room, frame.seq);
       if (!message) return;
       message.deleted = true;
       message.html = "";
@@ -314,6 +318,14 @@
     store(room, message) {
       room.messages.set(message.id, message);
       if (message.id > room.lastId) room.lastId = message.id;
+      this.advance(room, message.seq);
+    }
+
+    // The sync cursor moves with a pushed change only when it is the very next one: pushes
+    // from two server processes may overtake each other, and a cursor that skipped one
+    // would never ask for it. Anything else waits for the next sync answer's cursor.
+    advance(room, seq) {
+      if (room && room.cursor !== null && seq === room.cursor + 1) room.cursor = seq;
     }
 
     setUnread(id, count) {
@@ -354,7 +366,9 @@
       meta.append(" ", time);
       if (message.edited && !message.deleted) meta.append(" ", element("span", "muted", "(edited)"));
       item.appendChild(meta);
-      if (message.reply_to) {
+      if (message.reply_to && message.reply_to.unavailable) {
+        item.appendChild(element("p", "chat__quote muted", "↪ Message unavailable"));
+      } else if (message.reply_to) {
         item.appendChild(element("p", "chat__quote muted", "↪ " + message.reply_to.author + ": " + message.reply_to.excerpt));
       }
       if (message.deleted) {

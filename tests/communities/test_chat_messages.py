@@ -162,12 +162,27 @@ def test_history_pages_backwards_by_id(general, member):
 
 
 def test_sync_returns_exactly_what_came_after(general, member):
-    sent = [chat.do_send_message(member, general, f"m{number}").pk for number in range(5)]
-    missed, more = chat.messages_after(member, general, sent[1])
-    assert [message.pk for message in missed] == sent[2:]
-    assert not more
-    page, more = chat.messages_after(member, general, 0, limit=2)
-    assert ([message.pk for message in page], more) == (sent[:2], True)
+    sent = [chat.do_send_message(member, general, f"m{number}") for number in range(5)]
+    missed, more, cursor = chat.changes_after(member, general, sent[1].seq)
+    assert [message.pk for message in missed] == [message.pk for message in sent[2:]]
+    assert (more, cursor) == (False, sent[-1].seq)
+    page, more, cursor = chat.changes_after(member, general, 0, limit=2)
+    assert ([message.pk for message in page], more) == ([sent[0].pk, sent[1].pk], True)
+    assert cursor == sent[1].seq
+
+
+def test_edits_and_deletions_come_back_on_sync_in_the_order_they_happened(general, member):
+    first, second, third = (chat.do_send_message(member, general, f"m{n}") for n in range(3))
+    cursor = third.seq
+    chat.do_delete_message(first)
+    chat.do_edit_message(second, "m1, edited")
+    missed, _, cursor_after = chat.changes_after(member, general, cursor)
+    assert [(message.pk, message.body) for message in missed] == [
+        (first.pk, ""),
+        (second.pk, "m1, edited"),
+    ]
+    assert missed[0].is_deleted
+    assert chat.changes_after(member, general, cursor_after)[0] == []
 
 
 def test_blocked_authors_are_left_out_of_history(general, member, insider):
@@ -248,7 +263,7 @@ def test_history_sync_and_search_leave_out_messages_held_for_review(
 
     def seen_by(person):
         history = [message.pk for message in chat.recent_messages(person, general)[0]]
-        synced = [message.pk for message in chat.messages_after(person, general, 0)[0]]
+        synced = [message.pk for message in chat.changes_after(person, general, 0)[0]]
         found = [message.pk for message in chat.search_messages(person, general.pk, "casino")[1]]
         return held.pk in history, held.pk in synced, held.pk in found
 

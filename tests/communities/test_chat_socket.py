@@ -233,7 +233,12 @@ async def test_moderators_delete_any_message_and_members_only_their_own(
         assert (await frame_of(mod, "chat.ack"))["message_id"] == message.pk
         deleted = await frame_of(bystander, "chat.deleted")
     assert refused["code"] == "forbidden"
-    assert deleted == {"type": "chat.deleted", "room": general.pk, "message_id": message.pk}
+    assert deleted == {
+        "type": "chat.deleted",
+        "room": general.pk,
+        "message_id": message.pk,
+        "seq": message.seq + 1,
+    }
 
 
 # chat.history, chat.sync -------------------------------------------------------------------
@@ -271,19 +276,20 @@ async def test_after_a_dropped_socket_sync_returns_exactly_what_was_missed(
     async with socket_of(member) as socket:
         reply = await subscribed(socket, general.pk)
         seen = await sent_by(insider, general.pk, "seen live")
-        assert (await frame_of(socket, "chat.message"))["message"]["id"] == seen.pk
+        live = (await frame_of(socket, "chat.message"))["message"]
+        assert (live["id"], live["seq"]) == (seen.pk, seen.seq)
         assert reply["messages"] == []
-    missed = [(await sent_by(insider, general.pk, f"while away {n}")).pk for n in range(3)]
+    missed = [await sent_by(insider, general.pk, f"while away {n}") for n in range(3)]
 
     async with socket_of(member) as socket:
         await socket.send_json_to(
-            {"type": "chat.sync", "id": "r1", "room": general.pk, "after": seen.pk}
+            {"type": "chat.sync", "id": "r1", "room": general.pk, "after": live["seq"]}
         )
         synced = await frame_of(socket, "chat.synced")
-        resubscribed = await subscribed(socket, general.pk, after=missed[1])
-    assert [message["id"] for message in synced["messages"]] == missed
-    assert (synced["id"], synced["has_more"]) == ("r1", False)
-    assert [message["id"] for message in resubscribed["messages"]] == missed[2:]
+        resubscribed = await subscribed(socket, general.pk, after=missed[1].seq)
+    assert [message["id"] for message in synced["messages"]] == [m.pk for m in missed]
+    assert (synced["id"], synced["has_more"], synced["cursor"]) == ("r1", False, missed[2].seq)
+    assert [message["id"] for message in resubscribed["messages"]] == [missed[2].pk]
 
 
 async def test_sync_is_refused_without_access_or_without_an_id(general, outsider, member):
