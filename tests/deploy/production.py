@@ -3,6 +3,7 @@ started the way deploy/systemd/sosoon-daphne@.service starts it (same arguments)
 
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import httpx
 from django.conf import settings
+from websockets.sync.client import ClientConnection, connect
 
 from tests.deploy.environment_file import HOST
 
@@ -96,6 +98,19 @@ def running_daphne(env: Mapping[str, str], workdir: Path, *, name: str) -> Itera
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def browser_socket(port: int, *, tls: ssl.SSLContext | None = None) -> ClientConnection:
+    """A websocket to /ws/ on 127.0.0.1:`port` sent as a browser on https://HOST:port sends it:
+    Host and Origin both name the site's host and that port, as the origin check requires."""
+    scheme = "wss" if tls else "ws"
+    return connect(
+        f"{scheme}://{HOST}:{port}/ws/",
+        sock=socket.create_connection(("127.0.0.1", port), timeout=10),
+        ssl=tls,
+        server_hostname=HOST if tls else None,
+        origin=f"https://{HOST}:{port}",
+    )
 
 
 def proxied(**headers: str) -> dict[str, str]:

@@ -17,7 +17,6 @@ from pathlib import Path
 import httpx
 import pytest
 from websockets.exceptions import ConnectionClosed
-from websockets.sync.client import connect
 
 from tests.deploy.environment_file import HOST
 from tests.deploy.nginx_site import (
@@ -28,7 +27,7 @@ from tests.deploy.nginx_site import (
     nginx_command,
     render_site,
 )
-from tests.deploy.production import free_port, running_daphne
+from tests.deploy.production import browser_socket, free_port, running_daphne
 
 pytestmark = [
     pytest.mark.skipif(NGINX is None, reason="nginx is not installed: apt-get install -y nginx"),
@@ -136,9 +135,7 @@ def test_nginx_in_front_of_daphne_serves_pages_sockets_and_private_images(
                 f"http://127.0.0.1:{paths.http_port}/", headers={"Host": HOST}, timeout=10
             )
             with (
-                connect(
-                    f"wss://127.0.0.1:{paths.https_port}/ws/", ssl=tls, origin=f"https://{HOST}"
-                ) as socket_through_nginx,
+                browser_socket(paths.https_port, tls=tls) as socket_through_nginx,
                 pytest.raises(ConnectionClosed) as closed,
             ):
                 socket_through_nginx.recv(timeout=10)

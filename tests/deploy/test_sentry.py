@@ -4,10 +4,8 @@ never started."""
 import httpx
 import pytest
 from websockets.exceptions import ConnectionClosed
-from websockets.sync.client import connect
 
-from tests.deploy.environment_file import HOST
-from tests.deploy.production import manage, proxied, running_daphne
+from tests.deploy.production import browser_socket, manage, proxied, running_daphne
 from tests.fakes.sentry import PROJECT, PUBLIC_KEY, FakeSentry
 
 REPORT_SECONDS = 15
@@ -24,7 +22,7 @@ def test_an_error_in_a_view_is_reported_with_its_exception_type(production_insta
             failed = httpx.get(f"{web.base_url}/deliberate-failure/", headers=proxied(), timeout=10)
             fine = httpx.get(f"{web.base_url}/", headers=proxied(), timeout=10)
             with (
-                connect(f"ws://127.0.0.1:{web.port}/ws/", origin=f"https://{HOST}") as socket,
+                browser_socket(web.port) as socket,
                 pytest.raises(ConnectionClosed) as closed,
             ):
                 socket.recv(timeout=10)

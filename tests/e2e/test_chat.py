@@ -57,9 +57,10 @@ def test_a_message_appears_live_and_a_removed_member_stops_receiving(new_page):
 
 def test_after_a_dropped_connection_the_page_gets_new_and_edited_messages(new_page):
     """The connection drops (the page's socket is cut and refused, as in a tunnel); an edit
-    and a new message are made meanwhile; when the page reconnects it shows both."""
+    and a new message are made meanwhile; when the page reconnects it shows both. Chloe, as
+    no other browser test removes her from the club (the test above removes Farid)."""
     emma = signed_in(new_page(), "emma@demo.sosoon.test")
-    farid = new_page()
+    chloe = new_page()
     cut = {"offline": False, "open": []}
 
     def through_proxy(socket):
@@ -68,19 +69,19 @@ def test_after_a_dropped_connection_the_page_gets_new_and_edited_messages(new_pa
             return
         cut["open"].append((socket, socket.connect_to_server()))
 
-    farid.route_web_socket(re.compile(r"/ws/$"), through_proxy)
-    signed_in(farid, "farid@demo.sosoon.test")
-    expect(farid.locator("[data-online]")).to_contain_text("Emma Schulz")
+    chloe.route_web_socket(re.compile(r"/ws/$"), through_proxy)
+    signed_in(chloe, "chloe@demo.sosoon.test")
+    expect(chloe.locator("[data-online]")).to_contain_text("Emma Schulz")
     composer = emma.get_by_label("Message", exact=True)
     composer.fill("Before the tunnel")
     composer.press("Enter")
-    expect(messages_of(farid)).to_contain_text("Before the tunnel")
+    expect(messages_of(chloe)).to_contain_text("Before the tunnel")
 
     cut["offline"] = True
     for page_side, server_side in cut["open"]:
         server_side.close()
         page_side.close()
-    expect(farid.locator("[data-status]")).to_contain_text("Reconnecting")
+    expect(chloe.locator("[data-status]")).to_contain_text("Reconnecting")
     messages_of(emma).get_by_role("listitem").filter(has_text="Before the tunnel").get_by_role(
         "button", name="Edit"
     ).click()
@@ -90,8 +91,8 @@ def test_after_a_dropped_connection_the_page_gets_new_and_edited_messages(new_pa
     composer.fill("While you were in the tunnel")
     composer.press("Enter")
     expect(messages_of(emma)).to_contain_text("While you were in the tunnel")
-    expect(messages_of(farid)).not_to_contain_text("While you were in the tunnel")
+    expect(messages_of(chloe)).not_to_contain_text("While you were in the tunnel")
 
     cut["offline"] = False
-    expect(messages_of(farid)).to_contain_text("While you were in the tunnel", timeout=20_000)
-    expect(messages_of(farid)).to_contain_text("Before the tunnel, edited")
+    expect(messages_of(chloe)).to_contain_text("While you were in the tunnel", timeout=20_000)
+    expect(messages_of(chloe)).to_contain_text("Before the tunnel, edited")

@@ -25,7 +25,9 @@ def session_cookie_for(user) -> bytes:
 async def socket_for(user) -> WebsocketCommunicator:
     cookie = await sync_to_async(session_cookie_for)(user)
     communicator = WebsocketCommunicator(
-        application, "/ws/", headers=[(b"origin", b"http://localhost"), (b"cookie", cookie)]
+        application,
+        "/ws/",
+        headers=[(b"host", b"localhost"), (b"origin", b"http://localhost"), (b"cookie", cookie)],
     )
     connected, _ = await communicator.connect()
     assert connected
