@@ -5,7 +5,6 @@ Runs in CI's second pass (DATABASE_URL and REDIS_URL set); skipped on the embedd
 where the in-memory channel layer cannot span processes by design.
 """
 
-import asyncio
 import json
 import os
 import subprocess
@@ -14,20 +13,18 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
 from channels.db import database_sync_to_async
 from django.conf import settings
 from django.db import connection
-from websockets.asyncio.client import connect
 
 from communities.models import ChatRoom, Membership
 from communities.services import chat
 from communities.services.members import do_remove_member
 from tests.e2e.conftest import free_port, stop
-from tests.site.test_socket import session_cookie_for
+from tests.site.daphne import frame_of, socket_on, subscribe
 
 pytestmark = [
     pytest.mark.redis,
@@ -85,32 +82,6 @@ def two_daphnes(transactional_db, tmp_path) -> Iterator[list[int]]:
     finally:
         for process in started:
             stop(process)
-
-
-@asynccontextmanager
-async def socket_on(port: int, user):
-    cookie = await database_sync_to_async(session_cookie_for)(user)
-    async with connect(
-        f"ws://127.0.0.1:{port}/ws/",
-        origin=f"http://127.0.0.1:{port}",
-        additional_headers={"Cookie": cookie},
-    ) as websocket:
-        yield websocket
-
-
-async def frame_of(websocket, frame_type: str, *, timeout: float = 5) -> dict:
-    async def wait() -> dict:
-        while True:
-            frame = json.loads(await websocket.recv())
-            if frame["type"] == frame_type:
-                return frame
-
-    return await asyncio.wait_for(wait(), timeout)
-
-
-async def subscribe(websocket, room_id: int) -> None:
-    await websocket.send(json.dumps({"type": "chat.subscribe", "id": "s", "room": room_id}))
-    await frame_of(websocket, "chat.subscribed")
 
 
 @pytest.fixture

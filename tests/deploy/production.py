@@ -1,7 +1,6 @@
 """A production install on this machine: migrated, static files collected, served by daphne
 started the way deploy/systemd/sosoon-daphne@.service starts it (same arguments)."""
 
-import signal
 import socket
 import ssl
 import subprocess
@@ -17,9 +16,9 @@ from django.conf import settings
 from websockets.sync.client import ClientConnection, connect
 
 from tests.deploy.environment_file import HOST
+from tests.e2e.conftest import stop
 
 STARTUP_SECONDS = 30
-STOP_GRACE_SECONDS = 15
 
 
 def free_port() -> int:
@@ -91,13 +90,7 @@ def running_daphne(env: Mapping[str, str], workdir: Path, *, name: str) -> Itera
         wait_until_healthy(server)
         yield server
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=STOP_GRACE_SECONDS)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
 
 
 def browser_socket(port: int, *, tls: ssl.SSLContext | None = None) -> ClientConnection:

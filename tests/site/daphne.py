@@ -156,15 +156,21 @@ def _wait_until_answering(site: Site) -> None:
 
 
 @asynccontextmanager
-async def socket_as(site: Site, user):
-    """A websocket client on /ws/, signed in as `user` by a session cookie."""
+async def socket_on(port: int, user):
+    """A websocket client on /ws/ of the daphne on `port`, signed in as `user` by a session
+    cookie."""
     cookie = await database_sync_to_async(session_cookie_for)(user)
     async with connect(
-        f"ws://127.0.0.1:{site.port}/ws/",
-        origin=f"http://127.0.0.1:{site.port}",
+        f"ws://127.0.0.1:{port}/ws/",
+        origin=f"http://127.0.0.1:{port}",
         additional_headers={"Cookie": cookie},
     ) as websocket:
         yield websocket
+
+
+def socket_as(site: Site, user):
+    """A websocket client on `site`'s /ws/, signed in as `user`."""
+    return socket_on(site.port, user)
 
 
 async def frame_of(websocket, frame_type: str, *, timeout: float = 5) -> dict:
