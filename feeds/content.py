@@ -14,9 +14,9 @@ from communities.content import ContentKind, register_content
 from feeds.models import COMMENT_LABEL, POST_LABEL, Audience, Comment, Post
 from feeds.notifying import notify_comment
 from feeds.policy import audience_of, comment_audience_of
-from feeds.rendering import mentioned_people
 from feeds.services.comments import do_remove_comment
 from feeds.services.posts import announce_post, do_remove_post
+from sosoon_site.rendering import mentioned_people
 
 
 def post_summary(post: Post) -> str:

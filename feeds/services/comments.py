@@ -9,14 +9,14 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
-from communities.services.automod import hold_for_review
-from communities.services.moderation import check_delete_content
+from communities.moderation.services.actions import check_delete_content
+from communities.moderation.services.automod import hold_for_review
 from feeds.models import COMMENT_LABEL, MAX_COMMENT, Comment, Post
 from feeds.notifying import notify_comment
 from feeds.policy import access_post
-from feeds.rendering import mentioned_people, render_body
 from feeds.services.posts import may_remove, removes_as_moderator
 from feeds.services.screening import COMMENT_RATE, screen_text
+from sosoon_site.rendering import mentioned_people, render_markdown
 
 
 def do_add_comment(
@@ -32,7 +32,7 @@ def do_add_comment(
             author=author,
             parent=parent,
             body=body,
-            body_html=render_body(body, mentioned=mentioned),
+            body_html=render_markdown(body, mentioned=mentioned),
         )
         if held_reason:
             hold_for_review(comment, reason=held_reason)

@@ -12,10 +12,11 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from communities.models import Community, Membership, MembershipStatus, Tier, WithheldContent
+from communities.models import Community, Membership, MembershipStatus, Tier
+from communities.moderation.models import WithheldContent
+from communities.moderation.services.actions import check_delete_content
+from communities.moderation.services.automod import hold_for_review
 from communities.permissions import Action, role_may
-from communities.services.automod import hold_for_review
-from communities.services.moderation import check_delete_content
 from feeds.audiences import validate_audience
 from feeds.live import announce_new_post
 from feeds.models import (
@@ -29,8 +30,8 @@ from feeds.models import (
 )
 from feeds.notifying import notify_post_mentions
 from feeds.policy import access_post
-from feeds.rendering import mentioned_people, render_body
 from feeds.services.screening import POST_RATE, screen_text
+from sosoon_site.rendering import mentioned_people, render_markdown
 
 MAX_PINNED = 3
 
@@ -78,7 +79,7 @@ def do_create_post(
             community=community,
             author=author,
             body=body,
-            body_html=render_body(body, mentioned=mentioned),
+            body_html=render_markdown(body, mentioned=mentioned),
             audience=audience,
             min_tier=min_tier if audience == "tier" else None,
             circle=circle if audience == "circle" else None,
@@ -166,7 +167,7 @@ def do_edit_post(
     mentioned_before = {person.pk for person in mentioned_people(post.body)}
     mentioned = mentioned_people(body)
     post.body = body
-    post.body_html = render_body(body, mentioned=mentioned)
+    post.body_html = render_markdown(body, mentioned=mentioned)
     post.audience = audience
     post.min_tier = min_tier if audience == "tier" else None
     post.circle = circle if audience == "circle" else None

@@ -225,7 +225,7 @@ def post_card(context, post: Post) -> SafeString:
     else:
         comments = post.visible_comments
         content = (
-            # body_html was sanitised when written (feeds.rendering).
+            # body_html was sanitised when written (sosoon_site.rendering).
             f'    <div class="post__body">{post.body_html}</div>{_images(post)}\n'
             f'    <footer class="post__footer">\n      {_reactions(post, page)}\n'
             f'      <a href="{page.url("feeds:post", "post_id", post.pk)}#comments"'
