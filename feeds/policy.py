@@ -10,6 +10,9 @@ same condition gives both forms:
 - the reverse form, `audience_of(post)`: the post is a constant (it need not be saved yet, so
   the composer can count its audience), the viewer's terms are columns of the user table.
 
+The querysets (`PostQuerySet`, `CommentQuerySet`, `ReactionQuerySet`) are defined here and
+the models take them from here, so the models import the policy and never the reverse.
+
 `access_post` is the single-object form for detail views: one boring Http404 for missing and
 forbidden alike. Everything is decided when read, never copied when written: leaving, a ban, a
 tier change, a circle change, a block or an audience change apply on the next query.
@@ -42,23 +45,63 @@ see everything only in Django admin, which bypasses this module for them.
 """
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.apps import apps
+from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.lookups import Exact
 from django.http import Http404
 
-from communities.models import (
-    Membership,
-    MembershipStatus,
-    Report,
-    ReportStatus,
-    WithheldContent,
-)
+from communities.models import Membership, MembershipStatus
+from communities.moderation.models import Report, ReportStatus, WithheldContent
 from communities.permissions import PERMISSIONS, Action
-from feeds.models import COMMENT_LABEL, POST_LABEL, Audience, CircleMember, Comment, Post, Reaction
 from sosoon_site.accounts.blocks import blocked_user_ids
 from sosoon_site.accounts.models import User
+
+if TYPE_CHECKING:
+    from feeds.models import Comment, Post, Reaction
+
+# The labels posts and comments are registered under as content (feeds.content): reports,
+# withheld rows and notifications point at them by label and id.
+POST_LABEL = "post"
+COMMENT_LABEL = "comment"
+
+
+class Audience(models.TextChoices):
+    COMMUNITY = "community", "Everyone in the community"
+    TIER = "tier", "Members at or above a tier"
+    CIRCLE = "circle", "One of my circles"
+    PUBLIC = "public", "Public teaser (anyone, even signed out)"
+
+
+class PostQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "PostQuerySet":
+        """Posts `user` may see now (removed ones included: they show as removed). Every list
+        surface starts here."""
+        return self.filter(visible_posts_filter(user))
+
+    def live(self) -> "PostQuerySet":
+        """Posts that are not removed."""
+        return self.filter(deleted__isnull=True)
+
+
+class CommentQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "CommentQuerySet":
+        """Comments `user` may see now."""
+        return self.filter(visible_comments_filter(user))
+
+
+class ReactionQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ReactionQuerySet":
+        """Reactions `user` may see now."""
+        return self.filter(visible_reactions_filter(user))
+
+
+def _feeds_model(name: str) -> type[models.Model]:
+    """A feeds model, looked up when a rule is built: the models take their querysets from
+    this module, so it cannot import them."""
+    return apps.get_model("feeds", name)
 
 
 @dataclass(frozen=True)
@@ -128,7 +171,11 @@ def _may_see(terms: _Terms) -> Q:
     is_member = Q(Exists(active_member))
     at_tier = Q(Exists(active_member.filter(tier__rank__gte=terms.min_rank_inner)))
     in_circle = Q(
-        Exists(CircleMember.objects.filter(circle=terms.circle_inner, user=terms.viewer_inner))
+        Exists(
+            _feeds_model("CircleMember").objects.filter(
+                circle=terms.circle_inner, user=terms.viewer_inner
+            )
+        )
     )
     is_author = Q(Exact(terms.author, terms.viewer))
     public = audience_is(Audience.PUBLIC) & Q(Exact(terms.teasers_allowed, Value(True)))
@@ -168,7 +215,7 @@ def _viewer_constant_terms(user) -> _Terms:
     )
 
 
-def _post_constant_terms(post: Post) -> _Terms:
+def _post_constant_terms(post: "Post") -> _Terms:
     """The reverse form's terms: `post` (saved or not) as constants, columns of the user table."""
     return _Terms(
         audience=Value(post.audience),
@@ -190,20 +237,21 @@ def visible_posts_filter(user) -> Q:
     return _may_see(_viewer_constant_terms(user))
 
 
-def audience_of(post: Post) -> QuerySet:
+def audience_of(post: "Post") -> QuerySet:
     """The people who may see `post` now (signed-out visitors aside: a public post reaches
     them too). `post` may be unsaved: the composer counts a draft's audience with this."""
     return User.objects.filter(_may_see(_post_constant_terms(post)))
 
 
-def access_post(user, post_id) -> Post:
+def access_post(user, post_id) -> "Post":
     """The post if `user` may see it now; Http404 for missing and forbidden alike."""
     try:
         post_id = int(post_id)
     except (TypeError, ValueError):
         raise Http404("No such post.") from None
     post = (
-        Post.objects.visible_to(user)
+        _feeds_model("Post")
+        .objects.visible_to(user)
         .filter(pk=post_id)
         .select_related("author", "community", "min_tier", "circle")
         .first()
@@ -255,7 +303,8 @@ def comments_seen_on_visible_posts(user) -> Q:
 
 def visible_comments_filter(user) -> Q:
     """Comments `user` may see now (the queryset form of the comment rules)."""
-    return _comment_viewer_constant(user, Q(post__in=Post.objects.visible_to(user).values("pk")))
+    posts = _feeds_model("Post").objects.visible_to(user)
+    return _comment_viewer_constant(user, Q(post__in=posts.values("pk")))
 
 
 def reactions_seen_on_visible_posts(user) -> Q:
@@ -265,12 +314,11 @@ def reactions_seen_on_visible_posts(user) -> Q:
 
 def visible_reactions_filter(user) -> Q:
     """Reactions `user` may see now: on a post they may see, and not hidden by a block."""
-    return Q(post__in=Post.objects.visible_to(user).values("pk")) & reactions_seen_on_visible_posts(
-        user
-    )
+    posts = _feeds_model("Post").objects.visible_to(user)
+    return Q(post__in=posts.values("pk")) & reactions_seen_on_visible_posts(user)
 
 
-def comment_audience_of(comment: Comment) -> QuerySet:
+def comment_audience_of(comment: "Comment") -> QuerySet:
     """The people who may see `comment` now (the reverse form of the comment rules)."""
     blocked = Q(pk__in=blocked_user_ids(comment.author))
     if comment.parent_id:
@@ -288,6 +336,6 @@ def comment_audience_of(comment: Comment) -> QuerySet:
     )
 
 
-def reaction_audience_of(reaction: Reaction) -> QuerySet:
+def reaction_audience_of(reaction: "Reaction") -> QuerySet:
     """The people who may see `reaction` now."""
     return audience_of(reaction.post).exclude(pk__in=blocked_user_ids(reaction.user))

@@ -4,17 +4,11 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+# The content label and the queryset (`visible_to`) are the policy's own.
+from feeds.policy import COMMENT_LABEL, CommentQuerySet
+
 MAX_COMMENT = 5_000
-# The label comments are registered under as content (feeds.content).
-COMMENT_LABEL = "comment"
-
-
-class CommentQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "CommentQuerySet":
-        """Comments `user` may see now: see feeds.policy."""
-        from feeds.policy import visible_comments_filter
-
-        return self.filter(visible_comments_filter(user))
+__all__ = ["COMMENT_LABEL", "MAX_COMMENT", "Comment", "CommentQuerySet"]
 
 
 class Comment(models.Model):

@@ -5,30 +5,11 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+# Audiences, the content label and the queryset (`visible_to`) are the policy's own.
+from feeds.policy import POST_LABEL, Audience, PostQuerySet
+
 MAX_BODY = 10_000
-# The label posts are registered under as content (feeds.content): reports, withheld rows and
-# notifications point at a post by this label and its id.
-POST_LABEL = "post"
-
-
-class Audience(models.TextChoices):
-    COMMUNITY = "community", "Everyone in the community"
-    TIER = "tier", "Members at or above a tier"
-    CIRCLE = "circle", "One of my circles"
-    PUBLIC = "public", "Public teaser (anyone, even signed out)"
-
-
-class PostQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "PostQuerySet":
-        """Posts `user` may see now (removed ones included: they show as removed). Every list
-        surface starts here; the rules live in feeds.policy."""
-        from feeds.policy import visible_posts_filter
-
-        return self.filter(visible_posts_filter(user))
-
-    def live(self) -> "PostQuerySet":
-        """Posts that are not removed."""
-        return self.filter(deleted__isnull=True)
+__all__ = ["MAX_BODY", "POST_LABEL", "Audience", "Post", "PostQuerySet"]
 
 
 class Post(models.Model):

@@ -4,6 +4,9 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+# The queryset (`visible_to`) is the policy's own.
+from feeds.policy import ReactionQuerySet
+
 
 class Emoji(models.TextChoices):
     HEART = "heart", "❤️"
@@ -11,14 +14,6 @@ class Emoji(models.TextChoices):
     LAUGH = "laugh", "😂"
     WOW = "wow", "😮"
     CLAP = "clap", "👏"
-
-
-class ReactionQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "ReactionQuerySet":
-        """Reactions `user` may see now: see feeds.policy."""
-        from feeds.policy import visible_reactions_filter
-
-        return self.filter(visible_reactions_filter(user))
 
 
 class Reaction(models.Model):
