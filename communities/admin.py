@@ -179,4 +179,4 @@ class JoinRequestAdmin(admin.ModelAdmin):
     list_select_related = ["user", "community"]
 
 
-from communities import moderation_admin  # noqa: E402, F401 - registers the moderation admin
+from communities.moderation import admin as moderation_admin  # noqa: E402, F401 - registers it

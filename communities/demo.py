@@ -8,21 +8,20 @@
 """
 
 from communities.models import (
-    MEMBER_TARGET,
     Community,
     Discoverability,
     Invitation,
     JoinRequest,
     Membership,
-    Report,
     Role,
     Tier,
 )
+from communities.moderation.models import MEMBER_TARGET, Report
+from communities.moderation.services.reports import do_file_report
+from communities.moderation.services.targets import find_target
 from communities.services.communities import do_create_community
 from communities.services.invitations import do_create_invitation
 from communities.services.membership_rules import do_add_member
-from communities.services.moderation_targets import find_target
-from communities.services.reports import do_file_report
 from sosoon_site.accounts.models import User
 
 WINE_PEOPLE = [

@@ -1,20 +1,33 @@
-"""Signals other parts of the site listen to, to act on live state (open sockets).
+"""Signals the capabilities built on communities listen to, so governance never imports them.
 
 `membership_changed` is sent after the change is committed, with sender=Membership,
 `membership` (the row as it is now) and `reason` ("removed", "left", "banned", "tier",
 "role"). Chat drops the rooms the person can no longer read from their open sockets.
+
+`community_created` is sent inside the transaction that creates a community (sender=Community,
+`community`), so what every community starts with (chat's #general) is made all or nothing.
+
+`tier_deleting` is sent before a tier is deleted (sender=Tier, `tier`); a receiver refuses by
+raising ValidationError with what to change first (chat: rooms gated on the tier).
+
+`member_home` is sent while a community's home page is built for an active member
+(sender=Community, `community`, `user`); each receiver returns a dict of what its part of the
+page shows (chat: the rooms the member may read).
 """
 
 from django.db import transaction
 from django.dispatch import Signal
 
+from communities.models import Membership
+
 membership_changed = Signal()
+community_created = Signal()
+tier_deleting = Signal()
+member_home = Signal()
 
 
 def announce_membership_change(membership, reason: str) -> None:
     """Send `membership_changed` once the current transaction commits."""
-    from communities.models import Membership
-
     transaction.on_commit(
         lambda: membership_changed.send(Membership, membership=membership, reason=reason)
     )

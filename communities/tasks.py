@@ -1,6 +1,6 @@
 """django-q2 jobs: thin wrappers that look a row up and call a service."""
 
-from communities.services.chat import do_purge_expired_messages
+from communities.chat.services import do_purge_expired_messages
 from communities.services.email_invitations import do_send_invitation_batch
 
 

@@ -1,15 +1,12 @@
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 
 from communities.models.invitation import TOKEN_PATTERN
 from communities.views import (
-    chat,
     community,
     directory,
     invitations,
     join_requests,
     members,
-    moderation,
-    notifications,
     redeem,
     tiers,
 )
@@ -49,28 +46,8 @@ urlpatterns = [
     path("c/<slug:slug>/join/", join_requests.request_to_join, name="request_to_join"),
     path("c/<slug:slug>/requests/", join_requests.queue, name="requests"),
     path("c/<slug:slug>/requests/<int:request_id>/", join_requests.decide, name="decide_request"),
-    path("c/<slug:slug>/moderation/", moderation.queue, name="moderation"),
-    path("c/<slug:slug>/moderation/act/", moderation.act, name="moderation_act"),
-    path("c/<slug:slug>/moderation/settings/", moderation.automod_settings, name="automod"),
-    path("report/<str:label>/<int:target_id>/", moderation.report, name="report"),
-    path("moderation/reports/<int:report_id>/", moderation.report_notice, name="report_notice"),
-    path(
-        "moderation/notices/<int:action_id>/",
-        moderation.moderation_notice,
-        name="moderation_notice",
-    ),
-    path("c/<slug:slug>/rooms/", chat.room_list, name="chat_rooms"),
-    path("c/<slug:slug>/rooms/<int:room_id>/", chat.room_change, name="chat_room_change"),
-    path("messages/", chat.direct_messages, name="direct_messages"),
-    path("messages/<int:room_id>/", chat.direct_room, name="direct_room"),
-    path("chat/<int:room_id>/search/", chat.search, name="chat_search"),
-    path("notifications/", notifications.notification_list, name="notifications"),
-    path("notifications/read/", notifications.mark_all_read, name="mark_all_read"),
-    path("notifications/badge/", notifications.badge, name="notification_badge"),
-    path(
-        "notifications/<int:notification_id>/",
-        notifications.open_notification,
-        name="open_notification",
-    ),
+    path("", include("communities.moderation.urls")),
+    path("", include("communities.chat.urls")),
+    path("", include("communities.notifications.urls")),
     re_path(rf"^invite/(?P<token>{TOKEN_PATTERN})/$", redeem.invitation, name="invitation"),
 ]

@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from django import forms
 from django.core.exceptions import ValidationError
 
-from communities.models import REASON_MAX, Community
+from communities.models import Community
+from communities.moderation.models import REASON_MAX
 from feeds.audiences import validate_audience
 from feeds.models import MAX_BODY, MAX_COMMENT, MAX_IMAGES, Audience, Circle, PostImage
 from feeds.services.posts import validate_content

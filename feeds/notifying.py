@@ -1,9 +1,9 @@
-"""Who hears about what happens around a post. `communities.notifications.notify` keeps only
+"""Who hears about what happens around a post. `notify` (communities.notifications) keeps only
 people in the target's audience (and drops the actor and blocks), so a mention of someone
 outside the audience notifies nobody and grants nothing."""
 
-from communities.models import NotificationKind
-from communities.notifications import notify
+from communities.notifications.models import NotificationKind
+from communities.notifications.services import notify
 from feeds.models import Comment, Post
 
 

@@ -109,7 +109,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "communities.context_processors.notifications",
+                "communities.notifications.context_processors.notifications",
             ],
         },
     },

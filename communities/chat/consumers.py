@@ -1,7 +1,7 @@
 """Chat's socket frames. Each handler declares the fields it reads (checked by the socket's
 one frame parser before the handler runs, `sosoon_site.frames`), calls the same service the
 pages call (through database_sync_to_async), and answers with the frame's `id`. No rules
-live here: access, limits and validation are the services' (communities.services.chat).
+live here: access, limits and validation are the services' (communities.chat.services).
 
 docs/realtime.md lists every frame, both directions, with examples.
 """
@@ -13,9 +13,9 @@ from channels.db import database_sync_to_async
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
-from communities import chat_presence
-from communities.models import room_group, room_key
-from communities.services import chat
+from communities.chat import services as chat
+from communities.chat.models import room_group, room_key
+from communities.chat.presence import mark_absent, mark_present
 from sosoon_site.accounts.models import User
 from sosoon_site.frames import Id, Text
 from sosoon_site.rate_limits import RateLimited
@@ -79,7 +79,7 @@ def _open_room(user, room_id, after, channel_name: str) -> dict:
     else:
         messages, has_more, cursor = chat.changes_after(user, room, after)
         has_older = bool(messages) and after > 0
-    present = chat_presence.mark_present(room.pk, channel_name, user.pk)
+    present = mark_present(room.pk, channel_name, user.pk)
     return {
         "room": chat.room_data(room, viewer=user),
         "messages": chat.messages_data(user, messages),
@@ -97,9 +97,7 @@ def _people(user_ids) -> list[dict]:
 
 def _leave_hook(consumer, room_id: int):
     async def leave() -> None:
-        still_here = await database_sync_to_async(chat_presence.mark_absent)(
-            room_id, consumer.channel_name
-        )
+        still_here = await database_sync_to_async(mark_absent)(room_id, consumer.channel_name)
         if len(still_here) >= LIVE_PRESENCE_UP_TO:
             return
         await push_to_group_now(
@@ -307,7 +305,7 @@ async def typing(consumer, frame: dict) -> None:
 
 
 def _refresh_presence(room_id: int, channel_name: str, user_id: int) -> list[dict]:
-    return _people(chat_presence.mark_present(room_id, channel_name, user_id))
+    return _people(mark_present(room_id, channel_name, user_id))
 
 
 @frame_handler("chat.presence", room=Id())

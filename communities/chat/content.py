@@ -9,15 +9,10 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.urls import reverse
 
+from communities.chat.models import CHAT_MESSAGE_LABEL, ChatMessage, room_audience
+from communities.chat.services import deliver_approved_message, do_delete_message, renumber_message
 from communities.content import ContentKind, register_content
-from communities.models import ChatMessage, WithheldContent, room_audience
-from communities.models.chat import CHAT_MESSAGE_LABEL
-from communities.services.automod import released_to
-from communities.services.chat import (
-    deliver_approved_message,
-    do_delete_message,
-    renumber_message,
-)
+from communities.moderation.models import WithheldContent, released_to
 from sosoon_site.accounts.blocks import blocked_user_ids
 
 

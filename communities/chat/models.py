@@ -18,6 +18,11 @@ from django.db.models import Exists, OuterRef, Q, Value
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
+from communities.models.membership import Membership, MembershipStatus
+from communities.moderation.models import withheld_from
+from sosoon_site.accounts.blocks import blocked_user_ids
+from sosoon_site.accounts.models import Block, User
+
 MAX_BODY = 4000
 GENERAL_ROOM = "general"
 
@@ -27,8 +32,6 @@ class ChatRoomQuerySet(models.QuerySet):
         """Rooms `user` may read now, in one query. `direct` narrows it to direct rooms
         (True) or community rooms (False), which builds and runs a smaller query when the
         caller already knows which kind it asks about."""
-        from communities.models.membership import Membership, MembershipStatus
-
         if not user.is_authenticated:
             return self.none()
         # Tier ranks start at 0, so a room without a minimum tier asks for rank >= 0.
@@ -52,9 +55,6 @@ class ChatRoomQuerySet(models.QuerySet):
     def with_direct_checks(self) -> "ChatRoomQuerySet":
         """Alias `_shared_community` (the two people of a direct room are both active members
         of some community) and `_blocked` (either blocked the other)."""
-        from communities.models.membership import Membership, MembershipStatus
-        from sosoon_site.accounts.models import Block
-
         return self.alias(
             _shared_community=Exists(
                 Membership.objects.filter(
@@ -169,9 +169,6 @@ class ChatRoom(models.Model):
 
 def room_audience(room: ChatRoom) -> models.QuerySet:
     """The reverse form of `readable_by`: the people who may read `room` now."""
-    from communities.models.membership import MembershipStatus
-    from sosoon_site.accounts.models import User
-
     if room.is_direct:
         still_open = (
             ChatRoom.objects.filter(pk=room.pk)
@@ -197,7 +194,7 @@ def room_group(room_id: int) -> str:
     return f"chat.room.{room_id}"
 
 
-# The label chat messages are registered under (communities.chat_content).
+# The label chat messages are registered under (communities.chat.content).
 CHAT_MESSAGE_LABEL = "chat_message"
 
 
@@ -205,9 +202,6 @@ class ChatMessageQuerySet(models.QuerySet):
     def readable_by(self, user) -> "ChatMessageQuerySet":
         """Messages in rooms `user` may read, not by people blocked either way, and not
         withheld by moderation (unless `user` wrote them or moderates the community)."""
-        from communities.services.automod import withheld_from
-        from sosoon_site.accounts.blocks import blocked_user_ids
-
         return (
             self.filter(room__in=ChatRoom.objects.readable_by(user).values("pk"))
             .exclude(author__in=blocked_user_ids(user))

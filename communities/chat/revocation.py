@@ -7,7 +7,7 @@ signals are sent after commit, so the rule sees the new state.
 
 from django.dispatch import receiver
 
-from communities.services.chat import revoke_lost_rooms
+from communities.chat.services import revoke_lost_rooms
 from communities.signals import membership_changed
 from sosoon_site.accounts.blocks import block_changed, is_blocked_between
 from sosoon_site.realtime import hide_senders_for_users

@@ -15,34 +15,32 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from communities.chat_markdown import mentioned_user_ids, render_chat_body
-from communities.models import (
+from communities.chat.models import (
+    CHAT_MESSAGE_LABEL,
+    GENERAL_ROOM,
+    MAX_BODY,
     ChatMessage,
     ChatRoom,
-    Community,
-    Membership,
-    MembershipStatus,
-    NotificationKind,
     ReadState,
-    Tier,
-    WithheldContent,
     room_key,
 )
-from communities.models.chat import CHAT_MESSAGE_LABEL, GENERAL_ROOM, MAX_BODY
-from communities.notifications import notify
-from communities.permissions import Action, role_may
-from communities.services.automod import (
+from communities.models import Community, Membership, MembershipStatus, Tier
+from communities.moderation.models import WithheldContent, withheld_from
+from communities.moderation.services.automod import (
     clean_slow_mode,
     hold_for_review,
     screen_room_message,
-    withheld_from,
 )
+from communities.notifications.models import NotificationKind
+from communities.notifications.services import notify
+from communities.permissions import Action, role_may
 from communities.services.membership_rules import authorise, require_tier_of
 from sosoon_site.accounts.blocks import blocked_user_ids, is_blocked_between
 from sosoon_site.accounts.models import User
 from sosoon_site.frames import is_clean_text
 from sosoon_site.rate_limits import TokenBucket
 from sosoon_site.realtime import push_to_group, revoke_for_users
+from sosoon_site.rendering import mentioned_people, render_markdown
 
 HISTORY_PAGE = 50
 SYNC_PAGE = 200
@@ -409,7 +407,7 @@ def do_send_message(
             room=room,
             author=author,
             body=body,
-            html=render_chat_body(body),
+            html=render_markdown(body, mentioned=mentioned_people(body), chat=True),
             reply_to=reply_to,
             seq=_next_seq(room.pk),
         )
@@ -428,7 +426,7 @@ def deliver_message(message: ChatMessage) -> None:
     """What a message that is not held does once stored, and what approving a held one does:
     notify the people it mentions who may read the room, and once committed push it to the
     room. Caller is in the storing transaction."""
-    mentioned = mentioned_user_ids(message.body)
+    mentioned = [person.pk for person in mentioned_people(message.body)]
     if mentioned:
         notify(
             mentioned,
@@ -442,7 +440,7 @@ def deliver_message(message: ChatMessage) -> None:
 
 def deliver_approved_message(message: ChatMessage) -> None:
     """A moderator approved a held message: deliver it with the change number its release
-    gave it (`chat_content` renumbers a message whenever it stops being withheld)."""
+    gave it (`chat.content` renumbers a message whenever it stops being withheld)."""
     message.seq = ChatMessage.objects.values_list("seq", flat=True).get(pk=message.pk)
     deliver_message(message)
 
@@ -498,7 +496,7 @@ def access_message(user, message_id) -> ChatMessage:
 def do_edit_message(message: ChatMessage, body: str) -> ChatMessage:
     with transaction.atomic():
         message.body = body
-        message.html = render_chat_body(body)
+        message.html = render_markdown(body, mentioned=mentioned_people(body), chat=True)
         message.edited_at = timezone.now()
         message.seq = _next_seq(message.room_id)
         message.save(update_fields=["body", "html", "edited_at", "seq"])

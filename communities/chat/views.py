@@ -11,8 +11,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from communities.chat import services as chat
 from communities.permissions import Action, community_for, page_context
-from communities.services import chat
 from sosoon_site.rate_limits import RateLimited
 
 
@@ -46,7 +46,7 @@ def room_list(request, slug):
             return redirect("communities:chat_rooms", slug=slug)
     return render(
         request,
-        "communities/chat_rooms.html",
+        "communities/chat/rooms.html",
         {
             **page_context(request, community),
             "rooms": community.chat_rooms.select_related("minimum_tier").order_by(
@@ -96,7 +96,7 @@ def direct_messages(request):
     rooms = chat.direct_rooms(request.user)
     return render(
         request,
-        "communities/direct_messages.html",
+        "communities/chat/direct_messages.html",
         {
             "conversations": [
                 (
@@ -119,7 +119,7 @@ def direct_room(request, room_id):
     room.unread = chat.unread_count(request.user, room)
     return render(
         request,
-        "communities/direct_room.html",
+        "communities/chat/direct_room.html",
         {"room": room, "other": other, "chat_rooms": [room]},
     )
 
@@ -137,7 +137,7 @@ def search(request, room_id):
             error = " ".join(getattr(refusal, "messages", [str(refusal)]))
     return render(
         request,
-        "communities/chat_search.html",
+        "communities/chat/search.html",
         {
             "room": room,
             "room_title": chat.room_data(room, viewer=request.user)["name"],

@@ -1,25 +1,29 @@
-"""Communities' models, split by domain and re-exported here."""
+"""Communities' models: governance's here, each capability's in its own folder.
 
-from communities.models.automod import DEFAULT_AUTO_HIDE_REPORTS, AutoModeration, FilterAction
-from communities.models.chat import (
-    ChatMessage,
-    ChatRoom,
-    ReadState,
-    room_audience,
-    room_group,
-    room_key,
-)
+Django registers an app's models from this module, so it also imports chat's, moderation's
+and notifications' models, which join the `communities` label and keep their tables. Code
+imports a capability's models from the capability (`communities.chat.models`); the names are
+re-exported here only so the app has one list of its models.
+"""
+
 from communities.models.community import Community, CommunityQuerySet, Discoverability
 from communities.models.invitation import Invitation, InvitationState, new_token
 from communities.models.invitation_batch import BatchStatus, InvalidInvitationRow, InvitationBatch
 from communities.models.join_request import JoinRequest, JoinRequestStatus
 from communities.models.membership import ROLE_RANK, Membership, MembershipStatus, Role
-from communities.models.moderation import (
+from communities.models.tier import Tier
+
+# isort: split
+# The capabilities' models import governance's, so they come after them.
+from communities.moderation.models import (
     COMMUNITY_TARGET,
+    DEFAULT_AUTO_HIDE_REPORTS,
     MEMBER_TARGET,
     NOTE_MAX,
     REASON_MAX,
     ActionKind,
+    AutoModeration,
+    FilterAction,
     ModerationAction,
     Report,
     ReportReason,
@@ -27,8 +31,17 @@ from communities.models.moderation import (
     WithheldContent,
     WithholdState,
 )
-from communities.models.notification import GROUPED_KINDS, Notification, NotificationKind
-from communities.models.tier import Tier
+from communities.notifications.models import GROUPED_KINDS, Notification, NotificationKind
+
+# isort: split
+from communities.chat.models import (
+    ChatMessage,
+    ChatRoom,
+    ReadState,
+    room_audience,
+    room_group,
+    room_key,
+)
 
 __all__ = [
     "COMMUNITY_TARGET",

@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 
+from communities.models.membership import MembershipStatus
+
 
 class Discoverability(models.TextChoices):
     LISTED = "listed", "Listed: anyone can find it and ask to join"
@@ -18,8 +20,6 @@ class CommunityQuerySet(models.QuerySet):
 
     def of_member(self, user) -> "CommunityQuerySet":
         """Communities where `user` is an active member."""
-        from communities.models.membership import MembershipStatus
-
         if not user.is_authenticated:
             return self.none()
         return self.filter(memberships__user=user, memberships__status=MembershipStatus.ACTIVE)

@@ -15,21 +15,21 @@ from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils.text import Truncator
 
-from communities.models import (
+from communities.moderation.forms import AutoModerationForm
+from communities.moderation.models import (
     REASON_MAX,
     AutoModeration,
     ModerationAction,
     Report,
     WithheldContent,
 )
-from communities.moderation_forms import AutoModerationForm
-from communities.services.moderation import (
+from communities.moderation.services.actions import (
     MUTE_CHOICES,
     QUEUE_ACTIONS,
     SITE_ACTIONS,
     check_moderation_action,
 )
-from communities.services.moderation_rules import is_site_moderator
+from communities.moderation.services.authority import is_site_moderator
 
 
 class ReasonForm(forms.Form):

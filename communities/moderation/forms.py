@@ -4,9 +4,9 @@ They check shape; the services check rules and permissions again."""
 from django import forms
 from django.core.exceptions import ValidationError
 
-from communities.models import NOTE_MAX, REASON_MAX, AutoModeration, ReportReason
-from communities.services.automod import validate_blocked_words, validate_patterns
-from communities.services.moderation import MUTE_CHOICES, QUEUE_ACTIONS
+from communities.moderation.models import NOTE_MAX, REASON_MAX, AutoModeration, ReportReason
+from communities.moderation.services.actions import MUTE_CHOICES, QUEUE_ACTIONS
+from communities.moderation.services.automod import validate_blocked_words, validate_patterns
 
 
 class ReportForm(forms.Form):

@@ -1,15 +1,24 @@
-"""Reports, content withheld from view, and the append-only log of moderation actions.
+"""Reports, content withheld from view, the append-only log of moderation actions, and a
+community's auto-moderation settings.
 
 A report points at its target by label and id like a notification does (communities.content),
 plus two targets communities owns itself: a member ("member", a Membership id) and a community
 ("community"). It keeps a snapshot of the content as the reporter saw it, so moderators judge
 what was reported even when they may not see the rest of a circle, and even after an edit.
+
+Every audience policy (feeds.policy, chat's `readable_by`) composes the subqueries at the end
+(`withheld_from`, `released_to`, `reported_to_moderators`): they are moderation's part of
+each policy, read from these rows when the policy runs, not a second check.
 """
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
+
+from communities.models.membership import Membership, MembershipStatus
+from communities.permissions import PERMISSIONS, Action
 
 REASON_MAX = 500
 NOTE_MAX = 1000
@@ -102,7 +111,7 @@ class WithholdState(models.TextChoices):
 class WithheldContent(models.Model):
     """Content nobody but its author and the community's moderators may see for now.
 
-    The owning app's policy excludes withheld rows (see `automod.withheld_ids`); approving or
+    The owning app's policy excludes withheld rows (see `withheld_from` below); approving or
     unhiding deletes the row, and the audit log keeps the history.
     """
 
@@ -217,3 +226,95 @@ class ModerationAction(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError("The moderation log cannot be changed.")
+
+
+class FilterAction(models.TextChoices):
+    BLOCK = "block", "Refuse the post or message"
+    HOLD = "hold", "Hold it for review"
+
+
+DEFAULT_AUTO_HIDE_REPORTS = 3
+
+
+class AutoModeration(models.Model):
+    """One row per community, made on first save of the settings; defaults mean "off" except
+    auto-hide, which hides content after three people report it."""
+
+    community = models.OneToOneField(
+        "communities.Community", on_delete=models.CASCADE, related_name="automod"
+    )
+    blocked_words = models.TextField(
+        blank=True, help_text="Words or phrases, one per line; matched whole, any case."
+    )
+    patterns = models.TextField(
+        blank=True, help_text="Regular expressions, one per line; matched anywhere, any case."
+    )
+    filter_action = models.CharField(
+        max_length=10, choices=FilterAction.choices, default=FilterAction.HOLD
+    )
+    new_member_holds = models.PositiveSmallIntegerField(
+        default=0,
+        help_text="Hold a new member's first posts and messages for review: how many (0: off).",
+    )
+    auto_hide_reports = models.PositiveSmallIntegerField(
+        default=DEFAULT_AUTO_HIDE_REPORTS,
+        help_text="Hide content for review once this many different people report it.",
+    )
+
+    class Meta:
+        verbose_name = "auto-moderation settings"
+        verbose_name_plural = "auto-moderation settings"
+
+    def __str__(self) -> str:
+        return f"Auto-moderation for {self.community}"
+
+    def word_list(self) -> list[str]:
+        return [line.strip() for line in self.blocked_words.splitlines() if line.strip()]
+
+    def pattern_list(self) -> list[str]:
+        return [line.strip() for line in self.patterns.splitlines() if line.strip()]
+
+
+def moderated_community_ids(user) -> QuerySet:
+    """A subquery of the communities where `user` (a user, or a reference to one in an outer
+    query) holds a moderating role."""
+    return Membership.objects.filter(
+        user=user,
+        status=MembershipStatus.ACTIVE,
+        role__in=PERMISSIONS[Action.MODERATE],
+    ).values("community_id")
+
+
+def withheld_from(user, label: str) -> QuerySet:
+    """A subquery of the ids of `label` content withheld from `user` (held or hidden, and
+    neither theirs nor in a community they moderate)."""
+    withheld = WithheldContent.objects.filter(target_label=label)
+    if not user.is_authenticated:
+        return withheld.values("target_id")
+    return (
+        withheld.exclude(author=user)
+        .exclude(community__in=moderated_community_ids(user))
+        .values("target_id")
+    )
+
+
+def released_to(users: QuerySet, label: str, target_id: int) -> QuerySet:
+    """The reverse form of `withheld_from`: of `users`, those `label` content `target_id` is
+    not withheld from (everyone while it is not withheld; then its author and the
+    moderators of its community)."""
+    withheld = (
+        WithheldContent.objects.filter(target_label=label, target_id=target_id)
+        .exclude(author=OuterRef("pk"))
+        .exclude(community__in=moderated_community_ids(OuterRef(OuterRef("pk"))))
+    )
+    return users.exclude(Exists(withheld))
+
+
+def reported_to_moderators(user, label: str) -> QuerySet:
+    """A subquery of the ids of `label` content a member reported in a community `user`
+    moderates (rule 8: moderators then see a circle post they otherwise could not)."""
+    if not user.is_authenticated:
+        return Report.objects.none().values("target_id")
+    return Report.objects.filter(
+        target_label=label, community__in=moderated_community_ids(user)
+    ).values("target_id")

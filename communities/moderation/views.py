@@ -15,24 +15,28 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from communities.models import (
+from communities.moderation.forms import ActionForm, AutoModerationForm, ReportForm
+from communities.moderation.models import (
     ModerationAction,
     Report,
     ReportStatus,
     WithheldContent,
     WithholdState,
 )
-from communities.moderation_forms import ActionForm, AutoModerationForm, ReportForm
-from communities.permissions import Action, access_community, page_context
-from communities.services.automod import check_save_automod, patterns_not_in_force, settings_for
-from communities.services.moderation import (
+from communities.moderation.services.actions import (
     MUTE_CHOICES,
     QUEUE_ACTIONS,
     check_moderation_action,
 )
-from communities.services.moderation_rules import moderation_authority
-from communities.services.moderation_targets import find_target, target_or_404
-from communities.services.reports import check_file_report
+from communities.moderation.services.authority import moderation_authority
+from communities.moderation.services.automod import (
+    check_save_automod,
+    patterns_not_in_force,
+    settings_for,
+)
+from communities.moderation.services.reports import check_file_report
+from communities.moderation.services.targets import find_target, target_or_404
+from communities.permissions import Action, access_community, page_context
 
 LOG_ROWS = 50
 

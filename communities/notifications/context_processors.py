@@ -2,7 +2,7 @@
 
 from django.utils.functional import SimpleLazyObject
 
-from communities.notifications import unread_count
+from communities.notifications.services import unread_count
 
 
 def notifications(request) -> dict:

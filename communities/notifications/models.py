@@ -11,6 +11,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from communities.content import registered_kinds
+from sosoon_site.accounts.blocks import blocked_user_ids
 
 
 class NotificationKind(models.TextChoices):
@@ -36,8 +37,6 @@ class NotificationQuerySet(models.QuerySet):
         """`user`'s own notifications whose target they may still see, from people they have
         not blocked (either way). One SQL query, whatever the kinds of content; `labels`
         limits it to those kinds, which spares building the other kinds' policies."""
-        from sosoon_site.accounts.blocks import blocked_user_ids
-
         if not user.is_authenticated:
             return self.none()
         # EXISTS per row, not `target_id IN (everything visible)`: the database then checks

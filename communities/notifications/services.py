@@ -13,20 +13,10 @@ from datetime import datetime
 from django.db import transaction
 from django.db.models import Model
 from django.http import Http404
-from django.urls import reverse
 from django.utils import timezone
 
-from communities.content import ContentKind, content_kind, kind_of, register_content
-from communities.models import (
-    GROUPED_KINDS,
-    JoinRequest,
-    Membership,
-    MembershipStatus,
-    ModerationAction,
-    Notification,
-    Report,
-)
-from communities.permissions import Action, communities_where, people_who_may
+from communities.content import content_kind, kind_of
+from communities.notifications.models import GROUPED_KINDS, Notification
 from sosoon_site.accounts.blocks import blocked_user_ids
 from sosoon_site.accounts.models import User
 from sosoon_site.realtime import push_to_users
@@ -151,58 +141,3 @@ def target_url(notification: Notification) -> str:
     kind = content_kind(notification.target_label)
     target = kind.model._default_manager.get(pk=notification.target_id)
     return kind.url(target)
-
-
-def register_community_content() -> None:
-    """Join requests and new memberships are what admins are notified about; moderation
-    notices (a log entry, seen only by the person it is about) and reviewed reports (seen
-    only by their reporter) are what members are told about themselves."""
-    register_content(
-        ContentKind(
-            label="moderation_notice",
-            model=ModerationAction,
-            visible_to=lambda user: ModerationAction.objects.filter(subject=user),
-            audience=lambda entry: User.objects.filter(pk=entry.subject_id),
-            url=lambda entry: reverse("communities:moderation_notice", args=[entry.pk]),
-            summary=lambda entry: entry.get_action_display(),
-            community=lambda entry: entry.community,
-        )
-    )
-    register_content(
-        ContentKind(
-            label="report",
-            model=Report,
-            visible_to=lambda user: Report.objects.filter(reporter=user),
-            audience=lambda report: User.objects.filter(pk=report.reporter_id),
-            url=lambda report: reverse("communities:report_notice", args=[report.pk]),
-            summary=lambda report: report.get_reason_display(),
-            community=lambda report: report.community,
-        )
-    )
-    register_content(
-        ContentKind(
-            label="join_request",
-            model=JoinRequest,
-            visible_to=lambda user: JoinRequest.objects.filter(
-                community__in=communities_where(user, Action.APPROVE_REQUESTS)
-            ),
-            audience=lambda request: people_who_may(Action.APPROVE_REQUESTS, request.community_id),
-            url=lambda request: reverse("communities:requests", args=[request.community.slug]),
-            summary=lambda request: f"{request.community.name}",
-            community=lambda request: request.community,
-        )
-    )
-    register_content(
-        ContentKind(
-            label="membership",
-            model=Membership,
-            visible_to=lambda user: Membership.objects.filter(
-                status=MembershipStatus.ACTIVE,
-                community__in=communities_where(user, Action.INVITE),
-            ),
-            audience=lambda membership: people_who_may(Action.INVITE, membership.community_id),
-            url=lambda membership: reverse("communities:members", args=[membership.community.slug]),
-            summary=lambda membership: f"{membership.community.name}",
-            community=lambda membership: membership.community,
-        )
-    )

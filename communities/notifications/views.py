@@ -4,8 +4,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from communities.models import Notification
-from communities.notifications import (
+from communities.notifications.models import Notification
+from communities.notifications.services import (
     access_notification,
     do_mark_read,
     inbox,
@@ -21,7 +21,7 @@ def notification_list(request):
     older = entries[-1].first.pk if entries else None
     return render(
         request,
-        "communities/notifications.html",
+        "communities/notifications/list.html",
         {"entries": entries, "older": older, "unread": unread_count(request.user)},
     )
 
@@ -45,5 +45,5 @@ def mark_all_read(request):
 def badge(request):
     """The unread badge alone, for htmx to refresh when the socket says something changed."""
     return render(
-        request, "communities/_notification_badge.html", {"unread": unread_count(request.user)}
+        request, "communities/notifications/_badge.html", {"unread": unread_count(request.user)}
     )

@@ -7,8 +7,8 @@ from django.db import transaction
 
 from communities.models import Community, Membership, Role, Tier
 from communities.permissions import Action
-from communities.services.chat import do_create_general_room
 from communities.services.membership_rules import authorise
+from communities.signals import community_created
 
 BASE_TIER_NAME = "Member"
 
@@ -37,12 +37,13 @@ def validate_unique_name_and_slug(name: str, slug: str, *, exclude_pk=None) -> N
 
 
 def do_create_community(owner, *, name: str, slug: str, **fields) -> Community:
-    """The community, its base tier, the owner's membership and #general, all or nothing."""
+    """The community, its base tier, the owner's membership and what the capabilities start
+    every community with (#general), all or nothing."""
     with transaction.atomic():
         community = Community.objects.create(owner=owner, name=name, slug=slug, **fields)
         tier = Tier.objects.create(community=community, name=BASE_TIER_NAME, rank=0)
         Membership.objects.create(user=owner, community=community, role=Role.OWNER, tier=tier)
-        do_create_general_room(community)
+        community_created.send(Community, community=community)
     return community
 
 

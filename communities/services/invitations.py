@@ -15,12 +15,12 @@ from communities.models import (
     InvitationState,
     Membership,
     MembershipStatus,
-    NotificationKind,
     Role,
     Tier,
 )
 from communities.models.invitation import TOKEN_PATTERN
-from communities.notifications import notify
+from communities.notifications.models import NotificationKind
+from communities.notifications.services import notify
 from communities.permissions import Action
 from communities.services.membership_rules import (
     authorise,

@@ -27,9 +27,9 @@ from communities.models import (
     JoinRequestStatus,
     Membership,
     MembershipStatus,
-    NotificationKind,
 )
-from communities.notifications import notify
+from communities.notifications.models import NotificationKind
+from communities.notifications.services import notify
 from communities.permissions import PERMISSIONS, Action
 from communities.services.membership_rules import authorise, do_add_member, is_full, lock_community
 from sosoon_site.rate_limits import TokenBucket

@@ -4,9 +4,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
-from communities.models import ChatRoom, Community, Invitation, InvitationBatch, Membership, Tier
+from communities.models import Community, Invitation, InvitationBatch, Membership, Tier
 from communities.permissions import Action
 from communities.services.membership_rules import authorise, base_tier
+from communities.signals import tier_deleting
 
 
 def _validate_free_name(community: Community, name: str, *, exclude_pk=None) -> str:
@@ -54,9 +55,5 @@ def check_delete_tier(actor: Membership, tier: Tier) -> None:
     authorise(actor, Action.MANAGE_TIERS)
     if tier.is_base:
         raise ValidationError("The base tier cannot be deleted.")
-    gated = ChatRoom.objects.filter(minimum_tier=tier).values_list("name", flat=True)
-    if gated:
-        # Opening a tier's rooms to everyone, or closing them, is the admin's call, not ours.
-        rooms = ", ".join(f"#{name}" for name in gated)
-        raise ValidationError(f"Choose another tier for {rooms} first.")
+    tier_deleting.send(Tier, tier=tier)
     do_delete_tier(tier)

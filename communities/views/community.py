@@ -14,7 +14,7 @@ from communities.forms import (
     JoinRequestForm,
     NewOwnerForm,
 )
-from communities.models import JoinRequest, Membership, MembershipStatus, Role
+from communities.models import Community, JoinRequest, Membership, MembershipStatus, Role
 from communities.permissions import (
     Action,
     access_community,
@@ -24,9 +24,9 @@ from communities.permissions import (
     page_context,
     viewer_membership,
 )
-from communities.services.chat import community_rooms
 from communities.services.communities import check_delete_community, check_update_community
 from communities.services.members import check_leave_community, check_transfer_ownership
+from communities.signals import member_home
 
 
 def home(request, slug):
@@ -53,8 +53,10 @@ def home(request, slug):
         "member_count": community.memberships.active().count(),
         "pending_request": pending_request,
         "join_form": JoinRequestForm(),
-        "chat_rooms": community_rooms(request.user, community) if is_member else [],
     }
+    if is_member:
+        for _receiver, part in member_home.send(Community, community=community, user=request.user):
+            context.update(part)
     return render(request, "communities/home.html", context)
 
 

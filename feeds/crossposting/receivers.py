@@ -9,7 +9,8 @@ moderation hides or holds a post without saving it (feeds.policy reads the withh
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from communities.models import Community, WithheldContent
+from communities.models import Community
+from communities.moderation.models import WithheldContent
 from feeds.crossposting.models import CrossPost, CrossPostStatus
 from feeds.crossposting.services.scheduling import cancel_pending_for_post, is_public
 from feeds.models import POST_LABEL, Post

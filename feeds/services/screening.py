@@ -2,8 +2,8 @@
 community's auto-moderation (word and pattern filter, new members' first posts held), and the
 per-person rate limits.
 
-The rules themselves live in communities.services.automod, shared with chat; this module
-turns their verdicts into what feeds' forms show: a blocked post is a form error and nothing
+The rules themselves live in communities.moderation.services.automod, shared with chat; this
+module turns their verdicts into what feeds' forms show: a blocked post is a form error and nothing
 is saved; a held one is saved with `held_reason` and withheld until a moderator approves it
 (feeds.policy keeps it from everyone but its author and the moderators). Rate limits raise
 RateLimited, which the site middleware answers with the friendly 429 page.
@@ -12,7 +12,7 @@ RateLimited, which the site middleware answers with the friendly 429 page.
 from django.core.exceptions import ValidationError
 
 from communities.models import Community
-from communities.services.automod import mute_message, muted_until, screen_content
+from communities.moderation.services.automod import mute_message, muted_until, screen_content
 from sosoon_site.rate_limits import TokenBucket
 
 # Budgets per person, across every process: bursts a keen member never reaches, floods none

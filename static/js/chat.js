@@ -1,5 +1,5 @@
 /*
- * The chat panel (templates/communities/_chat_panel.html) over the tab's one socket.
+ * The chat panel (templates/communities/chat/_panel.html) over the tab's one socket.
  *
  * It subscribes to every room listed in the panel, so unread badges move live, and shows one
  * room at a time. After every (re)connection it subscribes again with the last message id it

@@ -105,7 +105,9 @@ def without_badge() -> list[dict]:
     templates = [dict(engine, OPTIONS=dict(engine["OPTIONS"])) for engine in settings.TEMPLATES]
     processors = templates[0]["OPTIONS"]["context_processors"]
     templates[0]["OPTIONS"]["context_processors"] = [
-        name for name in processors if name != "communities.context_processors.notifications"
+        name
+        for name in processors
+        if name != "communities.notifications.context_processors.notifications"
     ]
     return templates
 

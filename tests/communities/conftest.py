@@ -17,7 +17,7 @@ from django.urls import reverse
 from communities import content
 from communities.content import ContentKind
 from communities.models import JoinRequest, MembershipStatus
-from communities.services.automod import released_to, reported_to_moderators, withheld_from
+from communities.moderation.models import released_to, reported_to_moderators, withheld_from
 from sosoon_site.accounts.models import User
 from tests.factories import UserFactory, add_member, create_community
 

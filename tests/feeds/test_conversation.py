@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from communities.models import AutoModeration, Notification
-from communities.notifications import inbox
+from communities.notifications.services import inbox
 from feeds.models import Audience, Comment, Reaction
 from feeds.services.posts import check_edit_post, do_create_post
 

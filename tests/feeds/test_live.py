@@ -7,7 +7,7 @@ from django.conf import settings
 from django.test import Client
 
 from communities.models import AutoModeration, Notification
-from communities.services.moderation import check_approve_content, check_hide_content
+from communities.moderation.services.actions import check_approve_content, check_hide_content
 from feeds.models import Audience
 from feeds.services.posts import check_create_post
 from sosoon_site.asgi import application

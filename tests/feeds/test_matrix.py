@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from communities.models import ReportStatus
-from communities.services.reports import check_file_report
+from communities.moderation.services.reports import check_file_report
 from feeds.feed import community_posts, home_posts
 from feeds.live import feed_recipients
 from feeds.models import Audience, Comment, Post, Reaction

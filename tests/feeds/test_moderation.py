@@ -20,12 +20,12 @@ from communities.models import (
     Report,
     WithheldContent,
 )
-from communities.services.moderation import (
+from communities.moderation.services.actions import (
     check_approve_content,
     check_hide_content,
     check_unhide_content,
 )
-from communities.services.reports import check_file_report
+from communities.moderation.services.reports import check_file_report
 from feeds import live
 from feeds.crossposting.models import CrossPost, CrossPostStatus, ExternalAccount
 from feeds.forms import POST_IMAGE_LIMITS

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from communities.models import Report
-from communities.services.moderation import check_hide_content
+from communities.moderation.services.actions import check_hide_content
 from feeds.models import Audience
 from feeds.services.comments import check_remove_comment, do_add_comment
 from feeds.services.posts import check_remove_post

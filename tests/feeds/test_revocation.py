@@ -4,7 +4,7 @@ a lower tier, leaving or a ban, a block. Nothing was copied when the posts were 
 import pytest
 
 from communities.models import MembershipStatus
-from communities.notifications import unread_count
+from communities.notifications.services import unread_count
 from feeds.models import Audience, CircleMember, Comment, Post, Reaction
 from feeds.services.comments import do_add_comment
 from feeds.services.reactions import do_toggle_reaction

@@ -9,7 +9,7 @@ import pytest
 from asgiref.sync import sync_to_async
 
 from communities.models import ChatMessage, ChatRoom
-from tests.communities.test_chat_socket import error_for, frame_of, socket_of, subscribed
+from tests.communities.chat.test_socket import error_for, frame_of, socket_of, subscribed
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

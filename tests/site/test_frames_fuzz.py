@@ -16,8 +16,8 @@ from channels.testing import WebsocketCommunicator
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from communities.chat import services as chat
 from communities.models import ChatRoom
-from communities.services import chat
 from sosoon_site.asgi import application
 from sosoon_site.frames import client_id
 from sosoon_site.realtime import handler_for

@@ -16,7 +16,7 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from communities.models import ChatRoom
 from tests.communities import test_chat_processes
-from tests.communities.test_chat_processes import frame_of
+from tests.communities.chat.test_processes import frame_of
 from tests.factories import add_member
 from tests.site.test_socket import session_cookie_for
 

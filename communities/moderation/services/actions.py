@@ -1,11 +1,11 @@
 """Moderation actions: the one code path behind the in-app queue and the Django admin.
 
-Every `check_*` takes the acting user, a target (label and id, see `moderation_targets`) and
-a reason; it authorises through `moderation_rules` (a moderator of another community gets a
-404), validates, then calls the matching `do_*`. Every `do_*` changes state, appends one
-`ModerationAction`, tells the affected person why, closes the open reports on the target
-(telling each reporter, without naming the moderator), and pushes the change to open sockets
-after commit, all in one transaction.
+Every `check_*` takes the acting user, a target (label and id, see `targets`) and a reason;
+it authorises through `authority` (a moderator of another community gets a 404), validates,
+then calls the matching `do_*`. Every `do_*` changes state, appends one `ModerationAction`,
+tells the affected person why, closes the open reports on the target (telling each reporter,
+without naming the moderator), and pushes the change to open sockets after commit, all in
+one transaction.
 """
 
 from datetime import timedelta
@@ -16,28 +16,25 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
-from communities.models import (
+from communities.models import Membership
+from communities.moderation.models import (
     COMMUNITY_TARGET,
     MEMBER_TARGET,
     ActionKind,
-    Membership,
     ModerationAction,
     Report,
     ReportStatus,
     WithheldContent,
     WithholdState,
+    moderated_community_ids,
 )
-from communities.permissions import Action
-from communities.services.automod import moderated_community_ids, withhold
-from communities.services.communities import do_delete_community
-from communities.services.members import do_ban_member, do_remove_member
-from communities.services.moderation_log import (
+from communities.moderation.services.audit_log import (
     audience_ids,
     push_content_change,
     pushing_access_change,
     record_action,
 )
-from communities.services.moderation_rules import (
+from communities.moderation.services.authority import (
     DELETE_ANY_COMMUNITY,
     SUSPEND_ACCOUNTS,
     Authority,
@@ -46,8 +43,12 @@ from communities.services.moderation_rules import (
     moderation_authority,
     require_outranks_member,
 )
-from communities.services.moderation_targets import Target, find_target
-from communities.services.reports import do_close_reports
+from communities.moderation.services.automod import withhold
+from communities.moderation.services.reports import do_close_reports
+from communities.moderation.services.targets import Target, find_target
+from communities.permissions import Action
+from communities.services.communities import do_delete_community
+from communities.services.members import do_ban_member, do_remove_member
 from sosoon_site.realtime import sign_out_users
 
 MUTE_CHOICES = {

@@ -8,9 +8,10 @@ a `content.removed` or `content.restored` frame to the sockets of everyone who c
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from communities.models import ActionKind, ModerationAction, NotificationKind
-from communities.notifications import notify
-from communities.services.moderation_targets import Target
+from communities.moderation.models import ActionKind, ModerationAction
+from communities.moderation.services.targets import Target
+from communities.notifications.models import NotificationKind
+from communities.notifications.services import notify
 from sosoon_site.realtime import push_to_users
 
 

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
-from communities.models import REASON_MAX, ROLE_RANK, Community, Membership
+from communities.models import ROLE_RANK, Community, Membership
+from communities.moderation.models import REASON_MAX
 from communities.permissions import Action, role_may
 
 MODERATE_EVERYWHERE = "communities.moderate_everywhere"

@@ -5,10 +5,10 @@ Before saving, callers ask `screen_content(user, community, text)` and act on th
 `allow` saves as usual, `block` refuses with the reason, `hold` saves and then calls
 `hold_for_review(obj, ...)` in the same transaction, so the content is never visible unheld.
 
-When reading, a policy excludes `withheld_from(user, label)`: held or hidden content stays
-visible to its author and the community's moderators only (ARCHITECTURE: one policy; these
-are subqueries it composes, not a second check). `reported_to_moderators(user, label)` is
-rule 8: moderators see a circle post once a member has reported it.
+When reading, a policy excludes `withheld_from(user, label)` (communities.moderation.models):
+held or hidden content stays visible to its author and the community's moderators only (one
+policy; these are subqueries it composes, not a second check). `reported_to_moderators(user,
+label)` is rule 8: moderators see a circle post once a member has reported it.
 """
 
 import re
@@ -17,28 +17,30 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, Model, OuterRef, QuerySet
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from communities.content import kind_of, registered_kinds
-from communities.models import (
+from communities.models import Community, Membership, MembershipStatus
+from communities.moderation.models import (
     ActionKind,
     AutoModeration,
-    Community,
     FilterAction,
-    Membership,
-    MembershipStatus,
     Report,
     ReportStatus,
     WithheldContent,
     WithholdState,
 )
+from communities.moderation.services.audit_log import pushing_access_change, record_action
+from communities.moderation.services.authority import moderation_authority
+from communities.moderation.services.filter_patterns import (
+    PatternRefused,
+    compile_pattern,
+    pattern_matches,
+)
+from communities.moderation.services.targets import Target
 from communities.permissions import PERMISSIONS, Action
-from communities.services.filter_patterns import PatternRefused, compile_pattern, pattern_matches
-from communities.services.moderation_log import pushing_access_change, record_action
-from communities.services.moderation_rules import moderation_authority
-from communities.services.moderation_targets import Target
 from sosoon_site.rate_limits import RateLimited, TokenBucket
 
 PATTERN_MAX = 200
@@ -241,51 +243,6 @@ def hold_for_review(obj: Model, *, reason: str) -> WithheldContent:
         notify_subject=False,
     )
     return held
-
-
-def moderated_community_ids(user) -> QuerySet:
-    """A subquery of the communities where `user` (a user, or a reference to one in an outer
-    query) holds a moderating role."""
-    return Membership.objects.filter(
-        user=user,
-        status=MembershipStatus.ACTIVE,
-        role__in=PERMISSIONS[Action.MODERATE],
-    ).values("community_id")
-
-
-def withheld_from(user, label: str) -> QuerySet:
-    """A subquery of the ids of `label` content withheld from `user` (held or hidden, and
-    neither theirs nor in a community they moderate)."""
-    withheld = WithheldContent.objects.filter(target_label=label)
-    if not user.is_authenticated:
-        return withheld.values("target_id")
-    return (
-        withheld.exclude(author=user)
-        .exclude(community__in=moderated_community_ids(user))
-        .values("target_id")
-    )
-
-
-def released_to(users: QuerySet, label: str, target_id: int) -> QuerySet:
-    """The reverse form of `withheld_from`: of `users`, those `label` content `target_id` is
-    not withheld from (everyone while it is not withheld; then its author and the
-    moderators of its community)."""
-    withheld = (
-        WithheldContent.objects.filter(target_label=label, target_id=target_id)
-        .exclude(author=OuterRef("pk"))
-        .exclude(community__in=moderated_community_ids(OuterRef(OuterRef("pk"))))
-    )
-    return users.exclude(Exists(withheld))
-
-
-def reported_to_moderators(user, label: str) -> QuerySet:
-    """A subquery of the ids of `label` content a member reported in a community `user`
-    moderates (rule 8: moderators then see a circle post they otherwise could not)."""
-    if not user.is_authenticated:
-        return Report.objects.none().values("target_id")
-    return Report.objects.filter(
-        target_label=label, community__in=moderated_community_ids(user)
-    ).values("target_id")
 
 
 def maybe_auto_hide(target: Target) -> WithheldContent | None:

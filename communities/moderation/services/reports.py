@@ -12,16 +12,11 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
 
-from communities.models import (
-    NOTE_MAX,
-    NotificationKind,
-    Report,
-    ReportReason,
-    ReportStatus,
-)
-from communities.notifications import notify
-from communities.services.automod import maybe_auto_hide
-from communities.services.moderation_targets import Target, find_target
+from communities.moderation.models import NOTE_MAX, Report, ReportReason, ReportStatus
+from communities.moderation.services.automod import maybe_auto_hide
+from communities.moderation.services.targets import Target, find_target
+from communities.notifications.models import NotificationKind
+from communities.notifications.services import notify
 from sosoon_site.rate_limits import TokenBucket
 
 # Ten reports per ten minutes each: enough for a bad thread, not for flooding the queue.

@@ -10,13 +10,8 @@ from django.db.models import Model
 from django.http import Http404
 
 from communities.content import ContentKind, content_kind
-from communities.models import (
-    COMMUNITY_TARGET,
-    MEMBER_TARGET,
-    Community,
-    Membership,
-    MembershipStatus,
-)
+from communities.models import Community, Membership, MembershipStatus
+from communities.moderation.models import COMMUNITY_TARGET, MEMBER_TARGET
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ when shown) and by email to the owner, who may not open Sosoon for days.
 from django.core.mail import send_mail
 from django.urls import reverse
 
-from communities.models import NotificationKind
-from communities.notifications import notify
+from communities.notifications.models import NotificationKind
+from communities.notifications.services import notify
 from communities.permissions import Action, people_who_may
 from feeds.crossposting.models import CrossPost, ExternalAccount
 

@@ -8,17 +8,17 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.db import connection, transaction
 
+from communities.chat import services as chat
 from communities.models import ChatRoom, Community, WithheldContent
-from communities.services import chat
-from communities.services.communities import do_delete_community
-from communities.services.members import do_ban_member
-from communities.services.moderation import (
+from communities.moderation.services.actions import (
     check_approve_content,
     check_hide_content,
     check_unhide_content,
 )
+from communities.services.communities import do_delete_community
+from communities.services.members import do_ban_member
 from sosoon_site.accounts.blocks import do_block
-from tests.communities.test_chat_socket import frame_of, sent_by, socket_of, subscribed
+from tests.communities.chat.test_socket import frame_of, sent_by, socket_of, subscribed
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -5,9 +5,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
+from communities.chat import services as chat
 from communities.models import ChatRoom, Membership, Notification, NotificationKind
-from communities.notifications import unread_count
-from communities.services import chat
+from communities.notifications.services import unread_count
 from sosoon_site.accounts.blocks import do_block
 from sosoon_site.rate_limits import RateLimited, TokenBucket
 

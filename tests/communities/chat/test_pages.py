@@ -3,8 +3,8 @@ each with the people it refuses."""
 
 import pytest
 
+from communities.chat import services as chat
 from communities.models import ChatRoom, Membership
-from communities.services import chat
 
 
 @pytest.fixture

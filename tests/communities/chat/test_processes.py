@@ -20,8 +20,8 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 from django.db import connection
 
+from communities.chat import services as chat
 from communities.models import ChatRoom, Membership
-from communities.services import chat
 from communities.services.members import do_remove_member
 from tests.e2e.conftest import free_port, stop
 from tests.site.daphne import frame_of, socket_on, subscribe

@@ -12,8 +12,8 @@ from django.http import Http404
 from django.utils import timezone
 from django_q.models import Schedule
 
+from communities.chat import services as chat
 from communities.models import ChatMessage, ChatRoom, Membership, room_audience
-from communities.services import chat
 from communities.services.members import do_ban_member, do_change_tier, do_remove_member
 from communities.services.tiers import check_delete_tier
 from communities.tasks import purge_expired_chat_messages

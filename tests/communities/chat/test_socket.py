@@ -9,8 +9,8 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.conf import settings
 
+from communities.chat import services as chat
 from communities.models import ChatMessage, ChatRoom, Membership, ReadState
-from communities.services import chat
 from communities.services.members import (
     check_leave_community,
     do_ban_member,
@@ -494,7 +494,7 @@ async def test_oversize_and_malformed_chat_frames_keep_the_socket_open(general, 
 
 
 async def test_crowded_rooms_stop_pushing_every_arrival(monkeypatch, general, member, insider):
-    from communities import consumers
+    from communities.chat import consumers
 
     monkeypatch.setattr(consumers, "LIVE_PRESENCE_UP_TO", 1)
     async with socket_of(member) as staying:

@@ -18,9 +18,9 @@ from communities.models import (
     Report,
     WithheldContent,
 )
-from communities.services import moderation
-from communities.services.automod import is_muted, screen_content
-from communities.services.reports import check_file_report
+from communities.moderation.services import actions as moderation
+from communities.moderation.services.automod import is_muted, screen_content
+from communities.moderation.services.reports import check_file_report
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from communities.models import AutoModeration
-from communities.services.automod import (
+from communities.moderation.services.automod import (
     PATTERN_MAX,
     check_save_automod,
     hold_for_review,

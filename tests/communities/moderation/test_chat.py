@@ -3,10 +3,10 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from communities.chat import services as chat
 from communities.models import AutoModeration, ChatMessage, ChatRoom, Membership, Report
-from communities.services import chat
-from communities.services.moderation import check_delete_content, check_mute_member
-from communities.services.reports import check_file_report
+from communities.moderation.services.actions import check_delete_content, check_mute_member
+from communities.moderation.services.reports import check_file_report
 from sosoon_site.rate_limits import RateLimited
 
 pytestmark = pytest.mark.django_db

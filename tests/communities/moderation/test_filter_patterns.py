@@ -7,10 +7,10 @@ import time
 import pytest
 from django.urls import reverse
 
+from communities.chat import services as chat
 from communities.models import AutoModeration, ChatRoom, WithheldContent
-from communities.services import chat
-from communities.services.automod import screen_content
-from communities.services.filter_patterns import pattern_matches
+from communities.moderation.services.automod import screen_content
+from communities.moderation.services.filter_patterns import pattern_matches
 from feeds.models import Post
 
 pytestmark = pytest.mark.django_db

@@ -3,8 +3,8 @@
 import pytest
 
 from communities.models import AutoModeration, ModerationAction, Report, WithheldContent
-from communities.services.automod import hold_for_review
-from communities.services.reports import check_file_report
+from communities.moderation.services.automod import hold_for_review
+from communities.moderation.services.reports import check_file_report
 
 pytestmark = pytest.mark.django_db
 

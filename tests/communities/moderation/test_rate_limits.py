@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from communities.moderation.services.reports import REPORT_RATE
 from communities.services.join_requests import JOIN_REQUEST_RATE
-from communities.services.reports import REPORT_RATE
 from tests.factories import add_member
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +59,7 @@ def test_inviting_is_limited_per_person(client, owner, community):
 SPEND_IN_ANOTHER_PROCESS = """
 import django
 django.setup()
-from communities.services.reports import REPORT_RATE
+from communities.moderation.services.reports import REPORT_RATE
 taken = [REPORT_RATE.take(4242).allowed for _ in range(REPORT_RATE.capacity)]
 assert all(taken), taken
 """

@@ -16,7 +16,7 @@ from communities.models import (
     Report,
     WithheldContent,
 )
-from communities.services.reports import check_file_report
+from communities.moderation.services.reports import check_file_report
 from tests.factories import add_member
 
 pytestmark = pytest.mark.django_db

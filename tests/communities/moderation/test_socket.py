@@ -5,14 +5,14 @@ import pytest
 from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 
+from communities.chat import services as chat
 from communities.models import AutoModeration, ChatRoom, Notification
-from communities.services import chat
-from communities.services.moderation import (
+from communities.moderation.services.actions import (
     check_approve_content,
     check_hide_content,
     check_suspend_account,
 )
-from tests.communities.test_chat_socket import frame_of, none_of, socket_of, subscribed
+from tests.communities.chat.test_socket import frame_of, none_of, socket_of, subscribed
 from tests.site.test_socket import connect_as
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from communities.models import Membership, Notification, NotificationKind
-from communities.notifications import notify, unread_count
+from communities.notifications.services import notify, unread_count
 from communities.services.invitations import check_create_invitation, do_redeem_invitation
 from communities.services.join_requests import check_request_to_join
 from communities.services.members import do_remove_member

@@ -1,6 +1,6 @@
 """Owners and admins hear in the app when cross-posting needs them; nobody else does."""
 
-from communities.notifications import unread_count
+from communities.notifications.services import unread_count
 from feeds.crossposting.models import CrossPostStatus
 
 

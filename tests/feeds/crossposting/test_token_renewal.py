@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from communities.notifications import unread_count
+from communities.notifications.services import unread_count
 from feeds.crossposting.models import AccountStatus, ExternalAccount
 from feeds.crossposting.services.accounts import refresh_expiring_accounts
 from feeds.crossposting.tasks import refresh_expiring_accounts as renewal_job

@@ -1,0 +1,13 @@
+"""Chat's pages, under the communities namespace (included by communities.urls)."""
+
+from django.urls import path
+
+from communities.chat import views
+
+urlpatterns = [
+    path("c/<slug:slug>/rooms/", views.room_list, name="chat_rooms"),
+    path("c/<slug:slug>/rooms/<int:room_id>/", views.room_change, name="chat_room_change"),
+    path("messages/", views.direct_messages, name="direct_messages"),
+    path("messages/<int:room_id>/", views.direct_room, name="direct_room"),
+    path("chat/<int:room_id>/search/", views.search, name="chat_search"),
+]
