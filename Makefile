@@ -35,6 +35,7 @@ bench: $(INSTALLED)
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 # Re-resolve both locks after editing pyproject.toml (needs network access to PyPI).
 lock: $(INSTALLED)
