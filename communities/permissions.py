@@ -1,9 +1,9 @@
 """Who may do what in a community: one table, used by every view, service and the admin.
 
-Access rules (ARCHITECTURE rule 9): a missing community and an unlisted community you are not
-an active member of look the same (404). A listed community's public page is visible to
-anyone; everything else needs an active membership whose role the table allows. Banned people,
-people who left, non-members and signed-out visitors get nothing.
+Access rules: a missing community and an unlisted community you are not an active member of
+look the same (404). A listed community's public page is visible to anyone; everything else
+needs an active membership whose role the table allows. Banned people, people who left,
+non-members and signed-out visitors get nothing.
 
 The viewer's membership is fetched once per request and cached on the request object, so
 asking "may this person do X here" any number of times costs at most one query per request.

@@ -1,6 +1,6 @@
 """The audience policy: who may see a post, its comments and its reactions. The only place.
 
-The rules (docs in ARCHITECTURE.md, "The audience policy") are written once, in `_may_see`, as
+The rules (docs/architecture.md, "The audience policy") are written once, in `_may_see`, as
 one SQL condition over two sides: the post (its audience, community, author, tier, circle) and
 the viewer. Each side is either a column of the query being filtered or a constant, so the
 same condition gives both forms:
