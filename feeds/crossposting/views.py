@@ -26,7 +26,7 @@ from feeds.crossposting.forms import (
     RetryForm,
     WhenForm,
 )
-from feeds.crossposting.models import CrossPost, Platform, new_ref_code
+from feeds.crossposting.models import CrossPost, Platform, network_label, new_ref_code
 from feeds.crossposting.providers import provider_for
 from feeds.crossposting.services import accounts as account_services
 from feeds.crossposting.services import scheduling, tracking
@@ -55,7 +55,10 @@ def account_list(request, slug):
         {
             **page_context(request, community),
             "accounts": community.external_accounts.connected(),
-            "platforms": [(value, label, _configured(value)) for value, label in Platform.choices],
+            "platforms": [
+                (value, network_label(value), _configured(value)) for value in Platform.values
+            ],
+            "sandbox_networks": settings.SOSOON_SANDBOX_NETWORKS,
         },
     )
 
