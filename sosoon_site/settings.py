@@ -349,6 +349,8 @@ if SOSOON_SANDBOX_NETWORKS and not DEBUG:
 SOSOON_SANDBOX_HOST = env.text("SOSOON_SANDBOX_HOST", "127.0.0.1")
 # X listens here, Pinterest on the next port, TikTok on the one after.
 SOSOON_SANDBOX_PORT = env.integer("SOSOON_SANDBOX_PORT", 8790, minimum=1)
+# Where the sandboxes keep their tokens and posts across restarts.
+SOSOON_SANDBOX_STATE_DIR = Path(env.text("SOSOON_SANDBOX_STATE_DIR") or VAR_DIR / "sandbox")
 
 
 def _network(offset: int, real: str, path: str = "") -> str:

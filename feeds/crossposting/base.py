@@ -17,6 +17,8 @@ dict per published item the network knows:
   (empty: the network gives none for such posts, so the caller says "not available");
 - at most `metrics_batch_size` ids per call (X takes 100 per request, Pinterest one pin per
   request); the caller splits larger lists;
+- `metrics_rate_limit` is the network's documented per-account window for those requests,
+  (requests, seconds), for pacing a schedule; the sandboxes enforce the same numbers;
 - a 429 raises RateLimited with `retry_at` from the network's reset header; 401 raises
   TokenRejected (refresh, then try again); other refusals raise Rejected.
 """
@@ -269,6 +271,7 @@ class Provider(abc.ABC):
     # how many ids one fetch_metrics call may carry.
     metric_names: tuple[str, ...] = ()
     metrics_batch_size: int = 1
+    metrics_rate_limit: tuple[int, int] = (0, 0)
 
     def fetch_metrics(self, access_token: str, external_ids: list[str]) -> dict[str, dict]:
         """Current public counts per external id (shape in the module docstring); {} where the

@@ -163,6 +163,8 @@ class PinterestProvider(Provider):
 
     metric_names = tuple(PIN_METRICS.values())
     metrics_batch_size = 1
+    # Pin analytics ("org_analytics" category): 300 requests per minute per user.
+    metrics_rate_limit = (300, 60)
 
     def fetch_metrics(self, access_token: str, external_ids: list[str]) -> dict[str, dict]:
         today = timezone.now().date()

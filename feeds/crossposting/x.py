@@ -196,6 +196,8 @@ class XProvider(Provider):
 
     metric_names = tuple(PUBLIC_METRICS.values())
     metrics_batch_size = 100
+    # GET /2/tweets: 900 requests per 15 minutes per user.
+    metrics_rate_limit = (900, 15 * 60)
 
     def fetch_metrics(self, access_token: str, external_ids: list[str]) -> dict[str, dict]:
         response = calls.send(

@@ -15,6 +15,7 @@ import secrets
 import time
 from datetime import UTC, date, datetime, timedelta
 
+from feeds.crossposting.pinterest import PinterestProvider
 from feeds.crossposting.sandbox.server import Reply, Request, SandboxProvider
 from feeds.crossposting.sandbox.x import linkify
 
@@ -69,7 +70,11 @@ class SandboxPinterest(SandboxProvider):
     }
     unknown_authorize_parameters = frozenset({"code_challenge", "code_challenge_method"})
     # Per-user windows (requests per minute), in line with Pinterest's published categories.
-    limits = {"pin": (100, 60), "analytics": (300, 60), "boards": (1000, 60)}
+    limits = {
+        "pin": (100, 60),
+        "analytics": PinterestProvider.metrics_rate_limit,
+        "boards": (1000, 60),
+    }
     access_prefix = "pina_"
     refresh_prefix = "pinr_"
     username = "wineclub"

@@ -22,7 +22,7 @@ SANDBOXES = (
 
 
 def start_sandboxes() -> list[SandboxProvider]:
-    """Start every sandbox (state kept under var/sandbox/); ImproperlyConfigured when the
+    """Start every sandbox (state kept in SOSOON_SANDBOX_STATE_DIR); ImproperlyConfigured when the
     sandbox networks are off, as they always are with DEBUG off."""
     if not (settings.DEBUG and settings.SOSOON_SANDBOX_NETWORKS):
         raise ImproperlyConfigured(
@@ -33,7 +33,7 @@ def start_sandboxes() -> list[SandboxProvider]:
         sandbox = sandbox_class(
             host=settings.SOSOON_SANDBOX_HOST,
             port=settings.SOSOON_SANDBOX_PORT + offset,
-            state_path=settings.BASE_DIR / "var" / "sandbox" / f"{sandbox_class.label}.json",
+            state_path=settings.SOSOON_SANDBOX_STATE_DIR / f"{sandbox_class.label}.json",
         )
         sandbox.client_id = getattr(settings, client_id)
         sandbox.client_secret = getattr(settings, client_secret)

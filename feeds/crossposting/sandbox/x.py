@@ -16,6 +16,7 @@ import time
 
 from feeds.crossposting.sandbox.server import Reply, Request, SandboxProvider
 from feeds.crossposting.tweet_length import MAX_WEIGHTED_LENGTH, measure
+from feeds.crossposting.x import XProvider
 
 AUTHORIZE_PATH = "/i/oauth2/authorize"
 TOKEN_PATH = "/2/oauth2/token"
@@ -90,7 +91,7 @@ class SandboxX(SandboxProvider):
     # X API v2 per-user limits (requests per 15 minutes).
     limits = {
         "tweet": (100, 900),
-        "lookup": (900, 900),
+        "lookup": XProvider.metrics_rate_limit,
         "upload": (500, 900),
         "me": (75, 900),
     }

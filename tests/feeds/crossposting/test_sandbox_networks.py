@@ -81,6 +81,7 @@ def test_development_serves_the_sandboxes_where_the_providers_point(tmp_path):
             "DJANGO_SETTINGS_MODULE": "sosoon_site.settings",
             "SOSOON_SANDBOX_NETWORKS": "1",
             "SOSOON_SANDBOX_PORT": str(port),
+            "SOSOON_SANDBOX_STATE_DIR": str(tmp_path),
         }
     )
     process = subprocess.Popen(
@@ -91,7 +92,7 @@ def test_development_serves_the_sandboxes_where_the_providers_point(tmp_path):
         text=True,
     )
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90
         while True:
             try:
                 profile = httpx.get(f"http://127.0.0.1:{port + 2}/@wineclub")
