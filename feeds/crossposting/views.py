@@ -26,7 +26,7 @@ from feeds.crossposting.forms import (
     RetryForm,
     WhenForm,
 )
-from feeds.crossposting.models import CrossPost, Platform, new_ref_code
+from feeds.crossposting.models import CrossPost, Platform, network_label, new_ref_code
 from feeds.crossposting.providers import provider_for
 from feeds.crossposting.services import accounts as account_services
 from feeds.crossposting.services import scheduling, tracking
@@ -55,7 +55,10 @@ def account_list(request, slug):
         {
             **page_context(request, community),
             "accounts": community.external_accounts.connected(),
-            "platforms": [(value, label, _configured(value)) for value, label in Platform.choices],
+            "platforms": [
+                (value, network_label(value), _configured(value)) for value in Platform.values
+            ],
+            "sandbox_networks": settings.SOSOON_SANDBOX_NETWORKS,
         },
     )
 
@@ -213,9 +216,9 @@ def _section(request, post, account, images, data=None):
             if account.platform == Platform.PINTEREST:
                 options["boards"] = provider.boards(token)
             else:
-                options["privacy_options"] = provider.creator_info(token).get(
-                    "privacy_level_options", []
-                )
+                info = provider.creator_info(token)
+                options["privacy_options"] = info.get("privacy_level_options", [])
+                options["comment_disabled"] = bool(info.get("comment_disabled"))
         except ProviderError as error:
             problem = error.reason
             options = (
@@ -285,6 +288,8 @@ def schedule(request, post_id):
                         board_id=values.get("board", ""),
                         board_name=board_names.get(values.get("board", ""), ""),
                         privacy_level=values.get("privacy_level", ""),
+                        allow_comments=bool(values.get("allow_comments")),
+                        auto_add_music=bool(values.get("auto_add_music")),
                         link=link,
                         ref_code=ref_code,
                     )
