@@ -31,6 +31,7 @@ from feeds.crossposting.providers import provider_for
 from feeds.crossposting.services import accounts as account_services
 from feeds.crossposting.services import scheduling, tracking
 from feeds.crossposting.services.accounts import fresh_access_token
+from feeds.crossposting.teaser import teaser_page
 from feeds.models import Post
 from feeds.policy import access_post
 
@@ -321,9 +322,10 @@ def _spread_errors(error: ValidationError, when, sections) -> None:
 
 
 def landing(request, ref_code):
-    """The tracked link: the community, the teaser, and the way in. Counts the visit."""
+    """The tracked link: the teaser and its way in (teaser.py). Counts the visit."""
     crosspost = get_object_or_404(
-        CrossPost.objects.select_related("post__community", "invitation"), ref_code=ref_code
+        CrossPost.objects.select_related("post__community", "invitation__community"),
+        ref_code=ref_code,
     )
     post = crosspost.post
     if not scheduling.is_public(post):
@@ -339,8 +341,4 @@ def landing(request, ref_code):
             tracking.do_record_referral(crosspost, join_request)
             messages.success(request, "Request sent. The admins will decide soon.")
         return redirect("crossposting:landing", ref_code=ref_code)
-    return render(
-        request,
-        "feeds/crossposting/landing.html",
-        {"crosspost": crosspost, "post": post, "community": community},
-    )
+    return teaser_page(request, post, invitation=crosspost.invitation, request_url=request.path)
