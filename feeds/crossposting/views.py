@@ -26,6 +26,7 @@ from feeds.crossposting.forms import (
     RetryForm,
     WhenForm,
 )
+from feeds.crossposting.metrics.services import with_latest_metrics
 from feeds.crossposting.models import CrossPost, Platform, new_ref_code
 from feeds.crossposting.providers import provider_for
 from feeds.crossposting.services import accounts as account_services
@@ -130,11 +131,15 @@ def disconnect(request, slug, account_id):
 @login_required
 def crosspost_list(request, slug):
     community, _actor = community_for(request, slug, Action.MANAGE_CROSSPOSTS)
-    crossposts = tracking.with_join_counts(
-        CrossPost.objects.filter(account__community=community)
-        .select_related("account", "post")
-        .order_by("-scheduled_at", "-pk")
-    )[:200]
+    crossposts = with_latest_metrics(
+        list(
+            tracking.with_join_counts(
+                CrossPost.objects.filter(account__community=community)
+                .select_related("account", "post")
+                .order_by("-scheduled_at", "-pk")
+            )[:200]
+        )
+    )
     return render(
         request,
         "feeds/crossposting/list.html",
