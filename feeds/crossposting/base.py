@@ -4,6 +4,21 @@ A provider turns one step (authorise, exchange, refresh, validate, publish, fetc
 into HTTP calls and raises exactly one of the errors below when it does not succeed. The
 publisher (services/publishing.py) decides what each error means for the cross-post; a
 provider never retries, sleeps or touches the database.
+
+Metrics come back through `fetch_metrics(access_token, external_ids)`, which answers a plain
+dict per published item the network knows:
+
+    {"1800000000000000000": {"impressions": 120, "likes": 4, "reposts": 1, "replies": 0}}
+
+- keys are the `external_id`s asked for; an id the network no longer shows (deleted, not
+  yet processed) is simply absent, never a dict of zeros;
+- values are counts since publishing, as the network reports them now (not deltas), under
+  names from METRIC_NAMES only; each provider lists the ones it can give in `metric_names`
+  (empty: the network gives none for such posts, so the caller says "not available");
+- at most `metrics_batch_size` ids per call (X takes 100 per request, Pinterest one pin per
+  request); the caller splits larger lists;
+- a 429 raises RateLimited with `retry_at` from the network's reset header; 401 raises
+  TokenRejected (refresh, then try again); other refusals raise Rejected.
 """
 
 from __future__ import annotations
@@ -37,6 +52,11 @@ class RateLimited(ProviderError):
 class TemporaryFailure(ProviderError):
     """A 5xx, or a timeout or refused connection before the request could have done anything.
     Safe to try again."""
+
+
+class FailedTryAgain(TemporaryFailure):
+    """An accepted publish ended as failed for a passing reason (TikTok's `internal`, a photo
+    pull that did not get through): nothing went online, so publishing again is safe."""
 
 
 class OutcomeUnknown(ProviderError):
@@ -104,6 +124,8 @@ class Media:
     path: str
     content_type: str
     alt_text: str = ""
+    # The same image re-encoded as JPEG (photos.py), for platforms that pull no PNG or GIF.
+    jpeg_url: str = ""
 
     def read(self) -> bytes:
         from feeds.models import private_storage
@@ -123,6 +145,9 @@ class Content:
     alt_text: str = ""
     board_id: str = ""
     privacy_level: str = ""
+    # TikTok: the owner's choices (comments stay off where the creator disabled them).
+    allow_comments: bool = False
+    auto_add_music: bool = False
 
 
 @dataclass(frozen=True)
@@ -148,6 +173,20 @@ class Authorisation:
     code_verifier: str
 
 
+# Every metric name a provider may report, and what it means to a person.
+METRIC_NAMES = {
+    "impressions": "Impressions",
+    "likes": "Likes",
+    "reposts": "Reposts",
+    "replies": "Replies",
+    "quotes": "Quotes",
+    "bookmarks": "Bookmarks",
+    "saves": "Saves",
+    "pin_clicks": "Pin clicks",
+    "outbound_clicks": "Outbound clicks",
+}
+
+
 class Provider(abc.ABC):
     """One platform. Instances are cheap and hold no tokens."""
 
@@ -168,37 +207,43 @@ class Provider(abc.ABC):
         """POST `form` to the token endpoint, with the client's credentials the platform's way;
         AuthorisationLost when the code or refresh token is refused."""
 
+    # PKCE (S256) where the platform's web flow defines it (X); Pinterest's OAuth has no PKCE
+    # parameters and TikTok uses PKCE for mobile and desktop apps only, so neither is sent one.
+    uses_pkce = True
+    # Extra fields a refresh request carries (Pinterest's continuous_refresh).
+    refresh_fields: dict[str, str] = {}
+
     def authorise(self, *, redirect_uri: str) -> Authorisation:
-        """The authorization URL with a fresh state and PKCE (S256) challenge."""
-        state, verifier = pkce.new_state(), pkce.new_code_verifier()
+        """The authorization URL with a fresh state (and a PKCE S256 challenge where used)."""
+        state = pkce.new_state()
+        verifier = pkce.new_code_verifier() if self.uses_pkce else ""
         url, client = self.authorize_endpoint()
-        query = urlencode(
-            {
-                **client,
-                "response_type": "code",
-                "redirect_uri": redirect_uri,
-                "scope": self.scopes,
-                "state": state,
-                "code_challenge": pkce.code_challenge(verifier),
-                "code_challenge_method": "S256",
-            }
+        parameters = {
+            **client,
+            "response_type": "code",
+            "redirect_uri": redirect_uri,
+            "scope": self.scopes,
+            "state": state,
+        }
+        if verifier:
+            parameters["code_challenge"] = pkce.code_challenge(verifier)
+            parameters["code_challenge_method"] = "S256"
+        return Authorisation(
+            url=f"{url}?{urlencode(parameters)}", state=state, code_verifier=verifier
         )
-        return Authorisation(url=f"{url}?{query}", state=state, code_verifier=verifier)
 
     def exchange(self, *, code: str, code_verifier: str, redirect_uri: str) -> Tokens:
         """Trade the callback's code for tokens."""
-        return self.request_tokens(
-            {
-                "grant_type": "authorization_code",
-                "code": code,
-                "redirect_uri": redirect_uri,
-                "code_verifier": code_verifier,
-            }
-        )
+        form = {"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri}
+        if self.uses_pkce:
+            form["code_verifier"] = code_verifier
+        return self.request_tokens(form)
 
     def refresh(self, refresh_token: str) -> Tokens:
         """New tokens; the returned refresh token replaces the old one (which may be dead)."""
-        return self.request_tokens({"grant_type": "refresh_token", "refresh_token": refresh_token})
+        return self.request_tokens(
+            {"grant_type": "refresh_token", "refresh_token": refresh_token, **self.refresh_fields}
+        )
 
     @abc.abstractmethod
     def profile(self, access_token: str) -> Profile:
@@ -219,3 +264,13 @@ class Provider(abc.ABC):
     def fetch_status(self, access_token: str, publish_id: str) -> Published | Pending:
         """Where an accepted publish stands (only providers that return Pending need this)."""
         raise NotImplementedError(f"{self.label} publishes synchronously.")
+
+    # The metrics this network reports for a published item (names from METRIC_NAMES), and
+    # how many ids one fetch_metrics call may carry.
+    metric_names: tuple[str, ...] = ()
+    metrics_batch_size: int = 1
+
+    def fetch_metrics(self, access_token: str, external_ids: list[str]) -> dict[str, dict]:
+        """Current public counts per external id (shape in the module docstring); {} where the
+        network gives none for posts like ours."""
+        return {}

@@ -74,9 +74,17 @@ class PinterestSectionForm(AccountSectionForm):
 class TikTokSectionForm(AccountSectionForm):
     privacy_level = forms.ChoiceField(required=False, label="Who can see it on TikTok")
     title = forms.CharField(required=False, max_length=200)
+    # Unticked by default, as TikTok's guidelines require of interaction settings.
+    allow_comments = forms.BooleanField(required=False, label="Allow comments")
+    auto_add_music = forms.BooleanField(required=False, label="Add music automatically")
 
-    def __init__(self, *args, privacy_options: list[str], **kwargs):
+    def __init__(self, *args, privacy_options: list[str], comment_disabled: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if comment_disabled:
+            field = self.fields["allow_comments"]
+            field.disabled = True
+            field.initial = False
+            field.help_text = "Comments are turned off for this account in TikTok."
         # No default: TikTok requires the person to choose.
         self.fields["privacy_level"].choices = [("", "Choose…")] + [
             (option, option.replace("_", " ").capitalize()) for option in privacy_options

@@ -135,6 +135,10 @@ class CrossPost(models.Model):
     board_id = models.CharField(max_length=100, blank=True)
     board_name = models.CharField(max_length=200, blank=True)
     privacy_level = models.CharField(max_length=50, blank=True)
+    # TikTok's interaction settings, as the owner chose them (off unless turned on, as TikTok's
+    # guidelines ask); comments stay off anyway where the creator has disabled them.
+    allow_comments = models.BooleanField(default=False)
+    auto_add_music = models.BooleanField(default=False)
     # [{"image": PostImage id, "url": absolute URL, "path": storage name, "type": MIME}]
     media = models.JSONField(default=list, blank=True)
 

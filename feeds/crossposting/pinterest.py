@@ -2,19 +2,28 @@
 
 Wire format (developers.pinterest.com, API v5):
 - authorize `SOSOON_PINTEREST_AUTHORIZE_URL` (https://www.pinterest.com/oauth/) with
-  client_id, redirect_uri, response_type=code, scope (comma-separated), state; the PKCE
-  challenge is sent too (harmless where unused, checked where supported);
+  client_id, redirect_uri, response_type=code, scope (comma-separated), state; Pinterest's
+  OAuth defines no PKCE parameters, so none are sent;
+- scopes: POST /v5/pins needs boards:read, boards:write, pins:read and pins:write; GET
+  /v5/user_account needs user_accounts:read; pin analytics need boards:read and pins:read;
 - token `POST {SOSOON_PINTEREST_API_BASE}/v5/oauth/token`, form body, Basic auth; a refresh
-  returns a new refresh token that replaces the old one;
+  sends continuous_refresh=true, so each one returns a new refresh token (with its own
+  refresh_token_expires_in) that replaces the old one;
 - `GET /v5/user_account` -> {"id", "username"}; `GET /v5/boards` -> {"items": [{"id",
   "name", "privacy"}], "bookmark"} (paged by bookmark);
 - `POST /v5/pins` JSON {"board_id", "title", "description", "link", "alt_text",
   "media_source": {"source_type": "image_url", "url"}} -> 201 {"id", ...};
+- `GET /v5/pins/{pin_id}/analytics?start_date&end_date&metric_types=IMPRESSION,SAVE,...`
+  (dates YYYY-MM-DD, at most 90 days back) -> {"all": {"daily_metrics": [...],
+  "summary_metrics": {"IMPRESSION": n, "SAVE": n, "PIN_CLICK": n, "OUTBOUND_CLICK": n}}};
 - errors are {"code": <int>, "message": "..."}; a 429 carries Retry-After.
 """
 
+from datetime import timedelta
+
 import httpx
 from django.conf import settings
+from django.utils import timezone
 
 from feeds.crossposting import calls
 from feeds.crossposting.base import (
@@ -29,12 +38,21 @@ from feeds.crossposting.base import (
     Tokens,
 )
 
-SCOPES = "boards:read,pins:write,user_accounts:read"
+SCOPES = "boards:read,boards:write,pins:read,pins:write,user_accounts:read"
 LABEL = "Pinterest"
 MAX_TITLE = 100
 MAX_DESCRIPTION = 800
 MAX_LINK = 2048
 MAX_ALT_TEXT = 500
+# Pin analytics reach back at most 90 days; the window ends today (UTC).
+ANALYTICS_DAYS = 89
+# metric_types value -> our metric name (base.METRIC_NAMES).
+PIN_METRICS = {
+    "IMPRESSION": "impressions",
+    "SAVE": "saves",
+    "PIN_CLICK": "pin_clicks",
+    "OUTBOUND_CLICK": "outbound_clicks",
+}
 # Boards beyond this many pages are not offered (25 per page by default; we ask for 100).
 MAX_BOARD_PAGES = 5
 
@@ -44,6 +62,8 @@ class PinterestProvider(Provider):
     label = LABEL
     scopes = SCOPES
     max_images = 1
+    uses_pkce = False
+    refresh_fields = {"continuous_refresh": "true"}
 
     def _api(self, path: str) -> str:
         return f"{settings.SOSOON_PINTEREST_API_BASE.rstrip('/')}{path}"
@@ -140,6 +160,34 @@ class PinterestProvider(Provider):
 
     def post_url(self, *, handle: str, external_id: str) -> str:
         return f"https://www.pinterest.com/pin/{external_id}/"
+
+    metric_names = tuple(PIN_METRICS.values())
+    metrics_batch_size = 1
+
+    def fetch_metrics(self, access_token: str, external_ids: list[str]) -> dict[str, dict]:
+        today = timezone.now().date()
+        params = {
+            "start_date": (today - timedelta(days=ANALYTICS_DAYS)).isoformat(),
+            "end_date": today.isoformat(),
+            "metric_types": ",".join(PIN_METRICS),
+        }
+        metrics = {}
+        for pin_id in external_ids:
+            response = calls.send(
+                "GET",
+                self._api(f"/v5/pins/{pin_id}/analytics"),
+                label=LABEL,
+                params=params,
+                headers=_bearer(access_token),
+            )
+            if response.status_code == 404:
+                continue
+            _raise_for_error(response)
+            summary = (calls.json_body(response).get("all") or {}).get("summary_metrics") or {}
+            metrics[str(pin_id)] = {
+                name: int(summary.get(field, 0)) for field, name in PIN_METRICS.items()
+            }
+        return metrics
 
 
 def _bearer(access_token: str) -> dict:

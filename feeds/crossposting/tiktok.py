@@ -2,20 +2,33 @@
 
 Wire format (developers.tiktok.com):
 - authorize `SOSOON_TIKTOK_AUTHORIZE_URL` (https://www.tiktok.com/v2/auth/authorize/) with
-  client_key, scope (comma-separated), response_type=code, redirect_uri, state and a PKCE
-  challenge;
+  client_key, scope (comma-separated), response_type=code, redirect_uri, state; no PKCE,
+  which TikTok's Login Kit prescribes for mobile and desktop apps only (a web app proves
+  itself with its client_secret);
 - token `POST {SOSOON_TIKTOK_API_BASE}/v2/oauth/token/`, form body carrying client_key and
   client_secret; answers {"open_id", "access_token", "expires_in", "refresh_token",
   "refresh_expires_in", "scope", "token_type"} or {"error", "error_description", "log_id"};
   refresh tokens rotate, and the lifetimes come from expires_in / refresh_expires_in;
 - every other endpoint answers {"data": {...}, "error": {"code", "message", "log_id"}},
   code "ok" on success;
-- `POST /v2/post/publish/creator_info/query/` -> data.creator_username and
-  data.privacy_level_options (the levels the user may pick from; we never choose for them);
+- `POST /v2/post/publish/creator_info/query/` -> data.creator_username,
+  data.privacy_level_options (the levels the user may pick from; we never choose for them)
+  and data.comment_disabled (the creator turned comments off: a post may not turn them on);
+  asked again just before each publish, as TikTok's guidelines require;
 - `POST /v2/post/publish/content/init/` with media_type PHOTO, post_mode DIRECT_POST,
-  source_info {source: PULL_FROM_URL, photo_images, photo_cover_index} -> data.publish_id;
+  post_info {title (90 UTF-16 units), description (4,000 UTF-16 units), privacy_level,
+  disable_comment, auto_add_music}, source_info {source: PULL_FROM_URL, photo_images,
+  photo_cover_index} -> data.publish_id; TikTok pulls JPEG and WebP only, so any other
+  image is offered as its JPEG rendition (Media.jpeg_url);
 - `POST /v2/post/publish/status/fetch/` {"publish_id"} -> data.status (PROCESSING_DOWNLOAD,
   PUBLISH_COMPLETE, FAILED...), data.fail_reason, data.publicaly_available_post_id (sic).
+  A FAILED publish put nothing online; for the passing reasons (RETRYABLE_FAILURES: TikTok's
+  own `internal` error, a photo pull that did not get through) it is published again later,
+  for the others the owner is told what to change.
+
+Metrics: the Content Posting API reports none, and the Display API's video/query (scope
+video.list) documents counts for videos only, so for photo posts fetch_metrics reports none
+(`metric_names` is empty and the caller says "not available").
 """
 
 import httpx
@@ -25,6 +38,7 @@ from feeds.crossposting import calls
 from feeds.crossposting.base import (
     AuthorisationLost,
     Content,
+    FailedTryAgain,
     Pending,
     Profile,
     Provider,
@@ -40,6 +54,13 @@ LABEL = "TikTok"
 MAX_TITLE = 90
 MAX_DESCRIPTION = 4000
 MAX_PHOTOS = 35
+# Formats TikTok pulls for photo posts; anything else goes as its JPEG rendition.
+PHOTO_TYPES = ("image/jpeg", "image/webp")
+# fail_reason values after which publishing again may well work.
+RETRYABLE_FAILURES = {
+    "internal": "TikTok had an internal error while publishing; Sosoon will publish it again.",
+    "photo_pull_failed": "TikTok could not fetch the photos from this site; Sosoon will try again.",
+}
 
 # Plain-language reasons for the codes a person can do something about.
 REASONS = {
@@ -70,6 +91,7 @@ class TikTokProvider(Provider):
     label = LABEL
     scopes = SCOPES
     max_images = MAX_PHOTOS
+    uses_pkce = False
 
     def _api(self, path: str) -> str:
         return f"{settings.SOSOON_TIKTOK_API_BASE.rstrip('/')}{path}"
@@ -122,25 +144,35 @@ class TikTokProvider(Provider):
             errors["media"] = f"TikTok takes at most {MAX_PHOTOS} photos."
         if not content.privacy_level:
             errors["privacy_level"] = "Choose who can see it on TikTok."
-        if len(content.title) > MAX_TITLE:
-            errors["title"] = f"At most {MAX_TITLE} characters ({len(content.title)} now)."
-        if len(content.text) > MAX_DESCRIPTION:
-            errors["text"] = f"At most {MAX_DESCRIPTION:,} characters ({len(content.text):,} now)."
+        for name, value, limit in (
+            ("title", content.title, MAX_TITLE),
+            ("text", content.text, MAX_DESCRIPTION),
+        ):
+            if utf16_length(value) > limit:
+                errors[name] = (
+                    f"TikTok counts this as {utf16_length(value):,} characters; the limit is "
+                    f"{limit:,} (emoji and some other symbols count 2)."
+                )
         return errors
 
     def publish(self, access_token: str, content: Content) -> Pending:
+        info = self.creator_info(access_token)
+        if content.privacy_level not in info.get("privacy_level_options", []):
+            raise Rejected(REASONS["privacy_level_option_mismatch"])
         body = {
             "post_info": {
                 "title": content.title,
                 "description": content.text,
                 "privacy_level": content.privacy_level,
-                "disable_comment": False,
-                "auto_add_music": True,
+                # Comments only where the owner allowed them and the creator has not turned
+                # them off; music only if the owner asked for it.
+                "disable_comment": bool(info.get("comment_disabled")) or not content.allow_comments,
+                "auto_add_music": content.auto_add_music,
             },
             "source_info": {
                 "source": "PULL_FROM_URL",
                 "photo_cover_index": 0,
-                "photo_images": [media.url for media in content.media],
+                "photo_images": [_pullable_url(media) for media in content.media],
             },
             "post_mode": "DIRECT_POST",
             "media_type": "PHOTO",
@@ -170,6 +202,8 @@ class TikTokProvider(Provider):
             return Published(external_id=str(post_ids[0]) if post_ids else "")
         if status == "FAILED":
             reason = data.get("fail_reason", "")
+            if reason in RETRYABLE_FAILURES:
+                raise FailedTryAgain(RETRYABLE_FAILURES[reason])
             raise Rejected(
                 REASONS.get(reason) or f"TikTok could not publish it ({reason or 'no reason'})."
             )
@@ -179,6 +213,16 @@ class TikTokProvider(Provider):
         if not external_id:
             return f"https://www.tiktok.com/@{handle}"
         return f"https://www.tiktok.com/@{handle}/photo/{external_id}"
+
+
+def utf16_length(text: str) -> int:
+    """Length in UTF-16 code units, the unit TikTok counts titles and descriptions in."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _pullable_url(media) -> str:
+    """A URL TikTok can pull: the image itself if JPEG or WebP, else its JPEG rendition."""
+    return media.url if media.content_type in PHOTO_TYPES else media.jpeg_url
 
 
 def _headers(access_token: str) -> dict:

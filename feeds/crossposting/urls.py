@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from feeds.crossposting import views
+from feeds.crossposting import photos, views
 
 app_name = "crossposting"
 
@@ -23,4 +23,9 @@ urlpatterns = [
     path("crossposting/callback/<str:platform>/", views.callback, name="callback"),
     path("p/<int:post_id>/crosspost/", views.schedule, name="schedule"),
     path("r/<str:ref_code>/", views.landing, name="landing"),
+    path(
+        "crossposting/photos/<int:post_id>/<int:image_id>.jpg",
+        photos.photo_jpeg,
+        name="photo_jpeg",
+    ),
 ]

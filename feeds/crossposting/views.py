@@ -219,9 +219,9 @@ def _section(request, post, account, images, data=None):
             if account.platform == Platform.PINTEREST:
                 options["boards"] = provider.boards(token)
             else:
-                options["privacy_options"] = provider.creator_info(token).get(
-                    "privacy_level_options", []
-                )
+                info = provider.creator_info(token)
+                options["privacy_options"] = info.get("privacy_level_options", [])
+                options["comment_disabled"] = bool(info.get("comment_disabled"))
         except ProviderError as error:
             problem = error.reason
             options = (
@@ -291,6 +291,8 @@ def schedule(request, post_id):
                         board_id=values.get("board", ""),
                         board_name=board_names.get(values.get("board", ""), ""),
                         privacy_level=values.get("privacy_level", ""),
+                        allow_comments=bool(values.get("allow_comments")),
+                        auto_add_music=bool(values.get("auto_add_music")),
                         link=link,
                         ref_code=ref_code,
                     )

@@ -6,11 +6,24 @@ Wire format (docs.x.com):
 - token `POST {SOSOON_X_API_BASE}/2/oauth2/token`, form body, HTTP Basic client auth; access
   tokens last about two hours and every refresh returns a new refresh token (single use);
 - `GET /2/users/me` -> {"data": {"id", "username"}};
-- `POST /2/media/upload` (multipart: media, media_category=tweet_image) -> {"data": {"id"}};
+- a photo: `POST /2/media/upload` (the one-shot upload for images; multipart: media,
+  media_category=tweet_image; the current spec has no media_type there) -> {"data": {"id"}};
+- a GIF: the chunked upload, the only one that takes media_category=tweet_gif:
+  `POST /2/media/upload/initialize` JSON {media_type: image/gif, total_bytes,
+  media_category} -> {"data": {"id"}}; `POST /2/media/upload/{id}/append` (multipart: media,
+  segment_index); `POST /2/media/upload/{id}/finalize` -> {"data": {"id",
+  "processing_info"?}};
+- a post carries up to 4 photos or 1 GIF, never both;
 - `POST /2/tweets` JSON {"text", "media": {"media_ids": [...]}} -> 201 {"data": {"id"}};
-- errors are RFC 7807 problem objects ({"title", "detail", "type", "status"}); a 429 carries
-  x-rate-limit-reset (epoch seconds) and no Retry-After; a duplicate is a 403 whose detail says
-  "You are not allowed to create a Tweet with duplicate content."
+- `GET /2/tweets?ids=<up to 100, comma-separated>&tweet.fields=public_metrics` -> {"data":
+  [{"id", "text", "public_metrics": {"impression_count", "like_count", "retweet_count",
+  "reply_count", "quote_count", "bookmark_count"}}], "errors": [...ids not found...]};
+- errors are RFC 7807 problem objects ({"title", "detail", "type", "status"}), or, from the
+  parts of the API still answering the v1.1 way, {"errors": [{"code", "message"}]} (a 403
+  code 453 "You currently have access to a subset of X API V2 endpoints..."); either way the
+  owner reads X's own message. Every answer carries x-rate-limit-limit / -remaining / -reset
+  (epoch seconds), a 429 no Retry-After; a duplicate is a 403 whose detail says "You are not
+  allowed to create a Tweet with duplicate content."
 """
 
 import httpx
@@ -25,13 +38,24 @@ from feeds.crossposting.base import (
     Published,
     RateLimited,
     Rejected,
+    TemporaryFailure,
     TokenRejected,
     Tokens,
 )
-from feeds.crossposting.tweet_length import MAX_WEIGHTED_LENGTH, weighted_length
+from feeds.crossposting.tweet_length import MAX_WEIGHTED_LENGTH, measure
 
 SCOPES = "tweet.read tweet.write users.read media.write offline.access"
 LABEL = "X"
+GIF = "image/gif"
+# public_metrics field -> our metric name (base.METRIC_NAMES).
+PUBLIC_METRICS = {
+    "impression_count": "impressions",
+    "like_count": "likes",
+    "retweet_count": "reposts",
+    "reply_count": "replies",
+    "quote_count": "quotes",
+    "bookmark_count": "bookmarks",
+}
 
 
 class XProvider(Provider):
@@ -39,6 +63,8 @@ class XProvider(Provider):
     label = LABEL
     scopes = SCOPES
     max_images = 4
+    # An animated GIF goes alone: X takes 4 photos or 1 GIF per post.
+    max_gifs = 1
 
     def _api(self, path: str) -> str:
         return f"{settings.SOSOON_X_API_BASE.rstrip('/')}{path}"
@@ -80,15 +106,24 @@ class XProvider(Provider):
 
     def validate(self, content: Content) -> dict[str, str]:
         errors = {}
-        length = weighted_length(content.text)
+        measured = measure(content.text)
         if not content.text.strip() and not content.media:
             errors["text"] = "Write something or attach an image."
-        elif length > MAX_WEIGHTED_LENGTH:
+        elif measured.has_invalid_characters:
             errors["text"] = (
-                f"X counts this as {length} characters; the limit is {MAX_WEIGHTED_LENGTH} "
-                "(links count 23, emoji and most non-Latin characters count 2)."
+                "The text holds characters X does not accept (such as U+FEFF, U+FFFE or "
+                "directional overrides pasted from another app); remove them."
             )
-        if len(content.media) > self.max_images:
+        elif measured.weighted_length > MAX_WEIGHTED_LENGTH:
+            errors["text"] = (
+                f"X counts this as {measured.weighted_length} characters; the limit is "
+                f"{MAX_WEIGHTED_LENGTH} (links count 23, emoji and most non-Latin characters "
+                "count 2)."
+            )
+        gifs = sum(1 for media in content.media if media.content_type == GIF)
+        if gifs and len(content.media) > self.max_gifs:
+            errors["media"] = "X takes one animated GIF on its own, or up to 4 photos."
+        elif len(content.media) > self.max_images:
             errors["media"] = f"X takes at most {self.max_images} images."
         return errors
 
@@ -109,31 +144,99 @@ class XProvider(Provider):
         return Published(external_id=str(calls.json_body(response)["data"]["id"]))
 
     def _upload(self, access_token: str, media) -> str:
+        if media.content_type == GIF:
+            return self._upload_gif(access_token, media.read())
         response = calls.send(
             "POST",
             self._api("/2/media/upload"),
             label=LABEL,
             headers=_bearer(access_token),
-            data={"media_category": "tweet_image", "media_type": media.content_type},
+            data={"media_category": "tweet_image"},
             files={"media": ("image", media.read(), media.content_type)},
         )
         _raise_for_problem(response)
         return str(calls.json_body(response)["data"]["id"])
 
+    def _upload_gif(self, access_token: str, data: bytes) -> str:
+        """Initialize, one append, finalize: a GIF is at most 15 MB, one segment."""
+        response = calls.send(
+            "POST",
+            self._api("/2/media/upload/initialize"),
+            label=LABEL,
+            headers=_bearer(access_token),
+            json={"media_type": GIF, "total_bytes": len(data), "media_category": "tweet_gif"},
+        )
+        _raise_for_problem(response)
+        media_id = str(calls.json_body(response)["data"]["id"])
+        response = calls.send(
+            "POST",
+            self._api(f"/2/media/upload/{media_id}/append"),
+            label=LABEL,
+            headers=_bearer(access_token),
+            data={"segment_index": "0"},
+            files={"media": ("image.gif", data, GIF)},
+        )
+        _raise_for_problem(response)
+        response = calls.send(
+            "POST",
+            self._api(f"/2/media/upload/{media_id}/finalize"),
+            label=LABEL,
+            headers=_bearer(access_token),
+        )
+        _raise_for_problem(response)
+        state = (calls.json_body(response)["data"].get("processing_info") or {}).get("state")
+        if state == "failed":
+            raise Rejected("X could not process the GIF; use a different image.")
+        if state in ("pending", "in_progress"):
+            raise TemporaryFailure("X is still processing the GIF; Sosoon will try again.")
+        return media_id
+
     def post_url(self, *, handle: str, external_id: str) -> str:
         return f"https://x.com/{handle}/status/{external_id}"
+
+    metric_names = tuple(PUBLIC_METRICS.values())
+    metrics_batch_size = 100
+
+    def fetch_metrics(self, access_token: str, external_ids: list[str]) -> dict[str, dict]:
+        response = calls.send(
+            "GET",
+            self._api("/2/tweets"),
+            label=LABEL,
+            params={"ids": ",".join(external_ids), "tweet.fields": "public_metrics"},
+            headers=_bearer(access_token),
+        )
+        _raise_for_problem(response)
+        return {
+            str(tweet["id"]): {
+                name: int(tweet["public_metrics"].get(field, 0))
+                for field, name in PUBLIC_METRICS.items()
+            }
+            for tweet in calls.json_body(response).get("data") or []
+            if "public_metrics" in tweet
+        }
 
 
 def _bearer(access_token: str) -> dict:
     return {"Authorization": f"Bearer {access_token}"}
 
 
+def error_message(payload: dict) -> str:
+    """X's own words for a refusal: the messages of an `errors` list (the v1.1-style body, or
+    the specifics inside an "Invalid Request" problem), else the problem's detail or title."""
+    errors = payload.get("errors")
+    messages = [
+        str(error.get("message") or error.get("detail"))
+        for error in (errors if isinstance(errors, list) else [])
+        if isinstance(error, dict) and (error.get("message") or error.get("detail"))
+    ]
+    return " ".join(messages) or str(payload.get("detail") or payload.get("title") or "")
+
+
 def _raise_for_problem(response: httpx.Response) -> None:
     """Turn X's non-2xx answers into the publisher's errors."""
     if response.is_success:
         return
-    problem = calls.json_body(response)
-    detail = problem.get("detail") or problem.get("title") or f"HTTP {response.status_code}"
+    detail = error_message(calls.json_body(response)) or "X gave no reason"
     if response.status_code == 429:
         raise RateLimited(
             "X's rate limit for this account is used up; Sosoon waits for it to reset.",

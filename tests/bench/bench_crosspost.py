@@ -34,9 +34,9 @@ from feeds.crossposting.models import (
     CrossPostStatus,
     ExternalAccount,
 )
+from feeds.crossposting.sandbox.x import TWEETS_PATH, SandboxX
 from feeds.services.posts import do_create_post
 from tests.factories import UserFactory, create_community
-from tests.fakes.x import TWEETS_PATH, FakeX
 from tests.feeds.crossposting.clusters import clusters, wait_for
 
 BURST = 1000
@@ -53,7 +53,7 @@ TARGET_P99_SECONDS = 35
 DISPATCH = "feeds.crossposting.tasks.dispatch_due_crossposts"
 
 
-def seed_account(fake: FakeX) -> tuple:
+def seed_account(fake: SandboxX) -> tuple:
     owner = UserFactory(handle="crosspostbench")
     community = create_community(owner=owner, allow_public_teasers=True)
     post = do_create_post(owner, community, body="New vintage arriving Friday", audience="public")
@@ -83,7 +83,7 @@ def all_settled(texts) -> bool:
     return not CrossPost.objects.filter(text__in=list(texts), status__in=PENDING_STATUSES).exists()
 
 
-def report(name: str, fake: FakeX, due_by_text: dict, finished: bool, since) -> dict:
+def report(name: str, fake: SandboxX, due_by_text: dict, finished: bool, since) -> dict:
     requests = [
         request for request in fake.calls(TWEETS_PATH) if request.json()["text"] in due_by_text
     ]
@@ -126,7 +126,7 @@ def report(name: str, fake: FakeX, due_by_text: dict, finished: bool, since) -> 
 
 
 def run() -> list[dict]:
-    fake = FakeX(latency=LATENCY).start()
+    fake = SandboxX(latency=LATENCY).start()
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "sosoon_site.settings",

@@ -60,9 +60,11 @@ from django.db import connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from feeds.crossposting import photos
 from feeds.crossposting.base import (
     AuthorisationLost,
     Content,
+    FailedTryAgain,
     Media,
     OutcomeUnknown,
     Pending,
@@ -325,6 +327,7 @@ def content_of(crosspost: CrossPost) -> Content:
                 path=item["path"],
                 content_type=item["type"],
                 alt_text=crosspost.alt_text,
+                jpeg_url=photos.jpeg_url(item["url"], crosspost.post_id, item["image"]),
             )
             for item in crosspost.media
         ],
@@ -333,6 +336,8 @@ def content_of(crosspost: CrossPost) -> Content:
         alt_text=crosspost.alt_text,
         board_id=crosspost.board_id,
         privacy_level=crosspost.privacy_level,
+        allow_comments=crosspost.allow_comments,
+        auto_add_music=crosspost.auto_add_music,
     )
 
 
@@ -427,6 +432,12 @@ def _poll(crosspost: CrossPost) -> None:
         outcome = _with_token(
             crosspost, lambda token: provider.fetch_status(token, crosspost.publish_id)
         )
+    except FailedTryAgain as error:
+        # Nothing went online: forget the failed publish, and send it again after a back-off.
+        CrossPost.objects.filter(pk=crosspost.pk).update(publish_id="", polls=0)
+        crosspost.publish_id, crosspost.polls = "", 0
+        _retry_later(crosspost, error)
+        return
     except (TemporaryFailure, RateLimited, OutcomeUnknown):
         outcome = Pending(publish_id=crosspost.publish_id)
     except ProviderError as error:

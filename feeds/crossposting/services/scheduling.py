@@ -41,6 +41,8 @@ class Draft:
     board_id: str = ""
     board_name: str = ""
     privacy_level: str = ""
+    allow_comments: bool = False
+    auto_add_music: bool = False
     # The tracked link (to the community's landing page with `ref_code`).
     link: str = ""
     ref_code: str = field(default_factory=new_ref_code)
@@ -114,6 +116,8 @@ def _unsaved(post: Post, draft: Draft, *, scheduled_at, user) -> CrossPost:
         board_id=draft.board_id,
         board_name=draft.board_name,
         privacy_level=draft.privacy_level,
+        allow_comments=draft.allow_comments,
+        auto_add_music=draft.auto_add_music,
         media=draft.media,
         link=draft.link,
         ref_code=draft.ref_code,

@@ -2,17 +2,17 @@
 
 import pytest
 
-from tests.fakes.pinterest import AUTHORIZE_PATH as PINTEREST_AUTHORIZE
-from tests.fakes.pinterest import FakePinterest
-from tests.fakes.tiktok import AUTHORIZE_PATH as TIKTOK_AUTHORIZE
-from tests.fakes.tiktok import FakeTikTok
-from tests.fakes.x import AUTHORIZE_PATH as X_AUTHORIZE
-from tests.fakes.x import FakeX
+from feeds.crossposting.sandbox.pinterest import AUTHORIZE_PATH as PINTEREST_AUTHORIZE
+from feeds.crossposting.sandbox.pinterest import SandboxPinterest
+from feeds.crossposting.sandbox.tiktok import AUTHORIZE_PATH as TIKTOK_AUTHORIZE
+from feeds.crossposting.sandbox.tiktok import SandboxTikTok
+from feeds.crossposting.sandbox.x import AUTHORIZE_PATH as X_AUTHORIZE
+from feeds.crossposting.sandbox.x import SandboxX
 
 
 @pytest.fixture
 def fake_x(settings):
-    fake = FakeX().start()
+    fake = SandboxX().start()
     settings.SOSOON_X_API_BASE = fake.url
     settings.SOSOON_X_AUTHORIZE_URL = f"{fake.url}{X_AUTHORIZE}"
     settings.SOSOON_X_CLIENT_ID = fake.client_id
@@ -23,7 +23,7 @@ def fake_x(settings):
 
 @pytest.fixture
 def fake_pinterest(settings):
-    fake = FakePinterest().start()
+    fake = SandboxPinterest().start()
     settings.SOSOON_PINTEREST_API_BASE = fake.url
     settings.SOSOON_PINTEREST_AUTHORIZE_URL = f"{fake.url}{PINTEREST_AUTHORIZE}"
     settings.SOSOON_PINTEREST_CLIENT_ID = fake.client_id
@@ -34,7 +34,11 @@ def fake_pinterest(settings):
 
 @pytest.fixture
 def fake_tiktok(settings):
-    fake = FakeTikTok().start()
+    """The TikTok sandbox; its photo pulls read `fake.hosted` (URL -> bytes) in place of the
+    internet, and any other URL answers with a small JPEG."""
+    fake = SandboxTikTok().start()
+    fake.hosted = {}
+    fake.fetch_photo = lambda url: fake.hosted.get(url, jpeg_bytes())
     settings.SOSOON_TIKTOK_API_BASE = fake.url
     settings.SOSOON_TIKTOK_AUTHORIZE_URL = f"{fake.url}{TIKTOK_AUTHORIZE}"
     settings.SOSOON_TIKTOK_CLIENT_KEY = fake.client_id
@@ -118,7 +122,7 @@ def crosspost_factory(public_post, owner):
     from feeds.crossposting.models import CrossPost
 
     def make(account, **fields):
-        image = public_post.images.get()
+        image = public_post.images.first()
         fields.setdefault("scheduled_at", timezone.now() - timedelta(seconds=1))
         fields.setdefault("text", "New vintage arriving Friday https://sosoon.test/r/abc/")
         fields.setdefault(

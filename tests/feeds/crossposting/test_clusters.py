@@ -5,7 +5,7 @@ from collections import Counter
 
 import pytest
 
-from tests.fakes.x import FakeX
+from feeds.crossposting.sandbox.x import SandboxX
 from tests.feeds.crossposting.clusters import clusters, python, seed, site_environment, wait_for
 
 pytestmark = pytest.mark.postgres
@@ -16,7 +16,7 @@ RACING_DISPATCHES = 8
 
 
 def test_two_clusters_publish_each_row_exactly_once(tmp_path):
-    fake = FakeX(latency=(0.02, 0.08)).start()
+    fake = SandboxX(latency=(0.02, 0.08)).start()
     providers = {
         "SOSOON_X_API_BASE": fake.url,
         "SOSOON_X_CLIENT_ID": fake.client_id,

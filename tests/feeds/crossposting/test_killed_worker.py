@@ -18,7 +18,7 @@ import time
 
 import pytest
 
-from tests.fakes.x import TWEETS_PATH, FakeX
+from feeds.crossposting.sandbox.x import TWEETS_PATH, SandboxX
 from tests.feeds.crossposting.clusters import (
     SEED,
     clusters,
@@ -75,7 +75,7 @@ def rows_now(env) -> list[dict]:
 
 @pytest.mark.parametrize("broker", [pytest.param("redis", marks=pytest.mark.redis), "orm"])
 def test_a_cluster_killed_mid_publish_loses_nothing_and_sends_nothing_twice(broker, tmp_path):
-    fake = FakeX().start()
+    fake = SandboxX().start()
     fake.fail(TWEETS_PATH, "hang")
     providers = {
         "SOSOON_X_API_BASE": fake.url,

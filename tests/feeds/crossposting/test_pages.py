@@ -15,7 +15,10 @@ def connect_through_pages(client, community, platform):
     """Press Connect, approve on the fake's authorize page, come back to the callback."""
     response = client.post(reverse("crossposting:connect", args=[community.slug, platform]))
     assert response.status_code == 302
-    approval = httpx.get(response["Location"])
+    consent = httpx.get(response["Location"])
+    assert consent.status_code == 200, consent.text
+    assert "Authorize" in consent.text and "Sandbox" in consent.text
+    approval = httpx.post(response["Location"], data={"decision": "authorize"})
     assert approval.status_code == 302, approval.text
     callback = httpx.URL(approval.headers["location"])
     return client.get(f"{callback.path}?{callback.query.decode()}", follow=True)

@@ -21,7 +21,8 @@ REDIRECT = "https://sosoon.test/crossposting/callback/"
 def approve(authorisation) -> str:
     """Follow the authorize URL as the user's browser would; return the code after checking
     that the state came back unchanged."""
-    response = httpx.get(authorisation.url)
+    assert httpx.get(authorisation.url).status_code == 200  # the consent screen
+    response = httpx.post(authorisation.url, data={"decision": "authorize"})
     assert response.status_code == 302, response.text
     location = httpx.URL(response.headers["location"])
     assert location.params["state"] == authorisation.state

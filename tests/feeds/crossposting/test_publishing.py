@@ -8,8 +8,8 @@ from django.core import mail
 from django.utils import timezone
 
 from feeds.crossposting.models import AccountStatus, CrossPostStatus
+from feeds.crossposting.sandbox.x import TWEETS_PATH
 from feeds.crossposting.services.publishing import MAX_ATTEMPTS
-from tests.fakes.x import TWEETS_PATH
 
 
 def reload(crosspost):
@@ -137,11 +137,11 @@ def test_tiktok_stores_publish_id_then_polls_until_complete(
 def test_tiktok_failed_processing_says_why(
     tiktok_account, crosspost_factory, dispatch, fake_tiktok
 ):
-    fake_tiktok.steps = ["FAILED"]
     fake_tiktok.fail_reason = "file_format_check_failed"
     crosspost = crosspost_factory(tiktok_account, privacy_level="SELF_ONLY")
     dispatch()
     dispatch(now=timezone.now() + timedelta(minutes=1))
+    dispatch(now=timezone.now() + timedelta(minutes=2))
     crosspost = reload(crosspost)
     assert crosspost.status == CrossPostStatus.FAILED
     assert "JPEG" in crosspost.reason
