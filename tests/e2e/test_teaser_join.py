@@ -31,6 +31,13 @@ crosspost = CrossPost.objects.create(
     text="Juno-60 live on Sunday",
     invitation=do_create_invitation(synth, synth.owner, tier=base_tier(synth)),
 )
+from datetime import timedelta
+from feeds.crossposting.metrics.models import CrossPostMetric
+for hours, impressions in [(2, 40), (1, 130)]:
+    CrossPostMetric.objects.create(
+        crosspost=crosspost, sampled_at=timezone.now() - timedelta(hours=hours),
+        values={"impressions": impressions, "likes": 4, "reposts": 1, "replies": 2},
+    )
 print(crosspost.ref_code, post.pk, crosspost.pk)
 """
 
@@ -73,3 +80,12 @@ def test_a_stranger_joins_through_the_tracked_link_and_lands_on_the_post(live, n
     owner.goto("/c/vintage-synth-makers/crossposts/")
     row = owner.locator(f"#crosspost-{crosspost_id}")
     expect(row.get_by_test_id("crosspost-counts")).to_have_text("1 visit · 1 join")
+
+    row.get_by_role("link", name="Metrics").click()
+    latest = owner.get_by_test_id("metrics-latest")
+    expect(latest).to_contain_text("130 impressions")
+    expect(latest).to_contain_text("1 visit (Sosoon)")
+    expect(latest).to_contain_text("1 join (Sosoon)")
+    chart = owner.get_by_role("img", name="Chart of the counts below over time")
+    expect(chart).to_be_visible()
+    assert chart.evaluate("image => image.complete && image.naturalWidth > 0")

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
 from feeds.crossposting.base import (
@@ -174,38 +174,54 @@ def read_metrics(
     crossposts = list(
         tracking.with_join_counts(
             CrossPost.objects.filter(
-                pk__in=list(crosspost_ids), account=account, status=CrossPostStatus.PUBLISHED
-            ).exclude(external_id="")
+                pk__in=list(crosspost_ids),
+                account=account,
+                status=CrossPostStatus.PUBLISHED,
+                metrics_watch__isnull=False,
+            )
+            .exclude(external_id="")
+            .annotate(
+                watch_id=F("metrics_watch__pk"),
+                watch_last_fetched_at=F("metrics_watch__last_fetched_at"),
+            )
         ).order_by("pk")
     )
     size = max(1, provider.metrics_batch_size)
     chunks = [crossposts[start : start + size] for start in range(0, len(crossposts), size)]
-    saved = 0
+    answered: list[tuple[list[CrossPost], dict]] = []
+    outcome = ""
     for position, chunk in enumerate(chunks):
         waiting = [crosspost for later in chunks[position:] for crosspost in later]
         try:
-            answer = _with_token(
-                account,
-                lambda token, chunk=chunk: provider.fetch_metrics(
-                    token, [crosspost.external_id for crosspost in chunk]
-                ),
+            answered.append(
+                (
+                    chunk,
+                    _with_token(
+                        account,
+                        lambda token, chunk=chunk: provider.fetch_metrics(
+                            token, [crosspost.external_id for crosspost in chunk]
+                        ),
+                    ),
+                )
             )
         except RateLimited as error:
             _pause(bucket_for(account.platform, account.pk), error)
             _postpone(waiting, until=error.retry_at, note="")
-            return f"saved {saved}; {provider.label} asked to wait until {error.retry_at:%H:%M:%S}"
+            outcome = f"; {provider.label} asked to wait until {error.retry_at:%H:%M:%S}"
+            break
         except (TokenRejected, AuthorisationLost) as error:
             note = f"Reconnect {account} to read its metrics ({error.reason})."
             _postpone(waiting, until=now + TEMPORARY_WAIT, note=note)
-            return f"saved {saved}; {note}"
+            outcome = f"; {note}"
+            break
         except Rejected as error:
             _postpone(chunk, until=next_reading(chunk[0].published_at, now), note=error.reason)
-            continue
         except ProviderError as error:
             _postpone(waiting, until=now + TEMPORARY_WAIT, note=error.reason)
-            return f"saved {saved}; {error.reason}"
-        saved += _record(chunk, answer, now=now, label=provider.label)
-    return f"saved {saved}"
+            outcome = f"; {error.reason}"
+            break
+    saved = _record(answered, now=now, label=provider.label)
+    return f"saved {saved}{outcome}"
 
 
 def _with_token(account: ExternalAccount, call: Callable[[str], dict]) -> dict:
@@ -222,36 +238,42 @@ def _with_token(account: ExternalAccount, call: Callable[[str], dict]) -> dict:
             raise
 
 
-def _record(chunk: list[CrossPost], answer: dict, *, now: datetime, label: str) -> int:
+def _record(answered: list[tuple[list[CrossPost], dict]], *, now: datetime, label: str) -> int:
+    """Save a sample for each cross-post the network answered for, and when to read each next;
+    one transaction for the whole read."""
     samples, watches = [], []
-    for crosspost in chunk:
-        counts = answer.get(crosspost.external_id)
-        watch = MetricsWatch(
-            crosspost_id=crosspost.pk, next_fetch_at=next_reading(crosspost.published_at, now)
-        )
-        if counts is None:
-            watch.note = missing(label)
-        else:
-            watch.last_fetched_at, watch.note = now, ""
-            samples.append(
-                CrossPostMetric(
-                    crosspost=crosspost,
-                    sampled_at=now,
-                    values={
-                        name: int(value) for name, value in counts.items() if name in METRIC_NAMES
-                    },
-                    visits=crosspost.visit_count,
-                    joins=crosspost.invitation_joins + crosspost.request_joins,
-                )
+    for chunk, answer in answered:
+        for crosspost in chunk:
+            counts = answer.get(crosspost.external_id)
+            watch = MetricsWatch(
+                pk=crosspost.watch_id,
+                crosspost_id=crosspost.pk,
+                next_fetch_at=next_reading(crosspost.published_at, now),
+                last_fetched_at=crosspost.watch_last_fetched_at,
             )
-        watches.append(watch)
+            if counts is None:
+                watch.note = missing(label)
+            else:
+                watch.last_fetched_at, watch.note = now, ""
+                samples.append(
+                    CrossPostMetric(
+                        crosspost=crosspost,
+                        sampled_at=now,
+                        values={
+                            name: int(value)
+                            for name, value in counts.items()
+                            if name in METRIC_NAMES
+                        },
+                        visits=crosspost.visit_count,
+                        joins=crosspost.invitation_joins + crosspost.request_joins,
+                    )
+                )
+            watches.append(watch)
     with transaction.atomic():
-        CrossPostMetric.objects.bulk_create(samples)
-        for watch in watches:
-            fields = {"next_fetch_at": watch.next_fetch_at, "note": watch.note}
-            if watch.last_fetched_at:
-                fields["last_fetched_at"] = watch.last_fetched_at
-            MetricsWatch.objects.filter(crosspost_id=watch.crosspost_id).update(**fields)
+        CrossPostMetric.objects.bulk_create(samples, batch_size=500)
+        MetricsWatch.objects.bulk_update(
+            watches, ["next_fetch_at", "last_fetched_at", "note"], batch_size=500
+        )
     return len(samples)
 
 

@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("feeds", "0005_close_friends_for_everyone"),
+        ("feeds", "0006_crosspost_tiktok_interaction"),
     ]
 
     operations = [
