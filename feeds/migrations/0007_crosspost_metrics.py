@@ -76,6 +76,8 @@ class Migration(migrations.Migration):
                 ("bucket", models.CharField(max_length=100, unique=True)),
                 ("window_started_at", models.DateTimeField()),
                 ("used", models.PositiveIntegerField(default=0)),
+                ("reads_open", models.PositiveIntegerField(default=0)),
+                ("last_request_at", models.DateTimeField(blank=True, null=True)),
                 ("paused_until", models.DateTimeField(blank=True, null=True)),
                 ("reason", models.TextField(blank=True)),
             ],

@@ -48,11 +48,14 @@ class MetricsWatch(models.Model):
 
 class RateWindow(models.Model):
     """One rate-limit bucket (an account's token, or the application; limits.bucket_for):
-    how many requests its current window has spent, and until when a 429 paused it."""
+    how many requests its current window has planned, how many of its reads are still
+    running and when the last one finished, and until when a 429 paused it."""
 
     bucket = models.CharField(max_length=100, unique=True)
     window_started_at = models.DateTimeField()
     used = models.PositiveIntegerField(default=0)
+    reads_open = models.PositiveIntegerField(default=0)
+    last_request_at = models.DateTimeField(null=True, blank=True)
     paused_until = models.DateTimeField(null=True, blank=True)
     reason = models.TextField(blank=True)
 

@@ -2,10 +2,17 @@
 
 Every minute the sweep (`plan_readings`) starts a watch for each newly published cross-post,
 takes the watches that are due, and hands them out per connected account, as many as the
-account's bucket (limits.py) has budget left for in its window: a bucket's budget is spent
-when the read is planned, under the bucket's row lock, so two sweeps never spend it twice.
-The planned watches are leased (moved `LEASE` ahead) so the next sweep leaves them alone
-while their read (`read_metrics`, one q2 task per account) runs.
+account's bucket (limits.py) allows in one window: a bucket's budget is spent when the read is
+planned, under the bucket's row lock, so two sweeps never spend it twice. The planned watches
+are leased (moved `LEASE` ahead) so the next sweep leaves them alone while their read
+(`read_metrics`, one q2 task per account) runs.
+
+A network counts its window from the first request it receives, which comes some time after
+the plan, and a read may take longer than a window; so a bucket's next window opens only once
+every read of the last one has finished and a full window (with its margin) has passed since
+its last request. Then any span of one window holds the requests of one plan at most, which
+keeps within a fixed window however it is aligned, and within a sliding one. (A read lost
+with its worker frees its bucket once its lease has run out.)
 
 A read asks the provider (`fetch_metrics`, as many ids per call as the network takes) and
 saves one sample per cross-post, with Sosoon's own visits and joins at that moment. A 429
@@ -22,6 +29,7 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import F, OuterRef, Subquery
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from feeds.crossposting.base import (
@@ -145,8 +153,8 @@ def _spend(
     )
     if window.paused_until and window.paused_until > now:
         return []
-    if now - window.window_started_at >= limit.spacing:
-        window.window_started_at, window.used = now, 0
+    if window.used and _window_over(window, limit, now):
+        window.window_started_at, window.used, window.reads_open = now, 0, 0
     room = limit.requests - window.used
     per_request = provider_for(platform).metrics_batch_size
     planned = []
@@ -157,10 +165,23 @@ def _spend(
         requests = -(-len(taken) // per_request)
         room -= requests
         window.used += requests
+        window.reads_open += 1
         planned.append(Planned(account_id, taken))
     window.paused_until, window.reason = None, ""
     window.save()
     return planned
+
+
+def _window_over(window: RateWindow, limit: Limit, now: datetime) -> bool:
+    """Whether the bucket may open a new window: its reads are done and a full window has
+    passed since their last request, or its reads were lost (their lease ran out)."""
+    if now - window.window_started_at >= LEASE + limit.spacing:
+        return True
+    return (
+        window.reads_open == 0
+        and window.last_request_at is not None
+        and now - window.last_request_at >= limit.spacing
+    )
 
 
 def read_metrics(
@@ -186,6 +207,15 @@ def read_metrics(
             )
         ).order_by("pk")
     )
+    try:
+        return _read(account, provider, crossposts, now=now)
+    finally:
+        RateWindow.objects.filter(bucket=bucket_for(account.platform, account.pk)).update(
+            reads_open=Greatest(F("reads_open") - 1, 0), last_request_at=timezone.now()
+        )
+
+
+def _read(account, provider, crossposts: list[CrossPost], *, now: datetime) -> str:
     size = max(1, provider.metrics_batch_size)
     chunks = [crossposts[start : start + size] for start in range(0, len(crossposts), size)]
     answered: list[tuple[list[CrossPost], dict]] = []

@@ -172,7 +172,7 @@ def test_reads_stay_within_the_budget_and_the_network_never_says_429(
         assert services.read_metrics(read.account_id, read.crosspost_ids) == "saved 200"
     assert services.plan_readings(limits=limits) == []
 
-    time.sleep(5.6)
+    time.sleep(6)
     second = services.plan_readings(limits=limits)
     assert [len(read.crosspost_ids) for read in second] == [50]
     for read in second:
@@ -181,6 +181,32 @@ def test_reads_stay_within_the_budget_and_the_network_never_says_429(
     assert CrossPostMetric.objects.count() == 250
     assert len(fake_x.calls(LOOKUP)) == 3
     assert not fake_x.rate_limit_reset  # no 429 was ever answered
+
+
+def test_a_new_window_waits_for_the_last_reads_of_the_old_one(x_account, fake_x, crosspost_factory):
+    """The network counts its window from the first request it gets, which comes when the
+    read runs, not when it was planned: so no new window opens while a read is running, nor
+    until a full window (with its margin) after its last request."""
+    limits = {**services.LIMITS, "x": Limit(1, timedelta(seconds=60), "account")}
+    for number in range(150):
+        crosspost_factory(
+            x_account,
+            status=CrossPostStatus.PUBLISHED,
+            external_id=on_network(fake_x, number),
+            published_at=timezone.now() - timedelta(hours=1),
+            text=f"Teaser {number}",
+        )
+    planned_at = timezone.now()
+    (first,) = services.plan_readings(now=planned_at, limits=limits)
+
+    # Two minutes on, the read has not run yet: nothing more is planned.
+    assert services.plan_readings(now=planned_at + timedelta(minutes=2), limits=limits) == []
+    services.read_metrics(first.account_id, first.crosspost_ids)
+    finished = RateWindow.objects.get().last_request_at
+    assert services.plan_readings(now=finished + timedelta(seconds=65), limits=limits) == []
+
+    (second,) = services.plan_readings(now=finished + timedelta(seconds=67), limits=limits)
+    assert len(second.crosspost_ids) == 50
 
 
 def test_an_expired_token_is_refreshed_once_and_the_read_goes_on(x_account, fake_x, published):
