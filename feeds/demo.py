@@ -1,9 +1,15 @@
 """Demo posts for `make run`, after communities' demo. Idempotent: only what is missing.
 
 In the Natural Wine Club: a post for everyone, an Insider-only preview, a post to ana's
-"Close friends" (ben and emma are in it), a pinned announcement, comments and reactions. In
+"Close friends" (ben and emma are in it), a pinned announcement, comments and reactions, and
+a public teaser with a photo for ana to cross-post to the sandbox networks. In
 Vintage Synth Makers: a public teaser (the community allows them) and a member post.
 """
+
+from io import BytesIO
+
+from django.core.files.base import ContentFile
+from PIL import Image, ImageDraw
 
 from communities.models import Community, Tier
 from feeds.models import Audience, CircleMember, Post
@@ -37,6 +43,18 @@ WINE_POSTS = [
         [("emma", "heart")],
     ),
 ]
+
+
+WINE_TEASER = "Spring allocation: twelve growers, six bottles each. Members hear first."
+
+
+def _teaser_photo() -> ContentFile:
+    """A square JPEG (TikTok and Pinterest need a photo; a generated one keeps the demo small)."""
+    image = Image.new("RGB", (1080, 1080), (110, 20, 45))
+    ImageDraw.Draw(image).ellipse((340, 340, 740, 740), fill=(236, 200, 120))
+    buffer = BytesIO()
+    image.save(buffer, "JPEG", quality=85)
+    return ContentFile(buffer.getvalue(), name="spring-allocation.jpg")
 
 
 def _user(handle: str) -> User:
@@ -92,6 +110,18 @@ def seed() -> list[str]:
         announcement.pinned_at = announcement.created
         announcement.save(update_fields=["pinned_at"])
         created.append("pinned announcement in Natural Wine Club")
+    if not wine.allow_public_teasers:
+        wine.allow_public_teasers = True
+        wine.save(update_fields=["allow_public_teasers"])
+    if not Post.objects.filter(community=wine, body=WINE_TEASER).exists():
+        do_create_post(
+            _user("ana"),
+            wine,
+            body=WINE_TEASER,
+            audience=Audience.PUBLIC,
+            images=[_teaser_photo()],
+        )
+        created.append("public teaser with a photo by ana in Natural Wine Club")
     if not synth.allow_public_teasers:
         synth.allow_public_teasers = True
         synth.save(update_fields=["allow_public_teasers"])

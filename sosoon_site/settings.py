@@ -336,25 +336,63 @@ if env.flag("SOSOON_BEHIND_PROXY", default=False):
 # Real-time limits for the /ws/ socket (see docs/realtime.md).
 SOSOON_WS_MAX_FRAME_BYTES = env.integer("SOSOON_WS_MAX_FRAME_BYTES", 16_384, minimum=256)
 
+# Sandbox networks (feeds/crossposting/sandbox/, docs/deploy.md "Sandbox networks"): with
+# DEBUG on, `manage.py serve` also runs a local X, Pinterest and TikTok speaking the real wire
+# formats, and the settings below default to them, so the demo can connect, publish and read
+# metrics without an account on any network. Never with DEBUG off: a production site must not
+# publish to stand-ins.
+SOSOON_SANDBOX_NETWORKS = env.flag("SOSOON_SANDBOX_NETWORKS", default=DEBUG)
+if SOSOON_SANDBOX_NETWORKS and not DEBUG:
+    raise ConfigurationError(
+        "SOSOON_SANDBOX_NETWORKS=1 is for development only (DEBUG=1); unset it in production."
+    )
+SOSOON_SANDBOX_HOST = env.text("SOSOON_SANDBOX_HOST", "127.0.0.1")
+# X listens here, Pinterest on the next port, TikTok on the one after.
+SOSOON_SANDBOX_PORT = env.integer("SOSOON_SANDBOX_PORT", 8790, minimum=1)
+
+
+def _network(offset: int, real: str, path: str = "") -> str:
+    """The real service's URL, or (sandbox networks on) the sandbox's, plus `path`."""
+    if not SOSOON_SANDBOX_NETWORKS:
+        return real + path
+    return f"http://{SOSOON_SANDBOX_HOST}:{SOSOON_SANDBOX_PORT + offset}{path}"
+
+
+_SANDBOX_CLIENT = (
+    ("sosoon-sandbox", "sosoon-sandbox-secret") if SOSOON_SANDBOX_NETWORKS else ("", "")
+)
+
 # Cross-posting to X, Pinterest and TikTok (docs/deploy.md, "Cross-posting"). Credentials
 # come from each platform's developer portal; a platform without them cannot be connected.
-# The URLs default to the real services and are settings so tests point them at local fakes.
-SOSOON_X_CLIENT_ID = env.text("SOSOON_X_CLIENT_ID")
-SOSOON_X_CLIENT_SECRET = env.text("SOSOON_X_CLIENT_SECRET")
-SOSOON_X_AUTHORIZE_URL = env.text("SOSOON_X_AUTHORIZE_URL", "https://x.com/i/oauth2/authorize")
-SOSOON_X_API_BASE = env.text("SOSOON_X_API_BASE", "https://api.x.com")
-SOSOON_PINTEREST_CLIENT_ID = env.text("SOSOON_PINTEREST_CLIENT_ID")
-SOSOON_PINTEREST_CLIENT_SECRET = env.text("SOSOON_PINTEREST_CLIENT_SECRET")
+# The URLs default to the real services (or the sandboxes) and are settings so tests point
+# them at sandboxes of their own. The *_WEB_BASE is where a published post's link leads.
+SOSOON_X_CLIENT_ID = env.text("SOSOON_X_CLIENT_ID", _SANDBOX_CLIENT[0])
+SOSOON_X_CLIENT_SECRET = env.text("SOSOON_X_CLIENT_SECRET", _SANDBOX_CLIENT[1])
+SOSOON_X_AUTHORIZE_URL = env.text(
+    "SOSOON_X_AUTHORIZE_URL", _network(0, "https://x.com", "/i/oauth2/authorize")
+)
+SOSOON_X_API_BASE = env.text("SOSOON_X_API_BASE", _network(0, "https://api.x.com"))
+SOSOON_X_WEB_BASE = env.text("SOSOON_X_WEB_BASE", _network(0, "https://x.com"))
+SOSOON_PINTEREST_CLIENT_ID = env.text("SOSOON_PINTEREST_CLIENT_ID", _SANDBOX_CLIENT[0])
+SOSOON_PINTEREST_CLIENT_SECRET = env.text("SOSOON_PINTEREST_CLIENT_SECRET", _SANDBOX_CLIENT[1])
 SOSOON_PINTEREST_AUTHORIZE_URL = env.text(
-    "SOSOON_PINTEREST_AUTHORIZE_URL", "https://www.pinterest.com/oauth/"
+    "SOSOON_PINTEREST_AUTHORIZE_URL", _network(1, "https://www.pinterest.com", "/oauth/")
 )
-SOSOON_PINTEREST_API_BASE = env.text("SOSOON_PINTEREST_API_BASE", "https://api.pinterest.com")
-SOSOON_TIKTOK_CLIENT_KEY = env.text("SOSOON_TIKTOK_CLIENT_KEY")
-SOSOON_TIKTOK_CLIENT_SECRET = env.text("SOSOON_TIKTOK_CLIENT_SECRET")
+SOSOON_PINTEREST_API_BASE = env.text(
+    "SOSOON_PINTEREST_API_BASE", _network(1, "https://api.pinterest.com")
+)
+SOSOON_PINTEREST_WEB_BASE = env.text(
+    "SOSOON_PINTEREST_WEB_BASE", _network(1, "https://www.pinterest.com")
+)
+SOSOON_TIKTOK_CLIENT_KEY = env.text("SOSOON_TIKTOK_CLIENT_KEY", _SANDBOX_CLIENT[0])
+SOSOON_TIKTOK_CLIENT_SECRET = env.text("SOSOON_TIKTOK_CLIENT_SECRET", _SANDBOX_CLIENT[1])
 SOSOON_TIKTOK_AUTHORIZE_URL = env.text(
-    "SOSOON_TIKTOK_AUTHORIZE_URL", "https://www.tiktok.com/v2/auth/authorize/"
+    "SOSOON_TIKTOK_AUTHORIZE_URL", _network(2, "https://www.tiktok.com", "/v2/auth/authorize/")
 )
-SOSOON_TIKTOK_API_BASE = env.text("SOSOON_TIKTOK_API_BASE", "https://open.tiktokapis.com")
+SOSOON_TIKTOK_API_BASE = env.text(
+    "SOSOON_TIKTOK_API_BASE", _network(2, "https://open.tiktokapis.com")
+)
+SOSOON_TIKTOK_WEB_BASE = env.text("SOSOON_TIKTOK_WEB_BASE", _network(2, "https://www.tiktok.com"))
 # Seconds a provider has to answer one request (connecting gets at most 5 of them).
 SOSOON_CROSSPOST_HTTP_TIMEOUT = 20.0
 

@@ -13,6 +13,8 @@ import os
 from urllib.parse import urlsplit
 
 os.environ.setdefault("DEBUG", "1")
+# Tests start sandboxes of their own, on ports of their own (tests/feeds/crossposting/conftest.py).
+os.environ.setdefault("SOSOON_SANDBOX_NETWORKS", "0")
 
 
 def _per_worker(worker: str) -> None:

@@ -37,6 +37,12 @@ class Platform(models.TextChoices):
     TIKTOK = "tiktok", "TikTok"
 
 
+def network_label(platform: str) -> str:
+    """ "X", "Pinterest", "TikTok"; prefixed "Sandbox" while the sandbox networks are on."""
+    label = Platform(platform).label
+    return f"Sandbox {label}" if settings.SOSOON_SANDBOX_NETWORKS else label
+
+
 class AccountStatus(models.TextChoices):
     CONNECTED = "connected", "Connected"
     REFRESH_FAILING = "refresh_failing", "Refresh failing"
@@ -90,7 +96,13 @@ class ExternalAccount(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_platform_display()} @{self.handle or '?'}"
+        return f"{self.network_label} @{self.handle or '?'}"
+
+    @property
+    def network_label(self) -> str:
+        """The platform's name, or "Sandbox X" where the site's networks are the development
+        sandboxes, so nobody mistakes a sandbox account for a real one."""
+        return network_label(self.platform)
 
     @property
     def can_publish(self) -> bool:

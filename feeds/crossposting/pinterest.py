@@ -159,7 +159,7 @@ class PinterestProvider(Provider):
         return Published(external_id=str(calls.json_body(response)["id"]))
 
     def post_url(self, *, handle: str, external_id: str) -> str:
-        return f"https://www.pinterest.com/pin/{external_id}/"
+        return f"{settings.SOSOON_PINTEREST_WEB_BASE.rstrip('/')}/pin/{external_id}/"
 
     metric_names = tuple(PIN_METRICS.values())
     metrics_batch_size = 1

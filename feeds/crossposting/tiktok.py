@@ -210,9 +210,10 @@ class TikTokProvider(Provider):
         return Pending(publish_id=publish_id)
 
     def post_url(self, *, handle: str, external_id: str) -> str:
+        web = settings.SOSOON_TIKTOK_WEB_BASE.rstrip("/")
         if not external_id:
-            return f"https://www.tiktok.com/@{handle}"
-        return f"https://www.tiktok.com/@{handle}/photo/{external_id}"
+            return f"{web}/@{handle}"
+        return f"{web}/@{handle}/photo/{external_id}"
 
 
 def utf16_length(text: str) -> int:

@@ -27,7 +27,7 @@ from feeds.crossposting.forms import (
     WhenForm,
 )
 from feeds.crossposting.metrics.services import with_latest_metrics
-from feeds.crossposting.models import CrossPost, Platform, new_ref_code
+from feeds.crossposting.models import CrossPost, Platform, network_label, new_ref_code
 from feeds.crossposting.providers import provider_for
 from feeds.crossposting.services import accounts as account_services
 from feeds.crossposting.services import scheduling, tracking
@@ -57,7 +57,10 @@ def account_list(request, slug):
         {
             **page_context(request, community),
             "accounts": community.external_accounts.connected(),
-            "platforms": [(value, label, _configured(value)) for value, label in Platform.choices],
+            "platforms": [
+                (value, network_label(value), _configured(value)) for value in Platform.values
+            ],
+            "sandbox_networks": settings.SOSOON_SANDBOX_NETWORKS,
         },
     )
 

@@ -192,7 +192,7 @@ class XProvider(Provider):
         return media_id
 
     def post_url(self, *, handle: str, external_id: str) -> str:
-        return f"https://x.com/{handle}/status/{external_id}"
+        return f"{settings.SOSOON_X_WEB_BASE.rstrip('/')}/{handle}/status/{external_id}"
 
     metric_names = tuple(PUBLIC_METRICS.values())
     metrics_batch_size = 100

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('feeds', '0005_close_friends_for_everyone'),
+        ("feeds", "0005_close_friends_for_everyone"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='crosspost',
-            name='allow_comments',
+            model_name="crosspost",
+            name="allow_comments",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='crosspost',
-            name='auto_add_music',
+            model_name="crosspost",
+            name="auto_add_music",
             field=models.BooleanField(default=False),
         ),
     ]

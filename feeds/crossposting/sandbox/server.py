@@ -12,6 +12,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from feeds.crossposting.pkce import code_challenge
@@ -105,8 +106,11 @@ class SandboxProvider:
         latency: tuple[float, float] = (0.0, 0.0),
         host: str = "127.0.0.1",
         port: int = 0,
+        state_path: Path | None = None,
     ):
         self.latency = latency
+        # Where the demo keeps the sandbox's tokens and posts across restarts (None: memory).
+        self.state_path = state_path
         self.lock = threading.Lock()
         self.release = threading.Event()
         self.requests: list[Request] = []
@@ -125,8 +129,41 @@ class SandboxProvider:
     # Lifecycle -----------------------------------------------------------------------------
 
     def start(self) -> "SandboxProvider":
+        if self.state_path and self.state_path.exists():
+            self.restore(json.loads(self.state_path.read_text()))
         self.thread.start()
         return self
+
+    # What survives a restart of the demo: who is connected, and what they posted.
+    kept: tuple[str, ...] = ("access_tokens", "refresh_tokens", "posts")
+
+    def snapshot(self) -> dict:
+        with self.lock:
+            return {
+                name: (
+                    {key: sorted(value) for key, value in getattr(self, name).items()}
+                    if name.endswith("_tokens")
+                    else getattr(self, name)
+                )
+                for name in self.kept
+            }
+
+    def restore(self, state: dict) -> None:
+        with self.lock:
+            for name in self.kept:
+                if name not in state:
+                    continue
+                value = state[name]
+                if name.endswith("_tokens"):
+                    value = {key: set(scopes) for key, scopes in value.items()}
+                setattr(self, name, value)
+
+    def save(self) -> None:
+        if self.state_path:
+            self.state_path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = self.state_path.with_suffix(".tmp")
+            temporary.write_text(json.dumps(self.snapshot()))
+            temporary.replace(self.state_path)
 
     def stop(self) -> None:
         self.release.set()
@@ -308,7 +345,8 @@ class SandboxProvider:
             "<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:0 auto;"
             "padding:1rem}.banner{background:#fde68a;padding:.5rem;border-radius:.3rem}"
             "article{border:1px solid #ddd;border-radius:.5rem;padding:.75rem;margin:.75rem 0}"
-            "img{max-width:100%}button{font-size:1.1rem;padding:.5rem 1rem}</style></head><body>"
+            "article p{white-space:pre-wrap}img{max-width:100%}"
+            "button{font-size:1.1rem;padding:.5rem 1rem}</style></head><body>"
             f"<p class='banner'><strong>Sandbox {html.escape(self.label)}</strong>: a stand-in "
             "for the real network on this development machine. Nothing here is public.</p>"
             f"<h1>{heading}</h1>{body}</body></html>"
@@ -359,6 +397,8 @@ class SandboxProvider:
         reply = handler(request, *arguments)
         if reply.status < 400 or reply.status == 429:
             reply.headers = {**headers, **reply.headers}
+        if request.method == "POST" and reply.status < 400:
+            self.save()
         return reply
 
     # (method, regular expression on the path) -> handler name, for paths with ids in them

@@ -99,6 +99,7 @@ class SandboxTikTok(SandboxProvider):
     refresh_prefix = "rft."
     username = "wineclub"
     open_id = "_000Wine0pen1d"
+    kept = (*SandboxProvider.kept, "progress", "reasons")
 
     def __init__(self, **options):
         super().__init__(**options)

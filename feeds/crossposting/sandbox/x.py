@@ -96,6 +96,7 @@ class SandboxX(SandboxProvider):
     }
     username = "wineclub"
     user_id = "1460000000000000001"
+    kept = (*SandboxProvider.kept, "media")
 
     def __init__(self, **options):
         super().__init__(**options)

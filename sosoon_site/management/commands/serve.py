@@ -1,4 +1,6 @@
-"""Run the whole platform in one terminal: daphne (pages + sockets) and a django-q2 cluster.
+"""Run the whole platform in one terminal: daphne (pages + sockets), a django-q2 cluster and,
+in development, the sandbox X, Pinterest and TikTok (feeds/crossposting/sandbox/) that the
+cross-posting providers point at.
 
 Ctrl-C (or SIGTERM) stops both cleanly; if either dies, the other is stopped too, so `make run`
 never leaves a half-running platform behind.
@@ -37,8 +39,11 @@ class Command(BaseCommand):
                 "sosoon_site.asgi:application",
             ],
         )
-        jobs = subprocess.Popen([sys.executable, str(settings.BASE_DIR / "manage.py"), "qcluster"])
+        manage = str(settings.BASE_DIR / "manage.py")
+        jobs = subprocess.Popen([sys.executable, manage, "qcluster"])
         children = [web, jobs]
+        if settings.SOSOON_SANDBOX_NETWORKS:
+            children.append(subprocess.Popen([sys.executable, manage, "sandbox_networks"]))
         self.announce(host, port)
 
         stopping = False
@@ -63,6 +68,14 @@ class Command(BaseCommand):
         self.stdout.write("Demo logins:")
         for email, password in logins():
             self.stdout.write(f"  {email:<28} {password}")
+        if settings.SOSOON_SANDBOX_NETWORKS:
+            # The sandbox process prints each network's page as it starts.
+            base = f"http://{settings.SOSOON_SANDBOX_HOST}:{settings.SOSOON_SANDBOX_PORT}"
+            self.stdout.write(
+                f"Sandbox X, Pinterest and TikTok from {base}/ (ports "
+                f"{settings.SOSOON_SANDBOX_PORT}-{settings.SOSOON_SANDBOX_PORT + 2}): "
+                "Connected accounts connects to them."
+            )
         self.stdout.write("Press Ctrl-C to stop.\n")
 
     def stop(self, children):

@@ -312,3 +312,29 @@ def test_the_server_makes_the_tracked_link_whatever_the_form_sends(
     assert saved.link == f"http://testserver{landing}"
     assert saved.text == f"Soon! http://testserver{landing}"
     assert client.get(landing).status_code == 200
+
+
+def test_sandbox_accounts_are_labelled_as_sandboxes(
+    fake_x, settings, client, owner, community, crosspost_factory, public_post
+):
+    settings.SOSOON_SANDBOX_NETWORKS = True
+    client.force_login(owner)
+    connect_through_pages(client, community, "x")
+    account = ExternalAccount.objects.get(community=community)
+    crosspost_factory(account)
+
+    accounts = client.get(reverse("crossposting:accounts", args=[community.slug])).content
+    listing = client.get(reverse("crossposting:list", args=[community.slug])).content
+
+    assert b"Sandbox X @wineclub" in accounts
+    assert b"Connect Sandbox X" in accounts
+    assert b'data-testid="sandbox-notice"' in accounts
+    assert b"Sandbox X @wineclub" in listing
+
+
+def test_real_accounts_carry_no_sandbox_label(fake_x, client, owner, community):
+    client.force_login(owner)
+    connect_through_pages(client, community, "x")
+    accounts = client.get(reverse("crossposting:accounts", args=[community.slug])).content
+    assert b"Sandbox" not in accounts
+    assert b"X @wineclub" in accounts
