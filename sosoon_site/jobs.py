@@ -26,6 +26,12 @@ SCHEDULES = [
         "next_run": _DISPATCH_START + timedelta(seconds=30),
     },
     {
+        "name": "crossposts-metrics",
+        "func": "feeds.crossposting.metrics.tasks.sweep_metrics",
+        "schedule_type": Schedule.MINUTES,
+        "minutes": 1,
+    },
+    {
         "name": "crossposts-token-renewal",
         "func": "feeds.crossposting.tasks.refresh_expiring_accounts",
         "schedule_type": Schedule.DAILY,

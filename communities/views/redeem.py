@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_http_methods
 
 from communities.services.invitations import (
@@ -46,15 +46,27 @@ def refused_page(request, reason: str):
     )
 
 
+def _landing(request, community) -> str:
+    """Where the person goes once they are in: `next` when it is a page of this site (a
+    public teaser sends them back to its post), else the community."""
+    wanted = request.POST.get("next") or request.GET.get("next", "")
+    if wanted and url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return wanted
+    return community.get_absolute_url()
+
+
 @require_http_methods(["GET", "POST"])
 def invitation(request, token):
     """GET: preview the community and offer sign-up, sign-in or Join. POST: join."""
     invitation = invitation_for_token(token)
     community = invitation.community
+    landing = _landing(request, community)
     reason = refusal_for(request.user, invitation)
     if reason == InvitationRefused.ALREADY_MEMBER:
         messages.info(request, f"You are already a member of {community.name}.")
-        return redirect(community)
+        return redirect(landing)
     if reason:
         return refused_page(request, reason)
     if request.method == "POST" and request.user.is_authenticated:
@@ -62,10 +74,10 @@ def invitation(request, token):
             check_redeem_invitation(request.user, token)
         except InvitationRefused as refused:
             if refused.reason == InvitationRefused.ALREADY_MEMBER:
-                return redirect(community)
+                return redirect(landing)
             return refused_page(request, refused.reason)
         messages.success(request, f"Welcome to {community.name}!")
-        return redirect(community)
+        return redirect(landing)
     if not request.user.is_authenticated:
         remember_invitation(request, invitation)
     return render(
@@ -74,9 +86,10 @@ def invitation(request, token):
         {
             "invitation": invitation,
             "community": community,
-            "signup_url": reverse("account_signup")
+            "landing": landing,
+            "signup_url": reverse("account_signup") + "?" + urlencode({"next": landing}),
+            "login_url": reverse("account_login")
             + "?"
-            + urlencode({"next": community.get_absolute_url()}),
-            "login_url": reverse("account_login") + "?" + urlencode({"next": request.path}),
+            + urlencode({"next": request.get_full_path()}),
         },
     )

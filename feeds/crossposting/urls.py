@@ -1,10 +1,12 @@
-from django.urls import path
+from django.urls import include, path
 
 from feeds.crossposting import photos, views
 
 app_name = "crossposting"
 
 urlpatterns = [
+    # Before "<crosspost_id>/<action>/", which would take "metrics" for an action.
+    path("", include("feeds.crossposting.metrics.urls")),
     path("c/<slug:slug>/crossposts/", views.crosspost_list, name="list"),
     path("c/<slug:slug>/crossposts/accounts/", views.account_list, name="accounts"),
     path(

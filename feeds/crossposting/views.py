@@ -26,11 +26,13 @@ from feeds.crossposting.forms import (
     RetryForm,
     WhenForm,
 )
+from feeds.crossposting.metrics.services import with_latest_metrics
 from feeds.crossposting.models import CrossPost, Platform, network_label, new_ref_code
 from feeds.crossposting.providers import provider_for
 from feeds.crossposting.services import accounts as account_services
 from feeds.crossposting.services import scheduling, tracking
 from feeds.crossposting.services.accounts import fresh_access_token
+from feeds.crossposting.teaser import teaser_page
 from feeds.models import Post
 from feeds.policy import access_post
 
@@ -132,11 +134,15 @@ def disconnect(request, slug, account_id):
 @login_required
 def crosspost_list(request, slug):
     community, _actor = community_for(request, slug, Action.MANAGE_CROSSPOSTS)
-    crossposts = tracking.with_join_counts(
-        CrossPost.objects.filter(account__community=community)
-        .select_related("account", "post")
-        .order_by("-scheduled_at", "-pk")
-    )[:200]
+    crossposts = with_latest_metrics(
+        list(
+            tracking.with_join_counts(
+                CrossPost.objects.filter(account__community=community)
+                .select_related("account", "post")
+                .order_by("-scheduled_at", "-pk")
+            )[:200]
+        )
+    )
     return render(
         request,
         "feeds/crossposting/list.html",
@@ -326,9 +332,10 @@ def _spread_errors(error: ValidationError, when, sections) -> None:
 
 
 def landing(request, ref_code):
-    """The tracked link: the community, the teaser, and the way in. Counts the visit."""
+    """The tracked link: the teaser and its way in (teaser.py). Counts the visit."""
     crosspost = get_object_or_404(
-        CrossPost.objects.select_related("post__community", "invitation"), ref_code=ref_code
+        CrossPost.objects.select_related("post__community", "invitation__community"),
+        ref_code=ref_code,
     )
     post = crosspost.post
     if not scheduling.is_public(post):
@@ -344,8 +351,4 @@ def landing(request, ref_code):
             tracking.do_record_referral(crosspost, join_request)
             messages.success(request, "Request sent. The admins will decide soon.")
         return redirect("crossposting:landing", ref_code=ref_code)
-    return render(
-        request,
-        "feeds/crossposting/landing.html",
-        {"crosspost": crosspost, "post": post, "community": community},
-    )
+    return teaser_page(request, post, invitation=crosspost.invitation, request_url=request.path)

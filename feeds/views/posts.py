@@ -6,9 +6,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from feeds.crossposting.services.scheduling import is_public, may_manage_crossposts
+from feeds.crossposting.teaser import teaser_page
 from feeds.feed import card
 from feeds.forms import CommentForm, RemovalForm
 from feeds.models import Comment, Post, Reaction
@@ -20,6 +22,7 @@ from feeds.services.comments import (
 )
 from feeds.services.posts import (
     access_removable_post,
+    active_membership,
     check_pin_post,
     check_remove_post,
     may_pin,
@@ -44,7 +47,16 @@ def _thread(post: Post, viewer) -> list[Comment]:
 
 
 def post_detail(request, post_id):
-    post = card(access_post(request.user, post_id).pk, request.user)
+    """The post with its comments; for anyone outside the community, the public teaser with
+    its one way in (feeds.crossposting.teaser)."""
+    found = access_post(request.user, post_id)
+    if active_membership(request.user, found.community_id) is None and is_public(found):
+        return teaser_page(
+            request,
+            found,
+            request_url=reverse("communities:request_to_join", args=[found.community.slug]),
+        )
+    post = card(found.pk, request.user)
     thread = _thread(post, request.user)
     signed_in = request.user.is_authenticated
     return render(

@@ -1,0 +1,142 @@
+"""The metrics pages: one cross-post's series, and every account at a glance, each beside
+Sosoon's own visits and joins from the tracked links. Like every cross-posting page they are
+for the community's owners and admins (404 for anyone who may not know the community, 403 for
+members without the role)."""
+
+from csp.decorators import csp_replace
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from communities.permissions import Action, community_for, page_context
+from feeds.crossposting.base import METRIC_NAMES
+from feeds.crossposting.metrics import charts
+from feeds.crossposting.metrics.services import labelled, series, with_latest_metrics
+from feeds.crossposting.models import CrossPost, CrossPostStatus
+from feeds.crossposting.providers import provider_for
+from feeds.crossposting.services import tracking
+
+# Recent cross-posts drawn per account.
+ACCOUNT_CHART_POSTS = 12
+# pygal writes its styles inline; only the chart's own response allows that, and no script.
+SVG_POLICY = {
+    "default-src": ["'none'"],
+    "style-src": ["'unsafe-inline'"],
+    "img-src": ["'none'"],
+    "script-src": ["'none'"],
+}
+
+
+def _crosspost(community, crosspost_id: int) -> CrossPost:
+    return get_object_or_404(
+        tracking.with_join_counts(
+            CrossPost.objects.filter(account__community=community).select_related("account", "post")
+        ),
+        pk=crosspost_id,
+    )
+
+
+@login_required
+def crosspost_metrics(request, slug, crosspost_id):
+    community, _actor = community_for(request, slug, Action.MANAGE_CROSSPOSTS)
+    crosspost = with_latest_metrics([_crosspost(community, crosspost_id)])[0]
+    names = provider_for(crosspost.account.platform).metric_names
+    rows = [
+        (
+            sample.sampled_at,
+            [sample.values.get(name) for name in names],
+            sample.visits,
+            sample.joins,
+        )
+        for sample in reversed(series(crosspost)[-48:])
+    ]
+    return render(
+        request,
+        "feeds/crossposting/metrics/crosspost.html",
+        {
+            **page_context(request, community),
+            "crosspost": crosspost,
+            "rows": rows,
+            "joins": _joins(crosspost),
+            "headings": [METRIC_NAMES[name] for name in names],
+        },
+    )
+
+
+@login_required
+@csp_replace(SVG_POLICY)
+def crosspost_chart(request, slug, crosspost_id):
+    community, _actor = community_for(request, slug, Action.MANAGE_CROSSPOSTS)
+    crosspost = _crosspost(community, crosspost_id)
+    names = provider_for(crosspost.account.platform).metric_names
+    svg = charts.crosspost_chart(series(crosspost), names=names)
+    return HttpResponse(svg, content_type="image/svg+xml")
+
+
+def _joins(crosspost: CrossPost) -> int:
+    return crosspost.invitation_joins + crosspost.request_joins
+
+
+def _account_rows(account) -> dict:
+    """One account's totals (the newest counts of each published cross-post added up) and its
+    recent cross-posts, for the overview."""
+    published = with_latest_metrics(
+        list(
+            tracking.with_join_counts(
+                account.crossposts.filter(status=CrossPostStatus.PUBLISHED).order_by(
+                    "-published_at", "-pk"
+                )
+            )
+        )
+    )
+    totals: dict[str, int] = {}
+    for crosspost in published:
+        for name, value in (
+            crosspost.latest_metrics.values if crosspost.latest_metrics else {}
+        ).items():
+            totals[name] = totals.get(name, 0) + value
+    provider = provider_for(account.platform)
+    return {
+        "account": account,
+        "published": len(published),
+        "totals": labelled(totals),
+        "visits": sum(crosspost.visit_count for crosspost in published),
+        "joins": sum(
+            crosspost.invitation_joins + crosspost.request_joins for crosspost in published
+        ),
+        "available": bool(provider.metric_names),
+        "label": provider.label,
+        "recent": published[:ACCOUNT_CHART_POSTS],
+    }
+
+
+@login_required
+def account_metrics(request, slug):
+    community, _actor = community_for(request, slug, Action.MANAGE_CROSSPOSTS)
+    accounts = [_account_rows(account) for account in community.external_accounts.connected()]
+    return render(
+        request,
+        "feeds/crossposting/metrics/accounts.html",
+        {**page_context(request, community), "accounts": accounts},
+    )
+
+
+@login_required
+@csp_replace(SVG_POLICY)
+def account_chart(request, slug, account_id):
+    community, _actor = community_for(request, slug, Action.MANAGE_CROSSPOSTS)
+    account = get_object_or_404(community.external_accounts.connected(), pk=account_id)
+    summary = _account_rows(account)
+    names = provider_for(account.platform).metric_names
+    headline = names[0] if names else ""
+    rows = [
+        (
+            f"#{crosspost.pk}",
+            crosspost.latest_metrics.values.get(headline) if crosspost.latest_metrics else None,
+            crosspost.visit_count,
+            _joins(crosspost),
+        )
+        for crosspost in reversed(summary["recent"])
+    ]
+    svg = charts.account_chart(rows, headline=headline)
+    return HttpResponse(svg, content_type="image/svg+xml")
