@@ -1,6 +1,7 @@
 from django.urls import path
 
 from feeds.crossposting import views
+from feeds.crossposting.calendar.urls import urlpatterns as calendar_urlpatterns
 
 app_name = "crossposting"
 
@@ -22,3 +23,5 @@ urlpatterns = [
     path("p/<int:post_id>/crosspost/", views.schedule, name="schedule"),
     path("r/<str:ref_code>/", views.landing, name="landing"),
 ]
+
+urlpatterns += calendar_urlpatterns
