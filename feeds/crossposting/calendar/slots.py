@@ -28,7 +28,7 @@ def check_add_slot(user, account_id: int, *, weekday: int, at: time, time_zone: 
     slot = PostingSlot(
         account=account, weekday=weekday, at=at.replace(second=0), time_zone=time_zone
     )
-    slot.full_clean(validate_unique=False)
+    slot.full_clean(validate_unique=False, validate_constraints=False)
     try:
         with transaction.atomic():
             slot.save()

@@ -8,26 +8,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from feeds.crossposting.models import CrossPost, CrossPostStatus, ExternalAccount
+from feeds.crossposting.models import CrossPost, CrossPostStatus
 from tests.factories import add_member
+from tests.feeds.crossposting.calendar_data import account, crosspost
 
 CALENDAR = reverse("crossposting:calendar")
 AUCKLAND = ZoneInfo("Pacific/Auckland")
-
-
-def account(community, platform="x", handle="wineclub"):
-    """A connected account whose tokens are never used by these pages."""
-    made = ExternalAccount(
-        community=community, platform=platform, external_id=f"{platform}-{handle}", handle=handle
-    )
-    made.access_token, made.refresh_token = "access", "refresh"
-    made.save()
-    return made
-
-
-def crosspost(public_post, on, at, **fields):
-    fields.setdefault("text", "New vintage arriving Friday")
-    return CrossPost.objects.create(post=public_post, account=on, scheduled_at=at, **fields)
 
 
 @pytest.fixture
