@@ -1,6 +1,7 @@
 // Drag a cross-post to another day or hour of the calendar. The drop posts the new time to
 // the same URL as the chip's plain "Move" form (htmx), and the server answers by refreshing
-// the page, so what the calendar shows is always what was saved.
+// the page, so what the calendar shows is always what was saved. A form marked
+// data-progress shows its progress line while the next page is on its way.
 (() => {
   const calendar = () => document.getElementById("calendar");
   const csrf = () => JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"];
@@ -41,5 +42,10 @@
       swap: "none",
     });
     dragged = null;
+  });
+
+  document.addEventListener("submit", (event) => {
+    const progress = event.target.dataset && event.target.dataset.progress;
+    if (progress) document.getElementById(progress).classList.add("htmx-request");
   });
 })();
