@@ -27,6 +27,23 @@ class FilterForm(forms.Form):
             (account.pk, f"{account} · {account.community.name}") for account in accounts
         ]
 
+    def selects(self) -> list[tuple[str, str, list[tuple[str, str, bool]]]]:
+        """(name, label, [(value, label, selected)]) of each select, for a template loop:
+        a widget renders each option through its own template, which costs more than the
+        rest of the filter bar put together with twenty accounts."""
+        values = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        return [
+            (
+                name,
+                self.fields[name].label,
+                [
+                    (str(value), label, str(value) == str(values.get(name) or ""))
+                    for value, label in self.fields[name].choices
+                ],
+            )
+            for name in ("community", "network", "account")
+        ]
+
     def filtered(self, accounts: list) -> list:
         """`accounts` narrowed to the chosen community, network and account."""
         values = self.cleaned_data if self.is_bound and self.is_valid() else {}

@@ -49,18 +49,6 @@ class Cell:
     more: int = 0
     slots: list[ExternalAccount] = field(default_factory=list)
 
-    @property
-    def past(self) -> bool:
-        return self.start + timedelta(hours=1) <= timezone.now()
-
-    @property
-    def day_past(self) -> bool:
-        return self.start.date() < timezone.localdate()
-
-    @property
-    def is_today(self) -> bool:
-        return self.start.date() == timezone.localdate()
-
 
 def month_bounds(day: date) -> tuple[date, date]:
     """The Monday on or before the 1st of `day`'s month and the Monday after its last week."""

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
 from feeds.crossposting import views as schedule_views
-from feeds.crossposting.calendar import glance, grid, ical, previews
+from feeds.crossposting.calendar import cells, glance, grid, ical, previews
 from feeds.crossposting.calendar.access import (
     access_account,
     access_crosspost,
@@ -73,37 +73,48 @@ def calendar_page(request):
     day = _day(form)
     view = request.GET.get("view") if request.GET.get("view") == "week" else "month"
     if view == "week":
-        cells = grid.week(shown, day)
+        rows = grid.week(shown, day)
         start, _end = grid.week_bounds(day)
         earlier, later = day - timedelta(days=7), day + timedelta(days=7)
         heading = f"Week of {start:%-d %B %Y}"
     else:
-        cells = grid.month(shown, day)
+        rows = grid.month(shown, day)
         earlier = (day.replace(day=1) - timedelta(days=1)).replace(day=1)
         later = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
         heading = f"{day:%B %Y}"
     compose_params = {
         key: request.GET[key] for key in ("community", "account") if request.GET.get(key)
     }
+    links = cells.Links(
+        here=request.get_full_path(),
+        compose_query=urlencode(compose_params),
+        week_query=_query(request, view="week", date=None),
+    )
+    now, today = timezone.now(), timezone.localdate()
+    if view == "week":
+        table = cells.week_rows(rows, links, now=now)
+        columns = [
+            (f"{cell.start:%a} {cell.start.day}", cell.start.date() == today) for cell in rows[0]
+        ]
+    else:
+        table = cells.month_rows(rows, links, today=today)
+        columns = [(name, False) for name in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")]
     return render(
         request,
         "feeds/crossposting/calendar/calendar.html",
         {
             "form": form,
             "view": view,
-            "rows": cells,
+            "table": table,
+            "columns": columns,
             "heading": heading,
-            "weekdays": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
             "earlier": _query(request, date=earlier.isoformat()),
             "later": _query(request, date=later.isoformat()),
             "today": _query(request, date=None),
             "as_week": _query(request, view="week"),
             "as_month": _query(request, view="month"),
-            "here": request.get_full_path(),
-            "compose_query": urlencode(compose_params),
             "has_accounts": bool(accounts),
             "time_zone": timezone.get_current_timezone_name(),
-            "day_chips": grid.DAY_CHIPS,
         },
     )
 

@@ -5,6 +5,8 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,6 +16,7 @@ from tests.feeds.crossposting.calendar_data import account, crosspost
 
 CALENDAR = reverse("crossposting:calendar")
 AUCKLAND = ZoneInfo("Pacific/Auckland")
+UTC = ZoneInfo("UTC")
 
 
 @pytest.fixture
@@ -73,7 +76,7 @@ def test_week_view_places_cross_posts_by_hour_and_shows_posting_slots(
     tuesday_six = html.split('data-testid="cell-2031-06-03T18"')[1].split("</td>")[0]
     assert "has-slot" in html.split('data-testid="cell-2031-06-03T18"')[0][-200:]
     assert "X @wineclub" in tuesday_six
-    assert "at=2031-06-03T18:00" in tuesday_six  # the empty slot schedules there
+    assert "at=2031-06-03T18%3A00" in tuesday_six  # the empty slot schedules there
 
 
 def test_the_calendar_spans_every_community_the_person_manages_and_filters(
@@ -125,34 +128,39 @@ def test_signed_out_visitors_are_sent_to_sign_in(client):
     assert client.get(CALENDAR)["Location"].startswith(reverse("account_login"))
 
 
-def test_the_month_view_costs_the_same_queries_for_one_account_or_twenty(
-    client, owner, community, public_post, django_assert_num_queries
+@pytest.mark.parametrize("view", ["month", "week"])
+def test_the_calendar_costs_the_same_queries_for_1_account_or_20_and_2000_cross_posts(
+    view, client, owner, community, public_post, django_assert_num_queries
 ):
     client.force_login(owner)
-    june = {"date": "2031-06-10"}
-    first = account(community, handle="first")
-    crosspost(public_post, first, datetime(2031, 6, 4, 10, tzinfo=ZoneInfo("UTC")))
-    client.get(CALENDAR, june)  # warm the session and the per-process caches
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
+    june = {"date": "2031-06-10", "view": view}
+    crosspost(
+        public_post, account(community, handle="first"), datetime(2031, 6, 10, 10, tzinfo=UTC)
+    )
+    client.get(CALENDAR, june)  # the session's first touch
     with CaptureQueriesContext(connection) as small:
         assert client.get(CALENDAR, june).status_code == 200
     accounts = [account(community, handle=f"brand{n}") for n in range(19)]
-    start = datetime(2031, 6, 1, tzinfo=ZoneInfo("UTC"))
+    start = datetime(2031, 6, 1, tzinfo=UTC)
     CrossPost.objects.bulk_create(
         CrossPost(
             post=public_post,
             account=accounts[n % 19],
-            scheduled_at=start + timedelta(hours=n * 3),
+            scheduled_at=start + timedelta(minutes=20 * n),
             ref_code=f"bulk{n}",
             status=CrossPostStatus.PUBLISHED if n % 2 else CrossPostStatus.SCHEDULED,
         )
-        for n in range(240)
+        for n in range(1999)
     )
+
     with django_assert_num_queries(len(small.captured_queries)):
         page = client.get(CALENDAR, june)
-    assert page.content.decode().count('data-testid="chip"') > 100
+
+    html = page.content.decode()
+    # A month shows four a day and counts the rest; a week shows every one of its days'.
+    assert html.count('data-testid="chip"') == (4 * 28 if view == "month" else 7 * 72 + 1)
+    if view == "month":
+        assert "+68 more" in html
 
 
 # Moving
@@ -246,3 +254,13 @@ def test_next_redirects_only_to_this_site(client, owner, scheduled):
         move_url(scheduled), {"scheduled_at": "2031-07-01T18:00", "next": "https://evil.test/"}
     )
     assert response["Location"] == CALENDAR
+
+
+@pytest.mark.parametrize("view", ["month", "week"])
+def test_what_people_typed_is_escaped_in_the_grid(view, client, owner, community, public_post):
+    x = account(community, handle="<b>brand</b>")
+    crosspost(public_post, x, datetime(2031, 6, 4, 10, tzinfo=UTC), text='"><script>x()</script>')
+    client.force_login(owner)
+    html = client.get(CALENDAR, {"date": "2031-06-04", "view": view}).content.decode()
+    assert "<script>x()" not in html and "<b>brand" not in html
+    assert "&lt;b&gt;brand&lt;/b&gt;" in html and "&quot;&gt;&lt;script&gt;" in html
