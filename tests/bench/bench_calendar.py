@@ -190,16 +190,18 @@ def run() -> list[dict]:
     # This process's own connections would be counted against the server's pool.
     connections.close_all()
     connection.close_pool()
-    with tempfile.TemporaryDirectory(prefix="sosoon-bench-calendar-") as workdir:
-        with serve(
+    with (
+        tempfile.TemporaryDirectory(prefix="sosoon-bench-calendar-") as workdir,
+        serve(
             os.environ,
             database_url=database_url,
             redis_url=settings.REDIS_URL,
             workdir=Path(workdir),
             pool_max=POOL_MAX,
             settings_module="tests.bench.production_settings",
-        ) as site:
-            results = asyncio.run(drive(site, owner.email))
+        ) as site,
+    ):
+        results = asyncio.run(drive(site, owner.email))
     return [
         {
             "benchmark": f"calendar_{name}",

@@ -66,8 +66,9 @@ def _query(request, **changes) -> str:
 @login_required
 def calendar_page(request):
     """The month (default) or week of every cross-post of every account the person manages."""
-    communities = list(managed_communities(request.user))
     accounts = list(managed_accounts(request.user))
+    # The communities worth filtering by are those with accounts, which came with them.
+    communities = list({account.community_id: account.community for account in accounts}.values())
     form = FilterForm(request.GET or None, communities=communities, accounts=accounts)
     shown = form.filtered(accounts)
     day = _day(form)
