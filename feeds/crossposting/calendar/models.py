@@ -8,7 +8,7 @@ post can only be cross-posted to its own community's accounts.
 """
 
 import zoneinfo
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.db import models
 
@@ -45,13 +45,6 @@ class PostingSlot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_weekday_display()[:3]} {self.at:%H:%M} ({self.time_zone})"
-
-    def occurrence_on(self, day: date) -> datetime | None:
-        """The aware moment of this slot on `day` (a date in the slot's zone), if it falls on
-        that weekday."""
-        if day.weekday() != self.weekday:
-            return None
-        return datetime.combine(day, self.at, tzinfo=zoneinfo.ZoneInfo(self.time_zone))
 
     def occurrences(self, start: datetime, end: datetime):
         """Every moment of this slot in [start, end), in order."""
