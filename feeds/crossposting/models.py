@@ -179,6 +179,7 @@ class CrossPost(models.Model):
         indexes = [
             models.Index(fields=["status", "scheduled_at"], name="crosspost_due"),
             models.Index(fields=["status", "next_attempt_at"], name="crosspost_retry"),
+            models.Index(fields=["account", "scheduled_at"], name="crosspost_calendar"),
         ]
 
     def __str__(self) -> str:

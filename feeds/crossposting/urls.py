@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from feeds.crossposting import photos, views
+from feeds.crossposting.calendar.urls import urlpatterns as calendar_urlpatterns
 
 app_name = "crossposting"
 
@@ -29,3 +30,5 @@ urlpatterns = [
         name="photo_jpeg",
     ),
 ]
+
+urlpatterns += calendar_urlpatterns
