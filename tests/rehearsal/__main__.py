@@ -17,7 +17,7 @@ import traceback
 from tests.rehearsal.sandbox import sandbox_network
 from tests.rehearsal.seed import seed
 from tests.rehearsal.soak import Plan, Soak
-from tests.rehearsal.topology import Sizing, rehearsed_install
+from tests.rehearsal.topology import Sizing, log_tails, rehearsed_install
 
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/sosoon"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/11"
@@ -27,7 +27,7 @@ def arguments() -> argparse.Namespace:
     plan, sizing = Plan(), Sizing()
     parser = argparse.ArgumentParser(prog="python -m tests.rehearsal", description=__doc__)
     parser.add_argument("--sockets", type=int, default=plan.sockets, help="chat sockets")
-    parser.add_argument("--members", type=int, default=40, help="seeded members who sign in")
+    parser.add_argument("--members", type=int, default=24, help="seeded members who sign in")
     parser.add_argument("--rounds", type=int, default=plan.rounds, help="walks per member")
     parser.add_argument("--uploads", type=int, default=plan.uploads, help="images posted")
     parser.add_argument(
@@ -69,12 +69,18 @@ def main() -> int:
             ) as install,
         ):
             log(f"rehearsal: up in {time.monotonic() - started:.0f} s; seeding")
-            cast = seed(install, members=options.members, x_account=sandbox.account)
-            figures = asyncio.run(Soak(install, cast, sandbox, plan, log=log).run())
+            try:
+                cast = seed(install, members=options.members, x_account=sandbox.account)
+                figures = asyncio.run(Soak(install, cast, sandbox, plan, log=log).run())
+                failures = figures.failures()
+            except BaseException:
+                log(log_tails(install))
+                raise
+            if failures:
+                log(log_tails(install))
             if install.user_note:
                 log(f"rehearsal: {install.user_note}")
             log(figures.summary(install))
-            failures = figures.failures()
     except Exception:
         traceback.print_exc()
         print("rehearsal: 0 passed, 1 failed")

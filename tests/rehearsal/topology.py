@@ -119,6 +119,18 @@ class Install:
         return None if self.service_user == current_user() else self.service_user
 
 
+def log_tails(install: "Install", *, lines: int = 30) -> str:
+    """The end of every service's log and nginx's error log, for a failure's report."""
+    logs = sorted((install.root / "log").glob("*.log"))
+    logs += [install.certificate.parent / "error.log"]
+    parts = []
+    for path in logs:
+        if path.exists():
+            tail = path.read_text(errors="replace").splitlines()[-lines:]
+            parts.append(f"--- {path.name}\n" + "\n".join(tail))
+    return "\n".join(parts)
+
+
 def current_user() -> str:
     return pwd.getpwuid(os.geteuid()).pw_name
 
