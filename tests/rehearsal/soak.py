@@ -22,7 +22,7 @@ from tests.production_server import SessionCounter
 from tests.rehearsal import sandbox as sandbox_step
 from tests.rehearsal.people import Person, Tally
 from tests.rehearsal.seed import PASSWORD, Cast
-from tests.rehearsal.sockets import ChatSocket
+from tests.rehearsal.sockets import ChatSocket, HandshakeRefused
 from tests.rehearsal.topology import Install, health, rss_bytes
 
 DEMO_PASSWORD = "sosoon-demo"
@@ -45,6 +45,8 @@ CONCURRENT_OPENS = 4
 # The chat rate limit is 10 messages in 10 s per person; senders stay well inside it.
 SEND_INTERVAL_SECONDS = 1.5
 DELIVERY_WAIT_SECONDS = 60
+# A refused socket handshake is tried again, as the page's client does, after these pauses.
+HANDSHAKE_RETRY_SECONDS = (2, 5, 10)
 RSS_GROWTH_LIMIT = 0.20
 CHANGELIST = re.compile(r'href="(/admin/\w+/\w+/)"')
 
@@ -333,11 +335,25 @@ class Soak:
                 cookie=person.session_cookie,
                 email=email,
             )
-            await socket.open(room)
-            self.sockets.append(socket)
+            if await self._connect(socket, room):
+                self.sockets.append(socket)
 
         await self._bounded([open_one(room, email) for room, email in plans], CONCURRENT_OPENS)
         self.figures.sockets = len(self.sockets)
+
+    async def _connect(self, socket: ChatSocket, room: int) -> bool:
+        """Open `socket` on `room`, trying again after a refused handshake; every refusal is
+        an answer the soak did not expect (nginx's 502 when daphne dropped the handshake)."""
+        for pause in (*HANDSHAKE_RETRY_SECONDS, None):
+            try:
+                await socket.open(room)
+                return True
+            except HandshakeRefused as refused:
+                self.tally.record("GET", "/ws/", refused.status, (101,))
+                if pause is None:
+                    return False
+                await asyncio.sleep(pause)
+        return False
 
     async def _chat(self) -> dict[int, set[int]]:
         """Senders in every room send their messages at a person's pace while some other
@@ -370,7 +386,7 @@ class Soak:
             await asyncio.sleep(self.random.uniform(0.1, 0.6) * sending_seconds)
             await socket.drop()
             await asyncio.sleep(self.random.uniform(1, 4))
-            await socket.open(socket.room)
+            await self._connect(socket, socket.room)
 
         await asyncio.gather(
             *(send_all(socket) for socket in senders),

@@ -11,11 +11,20 @@ import json
 import ssl
 
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import InvalidStatus
 
 from tests.deploy.environment_file import HOST
 
 REPLY_SECONDS = 30
 _frame_ids = itertools.count(1)
+
+
+class HandshakeRefused(Exception):
+    """The socket's opening request was answered with an HTTP status instead of 101."""
+
+    def __init__(self, status: int):
+        super().__init__(f"the socket's handshake was answered {status}")
+        self.status = status
 
 
 class ChatSocket:
@@ -43,16 +52,19 @@ class ChatSocket:
     async def open(self, room: int) -> None:
         """Connect and subscribe to `room`, from the cursor held when reconnecting."""
         self.room = room
-        self._socket = await connect(
-            f"wss://{HOST}:{self.https_port}/ws/",
-            host="127.0.0.1",
-            port=self.https_port,
-            local_addr=(self.address, 0),
-            ssl=self.tls,
-            origin=f"https://{HOST}:{self.https_port}",
-            additional_headers={"Cookie": self.cookie},
-            open_timeout=REPLY_SECONDS,
-        )
+        try:
+            self._socket = await connect(
+                f"wss://{HOST}:{self.https_port}/ws/",
+                host="127.0.0.1",
+                port=self.https_port,
+                local_addr=(self.address, 0),
+                ssl=self.tls,
+                origin=f"https://{HOST}:{self.https_port}",
+                additional_headers={"Cookie": self.cookie},
+                open_timeout=REPLY_SECONDS,
+            )
+        except InvalidStatus as refused:
+            raise HandshakeRefused(refused.response.status_code) from refused
         self._reader = asyncio.create_task(self._read())
         frame = {"type": "chat.subscribe", "room": room}
         if self.cursor:
