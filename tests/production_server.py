@@ -13,6 +13,7 @@ the loopback's plain HTTP.
 import re
 import secrets
 import signal
+import subprocess
 import threading
 import time
 from collections.abc import Iterator, Mapping
@@ -26,14 +27,15 @@ import httpx
 import psycopg
 from cryptography.fernet import Fernet
 
+from tests import launcher
 from tests.e2e.databases import scratch_database
 from tests.launcher import (
+    Background,
     dev_daphne_command,
     development_env,
     free_port,
     manage,
     running,
-    wait_until_healthy,
 )
 
 STARTUP_SECONDS = 60
@@ -133,8 +135,20 @@ def serve(
             env=env,
             log=server.log,
         )
-        wait_until_healthy(f"{site.base_url}/healthz", server, timeout=STARTUP_SECONDS)
+        wait_until_healthy(site, server.process)
         yield site
+
+
+def wait_until_healthy(site: ProductionSite, process: subprocess.Popen) -> None:
+    """Return once `site` answers /healthz with 200 (StartupError with its output if not)."""
+    launcher.wait_until_healthy(
+        f"{site.base_url}/healthz", Background(process, site.log), timeout=STARTUP_SECONDS
+    )
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Stop daphne as systemd would (SIGTERM), and wait; kill it after the grace period."""
+    launcher.stop(process, how=signal.SIGTERM)
 
 
 class SessionCounter:
