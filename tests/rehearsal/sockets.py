@@ -40,6 +40,7 @@ class ChatSocket:
         self.pushed: set[int] = set()
         self.synced: set[int] = set()
         self.reconnects = 0
+        self.subscribed = False
         self.errors: list[dict] = []
         self._socket: ClientConnection | None = None
         self._reader: asyncio.Task | None = None
@@ -67,10 +68,12 @@ class ChatSocket:
             raise HandshakeRefused(refused.response.status_code) from refused
         self._reader = asyncio.create_task(self._read())
         frame = {"type": "chat.subscribe", "room": room}
-        if self.cursor:
+        # A cursor of 0 is a room without messages yet: catching up asks from it all the same.
+        catching_up = self.subscribed
+        if catching_up:
             frame["after"] = self.cursor
         answer = await self.ask(frame, "chat.subscribed")
-        catching_up = bool(self.cursor)
+        self.subscribed = True
         self._take(answer, synced=catching_up)
         while answer["has_more"]:
             answer = await self.ask(
