@@ -1,4 +1,5 @@
-# Sosoon: `make run` serves the platform, `make test` runs the suite, `make bench` benchmarks.
+# Sosoon: `make run` serves the platform, `make test` runs the suite, `make bench` benchmarks,
+# `make rehearse` rehearses the production topology (docs/deploy.md, "Rehearsal").
 # Everything installs from requirements-dev.lock into .venv; nothing else is needed but
 # Python 3.11+. requirements.lock is the runtime subset that production installs.
 
@@ -11,7 +12,7 @@ PORT ?= 8000
 
 export DEBUG ?= 1
 
-.PHONY: run test bench lint install lock clean
+.PHONY: run test bench rehearse lint install lock clean
 
 $(INSTALLED): requirements-dev.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Sosoon needs Python 3.11 or newer; set PYTHON=/path/to/python3.11")'
@@ -31,6 +32,11 @@ test: $(INSTALLED)
 
 bench: $(INSTALLED)
 	$(PY) -m tests.bench
+
+# Needs nginx, PostgreSQL (DATABASE_URL) and Redis (REDIS_URL; its database is flushed); as
+# root the services run as `nobody`. `$(PY) -m tests.rehearsal --help` lists REHEARSAL_ARGS.
+rehearse: $(INSTALLED)
+	$(PY) -m tests.rehearsal $(REHEARSAL_ARGS)
 
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .

@@ -12,9 +12,8 @@ the loopback's plain HTTP.
 
 import re
 import secrets
-import socket
+import signal
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator, Mapping
@@ -28,12 +27,18 @@ import httpx
 import psycopg
 from cryptography.fernet import Fernet
 
+from tests import launcher
 from tests.e2e.databases import scratch_database
+from tests.launcher import (
+    Background,
+    dev_daphne_command,
+    development_env,
+    free_port,
+    manage,
+    running,
+)
 
-BASE_DIR = Path(__file__).resolve().parent.parent
 STARTUP_SECONDS = 60
-STOP_GRACE_SECONDS = 15
-COMMAND_TIMEOUT_SECONDS = 300
 PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
@@ -49,29 +54,6 @@ class ProductionSite:
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def manage(env: Mapping[str, str], *args: str) -> str:
-    """Run `manage.py <args>` in `env`; its stdout, or RuntimeError with its stderr."""
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=BASE_DIR,
-        env=dict(env),
-        capture_output=True,
-        text=True,
-        timeout=COMMAND_TIMEOUT_SECONDS,
-    )
-    if result.returncode:
-        raise RuntimeError(
-            f"manage.py {' '.join(args)} exited {result.returncode}:\n{result.stderr}"
-        )
-    return result.stdout
 
 
 def production_env(
@@ -111,15 +93,9 @@ def production_site(
     """A production daphne on a scratch database seeded with the demo data; the database is
     dropped on exit, after daphne has stopped."""
     with scratch_database(configured_url, suffix=suffix, directory=workdir) as database_url:
-        development = {
-            **base,
-            "DJANGO_SETTINGS_MODULE": "sosoon_site.settings",
-            "DEBUG": "1",
-            "DATABASE_URL": database_url,
-            "REDIS_URL": redis_url,
-            "MEDIA_ROOT": str(workdir / "media"),
-            "SOSOON_PRIVATE_MEDIA_ROOT": str(workdir / "private"),
-        }
+        development = development_env(
+            base, database_url=database_url, workdir=workdir, REDIS_URL=redis_url
+        )
         manage(development, "migrate", "--noinput", "--verbosity", "0")
         manage(development, "seed_demo")
         with serve(
@@ -150,27 +126,29 @@ def serve(
     env["DJANGO_SETTINGS_MODULE"] = settings_module
     manage(env, "collectstatic", "--noinput", "--verbosity", "0")
     port = free_port()
-    log = workdir / f"daphne-{port}.log"
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
-             "sosoon_site.asgi:application"],
-            cwd=BASE_DIR,
+    with running(
+        dev_daphne_command(port), env=env, log=workdir / f"daphne-{port}.log", how=signal.SIGTERM
+    ) as server:
+        site = ProductionSite(
+            base_url=f"http://127.0.0.1:{port}",
+            database_url=database_url,
             env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    site = ProductionSite(
-        base_url=f"http://127.0.0.1:{port}",
-        database_url=database_url,
-        env=env,
-        log=log,
-    )
-    try:
-        wait_until_healthy(site, process)
+            log=server.log,
+        )
+        wait_until_healthy(site, server.process)
         yield site
-    finally:
-        stop(process)
+
+
+def wait_until_healthy(site: ProductionSite, process: subprocess.Popen) -> None:
+    """Return once `site` answers /healthz with 200 (StartupError with its output if not)."""
+    launcher.wait_until_healthy(
+        f"{site.base_url}/healthz", Background(process, site.log), timeout=STARTUP_SECONDS
+    )
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Stop daphne as systemd would (SIGTERM), and wait; kill it after the grace period."""
+    launcher.stop(process, how=signal.SIGTERM)
 
 
 class SessionCounter:
@@ -211,31 +189,6 @@ class SessionCounter:
 
     def close(self) -> None:
         self.connection.close()
-
-
-def wait_until_healthy(site: ProductionSite, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"daphne exited with {process.returncode}:\n{site.output()}")
-        try:
-            if httpx.get(f"{site.base_url}/healthz", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"daphne did not answer /healthz in {STARTUP_SECONDS} s:\n{site.output()}")
-
-
-def stop(process: subprocess.Popen) -> None:
-    """Interrupt daphne as systemd would, and wait; kill it after the grace period."""
-    if process.poll() is None:
-        process.terminate()
-    try:
-        process.wait(timeout=STOP_GRACE_SECONDS)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 @dataclass

@@ -6,9 +6,10 @@ import secrets
 from pathlib import Path
 
 from cryptography.fernet import Fernet
-from django.conf import settings
 
-EXAMPLE_ENV = Path(settings.BASE_DIR) / "deploy" / "production.env.example"
+from tests.launcher import BASE_DIR
+
+EXAMPLE_ENV = BASE_DIR / "deploy" / "production.env.example"
 # The host name the example's ALLOWED_HOSTS and the nginx site's server_name share.
 HOST = "sosoon.example.org"
 # Variables a developer's shell (or pytest's tests.settings) may export that would change the

@@ -14,9 +14,9 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.conf import settings
+from tests.launcher import BASE_DIR
 
-SHIPPED_SITE = Path(settings.BASE_DIR) / "deploy" / "nginx" / "sosoon.conf"
+SHIPPED_SITE = BASE_DIR / "deploy" / "nginx" / "sosoon.conf"
 # Debian's package; `nginx` on PATH is only looked for when this is missing.
 NGINX = "/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else shutil.which("nginx")
 UPSTREAM_SERVERS = re.compile(r"(?:^[ \t]*server 127\.0\.0\.1:\d+;[ \t]*\n)+", re.MULTILINE)
@@ -59,18 +59,20 @@ def render_site(paths: SitePaths, source: Path = SHIPPED_SITE) -> str:
     return text
 
 
-def minimal_nginx_conf(directory: Path, site: Path) -> str:
+def minimal_nginx_conf(directory: Path, site: Path, *, user: str | None = None) -> str:
     """An nginx.conf that includes `site` and keeps its pid, logs and buffers in `directory`.
 
-    Run as root, the workers run as root too: the test's files sit in directories only root
-    may enter, and the test is not about nginx's privilege drop.
+    Run as root, the workers run as `user` (by default root too: the test's files sit in
+    directories only root may enter, and the test is not about nginx's privilege drop).
     """
+    if user is None and os.geteuid() == 0:
+        user = "root root"
     temp = {name: directory / name for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi")}
     for path in temp.values():
         path.mkdir(exist_ok=True)
     return "\n".join(
         [
-            "user root root;" if os.geteuid() == 0 else "",
+            f"user {user};" if user else "",
             "worker_processes 1;",
             f"pid {directory / 'nginx.pid'};",
             f"error_log {directory / 'error.log'} warn;",

@@ -4,40 +4,26 @@ started the way deploy/systemd/sosoon-daphne@.service starts it (same arguments)
 import socket
 import ssl
 import subprocess
-import sys
-import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
-from django.conf import settings
 from websockets.sync.client import ClientConnection, connect
 
 from tests.deploy.environment_file import HOST
-from tests.e2e.conftest import stop
+from tests.launcher import (
+    BASE_DIR,
+    Background,
+    daphne_command,
+    free_port,
+    run_manage,
+    stop,
+    wait_until_healthy,
+)
 
-STARTUP_SECONDS = 30
-
-
-def free_port() -> int:
-    """A TCP port that nothing listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def manage(env: Mapping[str, str], *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
-    """`manage.py <args>` in `env`; the finished process, whatever its exit status."""
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+# The deployment tests' names for the launcher's: `manage` returns the finished process.
+manage = run_manage
 
 
 def manage_or_fail(env: Mapping[str, str], *args: str) -> str:
@@ -63,19 +49,6 @@ class Daphne:
         return self.stderr_log.read_text(errors="replace")
 
 
-def daphne_command(port: int) -> list[str]:
-    """The unit's ExecStart, with this venv's daphne."""
-    return [
-        str(Path(sys.executable).parent / "daphne"),
-        "--proxy-headers",
-        "--bind",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "sosoon_site.asgi:application",
-    ]
-
-
 @contextmanager
 def running_daphne(env: Mapping[str, str], workdir: Path, *, name: str) -> Iterator[Daphne]:
     """daphne on a free port for the block, once /healthz answers 200; interrupted on exit."""
@@ -83,11 +56,13 @@ def running_daphne(env: Mapping[str, str], workdir: Path, *, name: str) -> Itera
     stderr_log = workdir / f"{name}.stderr"
     with stderr_log.open("w") as stderr, (workdir / f"{name}.stdout").open("w") as stdout:
         process = subprocess.Popen(
-            daphne_command(port), cwd=settings.BASE_DIR, env=env, stdout=stdout, stderr=stderr
+            daphne_command(port), cwd=BASE_DIR, env=env, stdout=stdout, stderr=stderr
         )
     server = Daphne(process, port, stderr_log)
     try:
-        wait_until_healthy(server)
+        wait_until_healthy(
+            f"{server.base_url}/healthz", Background(process, stderr_log), headers=proxied()
+        )
         yield server
     finally:
         stop(process)
@@ -109,21 +84,3 @@ def browser_socket(port: int, *, tls: ssl.SSLContext | None = None) -> ClientCon
 def proxied(**headers: str) -> dict[str, str]:
     """What nginx adds to every request it passes on (deploy/nginx/sosoon.conf)."""
     return {"Host": HOST, "X-Forwarded-Proto": "https", **headers}
-
-
-def wait_until_healthy(server: Daphne) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise AssertionError(
-                f"daphne exited with {server.process.returncode}:\n{server.stderr()}"
-            )
-        try:
-            if httpx.get(f"{server.base_url}/healthz", headers=proxied(), timeout=2).is_success:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    raise AssertionError(
-        f"daphne did not answer /healthz in {STARTUP_SECONDS} s:\n{server.stderr()}"
-    )

@@ -5,7 +5,6 @@ where it exists, on copies whose /srv/sosoon is this checkout (it checks that Ex
 program exists and is executable).
 """
 
-import configparser
 import shlex
 import shutil
 import subprocess
@@ -15,19 +14,13 @@ import pytest
 from django.conf import settings
 
 from tests.deploy.environment_file import read_env_file
+from tests.launcher import unit_service
 
 ROOT = Path(settings.BASE_DIR)
 UNITS = ROOT / "deploy" / "systemd"
 INSTALL_DIR = "/srv/sosoon"
 ENVIRONMENT_FILE = "/etc/sosoon/production.env"
 UNIT_NAMES = ["sosoon-daphne@.service", "sosoon-qcluster.service"]
-
-
-def service_section(name: str) -> configparser.SectionProxy:
-    parser = configparser.ConfigParser(interpolation=None, strict=True)
-    parser.optionxform = str
-    parser.read_string((UNITS / name).read_text())
-    return parser["Service"]
 
 
 def in_checkout(path: str) -> Path:
@@ -38,7 +31,7 @@ def in_checkout(path: str) -> Path:
 
 @pytest.mark.parametrize("name", UNIT_NAMES)
 def test_units_read_the_documented_environment_file_and_write_only_the_media_paths(name):
-    service = service_section(name)
+    service = unit_service(name)
     example = read_env_file()
 
     assert service["WorkingDirectory"] == INSTALL_DIR
@@ -55,7 +48,7 @@ def test_units_read_the_documented_environment_file_and_write_only_the_media_pat
 
 
 def test_daphne_unit_runs_this_venvs_daphne_on_the_instance_port():
-    argv = shlex.split(service_section("sosoon-daphne@.service")["ExecStart"])
+    argv = shlex.split(unit_service("sosoon-daphne@.service")["ExecStart"])
 
     program = in_checkout(argv[0])
     assert program.name == "daphne" and program.is_file() and program.stat().st_mode & 0o111
@@ -67,7 +60,7 @@ def test_daphne_unit_runs_this_venvs_daphne_on_the_instance_port():
 
 
 def test_qcluster_unit_runs_manage_py_qcluster_with_this_venvs_python():
-    argv = shlex.split(service_section("sosoon-qcluster.service")["ExecStart"])
+    argv = shlex.split(unit_service("sosoon-qcluster.service")["ExecStart"])
 
     assert in_checkout(argv[0]).name == "python" and in_checkout(argv[0]).exists()
     assert argv[1:] == ["manage.py", "qcluster"]

@@ -15,23 +15,25 @@ where Debian's Chromium is missing.
 """
 
 import os
-import signal
-import socket
-import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.e2e.databases import scratch_database
+from tests.launcher import (
+    Background,
+    dev_daphne_command,
+    development_env,
+    free_port,
+    run_manage,
+    running,
+    wait_until_healthy,
+)
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -43,23 +45,9 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-STARTUP_SECONDS = 30
-STOP_GRACE_SECONDS = 15
 COMMAND_TIMEOUT_SECONDS = 120
 # Playwright waits up to 30 s by default; a page of ours that needs more than 10 s is broken.
 ACTION_TIMEOUT_MS = 10_000
-
-
-@dataclass(frozen=True)
-class Background:
-    """A long-running process of the live site, with its combined output in `log`."""
-
-    process: subprocess.Popen
-    log: Path
-
-    def output(self) -> str:
-        """Everything the process has printed so far, for failure messages."""
-        return self.log.read_text(errors="replace")
 
 
 @dataclass(frozen=True)
@@ -79,14 +67,7 @@ class LiveSosoon:
 
         A command that exits non-zero fails the test, showing its stderr.
         """
-        result = subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=settings.BASE_DIR,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-        )
+        result = run_manage(self.env, *args, timeout=timeout)
         if result.returncode:
             pytest.fail(
                 f"manage.py {' '.join(args)} exited with {result.returncode}:\n{result.stderr}"
@@ -107,61 +88,9 @@ class LiveSosoon:
         """
         return self.background([sys.executable, "manage.py", *args], name=args[0])
 
-    @contextmanager
-    def background(self, argv: list[str], *, name: str) -> Iterator[Background]:
+    def background(self, argv: list[str], *, name: str) -> AbstractContextManager[Background]:
         """Run `argv` in the site's environment for the block; its output goes to a log file."""
-        log = self.workdir / f"{name}.log"
-        with log.open("w") as output:
-            process = subprocess.Popen(
-                argv,
-                cwd=settings.BASE_DIR,
-                env=self.env,
-                stdout=output,
-                stderr=subprocess.STDOUT,
-            )
-        try:
-            yield Background(process, log)
-        finally:
-            stop(process)
-
-
-def stop(process: subprocess.Popen) -> None:
-    """Interrupt `process` and wait for it to exit; kill it after the grace period."""
-    if process.poll() is None:
-        process.send_signal(signal.SIGINT)
-    try:
-        process.wait(timeout=STOP_GRACE_SECONDS)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
-def free_port() -> int:
-    """A TCP port that nothing listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_until_healthy(site: LiveSosoon, server: Background) -> None:
-    """Return once GET /healthz answers 200; fail with daphne's output if it never does."""
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            pytest.fail(
-                f"daphne exited with {server.process.returncode} before answering:\n"
-                f"{server.output()}"
-            )
-        try:
-            with urllib.request.urlopen(site.url("/healthz"), timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.1)
-    pytest.fail(
-        f"daphne did not answer 200 on /healthz within {STARTUP_SECONDS} s:\n{server.output()}"
-    )
+        return running(argv, env=self.env, log=self.workdir / f"{name}.log")
 
 
 @pytest.fixture(scope="session")
@@ -170,22 +99,14 @@ def live(tmp_path_factory) -> Iterator[LiveSosoon]:
     workdir = tmp_path_factory.mktemp("live")
     configured_url = os.environ.get("DATABASE_URL", "")
     with scratch_database(configured_url, suffix="e2e", directory=workdir) as database_url:
-        env = {
-            **os.environ,
-            # pytest-django exports tests.settings, whose in-process job queue would change
-            # what the cluster does; the live site runs the settings production runs.
-            "DJANGO_SETTINGS_MODULE": "sosoon_site.settings",
-            "DEBUG": "1",
-            "DATABASE_URL": database_url,
-            "MEDIA_ROOT": str(workdir / "media"),
-        }
+        # The live site runs the settings production runs, not pytest's tests.settings.
+        env = development_env(os.environ, database_url=database_url, workdir=workdir)
         port = free_port()
         site = LiveSosoon(base_url=f"http://127.0.0.1:{port}", env=env, workdir=workdir)
         site.manage("migrate", "--noinput", "--verbosity", "0")
         site.manage("seed_demo")
-        daphne = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port)]
-        with site.background([*daphne, "sosoon_site.asgi:application"], name="daphne") as server:
-            wait_until_healthy(site, server)
+        with site.background(dev_daphne_command(port), name="daphne") as server:
+            wait_until_healthy(site.url("/healthz"), server)
             yield site
 
 

@@ -16,10 +16,7 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
@@ -27,11 +24,16 @@ from pathlib import Path
 
 import pytest
 from channels.db import database_sync_to_async
-from django.conf import settings
 from django.db import connection
 from websockets.asyncio.client import connect
 
-from tests.e2e.conftest import free_port, stop
+from tests.launcher import (
+    StartupError,
+    dev_daphne_command,
+    free_port,
+    running,
+    wait_until_healthy,
+)
 from tests.site.test_socket import session_cookie_for
 
 STARTUP_SECONDS = 30
@@ -76,19 +78,18 @@ def serving(directory: Path, *, redis_url: str, database: str | None = None) -> 
     """daphne serving the site until the block ends; started once /healthz answers at all
     (any status: a test may start it with Redis or the database down on purpose)."""
     port, log = free_port(), directory / f"daphne-{time.monotonic_ns()}.log"
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
-             "sosoon_site.asgi:application"],
-            cwd=settings.BASE_DIR, env=site_environment(redis_url=redis_url, database=database),
-            stdout=output, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    site = Site(port, process, log)
-    try:
-        _wait_until_answering(site)
+    env = site_environment(redis_url=redis_url, database=database)
+    with running(dev_daphne_command(port), env=env, log=log) as server:
+        site = Site(port, server.process, log)
+        try:
+            # Longer than the connection pool's wait (SOSOON_DB_POOL_TIMEOUT, 10 s), after which
+            # a site started with its database down answers 503.
+            wait_until_healthy(
+                site.url("/healthz"), server, accept=lambda status: True, probe_timeout=15
+            )
+        except StartupError as error:
+            pytest.fail(str(error))
         yield site
-    finally:
-        stop(process)
 
 
 @dataclass
@@ -136,23 +137,6 @@ def private_redis(directory: Path) -> Iterator[PrivateRedis]:
         yield redis
     finally:
         redis.kill()
-
-
-def _wait_until_answering(site: Site) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if site.process.poll() is not None:
-            pytest.fail(f"daphne exited with {site.process.returncode}:\n{site.output()}")
-        try:
-            # Longer than the connection pool's wait (SOSOON_DB_POOL_TIMEOUT, 10 s), after which
-            # a site started with its database down answers 503.
-            with urllib.request.urlopen(site.url("/healthz"), timeout=15):
-                return
-        except urllib.error.HTTPError:
-            return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.1)
-    pytest.fail(f"daphne did not answer within {STARTUP_SECONDS} s:\n{site.output()}")
 
 
 @asynccontextmanager

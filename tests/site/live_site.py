@@ -6,15 +6,15 @@ environment an operator would set, for tests that must meet the site where users
 """
 
 import os
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 
-from tests.e2e.conftest import LiveSosoon, free_port, wait_until_healthy
+from tests.e2e.conftest import LiveSosoon
 from tests.e2e.databases import scratch_database
+from tests.launcher import dev_daphne_command, development_env, free_port, wait_until_healthy
 
 SIGNUP_PASSWORD = "a long pass phrase 42"
 
@@ -26,21 +26,12 @@ def live_site(workdir: Path, *, suffix: str, **variables: str) -> Iterator[LiveS
     with scratch_database(
         os.environ.get("DATABASE_URL", ""), suffix=suffix, directory=workdir
     ) as database_url:
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "sosoon_site.settings",
-            "DEBUG": "1",
-            "DATABASE_URL": database_url,
-            "MEDIA_ROOT": str(workdir / "media"),
-            "SOSOON_PRIVATE_MEDIA_ROOT": str(workdir / "private"),
-            **variables,
-        }
+        env = development_env(os.environ, database_url=database_url, workdir=workdir, **variables)
         port = free_port()
         site = LiveSosoon(base_url=f"http://127.0.0.1:{port}", env=env, workdir=workdir)
         site.manage("migrate", "--noinput", "--verbosity", "0")
-        daphne = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port)]
-        with site.background([*daphne, "sosoon_site.asgi:application"], name="daphne") as server:
-            wait_until_healthy(site, server)
+        with site.background(dev_daphne_command(port), name="daphne") as server:
+            wait_until_healthy(site.url("/healthz"), server)
             yield site
 
 

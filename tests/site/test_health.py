@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from sosoon_site.models import Heartbeat
 from sosoon_site.tasks import heartbeat
-from tests.e2e.conftest import free_port
+from tests.launcher import free_port
 from tests.site.daphne import serving
 
 

@@ -19,8 +19,8 @@ from communities.services.invitations import do_create_invitation
 from sosoon_site.accounts.models import User
 from sosoon_site.mail.models import MailStatus, OutgoingMail
 from sosoon_site.mail.tasks import sweep_outbox
-from tests.e2e.conftest import free_port
 from tests.fakes.smtp import FakeSMTP
+from tests.launcher import free_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
 LINK = re.compile(r"https?://testserver(/\S+)")

@@ -8,8 +8,8 @@ import time
 
 import httpx
 
-from tests.e2e.conftest import free_port
 from tests.fakes.smtp import FakeSMTP
+from tests.launcher import free_port
 from tests.site.live_site import live_site, one_use_invitation, open_signup_form, submit_signup
 
 OUTBOX = """

@@ -9,7 +9,7 @@ import httpx
 import pytest
 from django.conf import settings
 
-from tests.e2e.conftest import free_port, stop
+from tests.launcher import free_port, stop
 from tests.site.daphne import private_redis, serving, site_environment
 
 # q2's scheduler first runs 30 s after the cluster starts (tests/e2e/test_heartbeat.py).

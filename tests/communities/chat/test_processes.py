@@ -7,51 +7,31 @@ where the in-memory channel layer cannot span processes by design.
 
 import json
 import os
-import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from channels.db import database_sync_to_async
 from django.conf import settings
-from django.db import connection
 
 from communities.chat import services as chat
 from communities.models import ChatRoom, Membership
 from communities.services.members import do_remove_member
-from tests.e2e.conftest import free_port, stop
-from tests.site.daphne import frame_of, socket_on, subscribe
+from tests.launcher import (
+    StartupError,
+    dev_daphne_command,
+    free_port,
+    start,
+    stop,
+    wait_until_healthy,
+)
+from tests.site.daphne import database_url, frame_of, socket_on, subscribe
 
 pytestmark = [
     pytest.mark.redis,
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True),
 ]
-STARTUP_SECONDS = 30
-
-
-def database_url() -> str:
-    """The URL of the test database this process uses, for the daphne processes."""
-    db = connection.settings_dict
-    credentials = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def wait_until_healthy(port: int, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"daphne exited with {process.returncode}:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
-                return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.1)
-    pytest.fail(f"daphne on {port} did not answer within {STARTUP_SECONDS} s:\n{log.read_text()}")
 
 
 @pytest.fixture
@@ -68,15 +48,13 @@ def two_daphnes(transactional_db, tmp_path) -> Iterator[list[int]]:
     started, ports = [], []
     try:
         for number in range(2):
-            port, log = free_port(), tmp_path / f"daphne-{number}.log"
-            with log.open("w") as output:
-                process = subprocess.Popen(
-                    [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
-                     "sosoon_site.asgi:application"],
-                    cwd=settings.BASE_DIR, env=env, stdout=output, stderr=subprocess.STDOUT,
-                )  # fmt: skip
-            started.append(process)
-            wait_until_healthy(port, process, log)
+            port = free_port()
+            server = start(dev_daphne_command(port), env=env, log=tmp_path / f"daphne-{number}.log")
+            started.append(server.process)
+            try:
+                wait_until_healthy(f"http://127.0.0.1:{port}/healthz", server)
+            except StartupError as error:
+                pytest.fail(str(error))
             ports.append(port)
         yield ports
     finally:

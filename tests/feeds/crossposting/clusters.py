@@ -5,17 +5,16 @@ and the fakes' URLs in the environment, exactly as an operator would set them.""
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
-from django.conf import settings
-
 from tests.e2e.databases import scratch_database
+from tests.launcher import clusters, development_env, manage
+from tests.launcher import shell as python
 
-STOP_GRACE_SECONDS = 15
+__all__ = ["clusters", "kill_cluster", "manage", "python", "seed", "site_environment", "wait_for"]
 
 
 @contextmanager
@@ -26,69 +25,9 @@ def site_environment(
     with scratch_database(
         os.environ.get("DATABASE_URL", ""), suffix=suffix, directory=workdir
     ) as url:
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "sosoon_site.settings",
-            "DEBUG": "1",
-            "DATABASE_URL": url,
-            "MEDIA_ROOT": str(workdir / "media"),
-            "SOSOON_PRIVATE_MEDIA_ROOT": str(workdir / "private"),
-            **providers,
-        }
+        env = development_env(os.environ, database_url=url, workdir=workdir, **providers)
         manage(env, "migrate", "--noinput", "--verbosity", "0")
         yield env
-
-
-def manage(env: Mapping[str, str], *args: str, timeout: float = 300) -> str:
-    """Run manage.py in `env`; its stdout, or RuntimeError with its stderr."""
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-    if result.returncode:
-        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stderr}")
-    return result.stdout
-
-
-def python(env: Mapping[str, str], code: str) -> str:
-    return manage(env, "shell", "--no-imports", "--verbosity", "0", "--command", code).strip()
-
-
-@contextmanager
-def clusters(
-    env: Mapping[str, str], *, count: int, workdir: Path, name: str = "qcluster"
-) -> Iterator[list]:
-    """`count` qcluster processes for the block; interrupted (then killed) on exit. Each leads
-    a process group of its own, with its workers, so `kill_cluster` can take all at once."""
-    processes = []
-    for number in range(count):
-        log = (workdir / f"{name}-{number}.log").open("w")
-        processes.append(
-            subprocess.Popen(
-                [sys.executable, "manage.py", "qcluster"],
-                cwd=settings.BASE_DIR,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        )
-    try:
-        yield processes
-    finally:
-        for process in processes:
-            if process.poll() is None:
-                process.send_signal(signal.SIGINT)
-        for process in processes:
-            try:
-                process.wait(timeout=STOP_GRACE_SECONDS)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
 
 
 def kill_cluster(process: subprocess.Popen) -> None:
