@@ -7,18 +7,21 @@ first page, and pages by keyset on (score, id) inside that window: its cost does
 the number of posts either. Every list starts from `Post.objects.visible_to`; counts and the
 viewer's reactions use the policy's per-post filters. A page costs a fixed number of queries.
 
-A feed is a `Source`: the rule that builds its posts for a viewer. Each page builds its queries
-with the plain ORM. (A cache of compiled queries was tried and measured through a real daphne:
-each request runs in a thread of its own with a connection of its own, so a per-connection
-cache never hit, and compiling each query twice to find its parameters doubled the cost.)
+A feed is a `Source`: the rule that builds its posts for a viewer. The page's two policy
+queries (the list's ids, or Top's window, and the engagement counts) are compiled once per
+process and shape (sosoon_site/compiled_queries.py) and run with each request's viewer, cursor
+and ids: building and compiling them cost several times what the database spends running them.
+The builds still start from `Post.objects.visible_to` and the policy's per-post filters; only
+their SQL text is kept. The cards (models with their related rows) are read by the plain ORM.
 """
 
 import base64
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
 
@@ -28,6 +31,7 @@ from feeds.models import Comment, Emoji, Post, Reaction
 from feeds.policy import comments_seen_on_visible_posts, reactions_seen_on_visible_posts
 from feeds.ranking import AFFINITY_WINDOW, HoursSince, interaction_querysets, top_score
 from sosoon_site.accounts.models import User
+from sosoon_site.compiled_queries import compiled_rows
 
 TOP_WINDOW = 200
 LATEST, TOP = "latest", "top"
@@ -74,25 +78,59 @@ def pinned_posts(viewer, community: Community) -> list[Post]:
 
 @dataclass(frozen=True)
 class Source:
-    """Which posts a feed lists: `posts(viewer)` builds them for the viewer."""
+    """Which posts a feed lists: `posts(viewer, **values)` builds them for the viewer.
+
+    `values` are the source's own ids (a community, an author), passed to `posts` as they are
+    so its query can be compiled once (`name` names the build) and run for any of them. A
+    source without a name (search: its text is no id) is built afresh every time."""
 
     posts: Callable[..., QuerySet]
+    name: str | None = None
+    values: dict[str, int] = field(default_factory=dict)
+
+    def rows(self, what: Hashable, build: Callable[..., QuerySet], viewer, **values) -> list:
+        """The rows of `build(self.posts(person, **self.values), **values)`, the query
+        compiled once per `what` (which also names anything else that shapes it)."""
+
+        if self.name is None:
+            return list(build(self.posts(viewer, **self.values), **values))
+
+        def built(*, viewer, **values):
+            own = {name: values.pop(name) for name in self.values}
+            return build(self.posts(_person(viewer), **own), **values)
+
+        return compiled_rows((self.name, what), built, viewer=viewer.pk, **values, **self.values)
+
+
+def _person(pk: int | None):
+    """The viewer a compiled build is written for: only their id matters to the policy."""
+    return AnonymousUser() if pk is None else User(pk=pk)
 
 
 def home_source() -> Source:
-    return Source(home_posts)
+    return Source(home_posts, name="home")
 
 
 def community_source(community: Community, *, query: str = "") -> Source:
     """A community's feed without its announcements (they sit above it), or its search."""
     if query:
         return Source(lambda viewer: community_posts(viewer, community, query=query))
-    return Source(lambda viewer: community_posts(viewer, community).filter(pinned_at__isnull=True))
+    return Source(
+        lambda viewer, community: community_posts(viewer, community).filter(
+            pinned_at__isnull=True
+        ),
+        name="community",
+        values={"community": community.pk},
+    )
 
 
 def person_source(author: User) -> Source:
     """The posts `author` wrote that the viewer may see."""
-    return Source(lambda viewer: Post.objects.visible_to(viewer).live().filter(author=author))
+    return Source(
+        lambda viewer, author: Post.objects.visible_to(viewer).live().filter(author=author),
+        name="person",
+        values={"author": author.pk},
+    )
 
 
 @dataclass
@@ -162,8 +200,14 @@ def engagement(viewer, post_ids: list[int], *, affinity_at: datetime | None = No
     found = Engagement()
     if not post_ids:
         return found
-    since = None if affinity_at is None else affinity_at - AFFINITY_WINDOW
-    rows = _engagement_query(viewer, list(post_ids), since)
+    values = {"viewer": viewer.pk, "post_ids": list(post_ids)}
+    if affinity_at is not None and viewer.is_authenticated:
+        values["since"] = affinity_at - AFFINITY_WINDOW
+    rows = compiled_rows(
+        "engagement",
+        lambda viewer, post_ids, since=None: _engagement_query(_person(viewer), post_ids, since),
+        **values,
+    )
     for kind, key, emoji, count, own in rows:
         if kind == "comments":
             found.comments[key] = count
@@ -273,13 +317,16 @@ def latest_page(source: Source, viewer, *, cursor: str = "") -> FeedPage:
     size = page_size()
     before, before_id = _latest_cursor(cursor)
 
-    posts = source.posts(viewer)
-    if before is not None:
-        # `created <= c` lets the index scan start at the cursor; the OR settles ties.
-        posts = posts.filter(created__lte=before).filter(
-            Q(created__lt=before) | Q(pk__lt=before_id)
-        )
-    ids = list(posts.order_by("-created", "-id").values_list("pk", flat=True)[: size + 1])
+    def newest(posts, *, before=None, before_id=None):
+        if before is not None:
+            # `created <= c` lets the index scan start at the cursor; the OR settles ties.
+            posts = posts.filter(created__lte=before).filter(
+                Q(created__lt=before) | Q(pk__lt=before_id)
+            )
+        return posts.order_by("-created", "-id").values_list("pk")[: size + 1]
+
+    found = source.rows(("latest", size), newest, viewer, before=before, before_id=before_id)
+    ids = [pk for (pk,) in found]
     rows = _cards(ids[:size], viewer)
     next_cursor = None
     if len(ids) > size and rows:
@@ -300,13 +347,15 @@ def top_page(source: Source, viewer, *, cursor: str = "") -> FeedPage:
         except (ValueError, OverflowError, OSError):
             anchor, after = timezone.now(), None
 
-    window = list(
-        source.posts(viewer)
-        .filter(created__lte=anchor)
-        .annotate(age_hours=HoursSince("created", anchor))
-        .order_by("-created", "-id")
-        .values_list("pk", "author_id", "age_hours")[:TOP_WINDOW]
-    )
+    def newest_window(posts, *, anchor):
+        return (
+            posts.filter(created__lte=anchor)
+            .annotate(age_hours=HoursSince("created", anchor))
+            .order_by("-created", "-id")
+            .values_list("pk", "author_id", "age_hours")[:TOP_WINDOW]
+        )
+
+    window = source.rows(("top", TOP_WINDOW), newest_window, viewer, anchor=anchor)
     seen = engagement(viewer, [row[0] for row in window], affinity_at=anchor)
     reactions: dict[int, int] = {}
     for (pk, _), count in seen.reactions.items():
