@@ -9,5 +9,6 @@ register = template.Library()
 
 @register.simple_tag
 def communities_of(user) -> list[Community]:
-    """The communities `user` is an active member of, by name."""
-    return list(Community.objects.of_member(user).order_by("name"))
+    """The communities `user` is an active member of, by name: their names and links only,
+    so every page that lists them loads no descriptions or dates."""
+    return list(Community.objects.of_member(user).only("name", "slug").order_by("name"))
