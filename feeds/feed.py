@@ -22,13 +22,14 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
-from communities.models import Community, Membership, MembershipStatus
+from communities.models import Community, Membership, MembershipStatus, Tier
 from feeds.lookups import IdIn
-from feeds.models import Comment, Emoji, Post, PostImage, Reaction
+from feeds.models import Circle, Comment, Emoji, Post, PostImage, Reaction
 from feeds.policy import comments_seen_on_visible_posts, reactions_seen_on_visible_posts
 from feeds.ranking import AFFINITY_WINDOW, HoursSince, interaction_querysets, top_score
 from sosoon_site.accounts.models import User
@@ -268,16 +269,6 @@ def _with_engagement(rows: list[Post], seen: Engagement) -> list[Post]:
     return rows
 
 
-# What a feed card shows (feeds.templatetags.feed_tags.post_card): feed pages read only these,
-# as every column more is one more value to load per card (datetimes dearly).
-CARD_FIELDS = (
-    *("community", "author", "audience", "min_tier", "circle", "body_html"),
-    *("created", "edited", "deleted", "pinned_at"),
-    *("author__handle", "author__display_name", "community__name", "community__slug"),
-    *("min_tier__name", "circle__is_close_friends"),
-)
-
-
 def _card_rows(posts: QuerySet) -> list[Post]:
     """`posts` with the related rows a card shows (their images come with the engagement)."""
     return list(posts.select_related("author", "community", "min_tier", "circle"))
@@ -290,13 +281,64 @@ def with_card_data(posts: QuerySet, viewer) -> list[Post]:
     return _with_engagement(rows, engagement(viewer, [post.pk for post in rows]))
 
 
+# What a feed card shows (feeds.templatetags.feed_tags.post_card), read by id (`_cards`): only
+# these, as every column more is one more value to load per card (datetimes dearly).
+_CARD_POST_COLUMNS = (
+    *("id", "community_id", "author_id", "audience", "min_tier_id", "circle_id", "body_html"),
+    *("created", "edited", "deleted", "pinned_at"),
+)
+_CARD_RELATED_COLUMNS = (
+    *("author__handle", "author__display_name", "community__name", "community__slug"),
+    *("min_tier__name", "circle__is_close_friends"),
+)
+
+
+def _loaded(model, values: dict):
+    """A `model` instance as the ORM loads one with only `values` (the rest deferred)."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(DEFAULT_DB_ALIAS, names, [values[name] for name in names])
+
+
+def _card_from_row(row: tuple) -> Post:
+    """A card's post with its author, community, tier and circle, as `select_related` gives
+    them, from one row of the card's columns."""
+    split = len(_CARD_POST_COLUMNS)
+    own = dict(zip(_CARD_POST_COLUMNS, row[:split], strict=True))
+    handle, display_name, community_name, slug, tier_name, close_friends = row[split:]
+    post = _loaded(Post, own)
+    post.author = _loaded(
+        User, {"id": own["author_id"], "handle": handle, "display_name": display_name}
+    )
+    post.community = _loaded(
+        Community, {"id": own["community_id"], "name": community_name, "slug": slug}
+    )
+    post.min_tier = (
+        _loaded(Tier, {"id": own["min_tier_id"], "name": tier_name}) if own["min_tier_id"] else None
+    )
+    post.circle = (
+        _loaded(Circle, {"id": own["circle_id"], "is_close_friends": close_friends})
+        if own["circle_id"]
+        else None
+    )
+    return post
+
+
 def _cards(ids: list[int], viewer, *, known: Engagement | None = None) -> list[Post]:
     """The cards of `ids`, in that order. The ids were read through the policy a moment ago
-    in this same request, so the posts are read by id alone (the cards' related rows and
-    images), and the engagement through the policy's per-post filters."""
+    in this same request, so the posts are read by id alone (the cards' related rows; the
+    query compiled once), and the engagement through the policy's per-post filters."""
     if not ids:
         return []
-    rows = _card_rows(Post.objects.filter(pk__in=ids).only(*CARD_FIELDS))
+    found = compiled_rows(
+        "cards",
+        lambda ids: (
+            Post.objects.filter(IdIn("pk", ids))
+            .order_by()
+            .values_list(*_CARD_POST_COLUMNS, *_CARD_RELATED_COLUMNS)
+        ),
+        ids=list(ids),
+    )
+    rows = [_card_from_row(row) for row in found]
     order = {pk: position for position, pk in enumerate(ids)}
     rows.sort(key=lambda post: order[post.pk])
     return _with_engagement(rows, known if known is not None else engagement(viewer, ids))

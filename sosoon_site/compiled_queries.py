@@ -21,9 +21,9 @@ What keeps this honest:
   stand-ins' rows, and its answer would be frozen into the SQL;
 - the cache holds text and plain values only, never a connection, compiler or cursor: it is
   one per process, shared by every thread, keyed by the database alias, and bounded;
-- rows get the converters the ORM gives them (a count's int()); a converter of the database
-  backend's own (a method of its operations, which hold a connection) is refused, so a
-  query whose rows need one (datetimes on SQLite) is not compiled.
+- rows get the converters the ORM gives them (a count's int(), a datetime on SQLite): the
+  cache keeps the selected expressions and asks the connection in use for their converters
+  on each run, as the ORM does.
 
 The caller's `key` names what the build builds, including anything besides the values that
 shapes its SQL (a LIMIT, a page size): two builds must never share a key.
@@ -39,13 +39,13 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.models import QuerySet
 
 CACHE_SIZE = 512
 
-# Two distinct sets of stand-ins, in the range every id and integer field accepts.
-_INT_STAND_INS = (2_013_040_506, 2_113_040_506)
+# Two distinct sets of stand-ins, in the range every id and integer field accepts, and of
+# opposite parity, so that a build branching on a value differs between the two.
+_INT_STAND_INS = (2_013_040_506, 2_113_040_507)
 _TIME_STAND_INS = (
     datetime(2001, 2, 3, 4, 5, 6, 70809, tzinfo=UTC),
     datetime(2002, 3, 4, 5, 6, 7, 80910, tzinfo=UTC),
@@ -55,8 +55,7 @@ Path = tuple[str, int | None]
 
 
 class NotCompilable(Exception):
-    """The query's text depends on its values, building it reads the database, or its rows
-    need converting."""
+    """The query's text depends on its values, or building it reads the database."""
 
 
 @dataclass(frozen=True)
@@ -65,8 +64,8 @@ class _Compiled:
     # Parameters as the driver takes them, with a stand-in at each slot.
     params: tuple
     slots: tuple[tuple[int, Path], ...]
-    # Column position: the converter functions and the expression they take.
-    converters: tuple[tuple[int, tuple, Any], ...] = ()
+    # The selected expressions, whose converters the connection in use gives.
+    columns: tuple = ()
 
 
 # The ORM knows without asking that nothing matches (`pk__in=[]`): nor will it later.
@@ -154,12 +153,6 @@ def _compile(build: Callable[..., QuerySet], values: dict, connection) -> _Compi
     if sql != other_sql or len(params) != len(other_params):
         raise NotCompilable(f"the SQL changes with the values: {sql[:200]}")
     compiler = compilers[0]
-    converters = compiler.get_converters(
-        [column[0] for column in compiler.select[: compiler.col_count]]
-    )
-    for functions, _ in converters.values():
-        if any(isinstance(getattr(f, "__self__", None), BaseDatabaseOperations) for f in functions):
-            raise NotCompilable(f"the rows need the backend's converters: {sql[:200]}")
     where = {_hashable(_adapt(value, connection)): path for path, value in _leaves(first)}
     expected = {path: _adapt(value, connection) for path, value in _leaves(second)}
     slots = []
@@ -178,10 +171,7 @@ def _compile(build: Callable[..., QuerySet], values: dict, connection) -> _Compi
         sql=sql,
         params=tuple(params),
         slots=tuple(slots),
-        converters=tuple(
-            (position, tuple(functions), expression)
-            for position, (functions, expression) in converters.items()
-        ),
+        columns=tuple(column[0] for column in compiler.select[: compiler.col_count]),
     )
 
 
@@ -218,12 +208,21 @@ def compiled_rows(
     with connection.cursor() as cursor:
         cursor.execute(compiled.sql, params)
         rows = cursor.fetchall()
-    if not compiled.converters:
+    converters = [
+        (position, functions, expression)
+        for position, expression in enumerate(compiled.columns)
+        for functions in [
+            connection.ops.get_db_converters(expression)
+            + expression.get_db_converters(connection)
+        ]
+        if functions
+    ]
+    if not converters:
         return [tuple(row) for row in rows]
     converted = []
     for row in rows:
         row = list(row)
-        for position, functions, expression in compiled.converters:
+        for position, functions, expression in converters:
             for convert in functions:
                 row[position] = convert(row[position], expression, connection)
         converted.append(tuple(row))
