@@ -212,8 +212,7 @@ def compiled_rows(
         (position, functions, expression)
         for position, expression in enumerate(compiled.columns)
         for functions in [
-            connection.ops.get_db_converters(expression)
-            + expression.get_db_converters(connection)
+            connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
         ]
         if functions
     ]
