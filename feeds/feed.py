@@ -7,27 +7,33 @@ first page, and pages by keyset on (score, id) inside that window: its cost does
 the number of posts either. Every list starts from `Post.objects.visible_to`; counts and the
 viewer's reactions use the policy's per-post filters. A page costs a fixed number of queries.
 
-A feed is a `Source`: the rule that builds its posts for a viewer. Each page builds its queries
-with the plain ORM. (A cache of compiled queries was tried and measured through a real daphne:
-each request runs in a thread of its own with a connection of its own, so a per-connection
-cache never hit, and compiling each query twice to find its parameters doubled the cost.)
+A feed is a `Source`: the rule that builds its posts for a viewer. The page's two policy
+queries (the list's ids, or Top's window, and the engagement counts) are compiled once per
+process and shape (sosoon_site/compiled_queries.py) and run with each request's viewer, cursor
+and ids: building and compiling them cost several times what the database spends running them.
+The builds still start from `Post.objects.visible_to` and the policy's per-post filters; only
+their SQL text is kept. The cards (models with their related rows) are read by the plain ORM.
 """
 
 import base64
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
+from django.contrib.auth.models import AnonymousUser
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
-from communities.models import Community, Membership, MembershipStatus
+from communities.models import Community, Membership, MembershipStatus, Tier
 from feeds.lookups import IdIn
-from feeds.models import Comment, Emoji, Post, Reaction
+from feeds.models import Circle, Comment, Emoji, Post, PostImage, Reaction
 from feeds.policy import comments_seen_on_visible_posts, reactions_seen_on_visible_posts
 from feeds.ranking import AFFINITY_WINDOW, HoursSince, interaction_querysets, top_score
 from sosoon_site.accounts.models import User
+from sosoon_site.compiled_queries import compiled_rows
 
 TOP_WINDOW = 200
 LATEST, TOP = "latest", "top"
@@ -74,25 +80,57 @@ def pinned_posts(viewer, community: Community) -> list[Post]:
 
 @dataclass(frozen=True)
 class Source:
-    """Which posts a feed lists: `posts(viewer)` builds them for the viewer."""
+    """Which posts a feed lists: `posts(viewer, **values)` builds them for the viewer.
+
+    `values` are the source's own ids (a community, an author), passed to `posts` as they are
+    so its query can be compiled once (`name` names the build) and run for any of them. A
+    source without a name (search: its text is no id) is built afresh every time."""
 
     posts: Callable[..., QuerySet]
+    name: str | None = None
+    values: dict[str, int] = field(default_factory=dict)
+
+    def rows(self, what: Hashable, build: Callable[..., QuerySet], viewer, **values) -> list:
+        """The rows of `build(self.posts(person, **self.values), **values)`, the query
+        compiled once per `what` (which also names anything else that shapes it)."""
+
+        if self.name is None:
+            return list(build(self.posts(viewer, **self.values), **values))
+
+        def built(*, viewer, **values):
+            own = {name: values.pop(name) for name in self.values}
+            return build(self.posts(_person(viewer), **own), **values)
+
+        return compiled_rows((self.name, what), built, viewer=viewer.pk, **values, **self.values)
+
+
+def _person(pk: int | None):
+    """The viewer a compiled build is written for: only their id matters to the policy."""
+    return AnonymousUser() if pk is None else User(pk=pk)
 
 
 def home_source() -> Source:
-    return Source(home_posts)
+    return Source(home_posts, name="home")
 
 
 def community_source(community: Community, *, query: str = "") -> Source:
     """A community's feed without its announcements (they sit above it), or its search."""
     if query:
         return Source(lambda viewer: community_posts(viewer, community, query=query))
-    return Source(lambda viewer: community_posts(viewer, community).filter(pinned_at__isnull=True))
+    return Source(
+        lambda viewer, community: community_posts(viewer, community).filter(pinned_at__isnull=True),
+        name="community",
+        values={"community": community.pk},
+    )
 
 
 def person_source(author: User) -> Source:
     """The posts `author` wrote that the viewer may see."""
-    return Source(lambda viewer: Post.objects.visible_to(viewer).live().filter(author=author))
+    return Source(
+        lambda viewer, author: Post.objects.visible_to(viewer).live().filter(author=author),
+        name="person",
+        values={"author": author.pk},
+    )
 
 
 @dataclass
@@ -105,12 +143,14 @@ class Engagement:
     reactions: dict[tuple[int, str], int] = field(default_factory=dict)
     mine: set[tuple[int, str]] = field(default_factory=set)
     affinity: dict[int, int] = field(default_factory=dict)
+    images: dict[int, list[PostImage]] = field(default_factory=dict)
 
 
 def _engagement_query(viewer, post_ids: list[int], since: datetime | None) -> QuerySet:
     """A UNION ALL of grouped counts, each part filtered by the policy's per-post filters:
     visible comments per post, visible reactions per post and emoji with the viewer's own,
-    and with `since` the viewer's interactions per author (ranking.interaction_querysets).
+    and with `since` the viewer's interactions per author (ranking.interaction_querysets);
+    and the posts' images (id, position, "width height"), which are their posts' to show.
 
     One grouped query instead of eleven correlated subqueries on each post row (a count and
     an EXISTS per emoji, a comment count): the ORM compiles the policy's two per-post filters
@@ -141,9 +181,23 @@ def _engagement_query(viewer, post_ids: list[int], since: datetime | None) -> Qu
         reactions_seen_on_visible_posts(viewer)
     )
     mine = Count("post_id", filter=Q(user=viewer)) if viewer.is_authenticated else None
+    # The cards' images ride along: a query of their own was one more round trip a page.
+    images = (
+        PostImage.objects.filter(IdIn("post_id", post_ids))
+        .order_by()
+        .annotate(
+            kind=Value("images"),
+            key_id=F("post_id"),
+            what=Concat(Cast("width", CharField()), Value(" "), Cast("height", CharField())),
+            n=F("id"),
+            n_mine=F("position"),
+        )
+        .values_list("kind", "key_id", "what", "n", "n_mine")
+    )
     parts = [
         tagged(comments, "comments", "post_id"),
         tagged(reactions, "reactions", "post_id", emoji="emoji", mine=mine),
+        images,
     ]
     if since is not None and viewer.is_authenticated:
         parts += [
@@ -162,8 +216,14 @@ def engagement(viewer, post_ids: list[int], *, affinity_at: datetime | None = No
     found = Engagement()
     if not post_ids:
         return found
-    since = None if affinity_at is None else affinity_at - AFFINITY_WINDOW
-    rows = _engagement_query(viewer, list(post_ids), since)
+    values = {"viewer": viewer.pk, "post_ids": list(post_ids)}
+    if affinity_at is not None and viewer.is_authenticated:
+        values["since"] = affinity_at - AFFINITY_WINDOW
+    rows = compiled_rows(
+        "engagement",
+        lambda viewer, post_ids, since=None: _engagement_query(_person(viewer), post_ids, since),
+        **values,
+    )
     for kind, key, emoji, count, own in rows:
         if kind == "comments":
             found.comments[key] = count
@@ -171,8 +231,16 @@ def engagement(viewer, post_ids: list[int], *, affinity_at: datetime | None = No
             found.reactions[(key, emoji)] = count
             if own:
                 found.mine.add((key, emoji))
+        elif kind == "images":
+            width, height = emoji.split()
+            image = PostImage(
+                pk=count, post_id=key, width=int(width), height=int(height), position=own
+            )
+            found.images.setdefault(key, []).append(image)
         else:
             found.affinity[key] = found.affinity.get(key, 0) + count
+    for images in found.images.values():
+        images.sort(key=lambda image: (image.position, image.pk))
     return found
 
 
@@ -186,6 +254,7 @@ class ReactionSummary:
 
 def _with_engagement(rows: list[Post], seen: Engagement) -> list[Post]:
     for post in rows:
+        post.card_images = seen.images.get(post.pk, [])
         post.visible_comments = seen.comments.get(post.pk, 0)
         post.reaction_summary = [
             ReactionSummary(
@@ -200,40 +269,76 @@ def _with_engagement(rows: list[Post], seen: Engagement) -> list[Post]:
     return rows
 
 
-# What a feed card shows (feeds.templatetags.feed_tags.post_card): feed pages read only these,
-# as every column more is one more value to load per card (datetimes dearly).
-CARD_FIELDS = (
-    *("community", "author", "audience", "min_tier", "circle", "body_html"),
+def _card_rows(posts: QuerySet) -> list[Post]:
+    """`posts` with the related rows a card shows (their images come with the engagement)."""
+    return list(posts.select_related("author", "community", "min_tier", "circle"))
+
+
+def with_card_data(posts: QuerySet, viewer) -> list[Post]:
+    """Evaluate `posts` with what a post card shows: author, community, audience badge, images,
+    visible comment count, reactions per emoji with the viewer's own. Two queries."""
+    rows = _card_rows(posts)
+    return _with_engagement(rows, engagement(viewer, [post.pk for post in rows]))
+
+
+# What a feed card shows (feeds.templatetags.feed_tags.post_card), read by id (`_cards`): only
+# these, as every column more is one more value to load per card (datetimes dearly).
+_CARD_POST_COLUMNS = (
+    *("id", "community_id", "author_id", "audience", "min_tier_id", "circle_id", "body_html"),
     *("created", "edited", "deleted", "pinned_at"),
+)
+_CARD_RELATED_COLUMNS = (
     *("author__handle", "author__display_name", "community__name", "community__slug"),
     *("min_tier__name", "circle__is_close_friends"),
 )
 
 
-def _card_rows(posts: QuerySet) -> list[Post]:
-    """`posts` with the related rows a card shows, and their images as `card_images` (a
-    plain list: a prefetch into the `images` manager clones a queryset per post)."""
-    return list(
-        posts.select_related("author", "community", "min_tier", "circle").prefetch_related(
-            Prefetch("images", to_attr="card_images")
-        )
+def _loaded(model, values: dict):
+    """A `model` instance as the ORM loads one with only `values` (the rest deferred)."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(DEFAULT_DB_ALIAS, names, [values[name] for name in names])
+
+
+def _card_from_row(row: tuple) -> Post:
+    """A card's post with its author, community, tier and circle, as `select_related` gives
+    them, from one row of the card's columns."""
+    split = len(_CARD_POST_COLUMNS)
+    own = dict(zip(_CARD_POST_COLUMNS, row[:split], strict=True))
+    handle, display_name, community_name, slug, tier_name, close_friends = row[split:]
+    post = _loaded(Post, own)
+    post.author = _loaded(
+        User, {"id": own["author_id"], "handle": handle, "display_name": display_name}
     )
-
-
-def with_card_data(posts: QuerySet, viewer) -> list[Post]:
-    """Evaluate `posts` with what a post card shows: author, community, audience badge, images,
-    visible comment count, reactions per emoji with the viewer's own. Three queries."""
-    rows = _card_rows(posts)
-    return _with_engagement(rows, engagement(viewer, [post.pk for post in rows]))
+    post.community = _loaded(
+        Community, {"id": own["community_id"], "name": community_name, "slug": slug}
+    )
+    post.min_tier = (
+        _loaded(Tier, {"id": own["min_tier_id"], "name": tier_name}) if own["min_tier_id"] else None
+    )
+    post.circle = (
+        _loaded(Circle, {"id": own["circle_id"], "is_close_friends": close_friends})
+        if own["circle_id"]
+        else None
+    )
+    return post
 
 
 def _cards(ids: list[int], viewer, *, known: Engagement | None = None) -> list[Post]:
     """The cards of `ids`, in that order. The ids were read through the policy a moment ago
-    in this same request, so the posts are read by id alone (the cards' related rows and
-    images), and the engagement through the policy's per-post filters."""
+    in this same request, so the posts are read by id alone (the cards' related rows; the
+    query compiled once), and the engagement through the policy's per-post filters."""
     if not ids:
         return []
-    rows = _card_rows(Post.objects.filter(pk__in=ids).only(*CARD_FIELDS))
+    found = compiled_rows(
+        "cards",
+        lambda ids: (
+            Post.objects.filter(IdIn("pk", ids))
+            .order_by()
+            .values_list(*_CARD_POST_COLUMNS, *_CARD_RELATED_COLUMNS)
+        ),
+        ids=list(ids),
+    )
+    rows = [_card_from_row(row) for row in found]
     order = {pk: position for position, pk in enumerate(ids)}
     rows.sort(key=lambda post: order[post.pk])
     return _with_engagement(rows, known if known is not None else engagement(viewer, ids))
@@ -273,13 +378,16 @@ def latest_page(source: Source, viewer, *, cursor: str = "") -> FeedPage:
     size = page_size()
     before, before_id = _latest_cursor(cursor)
 
-    posts = source.posts(viewer)
-    if before is not None:
-        # `created <= c` lets the index scan start at the cursor; the OR settles ties.
-        posts = posts.filter(created__lte=before).filter(
-            Q(created__lt=before) | Q(pk__lt=before_id)
-        )
-    ids = list(posts.order_by("-created", "-id").values_list("pk", flat=True)[: size + 1])
+    def newest(posts, *, before=None, before_id=None):
+        if before is not None:
+            # `created <= c` lets the index scan start at the cursor; the OR settles ties.
+            posts = posts.filter(created__lte=before).filter(
+                Q(created__lt=before) | Q(pk__lt=before_id)
+            )
+        return posts.order_by("-created", "-id").values_list("pk")[: size + 1]
+
+    found = source.rows(("latest", size), newest, viewer, before=before, before_id=before_id)
+    ids = [pk for (pk,) in found]
     rows = _cards(ids[:size], viewer)
     next_cursor = None
     if len(ids) > size and rows:
@@ -300,13 +408,15 @@ def top_page(source: Source, viewer, *, cursor: str = "") -> FeedPage:
         except (ValueError, OverflowError, OSError):
             anchor, after = timezone.now(), None
 
-    window = list(
-        source.posts(viewer)
-        .filter(created__lte=anchor)
-        .annotate(age_hours=HoursSince("created", anchor))
-        .order_by("-created", "-id")
-        .values_list("pk", "author_id", "age_hours")[:TOP_WINDOW]
-    )
+    def newest_window(posts, *, anchor):
+        return (
+            posts.filter(created__lte=anchor)
+            .annotate(age_hours=HoursSince("created", anchor))
+            .order_by("-created", "-id")
+            .values_list("pk", "author_id", "age_hours")[:TOP_WINDOW]
+        )
+
+    window = source.rows(("top", TOP_WINDOW), newest_window, viewer, anchor=anchor)
     seen = engagement(viewer, [row[0] for row in window], affinity_at=anchor)
     reactions: dict[int, int] = {}
     for (pk, _), count in seen.reactions.items():

@@ -112,6 +112,8 @@ class Environment:
         # runs in ~4 ms (EXPLAIN ANALYZE at 1M posts). JIT pays off for long analytical scans,
         # which a web app's page queries never are.
         options["options"] = "-c jit=off"
+        options["server_side_binding"] = True
+        options["prepare_threshold"] = 5
         options["pool"] = self.database_pool(crosspost_concurrency=crosspost_concurrency)
         return config
 

@@ -19,6 +19,7 @@ from communities.content import content_kind, kind_of
 from communities.notifications.models import GROUPED_KINDS, Notification
 from sosoon_site.accounts.blocks import blocked_user_ids
 from sosoon_site.accounts.models import User
+from sosoon_site.compiled_queries import compiled_rows
 from sosoon_site.realtime import push_to_users
 
 PAGE_SIZE = 50
@@ -59,12 +60,17 @@ def unread_count(user) -> int:
     Every page shows it, and building each kind's policy costs more than running it, so the
     kinds of content the unread notifications point at are read first (one indexed query) and
     only their policies are built; with nothing unread, no policy is built at all."""
-    labels = set(
-        Notification.objects.filter(recipient=user, read_at__isnull=True)
-        .order_by()
-        .values_list("target_label", flat=True)
-        .distinct()
+    unread = compiled_rows(
+        "unread_labels",
+        lambda user: (
+            Notification.objects.filter(recipient=user, read_at__isnull=True)
+            .order_by()
+            .values_list("target_label")
+            .distinct()
+        ),
+        user=user.pk,
     )
+    labels = {label for (label,) in unread}
     if not labels:
         return 0
     return Notification.objects.visible_to(user, labels=labels).unread().count()
