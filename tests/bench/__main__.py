@@ -9,6 +9,7 @@ Options (any order, before or after the names):
   --speed=K     bench_capacity's time compression (SOSOON_BENCH_SPEED, default 1: a member
                 loads a page a minute; 10: every 6 s)
   --steps=A,B   bench_capacity's member counts (SOSOON_BENCH_STEPS)
+  --clients=A,B bench_chat's room sizes (SOSOON_BENCH_CLIENTS, default 50,200,500)
   --sqlite      the embedded default even when DATABASE_URL names PostgreSQL
 
 Most benchmarks get a database of the run's own (tests/e2e/databases.py): a SQLite file in a
@@ -44,6 +45,7 @@ OPTIONS = {
     "--views": "SOSOON_BENCH_VIEWS",
     "--speed": "SOSOON_BENCH_SPEED",
     "--steps": "SOSOON_BENCH_STEPS",
+    "--clients": "SOSOON_BENCH_CLIENTS",
 }
 DEFAULT_BULK_POSTS = {"postgresql": 1_000_000, "sqlite": 100_000}
 
@@ -68,25 +70,27 @@ def run_and_print(names: list[str]) -> None:
 
 
 def on_demo_data(names: list[str], configured_url: str) -> None:
-    with tempfile.TemporaryDirectory(prefix="sosoon-bench-") as workdir:
-        with scratch_database(configured_url, suffix="bench", directory=Path(workdir)) as url:
-            os.environ.update(
-                DJANGO_SETTINGS_MODULE="tests.bench.settings",
-                # The development profile; tests/bench/settings.py then turns DEBUG off.
-                DEBUG="1",
-                DATABASE_URL=url,
-                MEDIA_ROOT=str(Path(workdir) / "media"),
-            )
-            django.setup()
-            try:
-                call_command("migrate", interactive=False, verbosity=0)
-                # seed_demo refuses DEBUG off (tests/bench/settings.py); this is a scratch
-                # database, so the demo people and their shared password are wanted here.
-                with override_settings(DEBUG=True):
-                    call_command("seed_demo", stdout=sys.stderr)
-                run_and_print(names)
-            finally:
-                connections.close_all()
+    with (
+        tempfile.TemporaryDirectory(prefix="sosoon-bench-") as workdir,
+        scratch_database(configured_url, suffix="bench", directory=Path(workdir)) as url,
+    ):
+        os.environ.update(
+            DJANGO_SETTINGS_MODULE="tests.bench.settings",
+            # The development profile; tests/bench/settings.py then turns DEBUG off.
+            DEBUG="1",
+            DATABASE_URL=url,
+            MEDIA_ROOT=str(Path(workdir) / "media"),
+        )
+        django.setup()
+        try:
+            call_command("migrate", interactive=False, verbosity=0)
+            # seed_demo refuses DEBUG off (tests/bench/settings.py); this is a scratch
+            # database, so the demo people and their shared password are wanted here.
+            with override_settings(DEBUG=True):
+                call_command("seed_demo", stdout=sys.stderr)
+            run_and_print(names)
+        finally:
+            connections.close_all()
 
 
 def on_bulk_data(names: list[str], configured_url: str) -> None:

@@ -143,9 +143,11 @@ def run() -> list[dict]:
     connections.close_all()
     if vendor == "postgresql":
         connection.close_pool()
-    with tempfile.TemporaryDirectory(prefix="sosoon-bench-pages-") as workdir:
-        with served(os.environ["DATABASE_URL"], Path(workdir)) as site:
-            results = asyncio.run(drive(site, emails, lists))
+    with (
+        tempfile.TemporaryDirectory(prefix="sosoon-bench-pages-") as workdir,
+        served(os.environ["DATABASE_URL"], Path(workdir)) as site,
+    ):
+        results = asyncio.run(drive(site, emails, lists))
     return [
         {
             **result,

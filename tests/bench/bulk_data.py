@@ -3,9 +3,9 @@ and the benchmarks that read it (pages, memory, capacity) change nothing they me
 
 On PostgreSQL it is the database `<DATABASE_URL's name>_b` on the same server; on the embedded
 default a SQLite file in var/bench/. A table of its own (`bench_dataset`) records what was
-seeded (posts, seed version); a database that does not match the run's size is dropped and
-seeded again, so `--posts=N` always measures N posts. `migrate` runs on every use, so a
-branch's new migrations apply to the kept data.
+seeded (posts, and a fingerprint of the code that seeded it); a database that does not match
+the run's size and code is dropped and seeded again, so `--posts=N` always measures N posts
+and a branch's new migrations or seeding never meet data made without them.
 
 seed_bulk's people and communities (2,000 members in 50 communities, five each), POSTS posts
 over a year with comments and reactions; READERS get a password and a verified address, as
@@ -13,6 +13,7 @@ people who signed up through the site have. Sessions for the simulated members o
 capacity benchmark are made by `sessions_for` (Django's own session store and auth hash).
 """
 
+import hashlib
 import random
 import sqlite3
 import sys
@@ -23,13 +24,26 @@ import dj_database_url
 import psycopg
 from psycopg import sql
 
-# Bumped when seed() changes, so kept data seeded the old way is seeded again.
-SEED_VERSION = 1
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
 MEMBERS = 2_000
 READERS = [f"bulk_{n}" for n in range(7, 7 + 32)]
 PASSWORD = "bench-reader-password"
-SQLITE_DIRECTORY = Path(__file__).resolve().parent.parent.parent / "var" / "bench"
+SQLITE_DIRECTORY = BASE_DIR / "var" / "bench"
 MARKER = "bench_dataset"
+
+
+def fingerprint() -> str:
+    """What the kept data was made by: this module, feeds/bulk_seed.py and every migration.
+    A change to any of them (a new denormalised column the seeder fills, say) seeds anew."""
+    digest = hashlib.sha256()
+    sources = [Path(__file__), BASE_DIR / "feeds" / "bulk_seed.py"]
+    sources += sorted(BASE_DIR.glob("*/migrations/*.py")) + sorted(
+        BASE_DIR.glob("*/*/migrations/*.py")
+    )
+    for source in sources:
+        digest.update(str(source.relative_to(BASE_DIR)).encode())
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def database_url(configured_url: str, *, posts: int) -> str:
@@ -42,9 +56,9 @@ def database_url(configured_url: str, *, posts: int) -> str:
 
 
 def is_seeded(url: str, *, posts: int) -> bool:
-    """Whether the database at `url` holds this seed version's `posts` posts; a PostgreSQL
-    database that does not is dropped and created empty, a SQLite file removed."""
-    wanted = (posts, SEED_VERSION)
+    """Whether the database at `url` holds `posts` posts seeded by this code (fingerprint());
+    a PostgreSQL database that does not is dropped and created empty, a SQLite file removed."""
+    wanted = (posts, fingerprint())
     if url.startswith("sqlite:"):
         path = Path(urlsplit(url).path)
         if path.exists():
@@ -70,10 +84,10 @@ def is_seeded(url: str, *, posts: int) -> bool:
     return False
 
 
-def marker_row(cursor) -> tuple[int, int] | None:
+def marker_row(cursor) -> tuple[int, str] | None:
     try:
-        cursor.execute(f"SELECT posts, version FROM {MARKER}")
-    except (sqlite3.OperationalError, psycopg.errors.UndefinedTable):
+        cursor.execute(f"SELECT posts, fingerprint FROM {MARKER}")
+    except (sqlite3.OperationalError, psycopg.ProgrammingError):
         return None
     row = cursor.fetchone()
     return tuple(row) if row else None
@@ -116,8 +130,8 @@ def seed(posts: int, rng_seed: int = 4) -> None:
             cursor.execute("VACUUM ANALYZE")
         else:
             cursor.execute("ANALYZE")
-        cursor.execute(f"CREATE TABLE {MARKER} (posts bigint, version integer)")
-        cursor.execute(f"INSERT INTO {MARKER} VALUES (%s, %s)", [posts, SEED_VERSION])
+        cursor.execute(f"CREATE TABLE {MARKER} (posts bigint, fingerprint text)")
+        cursor.execute(f"INSERT INTO {MARKER} VALUES (%s, %s)", [posts, fingerprint()])
 
 
 def reader_emails(count: int) -> list[str]:

@@ -18,6 +18,7 @@ import signal
 import socket
 import ssl
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -158,4 +159,9 @@ def served(
         running = [stack.enter_context(daphne(env, workdir)) for _ in range(daphnes)]
         upstreams = [site.base_url.removeprefix("http://") for site, _ in running]
         url, tls = stack.enter_context(nginx(workdir, upstreams))
-        yield Served(running, url, tls, secret_key)
+        try:
+            yield Served(running, url, tls, secret_key)
+        except BaseException:
+            for site, _ in running:
+                print(f"{site.base_url}'s log ends:\n{site.output()[-3000:]}", file=sys.stderr)
+            raise
