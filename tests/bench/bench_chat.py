@@ -33,6 +33,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.db import connections
 from django.test import override_settings
 from websockets.asyncio.client import connect
+from websockets.exceptions import InvalidStatus
 
 from communities.models import ChatRoom, Membership, room_group
 from communities.services.communities import do_create_community
@@ -46,6 +47,7 @@ MESSAGES_PER_SECOND = 20
 SEND_SECONDS = 8
 DRAIN_SECONDS = 20
 CONNECT_BATCH = 50
+CONNECT_ATTEMPTS = 3
 TARGET_CLIENTS = 200
 TARGET_RATIO = 0.8
 TARGET_P99_MS = 500
@@ -110,6 +112,7 @@ class Round:
         self.last_receipt = 0.0
         self.last_frame = 0.0
         self.errors = 0
+        self.refused = 0
         self.sockets = []
         self.readers = []
 
@@ -120,14 +123,24 @@ class Round:
         self.readers = [asyncio.create_task(self.read(websocket)) for websocket in self.sockets]
 
     async def connect(self, cookie: str):
-        websocket = await connect(
-            self.url,
-            origin=self.origin,
-            ssl=self.tls,
-            additional_headers={"Cookie": cookie},
-            max_queue=None,
-            open_timeout=60,
-        )
+        for attempt in range(CONNECT_ATTEMPTS):
+            try:
+                websocket = await connect(
+                    self.url,
+                    origin=self.origin,
+                    ssl=self.tls,
+                    additional_headers={"Cookie": cookie},
+                    max_queue=None,
+                    open_timeout=60,
+                )
+                break
+            except InvalidStatus:
+                # daphne answers 403 to a handshake its application has not accepted within
+                # its connect timeout (5 s); the browser's client tries again after a pause.
+                self.refused += 1
+                if attempt == CONNECT_ATTEMPTS - 1:
+                    raise
+                await asyncio.sleep(1 + attempt)
         if not self.is_floor:
             await websocket.send(json.dumps({"type": "chat.subscribe", "room": self.room_id}))
             while json.loads(await websocket.recv())["type"] != "chat.subscribed":
@@ -228,6 +241,7 @@ async def measure(site: Served, path: str, cookies, room_id: int) -> dict:
         "lost": expected - delivered,
         "errors": round_.errors,
         "connect_s": round(connect_seconds, 2),
+        "connect_refused": round_.refused,
         "settle_s": round(settle_seconds, 2),
         "rss_kib_per_client": round((rss_after - rss_before) / len(cookies), 1),
         # Share of one core used while sending and draining: daphne, and this load generator
