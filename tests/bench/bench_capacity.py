@@ -49,7 +49,10 @@ from tests.bench.load import percentile
 from tests.bench.topology import rss_kib, served
 
 SPEED = float(os.environ.get("SOSOON_BENCH_SPEED", "1"))
-STEPS = [int(n) for n in os.environ.get("SOSOON_BENCH_STEPS", "250,500,1000,1500,2000").split(",")]
+STEPS = [
+    int(n)
+    for n in os.environ.get("SOSOON_BENCH_STEPS", "100,250,500,750,1000,1500,2000,3000").split(",")
+]
 PAGE_EVERY = 60 / SPEED
 PING_EVERY = 25 / SPEED
 PRESENCE_EVERY = 30 / SPEED

@@ -23,7 +23,7 @@ from tests.bench.load import close, measure, sign_in_readers, tab
 from tests.bench.topology import rss_kib, served
 
 VIEWS = int(os.environ.get("SOSOON_BENCH_VIEWS", "10000"))
-WARM_UP_VIEWS = 1_000
+WARM_UP_VIEWS = min(1_000, max(100, VIEWS // 10))
 READERS = 8
 SAMPLES = 10
 GROWTH_TARGET = 0.20
@@ -31,7 +31,7 @@ GROWTH_TARGET = 0.20
 
 async def read(clients, lists, views: int) -> dict:
     """`views` page views spread over the clients, each walking its reader's list."""
-    each = max(1, views // len(clients))
+    each = -(-views // len(clients))  # rounded up: at least `views` in all
 
     def path_of(number: int, request: int) -> str:
         paths = [path for page in lists[number % len(lists)].values() for path in page]
