@@ -49,10 +49,8 @@ from tests.bench.load import percentile
 from tests.bench.topology import rss_kib, served
 
 SPEED = float(os.environ.get("SOSOON_BENCH_SPEED", "1"))
-STEPS = [
-    int(n)
-    for n in os.environ.get("SOSOON_BENCH_STEPS", "100,250,500,750,1000,1500,2000,3000").split(",")
-]
+DEFAULT_STEPS = "50,100,250,500,750,1000,1500,2000,3000"
+STEPS = [int(n) for n in os.environ.get("SOSOON_BENCH_STEPS", DEFAULT_STEPS).split(",")]
 PAGE_EVERY = 60 / SPEED
 PING_EVERY = 25 / SPEED
 PRESENCE_EVERY = 30 / SPEED
