@@ -75,14 +75,16 @@ class Tally:
     def error(self, kind: str) -> None:
         self.errors.setdefault(kind, []).append(time.monotonic())
 
-    def window(self, start: float, end: float) -> dict:
+    def window(self, start: float, end: float, *, errors_since: float) -> dict:
+        """Pages and acks started in [start, end); errors since `errors_since` (the step's
+        first connection attempt)."""
         pages = [ms for at, ms in self.pages if start <= at < end]
         acks = [ms for at, ms in self.acks if start <= at < end]
         overdue = sum(1 for sent in self.waiting.values() if sent < end - ACK_TIMEOUT_SECONDS)
         errors = {
             kind: count
             for kind, times in self.errors.items()
-            if (count := sum(1 for at in times if start <= at < end))
+            if (count := sum(1 for at in times if errors_since <= at < end))
         }
         if overdue:
             errors["unacknowledged"] = overdue
@@ -252,7 +254,10 @@ async def drive(site, sessions: list[tuple[int, str]], rooms: dict[int, int]) ->
             connect_seconds = time.monotonic() - connect_started
             if per_socket is None:
                 await asyncio.sleep(SETTLE_SECONDS)
-                per_socket = (sum(rss_kib(pid) for pid in site.pids) - baseline) / len(joining)
+                per_socket = (sum(rss_kib(pid) for pid in site.pids) - baseline) / max(
+                    1, sum(1 for member in joining if member.tasks)
+                )
+            joining = [member for member in joining if member.tasks]  # connected, subscribed
             for member in joining:
                 member.start()
             members += joining
@@ -260,19 +265,20 @@ async def drive(site, sessions: list[tuple[int, str]], rooms: dict[int, int]) ->
             cpu, start = time.process_time(), time.monotonic()
             await asyncio.sleep(max(PAGE_EVERY, 15))
             end = time.monotonic()
-            figures = tally.window(start, end)
+            figures = tally.window(start, end, errors_since=connect_started)
             rss = [rss_kib(pid) for pid in site.pids]
             held = not figures["errors"] and figures.get("page_p95_ms", 0) <= P95_LIMIT_MS
             results.append(
                 {
                     "benchmark": "capacity_step",
-                    "members": len(members),
+                    "members": target,
+                    "online": len(members),
                     "speed": SPEED,
                     **figures,
                     "held": held,
                     "connect_s": round(connect_seconds, 1),
                     "rss_kib": rss,
-                    "kib_per_member": round((sum(rss) - baseline) / len(members), 1),
+                    "kib_per_member": round((sum(rss) - baseline) / max(1, len(members)), 1),
                     "load_generator_cpu": round((time.process_time() - cpu) / (end - start), 2),
                 }
             )
