@@ -25,6 +25,7 @@ import json
 import logging
 import os
 import pkgutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -147,4 +148,6 @@ def main(arguments: list[str]) -> None:
 
 
 if __name__ == "__main__":
+    # `kill` (SIGTERM) unwinds like Ctrl-C, so the servers a benchmark started are stopped.
+    signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))
     main(sys.argv[1:])
