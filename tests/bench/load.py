@@ -5,6 +5,7 @@ import asyncio
 import ssl
 import statistics
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -51,17 +52,20 @@ def percentile(samples: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
 
 
-def summary(samples: list[float], errors: int, seconds: float) -> dict:
-    """p50/p95/p99 in ms, requests/s over the wall time, and errors."""
+def summary(samples: list[float], errors: Counter, seconds: float) -> dict:
+    """p50/p95/p99 in ms, requests/s over the wall time, and errors (with their kinds: an
+    HTTP status, or the transport error's name)."""
+    kinds = {str(kind): count for kind, count in errors.items()}
     if not samples:
-        return {"requests": 0, "errors": errors}
+        return {"requests": 0, "errors": errors.total(), "error_kinds": kinds}
     return {
         "requests_per_s": round(len(samples) / seconds, 1),
         "p50_ms": round(statistics.median(samples), 1),
         "p95_ms": round(percentile(samples, 0.95), 1),
         "p99_ms": round(percentile(samples, 0.99), 1),
         "requests": len(samples),
-        "errors": errors,
+        "errors": errors.total(),
+        "error_kinds": kinds,
     }
 
 
@@ -69,20 +73,19 @@ async def measure(members: list[Member], path_of: Callable[[int, int], str], cou
     """Every member requesting `path_of(member number, request number)` `count` times, side by
     side; any answer but 200, and any failed request, is an error."""
     samples: list[float] = []
-    errors = 0
+    errors: Counter = Counter()
 
     async def one(number: int, member: Member) -> None:
-        nonlocal errors
         for request in range(count):
             start = time.perf_counter()
             try:
                 response = await member.get(path_of(number, request))
-            except httpx.HTTPError:
-                errors += 1
+            except httpx.HTTPError as failure:
+                errors[type(failure).__name__] += 1
                 continue
             samples.append((time.perf_counter() - start) * 1000)
             if response.status_code != 200:
-                errors += 1
+                errors[response.status_code] += 1
 
     started = time.perf_counter()
     await asyncio.gather(*(one(number, member) for number, member in enumerate(members)))
