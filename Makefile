@@ -30,8 +30,10 @@ run: $(INSTALLED)
 test: $(INSTALLED)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# On PostgreSQL the page benchmark runs a second time on the embedded default (SQLite).
 bench: $(INSTALLED)
 	$(PY) -m tests.bench
+	@case "$$DATABASE_URL" in postgres*) $(PY) -m tests.bench --sqlite pages ;; esac
 
 # Needs nginx, PostgreSQL (DATABASE_URL) and Redis (REDIS_URL; its database is flushed); as
 # root the services run as `nobody`. `$(PY) -m tests.rehearsal --help` lists REHEARSAL_ARGS.

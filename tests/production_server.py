@@ -13,6 +13,7 @@ the loopback's plain HTTP.
 import re
 import secrets
 import signal
+import ssl
 import subprocess
 import threading
 import time
@@ -221,9 +222,12 @@ class Member:
         return response
 
 
-async def sign_in(site: ProductionSite, email: str, password: str) -> Member:
-    """A member signed in through GET and POST /accounts/login/, as a browser does it."""
-    member = Member(httpx.AsyncClient(base_url=site.base_url, timeout=60))
+async def sign_in(
+    site: ProductionSite, email: str, password: str, *, verify: ssl.SSLContext | bool = True
+) -> Member:
+    """A member signed in through GET and POST /accounts/login/, as a browser does it.
+    `verify` is the trust for an HTTPS `site.base_url` (nginx's certificate)."""
+    member = Member(httpx.AsyncClient(base_url=site.base_url, timeout=60, verify=verify))
     form = await member.get("/accounts/login/")
     token = CSRF_FIELD.search(form.text)
     if form.status_code != 200 or token is None:

@@ -1,17 +1,32 @@
 """Run the benchmarks: `make bench` runs all, `python -m tests.bench home` only bench_home.
-`--posts=N` sets SOSOON_BENCH_POSTS, the size of benchmarks that seed posts in bulk
-(bench_daphne), for quick runs.
 
-The run owns its database (tests/e2e/databases.py): a SQLite file in a temporary directory,
-or `<name>_bench` next to DATABASE_URL's PostgreSQL database, migrated and seeded with demo
-data here and removed afterwards. The developer's database is never opened. Set-up messages
+Options (any order, before or after the names):
+  --posts=N     the size of the bulk datasets (SOSOON_BENCH_POSTS): bench_daphne's, and the
+                kept dataset of pages, memory and capacity (default 1,000,000 on PostgreSQL,
+                100,000 on SQLite)
+  --requests=N  requests per client alone in bench_pages (SOSOON_BENCH_REQUESTS, default 100)
+  --views=N     page views bench_memory watches (SOSOON_BENCH_VIEWS, default 10,000)
+  --speed=K     bench_capacity's time compression (SOSOON_BENCH_SPEED, default 1: a member
+                loads a page a minute; 10: every 6 s)
+  --steps=A,B   bench_capacity's member counts (SOSOON_BENCH_STEPS)
+  --clients=A,B bench_chat's room sizes (SOSOON_BENCH_CLIENTS, default 50,200,500)
+  --sqlite      the embedded default even when DATABASE_URL names PostgreSQL
+
+Most benchmarks get a database of the run's own (tests/e2e/databases.py): a SQLite file in a
+temporary directory, or `<name>_bench` next to DATABASE_URL's PostgreSQL database, migrated
+and seeded with demo data here and removed afterwards. The ones in ON_BULK_DATA read the
+kept large dataset instead (tests/bench/bulk_data.py), in a process of their own since
+Django is set up once per process. The developer's database is never opened. Set-up messages
 go to stderr, so stdout carries only the JSON results.
 """
 
 import importlib
 import json
+import logging
 import os
 import pkgutil
+import signal
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -23,6 +38,17 @@ from django.test import override_settings
 
 from tests import bench
 from tests.e2e.databases import scratch_database
+
+ON_BULK_DATA = {"pages", "memory", "capacity"}
+OPTIONS = {
+    "--posts": "SOSOON_BENCH_POSTS",
+    "--requests": "SOSOON_BENCH_REQUESTS",
+    "--views": "SOSOON_BENCH_VIEWS",
+    "--speed": "SOSOON_BENCH_SPEED",
+    "--steps": "SOSOON_BENCH_STEPS",
+    "--clients": "SOSOON_BENCH_CLIENTS",
+}
+DEFAULT_BULK_POSTS = {"postgresql": 1_000_000, "sqlite": 100_000}
 
 
 def benchmark_names(requested: list[str]) -> list[str]:
@@ -38,35 +64,90 @@ def benchmark_names(requested: list[str]) -> list[str]:
     return requested or available
 
 
-def main(requested: list[str]) -> None:
-    names = benchmark_names(requested)
+def run_and_print(names: list[str]) -> None:
+    for name in names:
+        for result in importlib.import_module(f"tests.bench.bench_{name}").run():
+            print(json.dumps(result), flush=True)
+
+
+def on_demo_data(names: list[str], configured_url: str) -> None:
+    with (
+        tempfile.TemporaryDirectory(prefix="sosoon-bench-") as workdir,
+        scratch_database(configured_url, suffix="bench", directory=Path(workdir)) as url,
+    ):
+        os.environ.update(
+            DJANGO_SETTINGS_MODULE="tests.bench.settings",
+            # The development profile; tests/bench/settings.py then turns DEBUG off.
+            DEBUG="1",
+            DATABASE_URL=url,
+            MEDIA_ROOT=str(Path(workdir) / "media"),
+        )
+        django.setup()
+        try:
+            call_command("migrate", interactive=False, verbosity=0)
+            # seed_demo refuses DEBUG off (tests/bench/settings.py); this is a scratch
+            # database, so the demo people and their shared password are wanted here.
+            with override_settings(DEBUG=True):
+                call_command("seed_demo", stdout=sys.stderr)
+            run_and_print(names)
+        finally:
+            connections.close_all()
+
+
+def on_bulk_data(names: list[str], configured_url: str) -> None:
+    from tests.bench import bulk_data
+
+    vendor = "postgresql" if configured_url.startswith("postgres") else "sqlite"
+    posts = int(os.environ.get("SOSOON_BENCH_POSTS", DEFAULT_BULK_POSTS[vendor]))
+    url = bulk_data.database_url(configured_url, posts=posts)
+    seeded = bulk_data.is_seeded(url, posts=posts)
     with tempfile.TemporaryDirectory(prefix="sosoon-bench-") as workdir:
-        configured_url = os.environ.get("DATABASE_URL", "")
-        with scratch_database(configured_url, suffix="bench", directory=Path(workdir)) as url:
-            os.environ.update(
-                DJANGO_SETTINGS_MODULE="tests.bench.settings",
-                # The development profile; tests/bench/settings.py then turns DEBUG off.
-                DEBUG="1",
-                DATABASE_URL=url,
-                MEDIA_ROOT=str(Path(workdir) / "media"),
-            )
-            django.setup()
-            try:
-                call_command("migrate", interactive=False, verbosity=0)
-                # seed_demo refuses DEBUG off (tests/bench/settings.py); this is a scratch
-                # database, so the demo people and their shared password are wanted here.
-                with override_settings(DEBUG=True):
-                    call_command("seed_demo", stdout=sys.stderr)
-                for name in names:
-                    for result in importlib.import_module(f"tests.bench.bench_{name}").run():
-                        print(json.dumps(result), flush=True)
-            finally:
-                connections.close_all()
+        os.environ.update(
+            DJANGO_SETTINGS_MODULE="tests.bench.settings",
+            DEBUG="1",
+            DATABASE_URL=url,
+            MEDIA_ROOT=str(Path(workdir) / "media"),
+        )
+        django.setup()
+        try:
+            call_command("migrate", interactive=False, verbosity=0)
+            if not seeded:
+                print(f"seeding the kept dataset: {posts:,} posts ({url})", file=sys.stderr)
+                bulk_data.seed(posts)
+            run_and_print(names)
+        finally:
+            connections.close_all()
+
+
+def main(arguments: list[str]) -> None:
+    # One line per request from the load generator's HTTP client would bury the results.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    requested = []
+    sqlite = False
+    for argument in arguments:
+        option, _, value = argument.partition("=")
+        if option in OPTIONS:
+            os.environ[OPTIONS[option]] = value
+        elif argument == "--sqlite":
+            sqlite = True
+        else:
+            requested.append(argument)
+    names = benchmark_names(requested)
+    configured_url = "" if sqlite else os.environ.get("DATABASE_URL", "")
+    bulk = [name for name in names if name in ON_BULK_DATA]
+    demo = [name for name in names if name not in ON_BULK_DATA]
+    if demo and bulk:
+        # A process of its own for each kind of database; the options are in the environment.
+        flags = ["--sqlite"] if sqlite else []
+        subprocess.run([sys.executable, "-m", "tests.bench", *flags, *demo], check=True)
+        on_bulk_data(bulk, configured_url)
+    elif bulk:
+        on_bulk_data(bulk, configured_url)
+    else:
+        on_demo_data(demo, configured_url)
 
 
 if __name__ == "__main__":
-    arguments = sys.argv[1:]
-    for argument in [a for a in arguments if a.startswith("--posts=")]:
-        os.environ["SOSOON_BENCH_POSTS"] = argument.removeprefix("--posts=")
-        arguments.remove(argument)
-    main(arguments)
+    # `kill` (SIGTERM) unwinds like Ctrl-C, so the servers a benchmark started are stopped.
+    signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))
+    main(sys.argv[1:])

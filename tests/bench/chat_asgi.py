@@ -10,7 +10,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 
 from sosoon_site.asgi import application as sosoon
 
-FLOOR_PATH = "/bench/floor/"
+FLOOR_PATH = "/ws/bench-floor/"
 FLOOR_GROUP = "bench.floor"
 
 
