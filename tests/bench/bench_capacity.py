@@ -42,8 +42,8 @@ from django.db import connection, connections
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
+from communities.chat.models import GENERAL_ROOM
 from communities.models import ChatRoom, Community, Membership, MembershipStatus
-from communities.services.chat import GENERAL_ROOM
 from tests.bench.bulk_data import sessions_for
 from tests.bench.load import percentile
 from tests.bench.topology import rss_kib, served

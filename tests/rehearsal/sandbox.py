@@ -1,7 +1,8 @@
 """The cross-post step: the community's owner schedules a public post to X through the real
 scheduling page, and a qcluster publishes it to the sandbox network.
 
-The sandbox is the fake X server of tests/fakes (the real API v2 wire format on 127.0.0.1);
+The sandbox is the product's sandbox X (feeds/crossposting/sandbox/: the real API v2 wire
+format and rules on 127.0.0.1);
 `sandbox_network` and `cross_post` are the only two places that know it, so another sandbox
 can take its place here alone.
 """
@@ -13,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from tests.fakes.x import FakeX
+from feeds.crossposting.sandbox.x import SandboxX
 
 # q2 runs the dispatch schedule every 30 s (sosoon_site/jobs.py); its scheduler first wakes
 # 30 s after a cluster starts.
@@ -24,7 +25,7 @@ PUBLISHED_WITHIN_SECONDS = 240
 class Sandbox:
     """The network: what the services' environment points at, and the seeded account."""
 
-    fake: FakeX
+    fake: SandboxX
     providers: dict[str, str]
     account: dict[str, str]
 
@@ -35,7 +36,7 @@ class Sandbox:
 @contextmanager
 def sandbox_network() -> Iterator[Sandbox]:
     """The sandbox network for the block, with a connected account's tokens."""
-    fake = FakeX().start()
+    fake = SandboxX().start()
     access, refresh = fake.issue_tokens()
     try:
         yield Sandbox(

@@ -15,7 +15,7 @@ import json
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 from communities.models import ChatRoom, Community
-from communities.services.chat import do_create_room
+from communities.chat.services import do_create_room
 from communities.services.membership_rules import do_add_member
 from feeds.crossposting.models import ExternalAccount
 from feeds.models import Post

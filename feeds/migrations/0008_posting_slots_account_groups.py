@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("communities", "0008_chat_sequence"),
-        ("feeds", "0005_close_friends_for_everyone"),
+        ("feeds", "0007_crosspost_metrics"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
