@@ -208,9 +208,9 @@ def rehearsed_install(
     keep: bool = False,
 ) -> Iterator[Install]:
     """The whole topology, up and answering through nginx, for the block."""
+    user, note = service_user()
     root = Path(tempfile.mkdtemp(prefix="sosoon-rehearsal-"))
     root.chmod(0o755)
-    user, note = service_user()
     with ExitStack() as stack:
         stack.callback(_remove, root, keep=keep, log=log)
         database_url = stack.enter_context(
