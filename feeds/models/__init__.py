@@ -28,9 +28,9 @@ __all__ = [
 ]
 
 # Cross-posting keeps its models in its own package; importing them here registers them.
-from feeds.crossposting.models import CrossPost, ExternalAccount, Referral  # noqa: F401
 from feeds.crossposting.metrics.models import (  # noqa: F401
     CrossPostMetric,
     MetricsWatch,
     RateWindow,
 )
+from feeds.crossposting.models import CrossPost, ExternalAccount, Referral  # noqa: F401
