@@ -33,9 +33,7 @@ class Migration(migrations.Migration):
             options={
                 "ordering": ["crosspost", "sampled_at"],
                 "indexes": [
-                    models.Index(
-                        fields=["crosspost", "sampled_at"], name="crosspost_metric_series"
-                    )
+                    models.Index(fields=["crosspost", "sampled_at"], name="crosspost_metric_series")
                 ],
             },
         ),
