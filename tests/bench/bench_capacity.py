@@ -57,7 +57,7 @@ PRESENCE_EVERY = 30 / SPEED
 CHAT_EVERY = 180 / SPEED
 P95_LIMIT_MS = 300
 TARGET_MEMBERS = 2_000
-STEP_CONNECT_BATCH = 50
+STEP_CONNECT_BATCH = 10
 SETTLE_SECONDS = 5
 ACK_TIMEOUT_SECONDS = 30
 HTTP_CONNECTIONS = 64
@@ -252,11 +252,12 @@ async def drive(site, sessions: list[tuple[int, str]], rooms: dict[int, int]) ->
                     if isinstance(outcome, BaseException):
                         tally.error(f"connect_{type(outcome).__name__}")
             connect_seconds = time.monotonic() - connect_started
-            if per_socket is None:
+            if not members:
                 await asyncio.sleep(SETTLE_SECONDS)
-                per_socket = (sum(rss_kib(pid) for pid in site.pids) - baseline) / max(
-                    1, sum(1 for member in joining if member.tasks)
-                )
+                connected = sum(1 for member in joining if member.tasks)
+                if connected:
+                    grown = sum(rss_kib(pid) for pid in site.pids) - baseline
+                    per_socket = grown / connected
             joining = [member for member in joining if member.tasks]  # connected, subscribed
             for member in joining:
                 member.start()
