@@ -19,7 +19,9 @@ from tests.launcher import BASE_DIR
 SHIPPED_SITE = BASE_DIR / "deploy" / "nginx" / "sosoon.conf"
 # Debian's package; `nginx` on PATH is only looked for when this is missing.
 NGINX = "/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else shutil.which("nginx")
-UPSTREAM_SERVERS = re.compile(r"(?:^[ \t]*server 127\.0\.0\.1:\d+;[ \t]*\n)+", re.MULTILINE)
+UPSTREAM_SERVERS = re.compile(
+    r"(?:^[ \t]*server 127\.0\.0\.1:\d+(?P<parameters>[^;\n]*);[ \t]*\n)+", re.MULTILINE
+)
 
 
 @dataclass(frozen=True)
@@ -41,10 +43,13 @@ def replace_once(text: str, old: str, new: str) -> str:
 def render_site(paths: SitePaths, source: Path = SHIPPED_SITE) -> str:
     """The shipped site with this machine's ports, certificate, upstreams and directories."""
     text = source.read_text()
-    text, count = UPSTREAM_SERVERS.subn(
-        "".join(f"    server {address};\n" for address in paths.upstreams), text
+    servers = UPSTREAM_SERVERS.search(text)
+    assert servers, "deploy/nginx/sosoon.conf has no upstream server list"
+    # The shipped parameters (max_fails=0) stay on each server: they are part of what is tested.
+    parameters = servers.group("parameters")
+    text = UPSTREAM_SERVERS.sub(
+        "".join(f"    server {address}{parameters};\n" for address in paths.upstreams), text, 1
     )
-    assert count == 1, "deploy/nginx/sosoon.conf has no upstream server list"
     for old, new in [
         ("    listen [::]:80;\n", ""),
         ("    listen [::]:443 ssl http2;\n", ""),
