@@ -10,6 +10,7 @@ import logging
 import os
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import sentry_sdk
 import structlog
@@ -395,6 +396,19 @@ SOSOON_TIKTOK_API_BASE = env.text(
     "SOSOON_TIKTOK_API_BASE", _network(2, "https://open.tiktokapis.com")
 )
 SOSOON_TIKTOK_WEB_BASE = env.text("SOSOON_TIKTOK_WEB_BASE", _network(2, "https://www.tiktok.com"))
+# A Connect button posts to Sosoon, which redirects to the network's consent page, and browsers
+# hold that redirect to form-action too: without the consent pages' origins there, Connect does
+# nothing in a browser.
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] += sorted(
+    {
+        "{0.scheme}://{0.netloc}".format(urlsplit(url))
+        for url in (
+            SOSOON_X_AUTHORIZE_URL,
+            SOSOON_PINTEREST_AUTHORIZE_URL,
+            SOSOON_TIKTOK_AUTHORIZE_URL,
+        )
+    }
+)
 # Seconds a provider has to answer one request (connecting gets at most 5 of them).
 SOSOON_CROSSPOST_HTTP_TIMEOUT = 20.0
 

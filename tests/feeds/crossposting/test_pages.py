@@ -338,3 +338,18 @@ def test_real_accounts_carry_no_sandbox_label(fake_x, client, owner, community):
     accounts = client.get(reverse("crossposting:accounts", args=[community.slug])).content
     assert b"Sandbox" not in accounts
     assert b"X @wineclub" in accounts
+
+
+@pytest.mark.django_db
+def test_the_policy_lets_connect_redirect_to_each_consent_page(client):
+    """Connect posts to Sosoon, which redirects to the network; browsers hold that redirect
+    to form-action, so each consent page's origin must be listed there (and nothing else)."""
+    policy = client.get("/")["Content-Security-Policy"]
+    form_action = next(part for part in policy.split(";") if "form-action" in part).split()
+    assert form_action == [
+        "form-action",
+        "'self'",
+        "https://www.pinterest.com",
+        "https://www.tiktok.com",
+        "https://x.com",
+    ]
