@@ -164,6 +164,21 @@ def reaction_buttons(post: Post) -> SafeString:
     return mark_safe("".join(_reaction_button(reaction) for reaction in post.reaction_summary))
 
 
+def _counts(post: Post) -> str:
+    return "".join(
+        f'<span class="reaction">{reaction.symbol} <span>{reaction.count:d}</span></span>'
+        for reaction in post.reaction_summary
+        if reaction.count
+    )
+
+
+@register.simple_tag
+def reaction_counts(post: Post) -> SafeString:
+    """The reactions as counts alone, for the public teaser: someone outside sees that people
+    care, with nothing to press and no list of who reacted."""
+    return mark_safe(f'<div class="reactions" data-testid="reactions">{_counts(post)}</div>')
+
+
 def _reactions(post: Post, page: _Page) -> str:
     if page.signed_in:
         react_url = page.url("feeds:react", "post_id", post.pk)
@@ -174,11 +189,7 @@ def _reactions(post: Post, page: _Page) -> str:
             f"      {page.hidden_fields}\n      {reaction_buttons(post)}\n    </form>"
         )
     else:
-        inside = "".join(
-            f'<span class="reaction">{reaction.symbol} <span>{reaction.count:d}</span></span>'
-            for reaction in post.reaction_summary
-            if reaction.count
-        )
+        inside = _counts(post)
     who = (
         f'<a class="muted" href="{page.url("feeds:reactions", "post_id", post.pk)}">Who reacted</a>'
         if post.reaction_total

@@ -108,21 +108,23 @@ def test_a_draft_the_network_would_refuse_is_shown_and_nothing_is_saved(
 
 
 def test_the_x_count_comes_from_the_server_as_the_person_types(
-    client, owner, public_post, x_account
+    client, owner, public_post, x_account, settings
 ):
+    settings.ALLOWED_HOSTS = ["club.example.org"]
     client.force_login(owner)
     preview = client.post(
         reverse("crossposting:calendar_preview", args=[x_account.pk]),
         {"post": public_post.pk, f"a{x_account.pk}-text": "Soon 🍷 {link}"},
-        headers={"HX-Request": "true"},
+        headers={"HX-Request": "true", "Host": "club.example.org"},
     )
     html = preview.content.decode()
-    # "Soon " 5 + the emoji 2 + " " 1 + the link 23 (X counts every link as 23).
+    # "Soon " 5 + the emoji 2 + " " 1 + the link 23 (X counts every link it recognises as 23).
     assert 'data-testid="x-count">31 / 280<' in html
-    assert "/r/xxxxxxxxxxxx/" in html
+    assert "club.example.org/r/xxxxxxxxxxxx/" in html
     over = client.post(
         reverse("crossposting:calendar_preview", args=[x_account.pk]),
         {"post": public_post.pk, f"a{x_account.pk}-text": "界" * 141},
+        headers={"Host": "club.example.org"},
     ).content.decode()
     assert "282 / 280" in over and "is-over" in over and "the limit is 280" in over
 
