@@ -15,7 +15,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from communities.models import ChatRoom
-from tests.communities.chat import test_processes
+from tests.communities.chat import test_processes as chat_processes
 from tests.communities.chat.test_processes import frame_of
 from tests.factories import add_member
 from tests.site.test_socket import session_cookie_for
@@ -26,7 +26,7 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 DAPHNE_LIMIT = 1024 * 1024
-two_daphnes = test_processes.two_daphnes
+two_daphnes = chat_processes.two_daphnes
 
 
 @asynccontextmanager
