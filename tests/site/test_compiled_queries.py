@@ -141,3 +141,15 @@ def test_an_empty_list_matches_nothing_without_asking():
             "nobody", lambda ids: User.objects.filter(pk__in=ids).values_list("pk"), ids=[]
         )
     assert found == [] and len(queries) == 0
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_repeated_query_is_planned_once_as_a_prepared_statement():
+    person = UserFactory()
+    for _ in range(6):
+        assert compiled_rows("after", handles_after, after=0) == [(person.pk, person.handle)]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        statements = [statement for (statement,) in cursor.fetchall()]
+
+    assert any('"accounts_user"."handle"' in statement for statement in statements)
