@@ -88,4 +88,8 @@ def test_a_stranger_joins_through_the_tracked_link_and_lands_on_the_post(live, n
     expect(latest).to_contain_text("1 join (Sosoon)")
     chart = owner.get_by_role("img", name="Chart of the counts below over time")
     expect(chart).to_be_visible()
-    assert chart.evaluate("image => image.complete && image.naturalWidth > 0")
+    # Visible is not loaded: wait for the chart's SVG to arrive and decode (a broken image
+    # completes with no width, and the wait runs out).
+    owner.wait_for_function(
+        "image => image.complete && image.naturalWidth > 0", arg=chart.element_handle()
+    )
