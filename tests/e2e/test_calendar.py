@@ -87,7 +87,9 @@ def test_schedule_by_clicking_an_empty_hour_then_drag_a_post_to_another_day(
     # as 23, but not this site's loopback address: that counts character by character.
     link = live.url(f"/r/{SAMPLE_REF}/")
     expected = len("Juno-60 restoration live on Sunday ") + len(link)
-    expect(section.get_by_test_id("x-count")).to_have_text(f"{expected} / 280")
+    # The preview is a server round trip after a 300 ms pause in typing; on a busy machine
+    # it can take longer than the default five seconds.
+    expect(section.get_by_test_id("x-count")).to_have_text(f"{expected} / 280", timeout=20_000)
     page.get_by_test_id("schedule").click()
 
     expect(page.get_by_text("Scheduled 1 cross-post(s).")).to_be_visible()
