@@ -253,18 +253,56 @@ def _section(request, post, account, images, data=None):
     return form
 
 
-@login_required
-def schedule(request, post_id):
+def crosspostable(request, post_id):
+    """The post and its community's accounts that can publish, for a person who may cross-post
+    it (PermissionDenied otherwise). The accounts are None when the post is not public, with
+    the message already said: the caller sends the person back to the post."""
     post = access_post(request.user, post_id)
-    community = post.community
-    if not scheduling.may_manage_crossposts(request.user, community):
+    if not scheduling.may_manage_crossposts(request.user, post.community):
         raise PermissionDenied("Only the community's owners and admins cross-post.")
     if not scheduling.is_public(post):
         messages.error(request, "Only public posts can be cross-posted.")
-        return redirect(post)
+        return post, None
     accounts = [
-        account for account in community.external_accounts.connected() if account.can_publish
+        account for account in post.community.external_accounts.connected() if account.can_publish
     ]
+    return post, accounts
+
+
+def drafts_for(request, sections, images) -> list[scheduling.Draft]:
+    """One draft per chosen (valid) section, each with a tracked link of its own."""
+    by_id = {image.pk: image for image in images}
+    drafts = []
+    for section in sections:
+        values = section.cleaned_data
+        ref_code = new_ref_code()
+        link = _landing_url(request, ref_code)
+        board_names = dict(section.fields["board"].choices) if "board" in section.fields else {}
+        drafts.append(
+            scheduling.Draft(
+                account=section.account,
+                text=section.text_with_link(link),
+                media=[_media_item(request, by_id[int(pk)]) for pk in values["images"]],
+                title=values.get("title", ""),
+                alt_text=values.get("alt_text", ""),
+                board_id=values.get("board", ""),
+                board_name=board_names.get(values.get("board", ""), ""),
+                privacy_level=values.get("privacy_level", ""),
+                allow_comments=bool(values.get("allow_comments")),
+                auto_add_music=bool(values.get("auto_add_music")),
+                link=link,
+                ref_code=ref_code,
+            )
+        )
+    return drafts
+
+
+@login_required
+def schedule(request, post_id):
+    post, accounts = crosspostable(request, post_id)
+    if accounts is None:
+        return redirect(post)
+    community = post.community
     images = list(post.images.all())
     data = request.POST if request.method == "POST" else None
     when = WhenForm(data)
@@ -275,31 +313,7 @@ def schedule(request, post_id):
         if valid and not chosen:
             when.add_error(None, "Choose at least one account.")
         elif valid:
-            by_id = {image.pk: image for image in images}
-            drafts = []
-            for section in chosen:
-                values = section.cleaned_data
-                ref_code = new_ref_code()
-                link = _landing_url(request, ref_code)
-                board_names = (
-                    dict(section.fields["board"].choices) if "board" in section.fields else {}
-                )
-                drafts.append(
-                    scheduling.Draft(
-                        account=section.account,
-                        text=section.text_with_link(link),
-                        media=[_media_item(request, by_id[int(pk)]) for pk in values["images"]],
-                        title=values.get("title", ""),
-                        alt_text=values.get("alt_text", ""),
-                        board_id=values.get("board", ""),
-                        board_name=board_names.get(values.get("board", ""), ""),
-                        privacy_level=values.get("privacy_level", ""),
-                        allow_comments=bool(values.get("allow_comments")),
-                        auto_add_music=bool(values.get("auto_add_music")),
-                        link=link,
-                        ref_code=ref_code,
-                    )
-                )
+            drafts = drafts_for(request, chosen, images)
             try:
                 scheduling.check_schedule(
                     request.user, post, drafts, scheduled_at=when.cleaned_data["scheduled_at"]
@@ -340,6 +354,8 @@ def landing(request, ref_code):
     post = crosspost.post
     if not scheduling.is_public(post):
         raise Http404("No such page.")
+    # Public, and still this visitor's to see: a block between them and the author hides it.
+    access_post(request.user, post.pk)
     community = post.community
     tracking.record_visit(request.session, crosspost)
     if request.method == "POST" and community.is_listed and request.user.is_authenticated:

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -39,7 +39,7 @@ from feeds.crossposting.calendar.models import AccountGroup, PostingSlot
 from feeds.crossposting.calendar.moving import check_move
 from feeds.crossposting.calendar.slots import check_add_slot, check_remove_slot, next_free_slot
 from feeds.crossposting.forms import WhenForm
-from feeds.crossposting.models import Platform, new_ref_code
+from feeds.crossposting.models import Platform
 from feeds.crossposting.services import scheduling
 from feeds.models import Post
 from feeds.policy import access_post
@@ -125,9 +125,10 @@ def compose_choose(request):
     """Step one of scheduling from the calendar: which public post to cross-post."""
     communities = managed_communities(request.user)
     slug = request.GET.get("community", "")
+    # Public (what may be cross-posted), and the person's own to see (blocks hide posts).
     posts = (
-        Post.objects.visible_to(AnonymousUser())
-        .live()
+        Post.objects.visible_to(request.user)
+        .filter(pk__in=Post.objects.visible_to(AnonymousUser()).live().values("pk"))
         .filter(community__in=communities.values("pk"))
         .select_related("community")
         .order_by("-created")
@@ -204,16 +205,10 @@ def compose(request, post_id):
     """One Sosoon post -> drafts for several accounts, with per-network fields and previews,
     all at one time. A group or account in the query string starts ticked; "Next free slot"
     fills in the earliest slot free for every ticked account."""
-    post = access_post(request.user, post_id)
-    community = post.community
-    if not scheduling.may_manage_crossposts(request.user, community):
-        raise PermissionDenied("Only the community's owners and admins cross-post.")
-    if not scheduling.is_public(post):
-        messages.error(request, "Only public posts can be cross-posted.")
+    post, accounts = schedule_views.crosspostable(request, post_id)
+    if accounts is None:
         return redirect(post)
-    accounts = [
-        account for account in community.external_accounts.connected() if account.can_publish
-    ]
+    community = post.community
     chosen, group = _preselected(request, community, accounts)
     images = list(post.images.all())
     data = request.POST.copy() if request.method == "POST" else None
@@ -235,7 +230,7 @@ def compose(request, post_id):
             previews.remember_boards(section.account, section.fields["board"].choices[1:])
     acting = data is not None and not ({"next_free", "preview"} & set(data))
     if acting:
-        done = _schedule(request, post, when, sections)
+        done = _schedule(request, post, when, sections, images)
         if done is not None:
             messages.success(request, f"Scheduled {done} cross-post(s).")
             moment = timezone.localtime(when.cleaned_data["scheduled_at"])
@@ -264,7 +259,7 @@ def compose(request, post_id):
     )
 
 
-def _schedule(request, post, when, sections) -> int | None:
+def _schedule(request, post, when, sections, images) -> int | None:
     """Validate and schedule the ticked sections; the count, or None with errors placed."""
     valid = when.is_valid() & all([section.is_valid() for section in sections])
     chosen = [section for section in sections if valid and section.cleaned_data.get("include")]
@@ -273,29 +268,7 @@ def _schedule(request, post, when, sections) -> int | None:
     if not chosen:
         when.add_error(None, "Choose at least one account.")
         return None
-    by_id = {image.pk: image for image in post.images.all()}
-    drafts = []
-    for section in chosen:
-        values = section.cleaned_data
-        ref_code = new_ref_code()
-        link = schedule_views._landing_url(request, ref_code)
-        board_names = dict(section.fields["board"].choices) if "board" in section.fields else {}
-        drafts.append(
-            scheduling.Draft(
-                account=section.account,
-                text=section.text_with_link(link),
-                media=[
-                    schedule_views._media_item(request, by_id[int(pk)]) for pk in values["images"]
-                ],
-                title=values.get("title", ""),
-                alt_text=values.get("alt_text", ""),
-                board_id=values.get("board", ""),
-                board_name=board_names.get(values.get("board", ""), ""),
-                privacy_level=values.get("privacy_level", ""),
-                link=link,
-                ref_code=ref_code,
-            )
-        )
+    drafts = schedule_views.drafts_for(request, chosen, images)
     try:
         scheduling.check_schedule(
             request.user, post, drafts, scheduled_at=when.cleaned_data["scheduled_at"]

@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from feeds.crossposting.calendar.models import AccountGroup, PostingSlot
 from feeds.crossposting.models import CrossPost
+from sosoon_site.accounts.models import Block
+from tests.factories import add_member
 
 
 def compose_url(post, **query):
@@ -45,6 +47,18 @@ def test_the_post_list_offers_only_public_posts_of_managed_communities(
     html = client.get(reverse("crossposting:calendar_choose")).content.decode()
     assert "New vintage arriving Friday" in html
     assert "Members only news" not in html and "Not yours" not in html
+
+
+def test_the_post_list_leaves_out_posts_a_block_hides(
+    client, owner, community, public_post, post_factory, user_factory
+):
+    writer = add_member(community, user_factory(handle="writer")).user
+    post_factory(audience="public", author=writer, body="Tasting notes from the cellar")
+    client.force_login(owner)
+    choose = reverse("crossposting:calendar_choose")
+    assert "Tasting notes from the cellar" in client.get(choose).content.decode()
+    Block.objects.create(blocker=owner, blocked=writer)
+    assert "Tasting notes from the cellar" not in client.get(choose).content.decode()
 
 
 def test_one_post_goes_to_three_networks_at_once_with_their_own_fields(
@@ -83,6 +97,27 @@ def test_one_post_goes_to_three_networks_at_once_with_their_own_fields(
     assert saved["pinterest"].board_name == "Natural wine"
     assert saved["tiktok"].privacy_level == "SELF_ONLY"
     assert all(crosspost.invitation_id for crosspost in saved.values())
+
+
+def test_the_owners_tiktok_comment_and_music_choices_are_kept(
+    client, owner, public_post, tiktok_account
+):
+    client.force_login(owner)
+    response = client.post(
+        compose_url(public_post),
+        {
+            "scheduled_at": "2031-06-03T18:00",
+            f"a{tiktok_account.pk}-include": "on",
+            f"a{tiktok_account.pk}-text": "Photos",
+            f"a{tiktok_account.pk}-images": str(public_post.images.get().pk),
+            f"a{tiktok_account.pk}-privacy_level": "SELF_ONLY",
+            f"a{tiktok_account.pk}-allow_comments": "on",
+            f"a{tiktok_account.pk}-auto_add_music": "on",
+        },
+    )
+    assert response.status_code == 302
+    crosspost = CrossPost.objects.get()
+    assert crosspost.allow_comments and crosspost.auto_add_music
 
 
 def test_a_draft_the_network_would_refuse_is_shown_and_nothing_is_saved(

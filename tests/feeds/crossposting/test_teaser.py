@@ -16,6 +16,7 @@ from communities.models import JoinRequest, JoinRequestStatus, Membership
 from communities.services.invitations import do_create_invitation
 from communities.services.membership_rules import base_tier
 from feeds.crossposting.models import CrossPostStatus, Referral
+from sosoon_site.accounts.models import Block
 from tests.communities.test_invitations import signup_data
 from tests.factories import add_member
 
@@ -219,3 +220,14 @@ def test_a_banned_person_is_offered_no_way_in(client, tracked, community):
     page = client.get(landing_url(tracked)).content.decode()
 
     assert 'data-way="banned"' in page and "join-link" not in page
+
+
+def test_someone_the_author_blocked_gets_no_teaser_and_is_not_counted(
+    client, tracked, user_factory
+):
+    outsider = user_factory(handle="outsider")
+    Block.objects.create(blocker=tracked.post.author, blocked=outsider)
+    client.force_login(outsider)
+    assert client.get(landing_url(tracked)).status_code == 404
+    tracked.refresh_from_db()
+    assert tracked.visit_count == 0
