@@ -185,7 +185,10 @@ class PinterestProvider(Provider):
             if response.status_code == 404:
                 continue
             _raise_for_error(response)
-            summary = (calls.json_body(response).get("all") or {}).get("summary_metrics") or {}
+            summary = (calls.json_body(response).get("all") or {}).get("summary_metrics")
+            if not isinstance(summary, dict):
+                # No figures in the answer (not ready, or not JSON): no reading, not zeros.
+                continue
             metrics[str(pin_id)] = {
                 name: int(summary.get(field, 0)) for field, name in PIN_METRICS.items()
             }

@@ -208,13 +208,17 @@ class XProvider(Provider):
             headers=_bearer(access_token),
         )
         _raise_for_problem(response)
+        payload = calls.json_body(response)
+        if "data" not in payload and "errors" not in payload:
+            # Neither posts nor per-id errors: an answer X does not give; not "all deleted".
+            raise TemporaryFailure("X answered the metrics read in an unexpected form.")
         return {
             str(tweet["id"]): {
                 name: int(tweet["public_metrics"].get(field, 0))
                 for field, name in PUBLIC_METRICS.items()
             }
-            for tweet in calls.json_body(response).get("data") or []
-            if "public_metrics" in tweet
+            for tweet in payload.get("data") or []
+            if isinstance(tweet, dict) and isinstance(tweet.get("public_metrics"), dict)
         }
 
 

@@ -368,6 +368,9 @@ class SandboxProvider:
         """Provider-specific answer for a fault; subclasses extend it."""
         if fault == "500":
             return Reply(500, {"title": "Internal Server Error", "status": 500})
+        if fault == "garbled":
+            # A 200 that is not the API's JSON: what a misconfigured proxy or CDN answers.
+            return Reply(200, "<html><body>Service page</body></html>")
         raise ValueError(f"{type(self).__name__} has no fault {fault!r}")
 
     # HTTP plumbing ----------------------------------------------------------------------------

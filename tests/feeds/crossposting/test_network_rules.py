@@ -18,6 +18,7 @@ from feeds.crossposting.base import (
     Pending,
     RateLimited,
     Rejected,
+    TemporaryFailure,
 )
 from feeds.crossposting.models import CrossPostStatus
 from feeds.crossposting.providers import provider_for
@@ -142,7 +143,15 @@ def test_x_code_and_message_errors_show_xs_message(fake_x):
 
 def test_x_sandbox_refuses_what_twitter_text_refuses(fake_x):
     access, _ = fake_x.issue_tokens()
-    with pytest.raises(Rejected):
+    # 260 + 1 + 23 for the ccTLD link = 284 weighted characters: over X's 280.
+    answer = httpx.post(
+        f"{fake_x.url}{TWEETS_PATH}",
+        json={"text": "a" * 260 + " bit.ly/abcde"},
+        headers={"Authorization": f"Bearer {access}"},
+    )
+    assert answer.status_code == 403
+    assert "the text is too long" in answer.json()["detail"]
+    with pytest.raises(Rejected, match="not permitted"):
         provider_for("x").publish(access, Content(text="a" * 260 + " bit.ly/abcde"))
     assert not fake_x.posts
 
@@ -186,6 +195,15 @@ def test_x_metrics_are_public_metrics_and_change(fake_x):
         > (metrics[tweet_id]["impressions"])
     )
     assert fake_x.calls(TWEETS_PATH)[-1].query["tweet.fields"] == "public_metrics"
+
+
+def test_x_metrics_in_an_unexpected_form_are_tried_again_not_read_as_deleted(fake_x):
+    access, _ = fake_x.issue_tokens()
+    x = provider_for("x")
+    tweet_id = x.publish(access, Content(text="Counted")).external_id
+    fake_x.fail(TWEETS_PATH, "garbled")
+    with pytest.raises(TemporaryFailure, match="unexpected form"):
+        x.fetch_metrics(access, [tweet_id])
 
 
 # Pinterest -------------------------------------------------------------------------------------
@@ -272,9 +290,26 @@ def test_pinterest_metrics_are_pin_analytics(fake_pinterest):
         pinterest.fetch_metrics(access, [pin_id])
 
 
+def test_pinterest_analytics_without_figures_are_no_reading(fake_pinterest):
+    access, _ = fake_pinterest.issue_tokens()
+    pinterest = provider_for("pinterest")
+    pin_id = pinterest.publish(
+        access,
+        Content(
+            text="A pin",
+            board_id="549755885175",
+            media=[Media(url="https://sosoon.test/a.jpg", path="", content_type="image/jpeg")],
+        ),
+    ).external_id
+    fake_pinterest.fail(f"/v5/pins/{pin_id}/analytics", "garbled")
+    assert pinterest.fetch_metrics(access, [pin_id]) == {}
+
+
 def test_pinterest_rate_limit_headers(fake_pinterest):
     access, _ = fake_pinterest.issue_tokens()
-    fake_pinterest.limits = {**fake_pinterest.limits, "pin": (1, 60)}
+    # A window longer than the client's 60 s fallback, so only reading the answer's
+    # Retry-After can put the retry this far out.
+    fake_pinterest.limits = {**fake_pinterest.limits, "pin": (1, 300)}
     pin = Content(
         text="A pin",
         board_id="549755885175",
@@ -284,7 +319,7 @@ def test_pinterest_rate_limit_headers(fake_pinterest):
     assert fake_pinterest.calls(PINS_PATH)
     with pytest.raises(RateLimited) as limited:
         provider_for("pinterest").publish(access, pin)
-    assert limited.value.retry_at > timezone.now()
+    assert limited.value.retry_at > timezone.now() + timedelta(seconds=200)
 
 
 # TikTok ----------------------------------------------------------------------------------------
