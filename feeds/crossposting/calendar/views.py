@@ -36,7 +36,6 @@ from feeds.crossposting.calendar.groups import (
     managed_groups,
 )
 from feeds.crossposting.calendar.models import AccountGroup, PostingSlot
-from feeds.crossposting.calendar.moving import check_move
 from feeds.crossposting.calendar.slots import check_add_slot, check_remove_slot, next_free_slot
 from feeds.crossposting.forms import WhenForm
 from feeds.crossposting.models import Platform
@@ -321,11 +320,11 @@ def move(request, crosspost_id):
         back = _safe_next(request, request.POST.get("next", ""))
         if form.is_valid():
             try:
-                moved = check_move(request.user, crosspost.pk, form.cleaned_data["scheduled_at"])
+                scheduling.do_reschedule(crosspost, form.cleaned_data["scheduled_at"])
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
             else:
-                moment = timezone.localtime(moved.scheduled_at)
+                moment = timezone.localtime(crosspost.scheduled_at)
                 messages.success(request, f"Moved to {moment:%a %-d %b %H:%M}.")
                 if request.htmx:
                     return HttpResponseClientRefresh()

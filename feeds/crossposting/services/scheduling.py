@@ -134,9 +134,12 @@ def do_cancel(crosspost: CrossPost, *, reason: str = "Cancelled.") -> bool:
 
 
 def do_reschedule(crosspost: CrossPost, scheduled_at: datetime) -> None:
-    """A new time for a scheduled or failed cross-post."""
+    """A new time for a scheduled or failed cross-post whose post is still public (the
+    audience policy decides, now: it may have changed since it was scheduled)."""
     if scheduled_at <= timezone.now():
         raise ValidationError({"scheduled_at": "Choose a time in the future."})
+    if not is_public(crosspost.post):
+        raise ValidationError("Only public posts can be cross-posted; this one is not any more.")
     updated = CrossPost.objects.filter(
         pk=crosspost.pk, status__in=[CrossPostStatus.SCHEDULED, CrossPostStatus.FAILED]
     ).update(

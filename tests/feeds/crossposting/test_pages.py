@@ -225,6 +225,23 @@ def test_list_actions_cancel_reschedule_retry(
     assert review.status == CrossPostStatus.SCHEDULED
 
 
+def test_a_post_no_longer_public_cannot_be_rescheduled_from_the_list(
+    client, owner, community, x_account, crosspost_factory, public_post
+):
+    client.force_login(owner)
+    later = crosspost_factory(x_account, scheduled_at=timezone.now() + timedelta(hours=2))
+    public_post.audience = "community"
+    public_post.save()
+    page = client.post(
+        reverse("crossposting:act", args=[community.slug, later.pk, "reschedule"]),
+        {"scheduled_at": "2031-01-01T10:00"},
+        follow=True,
+    ).content.decode()
+    assert "this one is not any more" in page
+    later.refresh_from_db()
+    assert later.scheduled_at.year != 2031
+
+
 def test_every_publishing_row_says_where_it_is_in_the_viewers_time(
     client, owner, community, x_account, crosspost_factory
 ):
