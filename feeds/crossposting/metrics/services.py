@@ -327,13 +327,14 @@ def with_latest_metrics(crossposts: list[CrossPost]) -> list[CrossPost]:
     """Set `latest_metrics` (the newest sample or None), `metrics_summary` ((label, count)
     pairs of it) and `metrics_note` on each; two queries whatever the number."""
     ids = [crosspost.pk for crosspost in crossposts]
-    newest = CrossPostMetric.objects.filter(crosspost=OuterRef("crosspost")).order_by(
-        "-sampled_at", "-pk"
-    )
+    # The newest sample's id chosen once per cross-post, not tested against every sample.
+    newest = CrossPostMetric.objects.filter(crosspost=OuterRef("pk")).order_by("-sampled_at", "-pk")
     latest = {
         sample.crosspost_id: sample
         for sample in CrossPostMetric.objects.filter(
-            crosspost_id__in=ids, pk=Subquery(newest.values("pk")[:1])
+            pk__in=CrossPost.objects.filter(pk__in=ids)
+            .annotate(newest=Subquery(newest.values("pk")[:1]))
+            .values("newest")
         )
     }
     notes = dict(

@@ -77,18 +77,20 @@ def _joins(crosspost: CrossPost) -> int:
     return crosspost.invitation_joins + crosspost.request_joins
 
 
-def _account_rows(account) -> dict:
-    """One account's totals (the newest counts of each published cross-post added up) and its
-    recent cross-posts, for the overview."""
-    published = with_latest_metrics(
-        list(
-            tracking.with_join_counts(
-                account.crossposts.filter(status=CrossPostStatus.PUBLISHED).order_by(
-                    "-published_at", "-pk"
-                )
-            )
+def _published(accounts, *, limit: int | None = None) -> list[CrossPost]:
+    """The published cross-posts of `accounts`, newest first, with their join counts and
+    newest sample: a fixed number of queries however many accounts and cross-posts."""
+    crossposts = tracking.with_join_counts(
+        CrossPost.objects.filter(account__in=accounts, status=CrossPostStatus.PUBLISHED).order_by(
+            "-published_at", "-pk"
         )
     )
+    return with_latest_metrics(list(crossposts[:limit] if limit else crossposts))
+
+
+def _account_rows(account, published: list[CrossPost]) -> dict:
+    """One account's totals (the newest counts of each published cross-post added up) and its
+    recent cross-posts, for the overview."""
     totals: dict[str, int] = {}
     for crosspost in published:
         for name, value in (
@@ -113,7 +115,11 @@ def _account_rows(account) -> dict:
 @login_required
 def account_metrics(request, slug):
     community, _actor = community_for(request, slug, Action.MANAGE_CROSSPOSTS)
-    accounts = [_account_rows(account) for account in community.external_accounts.connected()]
+    connected = list(community.external_accounts.connected())
+    by_account: dict[int, list[CrossPost]] = {}
+    for crosspost in _published(connected):
+        by_account.setdefault(crosspost.account_id, []).append(crosspost)
+    accounts = [_account_rows(account, by_account.get(account.pk, [])) for account in connected]
     return render(
         request,
         "feeds/crossposting/metrics/accounts.html",
@@ -126,7 +132,7 @@ def account_metrics(request, slug):
 def account_chart(request, slug, account_id):
     community, _actor = community_for(request, slug, Action.MANAGE_CROSSPOSTS)
     account = get_object_or_404(community.external_accounts.connected(), pk=account_id)
-    summary = _account_rows(account)
+    recent = _published([account], limit=ACCOUNT_CHART_POSTS)
     names = provider_for(account.platform).metric_names
     headline = names[0] if names else ""
     rows = [
@@ -136,7 +142,7 @@ def account_chart(request, slug, account_id):
             crosspost.visit_count,
             _joins(crosspost),
         )
-        for crosspost in reversed(summary["recent"])
+        for crosspost in reversed(recent)
     ]
     svg = charts.account_chart(rows, headline=headline)
     return HttpResponse(svg, content_type="image/svg+xml")

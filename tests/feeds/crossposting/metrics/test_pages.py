@@ -4,6 +4,8 @@ owners and admins only."""
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -90,6 +92,29 @@ def test_the_accounts_page_adds_up_each_accounts_newest_counts(
     assert "<strong>5</strong> likes" in totals
     assert "<strong>10</strong> visits (Sosoon)" in totals
     assert client.get(urls(read)[3])["Content-Type"] == "image/svg+xml"
+
+
+def test_the_accounts_page_costs_the_same_queries_for_more_accounts_and_posts(
+    client, owner, read, crosspost_factory, pinterest_account, tiktok_account
+):
+    client.force_login(owner)
+    page = urls(read)[2]
+    with CaptureQueriesContext(connection) as few:
+        client.get(page)
+    for account in (pinterest_account, tiktok_account):
+        for number in range(3):
+            crosspost = crosspost_factory(
+                account,
+                status=CrossPostStatus.PUBLISHED,
+                external_id=f"{account.pk}{number}",
+                published_at=timezone.now() - timedelta(hours=number + 1),
+            )
+            CrossPostMetric.objects.create(
+                crosspost=crosspost, sampled_at=timezone.now(), values={"impressions": 3}
+            )
+    with CaptureQueriesContext(connection) as many:
+        client.get(page)
+    assert len(many) == len(few)
 
 
 def test_tiktok_accounts_say_counts_are_not_available(client, owner, tiktok_account):
