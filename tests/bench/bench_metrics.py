@@ -136,19 +136,29 @@ def read(planned: services.Planned) -> None:
 
 
 def sweep_until_read(expected: int, limits: dict, *, every: float) -> tuple[bool, int, float]:
-    """Sweep every `every` seconds until `expected` cross-posts have a sample."""
+    """Sweep every `every` seconds until `expected` cross-posts have a sample. As the
+    schedule does in production, a sweep does not wait for the reads earlier sweeps queued:
+    the planning must keep within the limits while reads are still under way."""
     started = time.monotonic()
-    sweeps = 0
+    sweeps, reads, done = 0, [], False
     with ThreadPoolExecutor(WORKERS) as workers:
-        while time.monotonic() - started < TIMEOUT_SECONDS:
+        while not done and time.monotonic() - started < TIMEOUT_SECONDS:
             tick = time.monotonic()
-            planned = services.plan_readings(limits=limits)
+            reads += [workers.submit(read, planned) for planned in plan(limits)]
             sweeps += 1
-            list(workers.map(read, planned))
-            if CrossPostMetric.objects.count() >= expected:
-                return True, sweeps, time.monotonic() - started
-            time.sleep(max(0.0, every - (time.monotonic() - tick)))
-    return False, sweeps, time.monotonic() - started
+            done = CrossPostMetric.objects.count() >= expected
+            if not done:
+                time.sleep(max(0.0, every - (time.monotonic() - tick)))
+    for finished in reads:
+        finished.result()  # a read that raised fails the run
+    return done, sweeps, time.monotonic() - started
+
+
+def plan(limits: dict) -> list:
+    try:
+        return services.plan_readings(limits=limits)
+    finally:
+        close_old_connections()
 
 
 def busiest_window(fake, path: str, limit: Limit) -> int:
