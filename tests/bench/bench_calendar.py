@@ -40,6 +40,7 @@ from feeds.crossposting.models import CrossPost, CrossPostStatus, ExternalAccoun
 from feeds.services.posts import do_create_post
 from tests.bench.bench_feed import analyze
 from tests.bench.floor_urls import FLOOR_PATH
+from tests.bench.load import percentile
 from tests.factories import UserFactory, create_community
 from tests.production_server import serve, sign_in
 
@@ -124,10 +125,6 @@ def queries_for(owner, path: str) -> int:
     return len(captured.captured_queries)
 
 
-def p95(samples: list[float]) -> float:
-    return statistics.quantiles(samples, n=20, method="inclusive")[-1]
-
-
 async def timed(member, path: str, count: int) -> tuple[list[float], int, str]:
     samples, errors, body = [], 0, ""
     for _ in range(count):
@@ -163,9 +160,9 @@ async def drive(site, email: str) -> dict[str, dict]:
         return {
             name: {
                 "p50_ms": round(statistics.median(samples), 2),
-                "p95_ms": round(p95(samples), 2),
+                "p95_ms": round(percentile(samples, 0.95), 2),
                 "floor_p50_ms": round(floor_p50, 2),
-                "floor_p95_ms": round(p95(floor), 2),
+                "floor_p95_ms": round(percentile(floor, 0.95), 2),
                 "ratio_p50": round(statistics.median(samples) / floor_p50, 2),
                 "errors": errors[name] + errors["floor"],
                 "chips_shown": chips[name],
