@@ -12,6 +12,7 @@ script outside pytest (`python -m tests.rehearsal`) can use it.
 """
 
 import configparser
+import os
 import shlex
 import signal
 import socket
@@ -274,3 +275,9 @@ def clusters(
                 background.process.send_signal(signal.SIGINT)
         for background in started:
             stop(background.process)
+            # A leader killed after the grace period leaves its workers behind, still taking
+            # tasks from the queue the next test uses: the group goes with it.
+            try:
+                os.killpg(background.process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass

@@ -54,17 +54,19 @@ print(json.dumps([
 """
 
 # Run once the cluster is up, so the rows' times are counted from the dispatch: the first is
-# due now, the others a little later (well inside the q2 timeout a batch may wait).
+# due now, the others a little later (well inside the q2 timeout a batch may wait). The queue
+# is emptied of the cluster's start-up schedules before any row is due: once one is, a
+# scheduled dispatch may claim the rows and queue their tasks, and those must stay queued.
 DISPATCH_NOW = """
 from datetime import timedelta
 from django.utils import timezone
 from django_q.brokers import get_broker
 from django_q.tasks import async_task
 from feeds.crossposting.models import CrossPost
+get_broker().purge_queue()
 now = timezone.now()
 CrossPost.objects.update(scheduled_at=now + timedelta(seconds={later}))
 CrossPost.objects.filter(text="Teaser 0").update(scheduled_at=now)
-get_broker().purge_queue()
 async_task("feeds.crossposting.tasks.dispatch_due_crossposts")
 """
 
