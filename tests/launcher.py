@@ -12,6 +12,7 @@ script outside pytest (`python -m tests.rehearsal`) can use it.
 """
 
 import configparser
+import contextlib
 import os
 import shlex
 import signal
@@ -277,7 +278,5 @@ def clusters(
             stop(background.process)
             # A leader killed after the grace period leaves its workers behind, still taking
             # tasks from the queue the next test uses: the group goes with it.
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(background.process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
