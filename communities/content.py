@@ -8,7 +8,7 @@ feeds -> communities and no surface here needs a check of its own.
 The moderation fields are optional so a kind that is only ever notified about (a join request)
 need not say how to delete it: it is not `reportable`, `author` and `authored_by` default to
 "nobody", `snapshot` to the summary, and `delete` to deleting the row. A reportable kind's
-`visible_to` must also leave out what moderation withholds (see communities.moderation.models).
+`visible_to` must also leave out what is withheld (communities.screening; moderation answers).
 """
 
 from collections.abc import Callable

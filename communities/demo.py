@@ -4,7 +4,8 @@
   admin (ben), a moderator (chloe), members, insiders and one pending invitation link.
 - "Vintage Synth Makers": a listed niche group owned by dev, with hugo's join request pending.
 - An open report in the wine club (gina reports farid for spam), so the moderation queue has
-  something in it.
+  something in it: moderation's own part (communities.moderation.demo). This module is an
+  entry point, like apps and urls, so it may gather each capability's part.
 """
 
 from communities.models import (
@@ -16,9 +17,7 @@ from communities.models import (
     Role,
     Tier,
 )
-from communities.moderation.models import MEMBER_TARGET, Report
-from communities.moderation.services.reports import do_file_report
-from communities.moderation.services.targets import find_target
+from communities.moderation.demo import seed_reports
 from communities.services.communities import do_create_community
 from communities.services.invitations import do_create_invitation
 from communities.services.membership_rules import do_add_member
@@ -95,19 +94,5 @@ def seed() -> list[str]:
             user=hugo, community=synth, message="I fix Junos and Polysixes for fun."
         )
         created.append("join request hugo to Vintage Synth Makers")
-    created += _seed_reports(wine)
+    created += seed_reports(wine)
     return created
-
-
-def _seed_reports(wine: Community) -> list[str]:
-    gina = User.objects.get(handle="gina")
-    farid = Membership.objects.get(user__handle="farid", community=wine)
-    if Report.objects.filter(reporter=gina, target_label=MEMBER_TARGET, target_id=farid.pk):
-        return []
-    do_file_report(
-        gina,
-        find_target(MEMBER_TARGET, farid.pk),
-        reason="spam",
-        note="Keeps posting links to his own wine shop.",
-    )
-    return ["report gina about farid in Natural Wine Club"]

@@ -13,6 +13,14 @@ raising ValidationError with what to change first (chat: rooms gated on the tier
 `member_home` is sent while a community's home page is built for an active member
 (sender=Community, `community`, `user`); each receiver returns a dict of what its part of the
 page shows (chat: the rooms the member may read).
+
+`content_released` is sent when withheld content goes back out (approved, unhidden, or its
+record otherwise gone), inside the transaction that releases it, by the capability that
+withholds content (communities.screening; moderation) with `label` and `target_id`. Chat
+renumbers the message, so readers who were away get it on their next sync.
+
+Telling people about something is `notify()` in communities.notifying, whose signal the
+notifications capability answers; it lives there because notifications' models need its kinds.
 """
 
 from django.db import transaction
@@ -24,6 +32,7 @@ membership_changed = Signal()
 community_created = Signal()
 tier_deleting = Signal()
 member_home = Signal()
+content_released = Signal()
 
 
 def announce_membership_change(membership, reason: str) -> None:

@@ -5,14 +5,14 @@ them and moderators hide or delete them (deleting leaves chat's usual tombstone)
 A message that stops being withheld (approved, or shown again) gets a new change number, so
 readers who were away when it happened get it on their next `chat.sync`."""
 
-from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.urls import reverse
 
 from communities.chat.models import CHAT_MESSAGE_LABEL, ChatMessage, room_audience
 from communities.chat.services import deliver_approved_message, do_delete_message, renumber_message
 from communities.content import ContentKind, register_content
-from communities.moderation.models import WithheldContent, released_to
+from communities.screening import released_to
+from communities.signals import content_released
 from sosoon_site.accounts.blocks import blocked_user_ids
 
 
@@ -65,7 +65,7 @@ def register_chat_content() -> None:
     )
 
 
-@receiver(post_delete, sender=WithheldContent, dispatch_uid="chat.released")
-def renumber_released_message(sender, instance: WithheldContent, **kwargs) -> None:
-    if instance.target_label == CHAT_MESSAGE_LABEL:
-        renumber_message(instance.target_id)
+@receiver(content_released, dispatch_uid="chat.released")
+def renumber_released_message(sender, *, label: str, target_id: int, **kwargs) -> None:
+    if label == CHAT_MESSAGE_LABEL:
+        renumber_message(target_id)

@@ -19,7 +19,7 @@ from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
 from communities.models.membership import Membership, MembershipStatus
-from communities.moderation.models import withheld_from
+from communities.screening import withheld_from
 from sosoon_site.accounts.blocks import blocked_user_ids
 from sosoon_site.accounts.models import Block, User
 
@@ -201,7 +201,8 @@ CHAT_MESSAGE_LABEL = "chat_message"
 class ChatMessageQuerySet(models.QuerySet):
     def readable_by(self, user) -> "ChatMessageQuerySet":
         """Messages in rooms `user` may read, not by people blocked either way, and not
-        withheld by moderation (unless `user` wrote them or moderates the community)."""
+        withheld from them (communities.screening: moderation withholds held or hidden
+        messages from all but their author and the community's moderators)."""
         return (
             self.filter(room__in=ChatRoom.objects.readable_by(user).values("pk"))
             .exclude(author__in=blocked_user_ids(user))

@@ -25,20 +25,14 @@ from communities.chat.models import (
     room_key,
 )
 from communities.models import Community, Membership, MembershipStatus, Tier
-from communities.moderation.models import WithheldContent, withheld_from
-from communities.moderation.services.automod import (
-    clean_slow_mode,
-    hold_for_review,
-    screen_room_message,
-)
-from communities.notifications.models import NotificationKind
-from communities.notifications.services import notify
-from communities.permissions import Action, role_may
+from communities.notifying import NotificationKind, notify
+from communities.permissions import PERMISSIONS, Action, role_may
+from communities.screening import hold_for_review, is_withheld, screen, withheld_from
 from communities.services.membership_rules import authorise, require_tier_of
 from sosoon_site.accounts.blocks import blocked_user_ids, is_blocked_between
 from sosoon_site.accounts.models import User
 from sosoon_site.frames import is_clean_text
-from sosoon_site.rate_limits import TokenBucket
+from sosoon_site.rate_limits import RateLimited, TokenBucket
 from sosoon_site.realtime import push_to_group, revoke_for_users
 from sosoon_site.rendering import mentioned_people, render_markdown
 
@@ -46,6 +40,7 @@ HISTORY_PAGE = 50
 SYNC_PAGE = 200
 SEARCH_RESULTS = 50
 MAX_ROOM_NAME = 40
+SLOW_MODE_MAX_SECONDS = 6 * 60 * 60
 MESSAGE_RATE = TokenBucket("chat.message", capacity=10, per_seconds=10)
 SEARCH_RATE = TokenBucket("chat.search", capacity=10, per_seconds=10)
 
@@ -232,6 +227,17 @@ def _clean_retention(days) -> int | None:
     if days < 1:
         raise ValidationError("Keep messages at least one day, or leave retention empty.")
     return days
+
+
+def clean_slow_mode(value) -> int:
+    """A room's slow mode in seconds: 0 (off) to SLOW_MODE_MAX_SECONDS."""
+    try:
+        seconds = int(value)
+    except (TypeError, ValueError):
+        raise ValidationError("Slow mode is a number of seconds.") from None
+    if not 0 <= seconds <= SLOW_MODE_MAX_SECONDS:
+        raise ValidationError(f"Slow mode is between 0 and {SLOW_MODE_MAX_SECONDS} seconds.")
+    return seconds
 
 
 def do_create_room(
@@ -471,13 +477,39 @@ def check_send_message(user: User, room_id, body, *, reply_to_id=None) -> ChatMe
         reply_to = _messages(user, room).filter(pk=_as_id(reply_to_id)).first()
         if reply_to is None or reply_to.is_deleted:
             raise ValidationError("That message is not in this room.")
-    screening = screen_room_message(user, room, body)
-    if screening.blocked:
-        raise PermissionDenied(screening.reason)
+    held_reason = ""
+    # Direct messages belong to no community: nothing screens them and no slow mode applies.
+    if room.community_id is not None:
+        screening = screen(user, room.community, body)
+        if screening.blocked:
+            raise PermissionDenied(screening.reason)
+        require_slow_mode(user, room)
+        held_reason = screening.reason if screening.held else ""
     MESSAGE_RATE.require(user.pk, action="messages")
-    return do_send_message(
-        user, room, body, reply_to=reply_to, held_reason=screening.reason if screening.held else ""
-    )
+    return do_send_message(user, room, body, reply_to=reply_to, held_reason=held_reason)
+
+
+def require_slow_mode(user: User, room: ChatRoom) -> None:
+    """The room's slow mode (moderators are exempt): RateLimited, with the wait, for a message
+    sent too soon after the author's last one."""
+    if not room.slow_mode_seconds or _moderates(user, room.community_id):
+        return
+    bucket = TokenBucket(f"chat.slow.{room.pk}", capacity=1, per_seconds=room.slow_mode_seconds)
+    decision = bucket.take(user.pk)
+    if not decision.allowed:
+        raise RateLimited(
+            decision.retry_after,
+            f"Slow mode is on in #{room.name}: try again in {decision.retry_after:.0f} s.",
+        )
+
+
+def _moderates(user: User, community_id: int) -> bool:
+    return Membership.objects.filter(
+        user=user,
+        community=community_id,
+        status=MembershipStatus.ACTIVE,
+        role__in=PERMISSIONS[Action.MODERATE],
+    ).exists()
 
 
 def access_message(user, message_id) -> ChatMessage:
@@ -591,9 +623,7 @@ def message_data(message: ChatMessage, *, readable_parents: set[int] | None = No
     quote = None
     if reply is not None and not reply.is_deleted:
         if readable_parents is None:
-            shown = not WithheldContent.objects.filter(
-                target_label=CHAT_MESSAGE_LABEL, target_id=reply.pk
-            ).exists()
+            shown = not is_withheld(CHAT_MESSAGE_LABEL, reply.pk)
         else:
             shown = reply.pk in readable_parents
         quote = (

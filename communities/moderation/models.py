@@ -7,8 +7,9 @@ plus two targets communities owns itself: a member ("member", a Membership id) a
 what was reported even when they may not see the rest of a circle, and even after an edit.
 
 Every audience policy (feeds.policy, chat's `readable_by`) composes the subqueries at the end
-(`withheld_from`, `released_to`, `reported_to_moderators`): they are moderation's part of
-each policy, read from these rows when the policy runs, not a second check.
+(`withheld_from`, `released_to`, `is_withheld`, `reported_to_moderators`): they are
+moderation's part of each policy, read from these rows when the policy runs, not a second
+check. Chat reaches them through governance's registry (communities.screening), feeds here.
 """
 
 from django.conf import settings
@@ -308,6 +309,12 @@ def released_to(users: QuerySet, label: str, target_id: int) -> QuerySet:
         .exclude(community__in=moderated_community_ids(OuterRef(OuterRef("pk"))))
     )
     return users.exclude(Exists(withheld))
+
+
+def is_withheld(label: str, target_id: int) -> bool:
+    """Whether `label` content `target_id` is withheld (from everyone but its author and the
+    community's moderators)."""
+    return WithheldContent.objects.filter(target_label=label, target_id=target_id).exists()
 
 
 def reported_to_moderators(user, label: str) -> QuerySet:

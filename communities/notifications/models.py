@@ -2,7 +2,8 @@
 
 A notification points at registered content (communities.content) by label and id, never
 copying it, so when the recipient loses access to the target the notification disappears
-from the page and from the unread count at once.
+from the page and from the unread count at once. What a notification can be about
+(`NotificationKind`) is governance's (communities.notifying), re-exported here for readers.
 """
 
 from django.conf import settings
@@ -11,22 +12,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from communities.content import registered_kinds
+from communities.notifying import NotificationKind
 from sosoon_site.accounts.blocks import blocked_user_ids
-
-
-class NotificationKind(models.TextChoices):
-    MENTION = "mention", "mentioned you"
-    REPLY = "reply", "replied to your comment"
-    COMMENT = "comment", "commented on your post"
-    REACTION = "reaction", "reacted to your post"
-    JOIN_REQUEST = "join_request", "asked to join"
-    INVITATION_USED = "invitation_used", "joined with your invitation"
-    CHAT_MENTION = "chat_mention", "mentioned you in chat"
-    MODERATION = "moderation", "Moderators acted on your account or content; see why"
-    REPORT_HANDLED = "report_handled", "Your report was reviewed"
-    CROSSPOST_PROBLEM = "crosspost_problem", "A cross-post needs your attention"
-    ACCOUNT_PROBLEM = "account_problem", "A connected account must be reconnected"
-
 
 # Kinds shown as one line per target ("Ana and 4 others reacted to your post").
 GROUPED_KINDS = frozenset({NotificationKind.REACTION})

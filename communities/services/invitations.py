@@ -19,8 +19,7 @@ from communities.models import (
     Tier,
 )
 from communities.models.invitation import TOKEN_PATTERN
-from communities.notifications.models import NotificationKind
-from communities.notifications.services import notify
+from communities.notifying import NotificationKind, notify
 from communities.permissions import Action
 from communities.services.membership_rules import (
     authorise,

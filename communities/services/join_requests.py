@@ -28,8 +28,7 @@ from communities.models import (
     Membership,
     MembershipStatus,
 )
-from communities.notifications.models import NotificationKind
-from communities.notifications.services import notify
+from communities.notifying import NotificationKind, notify
 from communities.permissions import PERMISSIONS, Action
 from communities.services.membership_rules import authorise, do_add_member, is_full, lock_community
 from sosoon_site.rate_limits import TokenBucket

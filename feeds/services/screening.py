@@ -2,17 +2,20 @@
 community's auto-moderation (word and pattern filter, new members' first posts held), and the
 per-person rate limits.
 
-The rules themselves live in communities.moderation.services.automod, shared with chat; this
-module turns their verdicts into what feeds' forms show: a blocked post is a form error and nothing
-is saved; a held one is saved with `held_reason` and withheld until a moderator approves it
-(feeds.policy keeps it from everyone but its author and the moderators). Rate limits raise
-RateLimited, which the site middleware answers with the friendly 429 page.
+The verdicts come from governance's screening registry (communities.screening), the same one
+chat asks, where moderation's auto-moderation is registered; the mute itself is moderation's
+(communities.moderation.services.automod). This module turns the verdicts into what feeds'
+forms show: a blocked post is a form error and nothing is saved; a held one is saved with
+`held_reason` and withheld until a moderator approves it (feeds.policy keeps it from everyone
+but its author and the moderators). Rate limits raise RateLimited, which the site middleware
+answers with the friendly 429 page.
 """
 
 from django.core.exceptions import ValidationError
 
 from communities.models import Community
-from communities.moderation.services.automod import mute_message, muted_until, screen_content
+from communities.moderation.services.automod import mute_message, muted_until
+from communities.screening import screen
 from sosoon_site.rate_limits import TokenBucket
 
 # Budgets per person, across every process: bursts a keen member never reaches, floods none
@@ -25,7 +28,7 @@ REACTION_RATE = TokenBucket("feeds.reaction", capacity=30, per_seconds=60)
 def screen_text(user, community: Community, text: str) -> str:
     """The reason to hold `text` for review, or "" to publish it at once; ValidationError on
     the body (a muted author, a blocked word) when it may not be saved at all."""
-    screening = screen_content(user, community, text)
+    screening = screen(user, community, text)
     if screening.blocked:
         raise ValidationError({"body": screening.reason})
     return screening.reason if screening.held else ""

@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from communities import screening
 from communities.models import (
     AutoModeration,
     Membership,
@@ -26,6 +27,7 @@ from communities.moderation.services.actions import (
     check_unhide_content,
 )
 from communities.moderation.services.reports import check_file_report
+from communities.screening import Screening, Verdict
 from feeds import live
 from feeds.crossposting.models import CrossPost, CrossPostStatus, ExternalAccount
 from feeds.forms import POST_IMAGE_LIMITS
@@ -188,6 +190,25 @@ def test_a_blocked_word_is_a_form_error_and_nothing_is_saved(client, community, 
     )
     assert response.status_code == 400
     assert "does not allow some of the words" in response.text
+    assert not Post.objects.exists()
+
+
+def test_a_screen_registered_with_communities_refuses_posts_as_it_refuses_messages(
+    client, monkeypatch, community, author
+):
+    def no_refunds(user, community, text):
+        if "refund" in text.lower():
+            return Screening(Verdict.BLOCK, "No refund talk in this community.")
+        return Screening(Verdict.ALLOW)
+
+    monkeypatch.setattr(screening, "_screens", [*screening._screens, no_refunds])
+    client.force_login(author)
+    response = client.post(
+        reverse("feeds:compose", kwargs={"slug": "wine"}),
+        {"body": "Refund for the corked bottle?", "audience": "community"},
+    )
+    assert response.status_code == 400
+    assert "No refund talk in this community." in response.text
     assert not Post.objects.exists()
 
 

@@ -10,8 +10,7 @@ from contextlib import contextmanager
 
 from communities.moderation.models import ActionKind, ModerationAction
 from communities.moderation.services.targets import Target
-from communities.notifications.models import NotificationKind
-from communities.notifications.services import notify
+from communities.notifying import NotificationKind, notify
 from sosoon_site.realtime import push_to_users
 
 

@@ -1,6 +1,10 @@
 """Auto-moderation: what the posting and chat services ask before saving, and what the
 audience policies ask when reading.
 
+Chat asks through governance's registry (communities.screening), where
+communities.moderation.screens registers `screen_content` and `hold_for_review`; feeds, above
+communities, calls them here. The verdicts (`Screening`, `Verdict`) are the registry's.
+
 Before saving, callers ask `screen_content(user, community, text)` and act on the verdict:
 `allow` saves as usual, `block` refuses with the reason, `hold` saves and then calls
 `hold_for_review(obj, ...)` in the same transaction, so the content is never visible unheld.
@@ -12,7 +16,6 @@ label)` is rule 8: moderators see a circle post once a member has reported it.
 """
 
 import re
-from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -41,39 +44,13 @@ from communities.moderation.services.filter_patterns import (
 )
 from communities.moderation.services.targets import Target
 from communities.permissions import PERMISSIONS, Action
-from sosoon_site.rate_limits import RateLimited, TokenBucket
+from communities.screening import Screening, Verdict
 
 PATTERN_MAX = 200
 PATTERNS_MAX = 50
 WORDS_MAX = 500
 # Patterns never see more than this much text, which bounds the work of even a slow pattern.
 SCREENED_TEXT_MAX = 20_000
-
-
-class Verdict:
-    ALLOW = "allow"
-    HOLD = "hold"
-    BLOCK = "block"
-
-
-@dataclass(frozen=True)
-class Screening:
-    """What to do with a new post or message, and why (shown to the author)."""
-
-    verdict: str
-    reason: str = ""
-
-    @property
-    def allowed(self) -> bool:
-        return self.verdict == Verdict.ALLOW
-
-    @property
-    def held(self) -> bool:
-        return self.verdict == Verdict.HOLD
-
-    @property
-    def blocked(self) -> bool:
-        return self.verdict == Verdict.BLOCK
 
 
 def settings_for(community: Community) -> AutoModeration:
@@ -169,39 +146,6 @@ def screen_content(user, community: Community, text: str) -> Screening:
     ):
         return Screening(Verdict.HOLD, "New members' first posts are reviewed by the moderators.")
     return Screening(Verdict.ALLOW)
-
-
-SLOW_MODE_MAX_SECONDS = 6 * 60 * 60
-
-
-def clean_slow_mode(value) -> int:
-    """A room's slow mode in seconds: 0 (off) to SLOW_MODE_MAX_SECONDS."""
-    try:
-        seconds = int(value)
-    except (TypeError, ValueError):
-        raise ValidationError("Slow mode is a number of seconds.") from None
-    if not 0 <= seconds <= SLOW_MODE_MAX_SECONDS:
-        raise ValidationError(f"Slow mode is between 0 and {SLOW_MODE_MAX_SECONDS} seconds.")
-    return seconds
-
-
-def screen_room_message(user, room, text: str) -> Screening:
-    """`screen_content` for a chat message, plus the room's slow mode (moderators are
-    exempt): RateLimited, with the wait, for a message sent too soon after the last one.
-    Direct messages belong to no community and pass."""
-    if room.community_id is None:
-        return Screening(Verdict.ALLOW)
-    screening = screen_content(user, room.community, text)
-    if screening.blocked or not room.slow_mode_seconds or _moderates(user, room.community):
-        return screening
-    bucket = TokenBucket(f"chat.slow.{room.pk}", capacity=1, per_seconds=room.slow_mode_seconds)
-    decision = bucket.take(user.pk)
-    if not decision.allowed:
-        raise RateLimited(
-            decision.retry_after,
-            f"Slow mode is on in #{room.name}: try again in {decision.retry_after:.0f} s.",
-        )
-    return screening
 
 
 def _moderates(user, community: Community) -> bool:

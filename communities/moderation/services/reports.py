@@ -15,8 +15,7 @@ from django.utils import timezone
 from communities.moderation.models import NOTE_MAX, Report, ReportReason, ReportStatus
 from communities.moderation.services.automod import maybe_auto_hide
 from communities.moderation.services.targets import Target, find_target
-from communities.notifications.models import NotificationKind
-from communities.notifications.services import notify
+from communities.notifying import NotificationKind, notify
 from sosoon_site.rate_limits import TokenBucket
 
 # Ten reports per ten minutes each: enough for a bad thread, not for flooding the queue.
