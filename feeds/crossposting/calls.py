@@ -89,6 +89,35 @@ def epoch_reset(response: httpx.Response, header: str) -> datetime:
     return timezone.now() + DEFAULT_RATE_LIMIT_WAIT
 
 
+def answered_id(
+    response: httpx.Response, *path: str, label: str, what: str, creates: bool = False
+) -> str:
+    """The id at `path` in a 2xx answer's JSON object (ids come as strings or numbers).
+
+    A 2xx without it (X's `{"data": {}}`, an empty Pinterest object, a page from a proxy that
+    is not JSON at all) is no answer the network documents, so it is read for what it may
+    mean: for a request that creates a public post, the post may be live all the same, and
+    nobody may send it again blindly (OutcomeUnknown: the row goes to needs_review, saying
+    so); for an upload, a token or a status read nothing was published by it, so repeating
+    is harmless (TemporaryFailure, and after the publisher's last attempt a failure that
+    says what the network answered)."""
+    value: object = json_body(response)
+    for key in path:
+        value = value.get(key) if isinstance(value, dict) else None
+    if isinstance(value, int | str) and not isinstance(value, bool) and str(value).strip():
+        return str(value)
+    if creates:
+        raise OutcomeUnknown(
+            f"{label} answered HTTP {response.status_code} to the post without its {what}, so "
+            f"Sosoon cannot tell whether it went out. Check the account on {label} before "
+            "retrying."
+        )
+    raise TemporaryFailure(
+        f"{label} answered HTTP {response.status_code} without the {what} Sosoon needs; "
+        "Sosoon will try again."
+    )
+
+
 def json_body(response: httpx.Response) -> dict:
     """The response's JSON object, or {} when the body is not one (an HTML error page)."""
     try:

@@ -156,7 +156,11 @@ class PinterestProvider(Provider):
             headers=_bearer(access_token),
         )
         _raise_for_error(response)
-        return Published(external_id=str(calls.json_body(response)["id"]))
+        return Published(
+            external_id=calls.answered_id(
+                response, "id", label=LABEL, what="pin id", creates=True
+            )
+        )
 
     def post_url(self, *, handle: str, external_id: str) -> str:
         return f"{settings.SOSOON_PINTEREST_WEB_BASE.rstrip('/')}/pin/{external_id}/"

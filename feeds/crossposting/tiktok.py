@@ -39,12 +39,14 @@ from feeds.crossposting.base import (
     AuthorisationLost,
     Content,
     FailedTryAgain,
+    OutcomeUnknown,
     Pending,
     Profile,
     Provider,
     Published,
     RateLimited,
     Rejected,
+    TemporaryFailure,
     TokenRejected,
     Tokens,
 )
@@ -185,7 +187,12 @@ class TikTokProvider(Provider):
             json=body,
             headers=_headers(access_token),
         )
-        return Pending(publish_id=_data(response)["publish_id"])
+        _data(response, creates=True)
+        return Pending(
+            publish_id=calls.answered_id(
+                response, "data", "publish_id", label=LABEL, what="publish id", creates=True
+            )
+        )
 
     def fetch_status(self, access_token: str, publish_id: str) -> Published | Pending:
         response = calls.send(
@@ -233,13 +240,27 @@ def _headers(access_token: str) -> dict:
     }
 
 
-def _data(response: httpx.Response) -> dict:
-    """The `data` object of a TikTok answer, or the publisher's error for its error code."""
+def _data(response: httpx.Response, *, creates: bool = False) -> dict:
+    """The `data` object of a TikTok answer, or the publisher's error for its error code.
+    A 2xx that is not TikTok's {"data", "error"} envelope at all (a proxy's page) says
+    nothing about the post: see calls.answered_id for what it means for a create."""
     payload = calls.json_body(response)
-    error = payload.get("error") or {}
+    error = payload.get("error") if isinstance(payload.get("error"), dict) else {}
     code = error.get("code", "")
     if response.is_success and code == "ok":
-        return payload.get("data") or {}
+        data = payload.get("data")
+        return data if isinstance(data, dict) else {}
+    if response.is_success and not code:
+        if creates:
+            raise OutcomeUnknown(
+                f"TikTok answered HTTP {response.status_code} to the post in a form it does not "
+                "document, so Sosoon cannot tell whether it was accepted. Check the account on "
+                "TikTok before retrying."
+            )
+        raise TemporaryFailure(
+            f"TikTok answered HTTP {response.status_code} in a form it does not document; "
+            "Sosoon will try again."
+        )
     if response.status_code == 429 or code == "rate_limit_exceeded":
         raise RateLimited(
             "TikTok's rate limit is used up; Sosoon waits as TikTok asked.",

@@ -141,7 +141,11 @@ class XProvider(Provider):
             headers=_bearer(access_token),
         )
         _raise_for_problem(response)
-        return Published(external_id=str(calls.json_body(response)["data"]["id"]))
+        return Published(
+            external_id=calls.answered_id(
+                response, "data", "id", label=LABEL, what="post id", creates=True
+            )
+        )
 
     def _upload(self, access_token: str, media) -> str:
         if media.content_type == GIF:
@@ -155,7 +159,7 @@ class XProvider(Provider):
             files={"media": ("image", media.read(), media.content_type)},
         )
         _raise_for_problem(response)
-        return str(calls.json_body(response)["data"]["id"])
+        return calls.answered_id(response, "data", "id", label=LABEL, what="media id")
 
     def _upload_gif(self, access_token: str, data: bytes) -> str:
         """Initialize, one append, finalize: a GIF is at most 15 MB, one segment."""
@@ -218,7 +222,9 @@ class XProvider(Provider):
                 for field, name in PUBLIC_METRICS.items()
             }
             for tweet in payload.get("data") or []
-            if isinstance(tweet, dict) and isinstance(tweet.get("public_metrics"), dict)
+            if isinstance(tweet, dict)
+            and tweet.get("id")
+            and isinstance(tweet.get("public_metrics"), dict)
         }
 
 

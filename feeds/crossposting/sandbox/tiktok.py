@@ -311,4 +311,7 @@ class SandboxTikTok(SandboxProvider):
             )
         if fault == "500":
             return answer({}, "internal_error", "Something went wrong.", 500)
+        if fault == "no_id":
+            # code "ok" but a data object without the publish_id the reference promises.
+            return answer({})
         return super().fault_reply(fault, request)

@@ -392,6 +392,9 @@ class SandboxX(SandboxProvider):
             )
         if fault == "500":
             return Reply(500, problem(500, "Internal Server Error", "Internal Server Error"))
+        if fault == "no_id":
+            # A success whose `data` names nothing: no answer the spec documents.
+            return Reply(201 if request.path == TWEETS_PATH else 200, {"data": {}})
         return super().fault_reply(fault, request)
 
 

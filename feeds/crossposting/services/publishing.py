@@ -48,6 +48,7 @@ ORM broker would hand such a task to another worker after Q_CLUSTER["retry"]; th
 carries the same claim, and finds the row either recovered already or as it was left.
 """
 
+import logging
 import random
 import time
 from collections.abc import Callable
@@ -83,6 +84,8 @@ from feeds.crossposting.services.accounts import (
     refresh_account,
 )
 from feeds.crossposting.services.notices import notify_crosspost_problem
+
+logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
 BACKOFF_BASE_SECONDS = 15
@@ -401,6 +404,15 @@ def _send(crosspost: CrossPost) -> None:
         except ProviderError:
             _unmark_sent(crosspost)
             raise
+        except Exception as error:
+            # An answer the client could not read (a network answering outside its
+            # specification, or a bug of ours): the request left, so the post may be live.
+            # The row says so at once rather than waiting, stuck, for the lost-task sweep.
+            logger.exception("Unreadable answer publishing cross-post %s", crosspost.pk)
+            raise OutcomeUnknown(
+                f"{provider.label} answered in a form Sosoon could not read, so it cannot tell "
+                "whether the post went out. Check the account before retrying."
+            ) from error
 
     try:
         outcome = _with_token(crosspost, publish)

@@ -24,7 +24,7 @@ from feeds.crossposting.models import CrossPostStatus
 from feeds.crossposting.providers import provider_for
 from feeds.crossposting.sandbox.pinterest import PINS_PATH
 from feeds.crossposting.sandbox.pinterest import TOKEN_PATH as PINTEREST_TOKEN
-from feeds.crossposting.sandbox.tiktok import INIT_PATH
+from feeds.crossposting.sandbox.tiktok import INIT_PATH, STATUS_PATH
 from feeds.crossposting.sandbox.tiktok import TOKEN_PATH as TIKTOK_TOKEN
 from feeds.crossposting.sandbox.x import INITIALIZE_PATH, MEDIA_PATH, TWEETS_PATH
 from feeds.models import PostImage, private_storage
@@ -475,3 +475,77 @@ def test_tiktok_reports_no_metrics_for_photo_posts(fake_tiktok):
     tiktok = provider_for("tiktok")
     assert tiktok.metric_names == ()
     assert tiktok.fetch_metrics("any-token", ["7300000000000000000"]) == {}
+
+
+# Answers without the id the specification promises -------------------------------------------
+
+
+@pytest.mark.parametrize("fault", ["no_id", "garbled"])
+def test_x_post_answered_without_its_id_goes_to_review_once(
+    fault, x_account, crosspost_factory, dispatch, fake_x
+):
+    """A 201 `{"data": {}}` or a 200 page that is not JSON: the post may be live, so the row
+    asks a person to check instead of failing on a KeyError or being sent again."""
+    fake_x.fail(TWEETS_PATH, fault)
+    crosspost = crosspost_factory(x_account)
+
+    crosspost = settle(crosspost, dispatch)
+
+    assert crosspost.status == CrossPostStatus.NEEDS_REVIEW
+    assert "Check the account on X" in crosspost.reason
+    assert len(fake_x.calls(TWEETS_PATH)) == 1
+
+
+def test_x_upload_answered_without_a_media_id_fails_without_posting(
+    x_account, crosspost_factory, dispatch, fake_x
+):
+    fake_x.fail(MEDIA_PATH, "no_id", times=10)
+    crosspost = crosspost_factory(x_account)
+
+    crosspost = settle(crosspost, dispatch)
+
+    assert crosspost.status == CrossPostStatus.FAILED
+    assert "without the media id" in crosspost.reason
+    assert "Retry later" in crosspost.reason
+    assert not fake_x.calls(TWEETS_PATH)
+
+
+def test_pinterest_pin_answered_without_its_id_goes_to_review(
+    pinterest_account, crosspost_factory, dispatch, fake_pinterest
+):
+    fake_pinterest.fail(PINS_PATH, "no_id")
+    crosspost = crosspost_factory(pinterest_account, board_id="549755885175")
+
+    crosspost = settle(crosspost, dispatch)
+
+    assert crosspost.status == CrossPostStatus.NEEDS_REVIEW
+    assert "without its pin id" in crosspost.reason
+    assert len(fake_pinterest.calls(PINS_PATH)) == 1
+
+
+@pytest.mark.parametrize("fault", ["no_id", "garbled"])
+def test_tiktok_init_answered_without_a_publish_id_goes_to_review(
+    fault, tiktok_account, crosspost_factory, dispatch, fake_tiktok
+):
+    fake_tiktok.fail(INIT_PATH, fault)
+    crosspost = crosspost_factory(tiktok_account, privacy_level="SELF_ONLY")
+
+    crosspost = settle(crosspost, dispatch)
+
+    assert crosspost.status == CrossPostStatus.NEEDS_REVIEW
+    assert "Check the account on TikTok" in crosspost.reason
+    assert len(fake_tiktok.calls(INIT_PATH)) == 1
+
+
+def test_tiktok_status_read_in_an_unknown_form_keeps_polling(
+    tiktok_account, crosspost_factory, dispatch, fake_tiktok
+):
+    """A garbled status answer says nothing about the post: it is asked again, not failed."""
+    fake_tiktok.fail(STATUS_PATH, "garbled")
+    crosspost = crosspost_factory(tiktok_account, privacy_level="SELF_ONLY")
+
+    crosspost = settle(crosspost, dispatch)
+
+    assert crosspost.status == CrossPostStatus.PUBLISHED
+    assert len(fake_tiktok.calls(INIT_PATH)) == 1
+    assert len(fake_tiktok.calls(STATUS_PATH)) >= 2
