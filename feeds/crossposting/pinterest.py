@@ -157,9 +157,7 @@ class PinterestProvider(Provider):
         )
         _raise_for_error(response)
         return Published(
-            external_id=calls.answered_id(
-                response, "id", label=LABEL, what="pin id", creates=True
-            )
+            external_id=calls.answered_id(response, "id", label=LABEL, what="pin id", creates=True)
         )
 
     def post_url(self, *, handle: str, external_id: str) -> str:
