@@ -3,7 +3,9 @@
 A provider turns one step (authorise, exchange, refresh, validate, publish, fetch status)
 into HTTP calls and raises exactly one of the errors below when it does not succeed. The
 publisher (services/publishing.py) decides what each error means for the cross-post; a
-provider never retries, sleeps or touches the database.
+provider never retries or touches the database, and sleeps only where the network says a
+step must wait before the next (X's GIF processing, `check_after_secs`), within a bound far
+inside q2's task timeout.
 
 Metrics come back through `fetch_metrics(access_token, external_ids)`, which answers a plain
 dict per published item the network knows:
@@ -128,6 +130,8 @@ class Media:
     alt_text: str = ""
     # The same image re-encoded as JPEG (photos.py), for platforms that pull no PNG or GIF.
     jpeg_url: str = ""
+    # Its size in bytes, for the networks' size limits (0: not known, nothing to check).
+    size: int = 0
 
     def read(self) -> bytes:
         from feeds.models import private_storage

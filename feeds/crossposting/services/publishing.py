@@ -331,6 +331,7 @@ def content_of(crosspost: CrossPost) -> Content:
                 content_type=item["type"],
                 alt_text=crosspost.alt_text,
                 jpeg_url=photos.jpeg_url(item["url"], crosspost.post_id, item["image"]),
+                size=_stored_size(item["path"]),
             )
             for item in crosspost.media
         ],
@@ -342,6 +343,17 @@ def content_of(crosspost: CrossPost) -> Content:
         allow_comments=crosspost.allow_comments,
         auto_add_music=crosspost.auto_add_music,
     )
+
+
+def _stored_size(path: str) -> int:
+    """The stored image's size in bytes, or 0 when it cannot be read (the upload then says
+    what is wrong with it)."""
+    from feeds.models import private_storage
+
+    try:
+        return private_storage.size(path)
+    except (OSError, ValueError):
+        return 0
 
 
 def _mark_sent(crosspost: CrossPost) -> bool:

@@ -4,9 +4,11 @@ what the old client sent."""
 
 from datetime import timedelta
 from io import BytesIO
+from itertools import pairwise
 
 import httpx
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image
@@ -79,8 +81,153 @@ def test_x_gif_goes_through_the_chunked_upload_as_tweet_gif(fake_x):
     provider_for("x").publish(access, Content(text="Moving", media=[gif]))
 
     assert fake_x.calls(INITIALIZE_PATH)[0].json()["media_category"] == "tweet_gif"
-    assert not fake_x.calls(MEDIA_PATH)  # the one-shot upload takes images only
+    # The one-shot upload takes images only; the GETs are the processing STATUS reads.
+    assert all(request.method == "GET" for request in fake_x.calls(MEDIA_PATH))
     assert fake_x.posts[0]["media_kinds"] == ["gif"]
+
+
+def test_x_gif_is_posted_only_once_x_has_processed_it(fake_x):
+    """Finalize answers `pending`: the client asks STATUS no sooner than check_after_secs
+    says, and creates the post only after X answered `succeeded`."""
+    fake_x.processing_seconds, fake_x.check_after_secs = 2.5, 1
+    access, _ = fake_x.issue_tokens()
+    gif = stored(image_bytes("GIF"), "moving.gif", "image/gif")
+
+    provider_for("x").publish(access, Content(text="Moving", media=[gif]))
+
+    finalize = next(r for r in fake_x.requests if r.path.endswith("/finalize"))
+    statuses = [r for r in fake_x.calls(MEDIA_PATH) if r.method == "GET"]
+    assert len(statuses) >= 2
+    asked = [finalize.received_at] + [status.received_at for status in statuses]
+    assert all(later - earlier >= 0.95 for earlier, later in pairwise(asked))
+    assert statuses[0].query == {"command": "STATUS", "media_id": finalize.path.split("/")[-2]}
+    (tweet,) = fake_x.calls(TWEETS_PATH)
+    assert tweet.received_at >= finalize.received_at + 2.5
+    assert fake_x.posts[0]["media_kinds"] == ["gif"]
+
+
+def test_x_waits_as_long_as_check_after_secs_says(fake_x):
+    fake_x.processing_seconds, fake_x.check_after_secs = 0.5, 2
+    access, _ = fake_x.issue_tokens()
+    gif = stored(image_bytes("GIF"), "slow.gif", "image/gif")
+
+    provider_for("x").publish(access, Content(text="Slow", media=[gif]))
+
+    finalize = next(r for r in fake_x.requests if r.path.endswith("/finalize"))
+    (status,) = [r for r in fake_x.calls(MEDIA_PATH) if r.method == "GET"]
+    assert status.received_at - finalize.received_at >= 1.95
+
+
+def test_x_refuses_a_post_whose_gif_is_still_processing(fake_x):
+    """What the old client did: post straight after finalize."""
+    access, _ = fake_x.issue_tokens()
+    headers = {"Authorization": f"Bearer {access}"}
+    data = image_bytes("GIF")
+    media_id = httpx.post(
+        f"{fake_x.url}{INITIALIZE_PATH}",
+        headers=headers,
+        json={"media_type": "image/gif", "total_bytes": len(data), "media_category": "tweet_gif"},
+    ).json()["data"]["id"]
+    httpx.post(
+        f"{fake_x.url}/2/media/upload/{media_id}/append",
+        headers=headers,
+        data={"segment_index": "0"},
+        files={"media": ("a.gif", data, "image/gif")},
+    )
+    finalized = httpx.post(f"{fake_x.url}/2/media/upload/{media_id}/finalize", headers=headers)
+    assert finalized.json()["data"]["processing_info"]["state"] == "pending"
+
+    refused = httpx.post(
+        f"{fake_x.url}{TWEETS_PATH}",
+        headers=headers,
+        json={"text": "Too soon", "media": {"media_ids": [media_id]}},
+    )
+    assert refused.status_code == 400
+    assert "still being processed" in refused.json()["errors"][0]["message"]
+    assert not fake_x.posts
+
+
+def test_x_gif_that_fails_processing_is_refused_with_xs_reason(fake_x):
+    fake_x.processing_seconds, fake_x.processing_error = 0.5, "Unsupported animation"
+    access, _ = fake_x.issue_tokens()
+    gif = stored(image_bytes("GIF"), "broken.gif", "image/gif")
+
+    with pytest.raises(Rejected, match="Unsupported animation"):
+        provider_for("x").publish(access, Content(text="Broken", media=[gif]))
+    assert not fake_x.calls(TWEETS_PATH)
+
+
+def test_x_size_limits_are_5_mb_for_images_and_15_mb_for_gifs(fake_x):
+    x = provider_for("x")
+    mb = 1024 * 1024
+
+    def sized(content_type, size):
+        return Content(
+            text="Sized", media=[Media(url="", path="", content_type=content_type, size=size)]
+        )
+
+    assert x.validate(sized("image/jpeg", 5 * mb)) == {}
+    assert "at most 5 MB" in x.validate(sized("image/jpeg", 5 * mb + 1))["media"]
+    assert x.validate(sized("image/gif", 15 * mb)) == {}
+    assert "at most 15 MB" in x.validate(sized("image/gif", 15 * mb + 1))["media"]
+
+    access, _ = fake_x.issue_tokens()
+    headers = {"Authorization": f"Bearer {access}"}
+    too_big = httpx.post(
+        f"{fake_x.url}{MEDIA_PATH}",
+        headers=headers,
+        data={"media_category": "tweet_image"},
+        files={"media": ("image", b"\xff\xd8\xff" + bytes(5 * mb), "image/jpeg")},
+    )
+    assert too_big.status_code == 400
+    assert "5242880" in too_big.json()["errors"][0]["message"]
+    too_long = httpx.post(
+        f"{fake_x.url}{INITIALIZE_PATH}",
+        headers=headers,
+        json={"media_type": "image/gif", "total_bytes": 15 * mb + 1, "media_category": "tweet_gif"},
+    )
+    assert too_long.status_code == 400
+
+
+def test_x_large_gif_goes_in_segments_of_at_most_5_mb(fake_x):
+    fake_x.processing_seconds = 0
+    access, _ = fake_x.issue_tokens()
+    data = image_bytes("GIF") + bytes(9 * 1024 * 1024)
+    gif = stored(data, "long.gif", "image/gif")
+
+    provider_for("x").publish(access, Content(text="Long", media=[gif]))
+
+    appends = [r for r in fake_x.requests if r.path.endswith("/append")]
+    assert len(appends) == 3
+    assert all(len(r.body) <= 5 * 1024 * 1024 + 1024 for r in appends)
+    assert fake_x.posts[0]["media_kinds"] == ["gif"]
+
+
+def test_a_cross_post_of_an_oversized_image_is_refused_for_x_when_scheduled(
+    x_account, public_post, owner
+):
+    from feeds.crossposting.services.scheduling import Draft, check_schedule
+
+    image = public_post.images.first()
+    huge = stored(b"\xff\xd8\xff" + bytes(6 * 1024 * 1024), "huge.jpg", "image/jpeg")
+    draft = Draft(
+        account=x_account,
+        text="Huge",
+        media=[
+            {
+                "image": image.pk,
+                "url": "https://sosoon.test/huge.jpg",
+                "path": huge.path,
+                "type": "image/jpeg",
+            }
+        ],
+    )
+    with pytest.raises(ValidationError) as refused:
+        check_schedule(
+            owner, public_post, [draft], scheduled_at=timezone.now() + timedelta(hours=1)
+        )
+    assert "at most 5 MB" in refused.value.message_dict[f"{x_account.pk}-media"][0]
+    assert not x_account.crossposts.exists()
 
 
 def test_x_one_shot_upload_refuses_a_gif(fake_x):
