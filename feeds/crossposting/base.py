@@ -130,8 +130,10 @@ class Media:
     alt_text: str = ""
     # The same image re-encoded as JPEG (photos.py), for platforms that pull no PNG or GIF.
     jpeg_url: str = ""
-    # Its size in bytes, for the networks' size limits (0: not known, nothing to check).
+    # Its size in bytes and pixels, for the networks' limits (0: not known, nothing to check).
     size: int = 0
+    width: int = 0
+    height: int = 0
 
     def read(self) -> bytes:
         from feeds.models import private_storage

@@ -18,8 +18,13 @@ Wire format (developers.tiktok.com):
 - `POST /v2/post/publish/content/init/` with media_type PHOTO, post_mode DIRECT_POST,
   post_info {title (90 UTF-16 units), description (4,000 UTF-16 units), privacy_level,
   disable_comment, auto_add_music}, source_info {source: PULL_FROM_URL, photo_images,
-  photo_cover_index} -> data.publish_id; TikTok pulls JPEG and WebP only, so any other
-  image is offered as its JPEG rendition (Media.jpeg_url);
+  photo_cover_index} -> data.publish_id. TikTok pulls JPEG and WebP only, of at most 1080p
+  and 20 MB each (Media Transfer Guide, "Image restrictions"), so any other image is offered
+  as its JPEG rendition (Media.jpeg_url, scaled to fit 1080p by photos.py). It pulls only
+  from URLs whose domain or URL prefix the app has verified in the developer portal (Media
+  Transfer Guide, "Pull from URL"; "Set Up Development Configuration", "Verify URL
+  ownership"); any other is refused at init with 403 `url_ownership_unverified` (the
+  operator's step is in docs/deploy.md, "Cross-posting");
 - `POST /v2/post/publish/status/fetch/` {"publish_id"} -> data.status (PROCESSING_DOWNLOAD,
   PUBLISH_COMPLETE, FAILED...), data.fail_reason, data.publicaly_available_post_id (sic).
   A FAILED publish put nothing online; for the passing reasons (RETRYABLE_FAILURES: TikTok's
@@ -34,7 +39,7 @@ video.list) documents counts for videos only, so for photo posts fetch_metrics r
 import httpx
 from django.conf import settings
 
-from feeds.crossposting import calls
+from feeds.crossposting import calls, photos
 from feeds.crossposting.base import (
     AuthorisationLost,
     Content,
@@ -56,8 +61,9 @@ LABEL = "TikTok"
 MAX_TITLE = 90
 MAX_DESCRIPTION = 4000
 MAX_PHOTOS = 35
-# Formats TikTok pulls for photo posts; anything else goes as its JPEG rendition.
+# What TikTok pulls for photo posts; anything else goes as its JPEG rendition.
 PHOTO_TYPES = ("image/jpeg", "image/webp")
+MAX_PHOTO_BYTES = 20 * 1024 * 1024
 # fail_reason values after which publishing again may well work.
 RETRYABLE_FAILURES = {
     "internal": "TikTok had an internal error while publishing; Sosoon will publish it again.",
@@ -76,8 +82,10 @@ REASONS = {
     "spam_risk": "TikTok flagged this post as spam risk; change it and reschedule.",
     "privacy_level_option_mismatch": "The privacy level chosen is not one this TikTok account "
     "offers now; choose one of the account's current options and reschedule.",
-    "url_ownership_unverified": "TikTok will not fetch images from this site until its domain is "
-    "verified in the TikTok developer portal.",
+    "url_ownership_unverified": "TikTok will not fetch images from this site until its domain "
+    "(or a URL prefix covering its images) is verified for Sosoon's TikTok app in the TikTok "
+    "developer portal. Ask the site's operator to verify it (docs/deploy.md, Cross-posting), "
+    "then retry.",
     "unaudited_client_can_only_post_to_private_accounts": "Sosoon's TikTok app is not audited "
     "yet, so it may only post to private accounts with the 'only me' privacy level.",
     "reached_active_user_cap": "Sosoon's TikTok app has reached its daily user cap; retry "
@@ -144,6 +152,11 @@ class TikTokProvider(Provider):
             errors["media"] = "A TikTok photo post needs at least one image."
         elif len(content.media) > MAX_PHOTOS:
             errors["media"] = f"TikTok takes at most {MAX_PHOTOS} photos."
+        elif any(not _pullable_url(media) for media in content.media):
+            errors["media"] = (
+                "TikTok takes JPEG or WebP photos of at most 1080p and 20 MB; use a smaller "
+                "JPEG."
+            )
         if not content.privacy_level:
             errors["privacy_level"] = "Choose who can see it on TikTok."
         for name, value, limit in (
@@ -229,8 +242,13 @@ def utf16_length(text: str) -> int:
 
 
 def _pullable_url(media) -> str:
-    """A URL TikTok can pull: the image itself if JPEG or WebP, else its JPEG rendition."""
-    return media.url if media.content_type in PHOTO_TYPES else media.jpeg_url
+    """A URL TikTok can pull: the image itself if it is within TikTok's limits as it is,
+    else its JPEG rendition (within them by construction); "" when there is none."""
+    known = media.width and media.height
+    fits = not known or photos.fits_1080p(media.width, media.height)
+    if media.content_type in PHOTO_TYPES and media.size <= MAX_PHOTO_BYTES and fits:
+        return media.url
+    return media.jpeg_url
 
 
 def _headers(access_token: str) -> dict:

@@ -322,6 +322,17 @@ def _still_public(crosspost: CrossPost) -> bool:
 
 
 def content_of(crosspost: CrossPost) -> Content:
+    """What is sent for `crosspost`, in the platform's fields: the one place a cross-post
+    (saved, or a draft the composer previews) becomes a provider's Content, so what is
+    validated and previewed is what is published."""
+    from feeds.models import PostImage
+
+    pixels = {
+        pk: (width, height)
+        for pk, width, height in PostImage.objects.filter(
+            pk__in=[item["image"] for item in crosspost.media]
+        ).values_list("pk", "width", "height")
+    }
     return Content(
         text=crosspost.text,
         media=[
@@ -332,6 +343,8 @@ def content_of(crosspost: CrossPost) -> Content:
                 alt_text=crosspost.alt_text,
                 jpeg_url=photos.jpeg_url(item["url"], crosspost.post_id, item["image"]),
                 size=_stored_size(item["path"]),
+                width=pixels.get(item["image"], (0, 0))[0],
+                height=pixels.get(item["image"], (0, 0))[1],
             )
             for item in crosspost.media
         ],

@@ -610,6 +610,121 @@ def test_tiktok_refuses_a_png_pulled_as_it_is(fake_tiktok):
         provider_for("tiktok").fetch_status(access, pending.publish_id)
 
 
+def test_tiktok_pulls_only_from_verified_domains(
+    tiktok_account, crosspost_factory, dispatch, fake_tiktok
+):
+    access, _ = fake_tiktok.issue_tokens()
+    refused = httpx.post(
+        f"{fake_tiktok.url}{INIT_PATH}",
+        headers={"Authorization": f"Bearer {access}"},
+        json={
+            "post_info": {"privacy_level": "SELF_ONLY", "disable_comment": True},
+            "source_info": {
+                "source": "PULL_FROM_URL",
+                "photo_images": ["https://sosoon.test/a.jpg", "https://elsewhere.example/b.jpg"],
+            },
+            "post_mode": "DIRECT_POST",
+            "media_type": "PHOTO",
+        },
+    )
+    assert refused.status_code == 403
+    assert refused.json()["error"]["code"] == "url_ownership_unverified"
+    assert "URL ownership verification" in refused.json()["error"]["message"]
+
+    image = crosspost_factory(tiktok_account).media[0]["image"]
+    crosspost = crosspost_factory(
+        tiktok_account,
+        privacy_level="SELF_ONLY",
+        media=[
+            {
+                "image": image,
+                "url": "https://elsewhere.example/p/1/images/1/",
+                "path": "x.jpg",
+                "type": "image/jpeg",
+            }
+        ],
+    )
+    crosspost = settle(crosspost, dispatch)
+
+    assert crosspost.status == CrossPostStatus.FAILED
+    assert "verified for Sosoon's TikTok app" in crosspost.reason
+    assert not fake_tiktok.posts
+
+
+def test_tiktok_takes_a_verified_url_prefix_and_nothing_beside_it(fake_tiktok):
+    fake_tiktok.verified = {"https://cdn.sosoon.example/media/"}
+    access, _ = fake_tiktok.issue_tokens()
+    tiktok = provider_for("tiktok")
+    under = photo("https://cdn.sosoon.example/media/a.jpg")
+    beside = photo("https://cdn.sosoon.example/other/a.jpg")
+
+    assert isinstance(
+        tiktok.publish(access, Content(text="Hi", privacy_level="SELF_ONLY", media=[under])),
+        Pending,
+    )
+    with pytest.raises(Rejected, match="developer portal"):
+        tiktok.publish(access, Content(text="Hi", privacy_level="SELF_ONLY", media=[beside]))
+
+
+def test_tiktok_refuses_a_photo_over_1080p_pulled_as_it_is(fake_tiktok):
+    access, _ = fake_tiktok.issue_tokens()
+    big = BytesIO()
+    Image.new("RGB", (2400, 1600), "teal").save(big, "JPEG")
+    fake_tiktok.hosted["https://sosoon.test/big.jpg"] = big.getvalue()
+    tiktok = provider_for("tiktok")
+    pending = tiktok.publish(
+        access,
+        Content(text="Hi", privacy_level="SELF_ONLY", media=[photo("https://sosoon.test/big.jpg")]),
+    )
+    tiktok.fetch_status(access, pending.publish_id)
+    with pytest.raises(Rejected, match="image size"):
+        tiktok.fetch_status(access, pending.publish_id)
+
+
+def test_tiktok_gets_a_photo_over_1080p_as_a_jpeg_that_fits(
+    tiktok_account, crosspost_factory, dispatch, fake_tiktok, public_post, client
+):
+    from feeds.crossposting.photos import as_jpeg
+
+    buffer = BytesIO()
+    Image.new("RGB", (2400, 1600), "teal").save(buffer, "JPEG")
+    big = buffer.getvalue()
+    image = PostImage.objects.create(post=public_post, file=ContentFile(big, name="wide.jpg"))
+    url = f"https://sosoon.test{image.get_absolute_url()}"
+    jpeg_path = f"/crossposting/photos/{public_post.pk}/{image.pk}.jpg"
+    fake_tiktok.hosted[url] = big
+    fake_tiktok.hosted[f"https://sosoon.test{jpeg_path}"] = as_jpeg(big)
+    crosspost = crosspost_factory(
+        tiktok_account,
+        privacy_level="SELF_ONLY",
+        media=[{"image": image.pk, "url": url, "path": image.file.name, "type": "image/jpeg"}],
+    )
+
+    crosspost = settle(crosspost, dispatch)
+
+    assert crosspost.status == CrossPostStatus.PUBLISHED
+    sent = fake_tiktok.calls(INIT_PATH)[0].json()["source_info"]["photo_images"]
+    assert sent == [f"https://sosoon.test{jpeg_path}"]
+    rendition = Image.open(BytesIO(client.get(jpeg_path).getvalue()))
+    assert rendition.size == (1620, 1080)
+
+
+def test_tiktok_validate_refuses_a_photo_it_cannot_be_offered(fake_tiktok):
+    tiktok = provider_for("tiktok")
+    base = {"text": "Hi", "privacy_level": "SELF_ONLY"}
+    assert tiktok.validate(Content(**base, media=[photo()])) == {}
+    assert (
+        tiktok.validate(
+            Content(
+                **base, media=[photo(content_type="image/png", jpeg_url="https://sosoon.test/a")]
+            )
+        )
+        == {}
+    )
+    refused = tiktok.validate(Content(**base, media=[photo(content_type="image/png")]))
+    assert "1080p and 20 MB" in refused["media"]
+
+
 def test_the_jpeg_rendition_follows_the_audience_policy(client, post_factory, community, owner):
     post = post_factory(audience="members", author=owner, body="Members only")
     image = PostImage.objects.create(
