@@ -21,6 +21,10 @@ dict per published item the network knows:
   request); the caller splits larger lists;
 - `metrics_rate_limit` is the network's documented per-account window for those requests,
   (requests, seconds), for pacing a schedule; the sandboxes enforce the same numbers;
+- the answer is a `Readings` (a dict, as above) whose `quota` says what the network's
+  rate-limit headers on the last request reported (requests still allowed in its window, and
+  when the window resets), or None where it sent none: the caller stops before the quota is
+  spent rather than learning it from a 429, whatever else shares the account's quota;
 - a 429 raises RateLimited with `retry_at` from the network's reset header; 401 raises
   TokenRejected (refresh, then try again); other refusals raise Rejected.
 """
@@ -173,6 +177,21 @@ class Pending:
 
 
 @dataclass(frozen=True)
+class Quota:
+    """What a network's rate-limit headers said: `remaining` requests until `reset_at`."""
+
+    remaining: int
+    reset_at: datetime
+
+
+class Readings(dict):
+    """fetch_metrics' answer: counts per external id, and the `quota` the answer's headers
+    reported (None where they named none)."""
+
+    quota: Quota | None = None
+
+
+@dataclass(frozen=True)
 class Authorisation:
     """Where to send the browser, and what the callback must prove (state, PKCE verifier)."""
 
@@ -279,7 +298,7 @@ class Provider(abc.ABC):
     metrics_batch_size: int = 1
     metrics_rate_limit: tuple[int, int] = (0, 0)
 
-    def fetch_metrics(self, access_token: str, external_ids: list[str]) -> dict[str, dict]:
-        """Current public counts per external id (shape in the module docstring); {} where the
-        network gives none for posts like ours."""
-        return {}
+    def fetch_metrics(self, access_token: str, external_ids: list[str]) -> Readings:
+        """Current public counts per external id (shape in the module docstring); empty where
+        the network gives none for posts like ours."""
+        return Readings()

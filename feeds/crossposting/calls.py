@@ -21,10 +21,12 @@ import httpx
 from django.conf import settings
 from django.utils import timezone
 
-from feeds.crossposting.base import OutcomeUnknown, TemporaryFailure
+from feeds.crossposting.base import OutcomeUnknown, Quota, TemporaryFailure
 
 # When a 429 carries no usable reset, wait this long.
 DEFAULT_RATE_LIMIT_WAIT = timedelta(seconds=60)
+# A reset header at least this large is an instant (epoch seconds), not a wait: 2001-09-09.
+EPOCH_FLOOR = 1_000_000_000
 
 NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.WriteTimeout)
 NO_ANSWER = (httpx.ReadTimeout, httpx.ReadError, httpx.RemoteProtocolError, httpx.WriteError)
@@ -116,6 +118,22 @@ def answered_id(
         f"{label} answered HTTP {response.status_code} without the {what} Sosoon needs; "
         "Sosoon will try again."
     )
+
+
+def quota(response: httpx.Response, *, remaining: str, reset: str) -> Quota | None:
+    """The quota an answer's rate-limit headers report, or None when it carries none. The
+    reset is epoch seconds (X's x-rate-limit-reset) or, for a value too small to be an
+    instant, seconds from now (as Pinterest's x-ratelimit-reset is read)."""
+    left = response.headers.get(remaining, "").strip()
+    until = response.headers.get(reset, "").strip()
+    if not (left.isdigit() and until.isdigit()):
+        return None
+    seconds = int(until)
+    if seconds >= EPOCH_FLOOR:
+        reset_at = datetime.fromtimestamp(seconds, UTC)
+    else:
+        reset_at = timezone.now() + timedelta(seconds=seconds)
+    return Quota(remaining=int(left), reset_at=reset_at)
 
 
 def json_body(response: httpx.Response) -> dict:

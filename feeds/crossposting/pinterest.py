@@ -33,6 +33,7 @@ from feeds.crossposting.base import (
     Provider,
     Published,
     RateLimited,
+    Readings,
     Rejected,
     TokenRejected,
     Tokens,
@@ -168,14 +169,14 @@ class PinterestProvider(Provider):
     # Pin analytics ("org_analytics" category): 300 requests per minute per user.
     metrics_rate_limit = (300, 60)
 
-    def fetch_metrics(self, access_token: str, external_ids: list[str]) -> dict[str, dict]:
+    def fetch_metrics(self, access_token: str, external_ids: list[str]) -> Readings:
         today = timezone.now().date()
         params = {
             "start_date": (today - timedelta(days=ANALYTICS_DAYS)).isoformat(),
             "end_date": today.isoformat(),
             "metric_types": ",".join(PIN_METRICS),
         }
-        metrics = {}
+        metrics = Readings()
         for pin_id in external_ids:
             response = calls.send(
                 "GET",
@@ -183,6 +184,9 @@ class PinterestProvider(Provider):
                 label=LABEL,
                 params=params,
                 headers=_bearer(access_token),
+            )
+            metrics.quota = calls.quota(
+                response, remaining="x-ratelimit-remaining", reset="x-ratelimit-reset"
             )
             if response.status_code == 404:
                 continue

@@ -154,8 +154,7 @@ class TikTokProvider(Provider):
             errors["media"] = f"TikTok takes at most {MAX_PHOTOS} photos."
         elif any(not _pullable_url(media) for media in content.media):
             errors["media"] = (
-                "TikTok takes JPEG or WebP photos of at most 1080p and 20 MB; use a smaller "
-                "JPEG."
+                "TikTok takes JPEG or WebP photos of at most 1080p and 20 MB; use a smaller JPEG."
             )
         if not content.privacy_level:
             errors["privacy_level"] = "Choose who can see it on TikTok."

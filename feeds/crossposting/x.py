@@ -46,6 +46,7 @@ from feeds.crossposting.base import (
     Provider,
     Published,
     RateLimited,
+    Readings,
     Rejected,
     TemporaryFailure,
     TokenRejected,
@@ -252,7 +253,7 @@ class XProvider(Provider):
     # GET /2/tweets: 900 requests per 15 minutes per user.
     metrics_rate_limit = (900, 15 * 60)
 
-    def fetch_metrics(self, access_token: str, external_ids: list[str]) -> dict[str, dict]:
+    def fetch_metrics(self, access_token: str, external_ids: list[str]) -> Readings:
         response = calls.send(
             "GET",
             self._api("/2/tweets"),
@@ -265,16 +266,22 @@ class XProvider(Provider):
         if "data" not in payload and "errors" not in payload:
             # Neither posts nor per-id errors: an answer X does not give; not "all deleted".
             raise TemporaryFailure("X answered the metrics read in an unexpected form.")
-        return {
-            str(tweet["id"]): {
-                name: int(tweet["public_metrics"].get(field, 0))
-                for field, name in PUBLIC_METRICS.items()
+        readings = Readings(
+            {
+                str(tweet["id"]): {
+                    name: int(tweet["public_metrics"].get(field, 0))
+                    for field, name in PUBLIC_METRICS.items()
+                }
+                for tweet in payload.get("data") or []
+                if isinstance(tweet, dict)
+                and tweet.get("id")
+                and isinstance(tweet.get("public_metrics"), dict)
             }
-            for tweet in payload.get("data") or []
-            if isinstance(tweet, dict)
-            and tweet.get("id")
-            and isinstance(tweet.get("public_metrics"), dict)
-        }
+        )
+        readings.quota = calls.quota(
+            response, remaining="x-rate-limit-remaining", reset="x-rate-limit-reset"
+        )
+        return readings
 
 
 def _size_limit(media) -> int:

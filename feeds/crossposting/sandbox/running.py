@@ -46,9 +46,7 @@ def start_sandboxes() -> list[SandboxProvider]:
 def demo_domains() -> set[str]:
     """The hosts the demo answers on, which the sandbox TikTok takes as verified: what an
     operator does for a real site in TikTok's developer portal (docs/deploy.md)."""
-    return {
-        host.strip("[]").lstrip(".") for host in settings.ALLOWED_HOSTS if host.strip("*.[]")
-    }
+    return {host.strip("[]").lstrip(".") for host in settings.ALLOWED_HOSTS if host.strip("*.[]")}
 
 
 def profile_urls() -> dict[str, str]:
