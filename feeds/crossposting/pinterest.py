@@ -35,6 +35,7 @@ from feeds.crossposting.base import (
     RateLimited,
     Readings,
     Rejected,
+    TemporaryFailure,
     TokenRejected,
     Tokens,
 )
@@ -87,6 +88,12 @@ class PinterestProvider(Provider):
                 "Pinterest is limiting sign-ins right now.", retry_at=calls.retry_after(response)
             )
         payload = calls.json_body(response)
+        if response.is_success and "access_token" not in payload:
+            # No token, and no refusal either: nothing says the grant is dead.
+            raise TemporaryFailure(
+                f"{LABEL} answered the token request (HTTP {response.status_code}) without a "
+                "token; Sosoon will try again."
+            )
         if response.status_code != 200 or "access_token" not in payload:
             message = payload.get("message") or "no reason given"
             raise AuthorisationLost(

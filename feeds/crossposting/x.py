@@ -107,6 +107,12 @@ class XProvider(Provider):
                 retry_at=calls.epoch_reset(response, "x-rate-limit-reset"),
             )
         payload = calls.json_body(response)
+        if response.is_success and "access_token" not in payload:
+            # No token, and no refusal either: nothing says the grant is dead.
+            raise TemporaryFailure(
+                f"{LABEL} answered the token request (HTTP {response.status_code}) without a "
+                "token; Sosoon will try again."
+            )
         if response.status_code != 200 or "access_token" not in payload:
             detail = payload.get("error_description") or payload.get("error") or "no reason given"
             raise AuthorisationLost(
@@ -244,6 +250,12 @@ class XProvider(Provider):
                 params={"command": "STATUS", "media_id": media_id},
             )
             _raise_for_problem(response)
+            if not _processing_info(response).get("state"):
+                # STATUS always names the state; without it nothing says the GIF is ready.
+                raise TemporaryFailure(
+                    "X answered the GIF's processing status in a form it does not document; "
+                    "Sosoon will try again."
+                )
 
     def post_url(self, *, handle: str, external_id: str) -> str:
         return f"{settings.SOSOON_X_WEB_BASE.rstrip('/')}/{handle}/status/{external_id}"

@@ -811,3 +811,37 @@ def test_tiktok_status_read_in_an_unknown_form_keeps_polling(
     assert crosspost.status == CrossPostStatus.PUBLISHED
     assert len(fake_tiktok.calls(INIT_PATH)) == 1
     assert len(fake_tiktok.calls(STATUS_PATH)) >= 2
+
+
+@pytest.mark.parametrize("platform", ["x", "pinterest", "tiktok"])
+def test_a_token_answer_without_a_token_is_not_read_as_a_refused_grant(platform, request, db):
+    """A 200 that is not JSON on the token endpoint says nothing about the refresh token:
+    the account is not sent to reconnect, and the same refresh token works next time."""
+    from feeds.crossposting.models import AccountStatus
+    from feeds.crossposting.sandbox.pinterest import TOKEN_PATH as PINTEREST_TOKEN_PATH
+    from feeds.crossposting.sandbox.x import TOKEN_PATH as X_TOKEN_PATH
+    from feeds.crossposting.services.accounts import refresh_account
+
+    fake = request.getfixturevalue(f"fake_{platform}")
+    account = request.getfixturevalue(f"{platform}_account")
+    token_path = {"x": X_TOKEN_PATH, "pinterest": PINTEREST_TOKEN_PATH, "tiktok": TIKTOK_TOKEN}
+    fake.fail(token_path[platform], "garbled")
+
+    with pytest.raises(TemporaryFailure, match="without a token"):
+        refresh_account(account.pk)
+    account.refresh_from_db()
+    assert account.status == AccountStatus.REFRESH_FAILING
+
+    renewed = refresh_account(account.pk)
+    assert renewed.status == AccountStatus.CONNECTED
+
+
+def test_x_gif_status_in_an_unknown_form_is_tried_again_not_posted(fake_x):
+    access, _ = fake_x.issue_tokens()
+    fake_x.processing_seconds = 5
+    fake_x.fail(MEDIA_PATH, "garbled")  # the first STATUS read
+    gif = stored(image_bytes("GIF"), "odd.gif", "image/gif")
+
+    with pytest.raises(TemporaryFailure, match="processing status"):
+        provider_for("x").publish(access, Content(text="Odd", media=[gif]))
+    assert not fake_x.calls(TWEETS_PATH)
