@@ -3,7 +3,9 @@
 A provider turns one step (authorise, exchange, refresh, validate, publish, fetch status)
 into HTTP calls and raises exactly one of the errors below when it does not succeed. The
 publisher (services/publishing.py) decides what each error means for the cross-post; a
-provider never retries, sleeps or touches the database.
+provider never retries or touches the database, and sleeps only where the network says a
+step must wait before the next (X's GIF processing, `check_after_secs`), within a bound far
+inside q2's task timeout.
 
 Metrics come back through `fetch_metrics(access_token, external_ids)`, which answers a plain
 dict per published item the network knows:
@@ -19,6 +21,10 @@ dict per published item the network knows:
   request); the caller splits larger lists;
 - `metrics_rate_limit` is the network's documented per-account window for those requests,
   (requests, seconds), for pacing a schedule; the sandboxes enforce the same numbers;
+- the answer is a `Readings` (a dict, as above) whose `quota` says what the network's
+  rate-limit headers on the last request reported (requests still allowed in its window, and
+  when the window resets), or None where it sent none: the caller stops before the quota is
+  spent rather than learning it from a 429, whatever else shares the account's quota;
 - a 429 raises RateLimited with `retry_at` from the network's reset header; 401 raises
   TokenRejected (refresh, then try again); other refusals raise Rejected.
 """
@@ -128,6 +134,10 @@ class Media:
     alt_text: str = ""
     # The same image re-encoded as JPEG (photos.py), for platforms that pull no PNG or GIF.
     jpeg_url: str = ""
+    # Its size in bytes and pixels, for the networks' limits (0: not known, nothing to check).
+    size: int = 0
+    width: int = 0
+    height: int = 0
 
     def read(self) -> bytes:
         from feeds.models import private_storage
@@ -164,6 +174,21 @@ class Pending:
     """An accepted publish still processing on the platform (TikTok): poll with its id."""
 
     publish_id: str
+
+
+@dataclass(frozen=True)
+class Quota:
+    """What a network's rate-limit headers said: `remaining` requests until `reset_at`."""
+
+    remaining: int
+    reset_at: datetime
+
+
+class Readings(dict):
+    """fetch_metrics' answer: counts per external id, and the `quota` the answer's headers
+    reported (None where they named none)."""
+
+    quota: Quota | None = None
 
 
 @dataclass(frozen=True)
@@ -273,7 +298,7 @@ class Provider(abc.ABC):
     metrics_batch_size: int = 1
     metrics_rate_limit: tuple[int, int] = (0, 0)
 
-    def fetch_metrics(self, access_token: str, external_ids: list[str]) -> dict[str, dict]:
-        """Current public counts per external id (shape in the module docstring); {} where the
-        network gives none for posts like ours."""
-        return {}
+    def fetch_metrics(self, access_token: str, external_ids: list[str]) -> Readings:
+        """Current public counts per external id (shape in the module docstring); empty where
+        the network gives none for posts like ours."""
+        return Readings()

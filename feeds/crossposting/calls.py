@@ -21,10 +21,12 @@ import httpx
 from django.conf import settings
 from django.utils import timezone
 
-from feeds.crossposting.base import OutcomeUnknown, TemporaryFailure
+from feeds.crossposting.base import OutcomeUnknown, Quota, TemporaryFailure
 
 # When a 429 carries no usable reset, wait this long.
 DEFAULT_RATE_LIMIT_WAIT = timedelta(seconds=60)
+# A reset header at least this large is an instant (epoch seconds), not a wait: 2001-09-09.
+EPOCH_FLOOR = 1_000_000_000
 
 NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.WriteTimeout)
 NO_ANSWER = (httpx.ReadTimeout, httpx.ReadError, httpx.RemoteProtocolError, httpx.WriteError)
@@ -87,6 +89,51 @@ def epoch_reset(response: httpx.Response, header: str) -> datetime:
     if value.isdigit():
         return datetime.fromtimestamp(int(value), UTC)
     return timezone.now() + DEFAULT_RATE_LIMIT_WAIT
+
+
+def answered_id(
+    response: httpx.Response, *path: str, label: str, what: str, creates: bool = False
+) -> str:
+    """The id at `path` in a 2xx answer's JSON object (ids come as strings or numbers).
+
+    A 2xx without it (X's `{"data": {}}`, an empty Pinterest object, a page from a proxy that
+    is not JSON at all) is no answer the network documents, so it is read for what it may
+    mean: for a request that creates a public post, the post may be live all the same, and
+    nobody may send it again blindly (OutcomeUnknown: the row goes to needs_review, saying
+    so); for an upload, a token or a status read nothing was published by it, so repeating
+    is harmless (TemporaryFailure, and after the publisher's last attempt a failure that
+    says what the network answered)."""
+    value: object = json_body(response)
+    for key in path:
+        value = value.get(key) if isinstance(value, dict) else None
+    if isinstance(value, int | str) and not isinstance(value, bool) and str(value).strip():
+        return str(value)
+    if creates:
+        raise OutcomeUnknown(
+            f"{label} answered HTTP {response.status_code} to the post without its {what}, so "
+            f"Sosoon cannot tell whether it went out. Check the account on {label} before "
+            "retrying."
+        )
+    raise TemporaryFailure(
+        f"{label} answered HTTP {response.status_code} without the {what} Sosoon needs; "
+        "Sosoon will try again."
+    )
+
+
+def quota(response: httpx.Response, *, remaining: str, reset: str) -> Quota | None:
+    """The quota an answer's rate-limit headers report, or None when it carries none. The
+    reset is epoch seconds (X's x-rate-limit-reset) or, for a value too small to be an
+    instant, seconds from now (as Pinterest's x-ratelimit-reset is read)."""
+    left = response.headers.get(remaining, "").strip()
+    until = response.headers.get(reset, "").strip()
+    if not (left.isdigit() and until.isdigit()):
+        return None
+    seconds = int(until)
+    if seconds >= EPOCH_FLOOR:
+        reset_at = datetime.fromtimestamp(seconds, UTC)
+    else:
+        reset_at = timezone.now() + timedelta(seconds=seconds)
+    return Quota(remaining=int(left), reset_at=reset_at)
 
 
 def json_body(response: httpx.Response) -> dict:

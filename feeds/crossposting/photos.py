@@ -1,5 +1,6 @@
 """A post's image re-encoded as JPEG, for platforms that pull only JPEG (TikTok takes JPEG and
-WebP; a PNG or GIF sent as it is fails there). The original stays as it was uploaded; the
+WebP of at most 1080p and 20 MB; a PNG or GIF, or a larger photo, sent as it is fails there),
+so the rendition is also scaled down to fit 1080p. The original stays as it was uploaded; the
 rendition is made when the platform fetches it, through the same audience policy as the
 image itself, so it exists only while the post is visible to whoever asks (for a cross-post:
 public)."""
@@ -14,6 +15,12 @@ from PIL import Image
 from feeds.policy import access_post
 
 JPEG_QUALITY = 90
+# 1080p either way round: the longer side at most 1920 px, the shorter at most 1080 px.
+LONG_SIDE, SHORT_SIDE = 1920, 1080
+
+
+def fits_1080p(width: int, height: int) -> bool:
+    return max(width, height) <= LONG_SIDE and min(width, height) <= SHORT_SIDE
 
 
 def jpeg_url(image_url: str, post_id: int, image_id: int) -> str:
@@ -24,13 +31,16 @@ def jpeg_url(image_url: str, post_id: int, image_id: int) -> str:
 
 
 def as_jpeg(data: bytes) -> bytes:
-    """`data` (any image Pillow reads) as a baseline JPEG; transparency becomes white, an
-    animation its first frame."""
+    """`data` (any image Pillow reads) as a baseline JPEG within 1080p; transparency becomes
+    white, an animation its first frame."""
     with Image.open(BytesIO(data)) as image:
         image.seek(0)
         frame = image.convert("RGBA")
     flat = Image.new("RGB", frame.size, "white")
     flat.paste(frame, mask=frame.getchannel("A"))
+    if not fits_1080p(*flat.size):
+        bounds = (LONG_SIDE, SHORT_SIDE) if flat.width >= flat.height else (SHORT_SIDE, LONG_SIDE)
+        flat.thumbnail(bounds, Image.Resampling.LANCZOS)
     buffer = BytesIO()
     flat.save(buffer, "JPEG", quality=JPEG_QUALITY)
     return buffer.getvalue()

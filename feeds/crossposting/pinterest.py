@@ -33,7 +33,9 @@ from feeds.crossposting.base import (
     Provider,
     Published,
     RateLimited,
+    Readings,
     Rejected,
+    TemporaryFailure,
     TokenRejected,
     Tokens,
 )
@@ -86,6 +88,12 @@ class PinterestProvider(Provider):
                 "Pinterest is limiting sign-ins right now.", retry_at=calls.retry_after(response)
             )
         payload = calls.json_body(response)
+        if response.is_success and "access_token" not in payload:
+            # No token, and no refusal either: nothing says the grant is dead.
+            raise TemporaryFailure(
+                f"{LABEL} answered the token request (HTTP {response.status_code}) without a "
+                "token; Sosoon will try again."
+            )
         if response.status_code != 200 or "access_token" not in payload:
             message = payload.get("message") or "no reason given"
             raise AuthorisationLost(
@@ -156,7 +164,9 @@ class PinterestProvider(Provider):
             headers=_bearer(access_token),
         )
         _raise_for_error(response)
-        return Published(external_id=str(calls.json_body(response)["id"]))
+        return Published(
+            external_id=calls.answered_id(response, "id", label=LABEL, what="pin id", creates=True)
+        )
 
     def post_url(self, *, handle: str, external_id: str) -> str:
         return f"{settings.SOSOON_PINTEREST_WEB_BASE.rstrip('/')}/pin/{external_id}/"
@@ -166,14 +176,14 @@ class PinterestProvider(Provider):
     # Pin analytics ("org_analytics" category): 300 requests per minute per user.
     metrics_rate_limit = (300, 60)
 
-    def fetch_metrics(self, access_token: str, external_ids: list[str]) -> dict[str, dict]:
+    def fetch_metrics(self, access_token: str, external_ids: list[str]) -> Readings:
         today = timezone.now().date()
         params = {
             "start_date": (today - timedelta(days=ANALYTICS_DAYS)).isoformat(),
             "end_date": today.isoformat(),
             "metric_types": ",".join(PIN_METRICS),
         }
-        metrics = {}
+        metrics = Readings()
         for pin_id in external_ids:
             response = calls.send(
                 "GET",
@@ -181,6 +191,9 @@ class PinterestProvider(Provider):
                 label=LABEL,
                 params=params,
                 headers=_bearer(access_token),
+            )
+            metrics.quota = calls.quota(
+                response, remaining="x-ratelimit-remaining", reset="x-ratelimit-reset"
             )
             if response.status_code == 404:
                 continue

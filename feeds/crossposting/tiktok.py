@@ -18,8 +18,13 @@ Wire format (developers.tiktok.com):
 - `POST /v2/post/publish/content/init/` with media_type PHOTO, post_mode DIRECT_POST,
   post_info {title (90 UTF-16 units), description (4,000 UTF-16 units), privacy_level,
   disable_comment, auto_add_music}, source_info {source: PULL_FROM_URL, photo_images,
-  photo_cover_index} -> data.publish_id; TikTok pulls JPEG and WebP only, so any other
-  image is offered as its JPEG rendition (Media.jpeg_url);
+  photo_cover_index} -> data.publish_id. TikTok pulls JPEG and WebP only, of at most 1080p
+  and 20 MB each (Media Transfer Guide, "Image restrictions"), so any other image is offered
+  as its JPEG rendition (Media.jpeg_url, scaled to fit 1080p by photos.py). It pulls only
+  from URLs whose domain or URL prefix the app has verified in the developer portal (Media
+  Transfer Guide, "Pull from URL"; "Set Up Development Configuration", "Verify URL
+  ownership"); any other is refused at init with 403 `url_ownership_unverified` (the
+  operator's step is in docs/deploy.md, "Cross-posting");
 - `POST /v2/post/publish/status/fetch/` {"publish_id"} -> data.status (PROCESSING_DOWNLOAD,
   PUBLISH_COMPLETE, FAILED...), data.fail_reason, data.publicaly_available_post_id (sic).
   A FAILED publish put nothing online; for the passing reasons (RETRYABLE_FAILURES: TikTok's
@@ -34,17 +39,19 @@ video.list) documents counts for videos only, so for photo posts fetch_metrics r
 import httpx
 from django.conf import settings
 
-from feeds.crossposting import calls
+from feeds.crossposting import calls, photos
 from feeds.crossposting.base import (
     AuthorisationLost,
     Content,
     FailedTryAgain,
+    OutcomeUnknown,
     Pending,
     Profile,
     Provider,
     Published,
     RateLimited,
     Rejected,
+    TemporaryFailure,
     TokenRejected,
     Tokens,
 )
@@ -54,8 +61,9 @@ LABEL = "TikTok"
 MAX_TITLE = 90
 MAX_DESCRIPTION = 4000
 MAX_PHOTOS = 35
-# Formats TikTok pulls for photo posts; anything else goes as its JPEG rendition.
+# What TikTok pulls for photo posts; anything else goes as its JPEG rendition.
 PHOTO_TYPES = ("image/jpeg", "image/webp")
+MAX_PHOTO_BYTES = 20 * 1024 * 1024
 # fail_reason values after which publishing again may well work.
 RETRYABLE_FAILURES = {
     "internal": "TikTok had an internal error while publishing; Sosoon will publish it again.",
@@ -74,8 +82,10 @@ REASONS = {
     "spam_risk": "TikTok flagged this post as spam risk; change it and reschedule.",
     "privacy_level_option_mismatch": "The privacy level chosen is not one this TikTok account "
     "offers now; choose one of the account's current options and reschedule.",
-    "url_ownership_unverified": "TikTok will not fetch images from this site until its domain is "
-    "verified in the TikTok developer portal.",
+    "url_ownership_unverified": "TikTok will not fetch images from this site until its domain "
+    "(or a URL prefix covering its images) is verified for Sosoon's TikTok app in the TikTok "
+    "developer portal. Ask the site's operator to verify it (docs/deploy.md, Cross-posting), "
+    "then retry.",
     "unaudited_client_can_only_post_to_private_accounts": "Sosoon's TikTok app is not audited "
     "yet, so it may only post to private accounts with the 'only me' privacy level.",
     "reached_active_user_cap": "Sosoon's TikTok app has reached its daily user cap; retry "
@@ -117,6 +127,12 @@ class TikTokProvider(Provider):
                 "TikTok is limiting sign-ins right now.", retry_at=calls.retry_after(response)
             )
         payload = calls.json_body(response)
+        if response.is_success and "access_token" not in payload:
+            # No token, and no refusal either: nothing says the grant is dead.
+            raise TemporaryFailure(
+                f"{LABEL} answered the token request (HTTP {response.status_code}) without a "
+                "token; Sosoon will try again."
+            )
         if response.status_code != 200 or "access_token" not in payload:
             detail = payload.get("error_description") or payload.get("error") or "no reason given"
             raise AuthorisationLost(f"TikTok refused the authorisation ({detail}); reconnect.")
@@ -142,6 +158,10 @@ class TikTokProvider(Provider):
             errors["media"] = "A TikTok photo post needs at least one image."
         elif len(content.media) > MAX_PHOTOS:
             errors["media"] = f"TikTok takes at most {MAX_PHOTOS} photos."
+        elif any(not _pullable_url(media) for media in content.media):
+            errors["media"] = (
+                "TikTok takes JPEG or WebP photos of at most 1080p and 20 MB; use a smaller JPEG."
+            )
         if not content.privacy_level:
             errors["privacy_level"] = "Choose who can see it on TikTok."
         for name, value, limit in (
@@ -185,7 +205,12 @@ class TikTokProvider(Provider):
             json=body,
             headers=_headers(access_token),
         )
-        return Pending(publish_id=_data(response)["publish_id"])
+        _data(response, creates=True)
+        return Pending(
+            publish_id=calls.answered_id(
+                response, "data", "publish_id", label=LABEL, what="publish id", creates=True
+            )
+        )
 
     def fetch_status(self, access_token: str, publish_id: str) -> Published | Pending:
         response = calls.send(
@@ -222,8 +247,13 @@ def utf16_length(text: str) -> int:
 
 
 def _pullable_url(media) -> str:
-    """A URL TikTok can pull: the image itself if JPEG or WebP, else its JPEG rendition."""
-    return media.url if media.content_type in PHOTO_TYPES else media.jpeg_url
+    """A URL TikTok can pull: the image itself if it is within TikTok's limits as it is,
+    else its JPEG rendition (within them by construction); "" when there is none."""
+    known = media.width and media.height
+    fits = not known or photos.fits_1080p(media.width, media.height)
+    if media.content_type in PHOTO_TYPES and media.size <= MAX_PHOTO_BYTES and fits:
+        return media.url
+    return media.jpeg_url
 
 
 def _headers(access_token: str) -> dict:
@@ -233,13 +263,27 @@ def _headers(access_token: str) -> dict:
     }
 
 
-def _data(response: httpx.Response) -> dict:
-    """The `data` object of a TikTok answer, or the publisher's error for its error code."""
+def _data(response: httpx.Response, *, creates: bool = False) -> dict:
+    """The `data` object of a TikTok answer, or the publisher's error for its error code.
+    A 2xx that is not TikTok's {"data", "error"} envelope at all (a proxy's page) says
+    nothing about the post: see calls.answered_id for what it means for a create."""
     payload = calls.json_body(response)
-    error = payload.get("error") or {}
+    error = payload.get("error") if isinstance(payload.get("error"), dict) else {}
     code = error.get("code", "")
     if response.is_success and code == "ok":
-        return payload.get("data") or {}
+        data = payload.get("data")
+        return data if isinstance(data, dict) else {}
+    if response.is_success and not code:
+        if creates:
+            raise OutcomeUnknown(
+                f"TikTok answered HTTP {response.status_code} to the post in a form it does not "
+                "document, so Sosoon cannot tell whether it was accepted. Check the account on "
+                "TikTok before retrying."
+            )
+        raise TemporaryFailure(
+            f"TikTok answered HTTP {response.status_code} in a form it does not document; "
+            "Sosoon will try again."
+        )
     if response.status_code == 429 or code == "rate_limit_exceeded":
         raise RateLimited(
             "TikTok's rate limit is used up; Sosoon waits as TikTok asked.",

@@ -5,8 +5,6 @@ and accounts is for its owners and admins (404 for anyone who may not know the c
 403 for members without the role); the landing page is public while the post is public.
 """
 
-import mimetypes
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -190,12 +188,7 @@ def act(request, slug, crosspost_id, action):
 
 
 def _media_item(request, image) -> dict:
-    return {
-        "image": image.pk,
-        "url": request.build_absolute_uri(image.get_absolute_url()),
-        "path": image.file.name,
-        "type": mimetypes.guess_type(image.file.name)[0] or "image/jpeg",
-    }
+    return scheduling.media_item(image, url=request.build_absolute_uri(image.get_absolute_url()))
 
 
 def _prefill_text(post: Post, link: str, *, limit: int) -> str:

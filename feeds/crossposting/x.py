@@ -11,8 +11,15 @@ Wire format (docs.x.com):
 - a GIF: the chunked upload, the only one that takes media_category=tweet_gif:
   `POST /2/media/upload/initialize` JSON {media_type: image/gif, total_bytes,
   media_category} -> {"data": {"id"}}; `POST /2/media/upload/{id}/append` (multipart: media,
-  segment_index); `POST /2/media/upload/{id}/finalize` -> {"data": {"id",
-  "processing_info"?}};
+  segment_index; segments of at most 5 MB); `POST /2/media/upload/{id}/finalize` ->
+  {"data": {"id", "processing_info"?}}. A processing_info whose state is `pending` or
+  `in_progress` means the id cannot go in a post yet: `GET /2/media/upload?command=STATUS
+  &media_id=<id>` is asked again after `check_after_secs` until the state is `succeeded` (or
+  `failed`, with an `error` {code, name, message}) ("GET media/upload (STATUS)": "You can not
+  use the media_id to create Tweet or other entities before the state field is set to
+  succeeded");
+- size limits for uploads through the API: image 5 MB, GIF 15 MB (docs.x.com/x-api/media,
+  "Media types & size restrictions"); validate() refuses larger ones before they are saved;
 - a post carries up to 4 photos or 1 GIF, never both;
 - `POST /2/tweets` JSON {"text", "media": {"media_ids": [...]}} -> 201 {"data": {"id"}};
 - `GET /2/tweets?ids=<up to 100, comma-separated>&tweet.fields=public_metrics` -> {"data":
@@ -26,6 +33,8 @@ Wire format (docs.x.com):
   allowed to create a Tweet with duplicate content."
 """
 
+import time
+
 import httpx
 from django.conf import settings
 
@@ -37,6 +46,7 @@ from feeds.crossposting.base import (
     Provider,
     Published,
     RateLimited,
+    Readings,
     Rejected,
     TemporaryFailure,
     TokenRejected,
@@ -47,6 +57,14 @@ from feeds.crossposting.tweet_length import MAX_WEIGHTED_LENGTH, measure
 SCOPES = "tweet.read tweet.write users.read media.write offline.access"
 LABEL = "X"
 GIF = "image/gif"
+# Upload size limits (docs.x.com, "Media upload endpoints in X API v2": image 5 MB, GIF 15 MB).
+MAX_IMAGE_BYTES = 5 * 1024 * 1024
+MAX_GIF_BYTES = 15 * 1024 * 1024
+# An append segment is at most 5 MB (the chunked upload's APPEND); 4 MB leaves room.
+SEGMENT_BYTES = 4 * 1024 * 1024
+# How long one publish waits, in all, for X to finish processing a GIF: well inside q2's
+# task timeout even after a batch's wait for its time (services/publishing.py).
+PROCESSING_WAIT_SECONDS = 45
 # public_metrics field -> our metric name (base.METRIC_NAMES).
 PUBLIC_METRICS = {
     "impression_count": "impressions",
@@ -89,6 +107,12 @@ class XProvider(Provider):
                 retry_at=calls.epoch_reset(response, "x-rate-limit-reset"),
             )
         payload = calls.json_body(response)
+        if response.is_success and "access_token" not in payload:
+            # No token, and no refusal either: nothing says the grant is dead.
+            raise TemporaryFailure(
+                f"{LABEL} answered the token request (HTTP {response.status_code}) without a "
+                "token; Sosoon will try again."
+            )
         if response.status_code != 200 or "access_token" not in payload:
             detail = payload.get("error_description") or payload.get("error") or "no reason given"
             raise AuthorisationLost(
@@ -125,6 +149,13 @@ class XProvider(Provider):
             errors["media"] = "X takes one animated GIF on its own, or up to 4 photos."
         elif len(content.media) > self.max_images:
             errors["media"] = f"X takes at most {self.max_images} images."
+        elif too_large := [media for media in content.media if media.size > _size_limit(media)]:
+            media = too_large[0]
+            errors["media"] = (
+                f"X takes {'GIFs' if media.content_type == GIF else 'images'} of at most "
+                f"{_size_limit(media) // 2**20} MB; this one is {media.size / 2**20:.1f} MB. "
+                "Use a smaller image."
+            )
         return errors
 
     def publish(self, access_token: str, content: Content) -> Published:
@@ -141,7 +172,11 @@ class XProvider(Provider):
             headers=_bearer(access_token),
         )
         _raise_for_problem(response)
-        return Published(external_id=str(calls.json_body(response)["data"]["id"]))
+        return Published(
+            external_id=calls.answered_id(
+                response, "data", "id", label=LABEL, what="post id", creates=True
+            )
+        )
 
     def _upload(self, access_token: str, media) -> str:
         if media.content_type == GIF:
@@ -155,10 +190,10 @@ class XProvider(Provider):
             files={"media": ("image", media.read(), media.content_type)},
         )
         _raise_for_problem(response)
-        return str(calls.json_body(response)["data"]["id"])
+        return calls.answered_id(response, "data", "id", label=LABEL, what="media id")
 
     def _upload_gif(self, access_token: str, data: bytes) -> str:
-        """Initialize, one append, finalize: a GIF is at most 15 MB, one segment."""
+        """Initialize, append in segments, finalize, then wait for X to process the GIF."""
         response = calls.send(
             "POST",
             self._api("/2/media/upload/initialize"),
@@ -167,16 +202,17 @@ class XProvider(Provider):
             json={"media_type": GIF, "total_bytes": len(data), "media_category": "tweet_gif"},
         )
         _raise_for_problem(response)
-        media_id = str(calls.json_body(response)["data"]["id"])
-        response = calls.send(
-            "POST",
-            self._api(f"/2/media/upload/{media_id}/append"),
-            label=LABEL,
-            headers=_bearer(access_token),
-            data={"segment_index": "0"},
-            files={"media": ("image.gif", data, GIF)},
-        )
-        _raise_for_problem(response)
+        media_id = calls.answered_id(response, "data", "id", label=LABEL, what="media id")
+        for index, start in enumerate(range(0, len(data), SEGMENT_BYTES)):
+            response = calls.send(
+                "POST",
+                self._api(f"/2/media/upload/{media_id}/append"),
+                label=LABEL,
+                headers=_bearer(access_token),
+                data={"segment_index": str(index)},
+                files={"media": ("image.gif", data[start : start + SEGMENT_BYTES], GIF)},
+            )
+            _raise_for_problem(response)
         response = calls.send(
             "POST",
             self._api(f"/2/media/upload/{media_id}/finalize"),
@@ -184,12 +220,42 @@ class XProvider(Provider):
             headers=_bearer(access_token),
         )
         _raise_for_problem(response)
-        state = (calls.json_body(response)["data"].get("processing_info") or {}).get("state")
-        if state == "failed":
-            raise Rejected("X could not process the GIF; use a different image.")
-        if state in ("pending", "in_progress"):
-            raise TemporaryFailure("X is still processing the GIF; Sosoon will try again.")
+        self._wait_for_processing(access_token, media_id, response)
         return media_id
+
+    def _wait_for_processing(self, access_token: str, media_id: str, response) -> None:
+        """Until X says the GIF `succeeded`: a media id still `pending` or `in_progress`
+        cannot go in a post. X names in `check_after_secs` when to ask again (STATUS), and
+        is asked no sooner; after PROCESSING_WAIT_SECONDS in all the publish is tried again
+        later (it is a passing state, and nothing was posted)."""
+        deadline = time.monotonic() + PROCESSING_WAIT_SECONDS
+        while True:
+            info = _processing_info(response)
+            state = info.get("state")
+            if state == "failed":
+                error = info.get("error") if isinstance(info.get("error"), dict) else {}
+                detail = error.get("message") or error.get("name") or "no reason given"
+                raise Rejected(f"X could not process the GIF ({detail}); use a different image.")
+            if state not in ("pending", "in_progress"):
+                return  # succeeded, or no processing_info: ready to use
+            wait = max(1, int(info.get("check_after_secs") or 1))
+            if time.monotonic() + wait > deadline:
+                raise TemporaryFailure("X is still processing the GIF; Sosoon will try again.")
+            time.sleep(wait)
+            response = calls.send(
+                "GET",
+                self._api("/2/media/upload"),
+                label=LABEL,
+                headers=_bearer(access_token),
+                params={"command": "STATUS", "media_id": media_id},
+            )
+            _raise_for_problem(response)
+            if not _processing_info(response).get("state"):
+                # STATUS always names the state; without it nothing says the GIF is ready.
+                raise TemporaryFailure(
+                    "X answered the GIF's processing status in a form it does not document; "
+                    "Sosoon will try again."
+                )
 
     def post_url(self, *, handle: str, external_id: str) -> str:
         return f"{settings.SOSOON_X_WEB_BASE.rstrip('/')}/{handle}/status/{external_id}"
@@ -199,7 +265,7 @@ class XProvider(Provider):
     # GET /2/tweets: 900 requests per 15 minutes per user.
     metrics_rate_limit = (900, 15 * 60)
 
-    def fetch_metrics(self, access_token: str, external_ids: list[str]) -> dict[str, dict]:
+    def fetch_metrics(self, access_token: str, external_ids: list[str]) -> Readings:
         response = calls.send(
             "GET",
             self._api("/2/tweets"),
@@ -212,14 +278,33 @@ class XProvider(Provider):
         if "data" not in payload and "errors" not in payload:
             # Neither posts nor per-id errors: an answer X does not give; not "all deleted".
             raise TemporaryFailure("X answered the metrics read in an unexpected form.")
-        return {
-            str(tweet["id"]): {
-                name: int(tweet["public_metrics"].get(field, 0))
-                for field, name in PUBLIC_METRICS.items()
+        readings = Readings(
+            {
+                str(tweet["id"]): {
+                    name: int(tweet["public_metrics"].get(field, 0))
+                    for field, name in PUBLIC_METRICS.items()
+                }
+                for tweet in payload.get("data") or []
+                if isinstance(tweet, dict)
+                and tweet.get("id")
+                and isinstance(tweet.get("public_metrics"), dict)
             }
-            for tweet in payload.get("data") or []
-            if isinstance(tweet, dict) and isinstance(tweet.get("public_metrics"), dict)
-        }
+        )
+        readings.quota = calls.quota(
+            response, remaining="x-rate-limit-remaining", reset="x-rate-limit-reset"
+        )
+        return readings
+
+
+def _size_limit(media) -> int:
+    return MAX_GIF_BYTES if media.content_type == GIF else MAX_IMAGE_BYTES
+
+
+def _processing_info(response: httpx.Response) -> dict:
+    """A finalize or STATUS answer's processing_info ({} when there is none)."""
+    data = calls.json_body(response).get("data")
+    info = data.get("processing_info") if isinstance(data, dict) else None
+    return info if isinstance(info, dict) else {}
 
 
 def _bearer(access_token: str) -> dict:

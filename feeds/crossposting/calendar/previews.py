@@ -2,22 +2,26 @@
 
 The preview is built from the composer's fields as typed: the tracked link is put in place
 of LINK_PLACEHOLDER (a link of the length the real one will have, so X counts it right), the
-provider's `validate` gives the reasons the network would refuse it, and X's count is the
-weighted length X itself uses (feeds/crossposting/tweet_length.py), never a browser's guess.
+fields become a draft, and the draft becomes what would be sent by the same function
+publishing uses (scheduling.draft_content, i.e. publishing.content_of: image sizes and
+renditions included), so what is previewed is what is sent. The provider's `validate` gives
+the reasons the network would refuse it, and X's count is the weighted length X itself uses
+(feeds/crossposting/tweet_length.py), never a browser's guess.
 """
 
-import mimetypes
 from dataclasses import dataclass, field
+from urllib.parse import urljoin
 
 from django.core.cache import cache
 from django.urls import reverse
 
 from feeds.crossposting import tweet_length
-from feeds.crossposting.base import Content, Media, ProviderError
+from feeds.crossposting.base import ProviderError
 from feeds.crossposting.forms import LINK_PLACEHOLDER
 from feeds.crossposting.models import ExternalAccount, Platform
 from feeds.crossposting.providers import provider_for
 from feeds.crossposting.services.accounts import fresh_access_token
+from feeds.crossposting.services.scheduling import Draft, draft_content, media_item
 
 BOARDS_SECONDS = 600
 SAMPLE_REF = "x" * 12
@@ -75,32 +79,32 @@ def build(
         if str(pk).isdigit() and int(pk) in images
     ]
     privacy = values.get("privacy_level") or ""
-    preview = Preview(
+    board_name = boards.get(values.get("board") or "", "")
+    draft = Draft(
         account=account,
         text=text,
-        title=values.get("title") or "",
-        board_name=boards.get(values.get("board") or "", ""),
-        privacy_label=privacy.replace("_", " ").capitalize(),
-        image_urls=[image.get_absolute_url() for image in chosen],
-    )
-    content = Content(
-        text=text,
         media=[
-            Media(
-                url=image.get_absolute_url(),
-                path=image.file.name,
-                content_type=mimetypes.guess_type(image.file.name)[0] or "image/jpeg",
-            )
+            media_item(image, url=urljoin(sample_link, image.get_absolute_url()))
             for image in chosen
         ],
-        title=preview.title,
-        link=sample_link,
+        title=values.get("title") or "",
         alt_text=values.get("alt_text") or "",
         board_id=values.get("board") or "",
+        board_name=board_name,
         privacy_level=privacy,
+        link=sample_link,
+    )
+    content = draft_content(draft, post_id=chosen[0].post_id if chosen else None)
+    preview = Preview(
+        account=account,
+        text=content.text,
+        title=content.title,
+        board_name=board_name,
+        privacy_label=content.privacy_level.replace("_", " ").capitalize(),
+        image_urls=[image.get_absolute_url() for image in chosen],
     )
     if account.platform == Platform.X:
-        preview.count = tweet_length.weighted_length(text)
+        preview.count = tweet_length.weighted_length(content.text)
         preview.limit = tweet_length.MAX_WEIGHTED_LENGTH
     preview.problems = list(provider_for(account.platform).validate(content).values())
     return preview

@@ -4,8 +4,10 @@ The sweep spends at most `requests` in each `window` per bucket: per connected a
 the network counts per user token, per application where it counts per app. A window is
 taken a tenth longer than documented, so that where the network's window starts a moment
 after ours (its clock starts at the request it receives), no request of a new window of ours
-falls in an old one of theirs. A 429 despite this pauses the bucket until the reset the
-network names (services.py).
+falls in an old one of theirs. These numbers are the plan; what each answer's rate-limit
+headers say is honoured on top (the network's count wins, and a read stops once it says
+nothing remains), and a 429 despite both pauses the bucket until the reset the network names
+(services.py).
 
 Sources, read for this module:
 - X: `GET /2/tweets` (post lookup, up to 100 ids, tweet.fields=public_metrics) allows 900

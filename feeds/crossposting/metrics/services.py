@@ -15,11 +15,15 @@ keeps within a fixed window however it is aligned, and within a sliding one. (A 
 with its worker frees its bucket once its lease has run out.)
 
 A read asks the provider (`fetch_metrics`, as many ids per call as the network takes) and
-saves one sample per cross-post, with Sosoon's own visits and joins at that moment. A 429
-pauses the whole bucket until the reset the network named and moves everything that was
-waiting on it there; a 401 refreshes the token once; other refusals are noted on the watch in
-words the owner can act on. How often a cross-post is read falls with its age (`CADENCE`),
-and after `LAST_READING` it is read no more.
+saves one sample per cross-post, with Sosoon's own visits and joins at that moment. Each
+answer's rate-limit headers (X's x-rate-limit-remaining / -reset, base.Quota) are honoured
+as well as the documented limit: the network's count wins where it has counted more (another
+app or client may share the account's quota), and once it says no request remains, the read
+stops before sending another and the bucket pauses until the reset it named, so the 429 is
+never provoked. A 429 all the same pauses the whole bucket until the reset the network named
+and moves everything that was waiting on it there; a 401 refreshes the token once; other
+refusals are noted on the watch in words the owner can act on. How often a cross-post is
+read falls with its age (`CADENCE`), and after `LAST_READING` it is read no more.
 """
 
 from collections import defaultdict
@@ -36,6 +40,7 @@ from feeds.crossposting.base import (
     METRIC_NAMES,
     AuthorisationLost,
     ProviderError,
+    Quota,
     RateLimited,
     Rejected,
     TokenRejected,
@@ -220,20 +225,24 @@ def _read(account, provider, crossposts: list[CrossPost], *, now: datetime) -> s
     chunks = [crossposts[start : start + size] for start in range(0, len(crossposts), size)]
     answered: list[tuple[list[CrossPost], dict]] = []
     outcome = ""
+    bucket = bucket_for(account.platform, account.pk)
     for position, chunk in enumerate(chunks):
         waiting = [crosspost for later in chunks[position:] for crosspost in later]
         try:
-            answered.append(
-                (
-                    chunk,
-                    _with_token(
-                        account,
-                        lambda token, chunk=chunk: provider.fetch_metrics(
-                            token, [crosspost.external_id for crosspost in chunk]
-                        ),
-                    ),
-                )
+            readings = _with_token(
+                account,
+                lambda token, chunk=chunk: provider.fetch_metrics(
+                    token, [crosspost.external_id for crosspost in chunk]
+                ),
             )
+            answered.append((chunk, readings))
+            quota = getattr(readings, "quota", None)
+            if quota is not None and _heed(bucket, LIMITS[account.platform], quota, now):
+                later = waiting[len(chunk) :]
+                if later:
+                    _postpone(later, until=quota.reset_at, note="")
+                    outcome = f"; {provider.label}'s quota is spent until {quota.reset_at:%H:%M:%S}"
+                    break
         except RateLimited as error:
             _pause(bucket_for(account.platform, account.pk), error)
             _postpone(waiting, until=error.retry_at, note="")
@@ -305,6 +314,22 @@ def _record(answered: list[tuple[list[CrossPost], dict]], *, now: datetime, labe
             watches, ["next_fetch_at", "last_fetched_at", "note"], batch_size=500
         )
     return len(samples)
+
+
+def _heed(bucket: str, limit: Limit, quota: Quota, now: datetime) -> bool:
+    """Bring the bucket in line with what the network counted: never more room than it says
+    remains, and, once nothing remains, paused until its reset. True when nothing remains."""
+    RateWindow.objects.filter(bucket=bucket).update(
+        used=Greatest(F("used"), max(0, limit.requests - quota.remaining))
+    )
+    if quota.remaining > 0:
+        return False
+    RateWindow.objects.filter(bucket=bucket).update(
+        paused_until=max(quota.reset_at, now),
+        reason=f"The network's rate-limit headers said its window is spent until "
+        f"{quota.reset_at:%H:%M:%S}.",
+    )
+    return True
 
 
 def _pause(bucket: str, error: RateLimited) -> None:

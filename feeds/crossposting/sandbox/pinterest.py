@@ -256,6 +256,9 @@ class SandboxPinterest(SandboxProvider):
             return self.unauthorised()
         if fault == "500":
             return error(500, 1, "Something went wrong on our end.")
+        if fault == "no_id":
+            # A 201 without the Pin object's id: no answer the spec documents.
+            return Reply(201, {})
         return super().fault_reply(fault, request)
 
 

@@ -179,7 +179,8 @@ class SandboxProvider:
 
     def fail(self, path: str, fault: str, *, times: int = 1) -> None:
         """Answer the next `times` requests to `path` with `fault` ("429", "500", "401",
-        "hang", or a provider-specific one such as "duplicate" or "spam")."""
+        "hang", "garbled" (a 200 that is not JSON), "no_id" (a success without the id the
+        spec promises), or a provider-specific one such as "duplicate" or "spam")."""
         with self.lock:
             self.faults.setdefault(path, []).extend([fault] * times)
 

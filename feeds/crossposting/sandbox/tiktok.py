@@ -4,17 +4,24 @@ account's public pages.
 What it enforces, as TikTok's Content Posting docs state them: the video.publish scope,
 no PKCE for a web app (a code_challenge or code_verifier is refused), title and description
 limits in UTF-16 units (90 and 4,000), privacy levels and comment settings that follow
-creator_info, photo posts pulled from URLs as JPEG or WebP only (it pulls each photo when
-the post is initialised, as TikTok does), per-user request windows, and a publish that ends
-FAILED with TikTok's fail_reason values, retryable (`internal`, `photo_pull_failed`) or not.
-Every answer is {"data": {...}, "error": {"code", "message", "log_id"}}.
+creator_info, photo posts pulled from URLs as JPEG or WebP only, of at most 1080p and 20 MB
+(it pulls each photo when the post is initialised, as TikTok does; a larger one ends FAILED
+with `picture_size_check_failed`), only from URLs on a domain or URL prefix the app has
+verified (`verified`: any other is refused at init with TikTok's 403
+`url_ownership_unverified`), per-user request windows, and a publish that ends FAILED with
+TikTok's fail_reason values, retryable (`internal`, `photo_pull_failed`) or not. Every answer
+is {"data": {...}, "error": {"code", "message", "log_id"}}. Sources are cited in
+feeds/crossposting/tiktok.py.
 """
 
 import html
 import secrets
 import time
+from io import BytesIO
+from urllib.parse import urlsplit
 
 import httpx
+from PIL import Image, UnidentifiedImageError
 
 from feeds.crossposting.sandbox.server import Reply, Request, SandboxProvider
 from feeds.crossposting.sandbox.x import linkify
@@ -30,6 +37,13 @@ MAX_DESCRIPTION = 4000
 MAX_PHOTOS = 35
 JPEG_MAGIC = b"\xff\xd8\xff"
 PULL_TIMEOUT_SECONDS = 5
+MAX_PHOTO_BYTES = 20 * 1024 * 1024
+# 1080p either way round.
+LONG_SIDE, SHORT_SIDE = 1920, 1080
+UNVERIFIED_MESSAGE = (
+    "Please review our URL ownership verification rules at "
+    "https://developers.tiktok.com/doc/content-posting-api-media-transfer-guide#pull_from_url"
+)
 
 
 def answer(data: dict, code: str = "ok", message: str = "", status: int = 200) -> Reply:
@@ -48,6 +62,31 @@ def utf16_length(text: str) -> int:
 def is_pullable_photo(data: bytes) -> bool:
     """JPEG or WebP, judged by the bytes as TikTok does (not by a file name)."""
     return data.startswith(JPEG_MAGIC) or (data[:4] == b"RIFF" and data[8:12] == b"WEBP")
+
+
+def within_size_limits(data: bytes) -> bool:
+    """At most 20 MB and 1080p (the longer side 1920 px, the shorter 1080 px)."""
+    if len(data) > MAX_PHOTO_BYTES:
+        return False
+    try:
+        with Image.open(BytesIO(data)) as image:
+            width, height = image.size
+    except (UnidentifiedImageError, OSError):
+        return False
+    return max(width, height) <= LONG_SIDE and min(width, height) <= SHORT_SIDE
+
+
+def is_verified(url: str, verified: set[str]) -> bool:
+    """Whether `url` lies under a verified URL prefix ("https://host/path/") or on a verified
+    domain ("host", which covers its subdomains)."""
+    host = (urlsplit(url).hostname or "").lower()
+    for entry in verified:
+        if "://" in entry:
+            if url.startswith(entry):
+                return True
+        elif host == entry.lower() or host.endswith(f".{entry.lower()}"):
+            return True
+    return False
 
 
 def download(url: str) -> bytes | None:
@@ -113,6 +152,9 @@ class SandboxTikTok(SandboxProvider):
         self.comment_disabled = False
         # How photos are pulled; tests stand in for the internet with a dict lookup.
         self.fetch_photo = download
+        # The domains ("sosoon.example") and URL prefixes ("https://cdn.example/media/") the
+        # app has verified in the developer portal; photos are pulled from nowhere else.
+        self.verified: set[str] = set()
 
     def fail_next_publish(self, reason: str, *, times: int = 1) -> None:
         """The next `times` publishes end FAILED with `reason` (a TikTok fail_reason)."""
@@ -215,6 +257,8 @@ class SandboxTikTok(SandboxProvider):
             return invalid(f"photo_images takes 1 to {MAX_PHOTOS} URLs.")
         if not 0 <= source.get("photo_cover_index", 0) < len(photos):
             return invalid("photo_cover_index is out of range.")
+        if not all(isinstance(url, str) and is_verified(url, self.verified) for url in photos):
+            return answer({}, "url_ownership_unverified", UNVERIFIED_MESSAGE, 403)
         if body.get("post_mode") not in {"DIRECT_POST", "MEDIA_UPLOAD"}:
             return invalid("post_mode is required.")
         if utf16_length(post_info.get("title", "")) > MAX_TITLE:
@@ -256,6 +300,8 @@ class SandboxTikTok(SandboxProvider):
                 return "photo_pull_failed"
             if not is_pullable_photo(data):
                 return "file_format_check_failed"
+            if not within_size_limits(data):
+                return "picture_size_check_failed"
         return ""
 
     def status(self, request: Request) -> Reply:
@@ -311,4 +357,7 @@ class SandboxTikTok(SandboxProvider):
             )
         if fault == "500":
             return answer({}, "internal_error", "Something went wrong.", 500)
+        if fault == "no_id":
+            # code "ok" but a data object without the publish_id the reference promises.
+            return answer({})
         return super().fault_reply(fault, request)

@@ -4,8 +4,13 @@ chunked for GIFs), posts, post lookup with public_metrics, and the account's pub
 What it enforces, as the X API v2 specification states it: the scopes each endpoint lists,
 the weighted length (twitter-text, the same rules X applies), 4 photos or 1 GIF per post,
 tweet_image only in the one-shot upload (which has no media_type field) and tweet_gif only in
-the chunked one, per-user rate-limit windows with x-rate-limit-* headers, problem-JSON errors,
-and on the one endpoint that still answers the v1.1 way, {"errors": [{"code", "message"}]}.
+the chunked one, the upload size limits (image 5 MB, GIF 15 MB, an append segment 5 MB), GIF
+processing that must finish before the media id may go in a post (finalize answers
+processing_info `pending` with check_after_secs, `GET /2/media/upload?command=STATUS` answers
+`in_progress` until `processing_seconds` have passed, then `succeeded`; a post naming a GIF
+still processing is refused), per-user rate-limit windows with x-rate-limit-* headers,
+problem-JSON errors, and on the one endpoint that still answers the v1.1 way,
+{"errors": [{"code", "message"}]}. Sources are cited in feeds/crossposting/x.py.
 """
 
 import html
@@ -26,6 +31,9 @@ INITIALIZE_PATH = "/2/media/upload/initialize"
 REQUIRED_SCOPES = {"tweet.read", "tweet.write", "users.read", "media.write", "offline.access"}
 MAX_PHOTOS = 4
 GIF_MAGIC = (b"GIF87a", b"GIF89a")
+MAX_IMAGE_BYTES = 5 * 1024 * 1024
+MAX_GIF_BYTES = 15 * 1024 * 1024
+MAX_SEGMENT_BYTES = 5 * 1024 * 1024
 
 
 def problem(status: int, title: str, detail: str, kind: str = "about:blank") -> dict:
@@ -65,6 +73,7 @@ class SandboxX(SandboxProvider):
         ("POST", TOKEN_PATH): "token",
         ("GET", "/2/users/me"): "me",
         ("POST", MEDIA_PATH): "upload",
+        ("GET", MEDIA_PATH): "status",
         ("POST", INITIALIZE_PATH): "initialize",
         ("POST", TWEETS_PATH): "tweet",
         ("GET", TWEETS_PATH): "lookup",
@@ -85,6 +94,7 @@ class SandboxX(SandboxProvider):
         "initialize": {"media.write"},
         "append": {"media.write"},
         "finalize": {"media.write"},
+        "status": {"media.write"},
         "tweet": {"tweet.read", "tweet.write", "users.read"},
         "lookup": {"tweet.read", "users.read"},
     }
@@ -97,13 +107,19 @@ class SandboxX(SandboxProvider):
     }
     username = "wineclub"
     user_id = "1460000000000000001"
-    kept = (*SandboxProvider.kept, "media")
+    kept = (*SandboxProvider.kept, "media", "processing")
 
     def __init__(self, **options):
         super().__init__(**options)
-        # media id -> "image" or "gif" once usable; chunked uploads wait in `chunks`.
+        # media id -> "image" or "gif" once usable; chunked uploads wait in `chunks`, and
+        # finalized GIFs in `processing` (media id -> epoch seconds when they are ready).
         self.media: dict[str, str] = {}
         self.chunks: dict[str, dict] = {}
+        self.processing: dict[str, float] = {}
+        # How long a GIF takes to process, what check_after_secs says, and whether it fails.
+        self.processing_seconds = 2.0
+        self.check_after_secs = 1
+        self.processing_error = ""
         # The x-rate-limit-reset (epoch seconds) of the last 429 answered.
         self.rate_limit_reset = 0
 
@@ -212,6 +228,8 @@ class SandboxX(SandboxProvider):
             return invalid_request(f"media_category {category} is not an option here.")
         if fields["media"].startswith(GIF_MAGIC):
             return invalid_request("Animated GIFs go through the chunked upload as tweet_gif.")
+        if len(fields["media"]) > MAX_IMAGE_BYTES:
+            return invalid_request(f"File size exceeds {MAX_IMAGE_BYTES} bytes.")
         media_id = self._new_media_id()
         with self.lock:
             self.media[media_id] = "image"
@@ -228,6 +246,8 @@ class SandboxX(SandboxProvider):
             return invalid_request("A GIF for a post is media_type image/gif, tweet_gif.")
         if not isinstance(body.get("total_bytes"), int) or body["total_bytes"] <= 0:
             return invalid_request("total_bytes is required.")
+        if body["total_bytes"] > MAX_GIF_BYTES:
+            return invalid_request(f"File size exceeds {MAX_GIF_BYTES} bytes.")
         media_id = self._new_media_id()
         with self.lock:
             self.chunks[media_id] = {"total": body["total_bytes"], "data": b""}
@@ -241,6 +261,8 @@ class SandboxX(SandboxProvider):
             upload = self.chunks.get(media_id)
             if upload is None or "media" not in fields or "segment_index" not in fields:
                 return invalid_request("Unknown media id, or media and segment_index missing.")
+            if len(fields["media"]) > MAX_SEGMENT_BYTES:
+                return invalid_request(f"A segment may be at most {MAX_SEGMENT_BYTES} bytes.")
             upload["data"] += fields["media"]
         return Reply(200, {"data": {"expires_at": int(time.time()) + 86400}})
 
@@ -253,7 +275,7 @@ class SandboxX(SandboxProvider):
                 return invalid_request("The segments do not add up to total_bytes.")
             if not upload["data"].startswith(GIF_MAGIC):
                 return invalid_request("The file is not a GIF.")
-            self.media[media_id] = "gif"
+            self.processing[media_id] = time.time() + self.processing_seconds
         return Reply(
             200,
             {
@@ -262,10 +284,45 @@ class SandboxX(SandboxProvider):
                     "media_key": f"16_{media_id}",
                     "size": upload["total"],
                     "expires_after_secs": 86400,
-                    "processing_info": {"state": "succeeded"},
+                    "processing_info": {
+                        "state": "pending",
+                        "check_after_secs": self.check_after_secs,
+                    },
                 }
             },
         )
+
+    def status(self, request: Request) -> Reply:
+        """GET /2/media/upload?command=STATUS&media_id=...: where a GIF's processing is."""
+        if refused := self.guard(request, "status"):
+            return refused
+        media_id = request.query.get("media_id", "")
+        if request.query.get("command") != "STATUS":
+            return invalid_request("command must be STATUS.")
+        with self.lock:
+            ready_at = self.processing.get(media_id)
+            done = self.media.get(media_id) == "gif"
+            if ready_at is not None and time.time() >= ready_at and not self.processing_error:
+                self.media[media_id], done = "gif", True
+                del self.processing[media_id]
+        if ready_at is None and not done:
+            return invalid_request("Unknown media id.")
+        if done:
+            info = {"state": "succeeded", "progress_percent": 100}
+        elif self.processing_error and time.time() >= ready_at:
+            info = {
+                "state": "failed",
+                "progress_percent": 12,
+                "error": {"code": 1, "name": "InvalidMedia", "message": self.processing_error},
+            }
+        else:
+            info = {
+                "state": "in_progress",
+                "check_after_secs": self.check_after_secs,
+                "progress_percent": 50,
+            }
+        body = {"id": media_id, "media_key": f"16_{media_id}", "processing_info": info}
+        return Reply(200, {"data": body})
 
     def tweet(self, request: Request) -> Reply:
         if refused := self.guard(request, "tweet"):
@@ -277,6 +334,12 @@ class SandboxX(SandboxProvider):
             return invalid_request("text or media is required.")
         with self.lock:
             kinds = [self.media.get(media_id) for media_id in media_ids]
+            still_processing = any(media_id in self.processing for media_id in media_ids)
+        if still_processing:
+            return invalid_request(
+                "The media is still being processed; wait until its processing_info state is "
+                "succeeded."
+            )
         if None in kinds:
             return invalid_request("Your media IDs are invalid.")
         if len(media_ids) > MAX_PHOTOS or ("gif" in kinds and len(kinds) > 1):
@@ -392,6 +455,9 @@ class SandboxX(SandboxProvider):
             )
         if fault == "500":
             return Reply(500, problem(500, "Internal Server Error", "Internal Server Error"))
+        if fault == "no_id":
+            # A success whose `data` names nothing: no answer the spec documents.
+            return Reply(201 if request.path == TWEETS_PATH else 200, {"data": {}})
         return super().fault_reply(fault, request)
 
 

@@ -48,6 +48,7 @@ ORM broker would hand such a task to another worker after Q_CLUSTER["retry"]; th
 carries the same claim, and finds the row either recovered already or as it was left.
 """
 
+import logging
 import random
 import time
 from collections.abc import Callable
@@ -83,6 +84,8 @@ from feeds.crossposting.services.accounts import (
     refresh_account,
 )
 from feeds.crossposting.services.notices import notify_crosspost_problem
+
+logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
 BACKOFF_BASE_SECONDS = 15
@@ -319,6 +322,17 @@ def _still_public(crosspost: CrossPost) -> bool:
 
 
 def content_of(crosspost: CrossPost) -> Content:
+    """What is sent for `crosspost`, in the platform's fields: the one place a cross-post
+    (saved, or a draft the composer previews) becomes a provider's Content, so what is
+    validated and previewed is what is published."""
+    from feeds.models import PostImage
+
+    pixels = {
+        pk: (width, height)
+        for pk, width, height in PostImage.objects.filter(
+            pk__in=[item["image"] for item in crosspost.media]
+        ).values_list("pk", "width", "height")
+    }
     return Content(
         text=crosspost.text,
         media=[
@@ -328,6 +342,9 @@ def content_of(crosspost: CrossPost) -> Content:
                 content_type=item["type"],
                 alt_text=crosspost.alt_text,
                 jpeg_url=photos.jpeg_url(item["url"], crosspost.post_id, item["image"]),
+                size=_stored_size(item["path"]),
+                width=pixels.get(item["image"], (0, 0))[0],
+                height=pixels.get(item["image"], (0, 0))[1],
             )
             for item in crosspost.media
         ],
@@ -339,6 +356,17 @@ def content_of(crosspost: CrossPost) -> Content:
         allow_comments=crosspost.allow_comments,
         auto_add_music=crosspost.auto_add_music,
     )
+
+
+def _stored_size(path: str) -> int:
+    """The stored image's size in bytes, or 0 when it cannot be read (the upload then says
+    what is wrong with it)."""
+    from feeds.models import private_storage
+
+    try:
+        return private_storage.size(path)
+    except (OSError, ValueError):
+        return 0
 
 
 def _mark_sent(crosspost: CrossPost) -> bool:
@@ -401,6 +429,15 @@ def _send(crosspost: CrossPost) -> None:
         except ProviderError:
             _unmark_sent(crosspost)
             raise
+        except Exception as error:
+            # An answer the client could not read (a network answering outside its
+            # specification, or a bug of ours): the request left, so the post may be live.
+            # The row says so at once rather than waiting, stuck, for the lost-task sweep.
+            logger.exception("Unreadable answer publishing cross-post %s", crosspost.pk)
+            raise OutcomeUnknown(
+                f"{provider.label} answered in a form Sosoon could not read, so it cannot tell "
+                "whether the post went out. Check the account before retrying."
+            ) from error
 
     try:
         outcome = _with_token(crosspost, publish)

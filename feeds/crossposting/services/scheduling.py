@@ -5,6 +5,7 @@ community that allows public teasers) can be cross-posted, and only by the commu
 and admins, to the community's own connected accounts.
 """
 
+import mimetypes
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -17,6 +18,7 @@ from communities.models import Membership, MembershipStatus
 from communities.permissions import Action, role_may
 from communities.services.invitations import do_create_invitation
 from communities.services.membership_rules import base_tier
+from feeds.crossposting.base import Content
 from feeds.crossposting.models import (
     CrossPost,
     CrossPostStatus,
@@ -85,10 +87,8 @@ def check_schedule(
         if draft.account.community_id != post.community_id or not draft.account.can_publish:
             errors[f"{draft.account.pk}-account"] = "This account cannot publish; reconnect it."
             continue
-        candidate = _unsaved(post, draft, scheduled_at=scheduled_at, user=user)
-        for name, reason in (
-            provider_for(draft.account.platform).validate(content_of(candidate)).items()
-        ):
+        content = draft_content(draft, post_id=post.pk)
+        for name, reason in provider_for(draft.account.platform).validate(content).items():
             errors[f"{draft.account.pk}-{name}"] = reason
     if errors:
         raise ValidationError(errors)
@@ -104,12 +104,33 @@ def check_schedule(
     return crossposts
 
 
+def media_item(image, *, url: str) -> dict:
+    """One entry of CrossPost.media for a post image whose absolute URL is `url`."""
+    return {
+        "image": image.pk,
+        "url": url,
+        "path": image.file.name,
+        "type": mimetypes.guess_type(image.file.name)[0] or "image/jpeg",
+    }
+
+
+def draft_content(draft: Draft, *, post_id: int | None) -> Content:
+    """What `draft` (of the post `post_id`) would send: publishing's own `content_of`, applied
+    to the cross-post the draft would be saved as. Scheduling validates it and the composer
+    previews it, so what is judged and shown is what is published."""
+    return content_of(_from_draft(draft, post_id=post_id))
+
+
 def _unsaved(post: Post, draft: Draft, *, scheduled_at, user) -> CrossPost:
+    crosspost = _from_draft(draft, post_id=post.pk)
+    crosspost.post, crosspost.created_by, crosspost.scheduled_at = post, user, scheduled_at
+    return crosspost
+
+
+def _from_draft(draft: Draft, *, post_id: int | None) -> CrossPost:
     return CrossPost(
-        post=post,
+        post_id=post_id,
         account=draft.account,
-        created_by=user,
-        scheduled_at=scheduled_at,
         text=draft.text,
         title=draft.title,
         alt_text=draft.alt_text,

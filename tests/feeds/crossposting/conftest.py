@@ -35,10 +35,12 @@ def fake_pinterest(settings):
 @pytest.fixture
 def fake_tiktok(settings):
     """The TikTok sandbox; its photo pulls read `fake.hosted` (URL -> bytes) in place of the
-    internet, and any other URL answers with a small JPEG."""
+    internet, and any other URL answers with a small JPEG. The test site's domain is
+    verified, as an operator verifies theirs in TikTok's developer portal."""
     fake = SandboxTikTok().start()
     fake.hosted = {}
     fake.fetch_photo = lambda url: fake.hosted.get(url, jpeg_bytes())
+    fake.verified = {"sosoon.test"}
     settings.SOSOON_TIKTOK_API_BASE = fake.url
     settings.SOSOON_TIKTOK_AUTHORIZE_URL = f"{fake.url}{TIKTOK_AUTHORIZE}"
     settings.SOSOON_TIKTOK_CLIENT_KEY = fake.client_id

@@ -4,6 +4,7 @@ kept, how often, within which budget, and what happens when a network says no.""
 import time
 from datetime import UTC, datetime, timedelta
 
+import httpx
 import pytest
 from django.utils import timezone
 
@@ -181,6 +182,75 @@ def test_reads_stay_within_the_budget_and_the_network_never_says_429(
     assert CrossPostMetric.objects.count() == 250
     assert len(fake_x.calls(LOOKUP)) == 3
     assert not fake_x.rate_limit_reset  # no 429 was ever answered
+
+
+def many_published(account, fake, crosspost_factory, count):
+    return [
+        crosspost_factory(
+            account,
+            status=CrossPostStatus.PUBLISHED,
+            external_id=on_network(fake, number),
+            published_at=timezone.now() - timedelta(hours=1),
+            text=f"Teaser {number}",
+        )
+        for number in range(count)
+    ]
+
+
+def sandbox_reset(fake, account) -> datetime:
+    """When the sandbox's lookup window for the account's token resets, as its headers say."""
+    with fake.lock:
+        return datetime.fromtimestamp(fake.windows[("lookup", account.access_token)].reset, UTC)
+
+
+def test_a_read_stops_when_xs_headers_say_nothing_remains(x_account, fake_x, crosspost_factory):
+    """X allows this token 2 lookups now, fewer than the documented 900 the plan counts on:
+    after the second answer says x-rate-limit-remaining 0 the read sends no third request
+    (no 429 is provoked), and the rest waits for the reset X named."""
+    fake_x.limits = {**fake_x.limits, "lookup": (2, 900)}
+    crossposts = many_published(x_account, fake_x, crosspost_factory, 250)
+
+    (read,) = services.plan_readings()
+    outcome = services.read_metrics(read.account_id, read.crosspost_ids)
+
+    reset = sandbox_reset(fake_x, x_account)
+    assert outcome.startswith("saved 200; X's quota is spent until")
+    assert len(fake_x.calls(LOOKUP)) == 2
+    assert not fake_x.rate_limit_reset  # no 429 was ever answered
+    window = RateWindow.objects.get(bucket=f"x:account:{x_account.pk}")
+    assert window.paused_until == reset
+    unread = [crosspost for crosspost in crossposts if not samples(crosspost)]
+    assert len(unread) == 50
+    assert {MetricsWatch.objects.get(crosspost=c).next_fetch_at for c in unread} == {reset}
+
+    assert services.plan_readings(now=reset - timedelta(seconds=1)) == []
+    assert len(fake_x.calls(LOOKUP)) == 2
+
+
+def test_a_quota_spent_elsewhere_pauses_the_account_until_xs_reset(
+    x_account, fake_x, crosspost_factory, published
+):
+    """Another client of the same account spent most of X's window: the plan believes it has
+    900 requests, X's headers say none are left, so nothing more is planned until X's reset
+    and X never answers 429."""
+    fake_x.limits = {**fake_x.limits, "lookup": (3, 900)}
+    elsewhere = published(x_account, fake_x, 1)
+    for _ in range(2):
+        httpx.get(
+            f"{fake_x.url}{LOOKUP}",
+            params={"ids": elsewhere.external_id},
+            headers={"Authorization": f"Bearer {x_account.access_token}"},
+        )
+
+    sweep_metrics()
+
+    reset = sandbox_reset(fake_x, x_account)
+    assert len(samples(elsewhere)) == 1
+    published(x_account, fake_x, 2)  # due now, as a newly published post is
+    assert services.plan_readings(now=reset - timedelta(seconds=1)) == []
+    assert RateWindow.objects.get(bucket=f"x:account:{x_account.pk}").paused_until == reset
+    assert len(fake_x.calls(LOOKUP)) == 3
+    assert not fake_x.rate_limit_reset
 
 
 def test_a_new_window_waits_for_the_last_reads_of_the_old_one(x_account, fake_x, crosspost_factory):
