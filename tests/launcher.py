@@ -20,7 +20,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -277,7 +277,5 @@ def clusters(
             stop(background.process)
             # A leader killed after the grace period leaves its workers behind, still taking
             # tasks from the queue the next test uses: the group goes with it.
-            try:
+            with suppress(ProcessLookupError):
                 os.killpg(background.process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
