@@ -344,6 +344,8 @@ def move(request, crosspost_id):
         "feeds/crossposting/calendar/move.html",
         {
             "crosspost": crosspost,
+            # Its stored text shows only while the post is public, as in the calendar.
+            "post_is_public": scheduling.is_public(crosspost.post),
             "form": form,
             "back": back,
             "suggestion": suggestion and timezone.localtime(suggestion),
