@@ -1,7 +1,7 @@
 """The calendar, its move page and its iCalendar feed show a cross-post's stored text only
-while its post is public: once the post's audience narrows, it is removed, or the community
-stops allowing teasers, they still show the cross-post (it went out on the owner's account)
-but nothing of the post."""
+while its post is public: once the post's audience narrows, it is removed or withheld by
+moderators, or the community stops allowing teasers, they still show the cross-post (it went
+out on the owner's account) but nothing of the post."""
 
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
+from communities.moderation.models import WithheldContent, WithholdState
 from feeds.services.posts import do_remove_post
 from tests.feeds.crossposting.calendar_data import account, crosspost
 
@@ -30,12 +31,26 @@ def remove(post) -> None:
     do_remove_post(post)
 
 
+def withhold(post) -> None:
+    WithheldContent.objects.create(
+        community=post.community,
+        target_label="post",
+        target_id=post.pk,
+        author=post.author,
+        state=WithholdState.HIDDEN,
+        reason="Reported",
+    )
+
+
 def stop_teasers(post) -> None:
     post.community.allow_public_teasers = False
     post.community.save()
 
 
-@pytest.fixture(params=[narrow, remove, stop_teasers], ids=["narrowed", "removed", "no teasers"])
+@pytest.fixture(
+    params=[narrow, remove, withhold, stop_teasers],
+    ids=["narrowed", "removed", "withheld", "no teasers"],
+)
 def no_longer_public(request):
     return request.param
 
