@@ -16,8 +16,11 @@ where Debian's Chromium is missing.
 
 import os
 import sys
+import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +28,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.e2e.databases import scratch_database
+from tests.feeds.crossposting.test_sandbox_networks import free_port_block
 from tests.launcher import (
     Background,
     dev_daphne_command,
@@ -48,6 +52,8 @@ CHROMIUM_ARGS = [
 COMMAND_TIMEOUT_SECONDS = 120
 # Playwright waits up to 30 s by default; a page of ours that needs more than 10 s is broken.
 ACTION_TIMEOUT_MS = 10_000
+# serve starts daphne, a job cluster and the sandboxes at once: slower than daphne alone.
+STARTUP_SECONDS = 120
 
 
 @dataclass(frozen=True)
@@ -110,6 +116,69 @@ def live(tmp_path_factory) -> Iterator[LiveSosoon]:
             yield site
 
 
+@dataclass(frozen=True)
+class SandboxSite:
+    """`manage.py serve` on a seeded database: the site, and the first of the three ports the
+    sandbox X, Pinterest and TikTok answer on (in that order)."""
+
+    site: LiveSosoon
+    sandbox_port: int
+
+    def profile_url(self, offset: int) -> str:
+        """The public profile page of the sandbox at `offset` (0 X, 1 Pinterest, 2 TikTok)."""
+        return f"http://127.0.0.1:{self.sandbox_port + offset}/"
+
+
+def _wait_until_serving(site: LiveSosoon, server: Background) -> None:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            pytest.fail(f"serve exited before answering:\n{server.output()}")
+        try:
+            with urllib.request.urlopen(site.url("/healthz"), timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.5)
+    pytest.fail(f"serve did not answer on /healthz within {STARTUP_SECONDS} s:\n{server.output()}")
+
+
+@pytest.fixture(scope="module")
+def sandbox_site(tmp_path_factory) -> Iterator[SandboxSite]:
+    """`manage.py serve` (daphne, the job cluster and the sandboxes) on a seeded database, as
+    `make run` starts the demo: the cluster publishes and sweeps metrics on its schedule."""
+    workdir = tmp_path_factory.mktemp("sandbox-site")
+    with scratch_database(
+        os.environ.get("DATABASE_URL", ""), suffix="sandbox", directory=workdir
+    ) as database_url:
+        port, sandbox_port = free_port(), free_port_block()
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith(("SOSOON_X_", "SOSOON_PINTEREST_", "SOSOON_TIKTOK_"))
+        }
+        env.update(
+            {
+                "DJANGO_SETTINGS_MODULE": "sosoon_site.settings",
+                "DEBUG": "1",
+                "DATABASE_URL": database_url,
+                "MEDIA_ROOT": str(workdir / "media"),
+                "SOSOON_PRIVATE_MEDIA_ROOT": str(workdir / "private"),
+                "SOSOON_SANDBOX_NETWORKS": "1",
+                "SOSOON_SANDBOX_PORT": str(sandbox_port),
+                "SOSOON_SANDBOX_STATE_DIR": str(workdir / "sandbox"),
+            }
+        )
+        site = LiveSosoon(base_url=f"http://127.0.0.1:{port}", env=env, workdir=workdir)
+        site.manage("migrate", "--noinput", "--verbosity", "0", timeout=STARTUP_SECONDS * 5)
+        site.manage("seed_demo", timeout=STARTUP_SECONDS * 5)
+        serve = [sys.executable, "manage.py", "serve", "--port", str(port)]
+        with site.background(serve, name="serve") as server:
+            _wait_until_serving(site, server)
+            yield SandboxSite(site=site, sandbox_port=sandbox_port)
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     """Debian's Chromium, one per test module.
@@ -147,6 +216,31 @@ def csp_violations() -> Iterator[list[str]]:
         pytest.fail("Content-Security-Policy violations:\n" + "\n".join(seen))
 
 
+@contextmanager
+def _pages(browser: Browser, base_url: str, violations: list[str]) -> Iterator[Callable[..., Page]]:
+    """Open pages in fresh browser contexts on `base_url`, each watched for CSP violations;
+    every context is closed when the block ends."""
+    contexts = []
+
+    def watch(message) -> None:
+        if message.text.startswith(("CSP violation", "Refused to")):
+            violations.append(message.text)
+
+    def open_page(**context_options) -> Page:
+        context = browser.new_context(base_url=base_url, **context_options)
+        context.set_default_timeout(ACTION_TIMEOUT_MS)
+        context.add_init_script(REPORT_CSP_VIOLATIONS)
+        context.on("console", watch)
+        contexts.append(context)
+        return context.new_page()
+
+    try:
+        yield open_page
+    finally:
+        for context in contexts:
+            context.close()
+
+
 @pytest.fixture
 def new_page(browser, live, csp_violations) -> Iterator[Callable[..., Page]]:
     """Open a page in a fresh browser context (its own cookies) on the live site.
@@ -155,23 +249,15 @@ def new_page(browser, live, csp_violations) -> Iterator[Callable[..., Page]]:
     URLs resolve against the live site, so `page.goto("/")` opens its home page. Every page
     is watched for Content-Security-Policy violations (see `csp_violations`).
     """
-    contexts = []
+    with _pages(browser, live.base_url, csp_violations) as open_page:
+        yield open_page
 
-    def watch(message) -> None:
-        if message.text.startswith(("CSP violation", "Refused to")):
-            csp_violations.append(message.text)
 
-    def open_page(**context_options) -> Page:
-        context = browser.new_context(base_url=live.base_url, **context_options)
-        context.set_default_timeout(ACTION_TIMEOUT_MS)
-        context.add_init_script(REPORT_CSP_VIOLATIONS)
-        context.on("console", watch)
-        contexts.append(context)
-        return context.new_page()
-
-    yield open_page
-    for context in contexts:
-        context.close()
+@pytest.fixture
+def new_sandbox_page(browser, sandbox_site, csp_violations) -> Iterator[Callable[..., Page]]:
+    """`new_page` on the `sandbox_site` (`manage.py serve` with the sandbox networks)."""
+    with _pages(browser, sandbox_site.site.base_url, csp_violations) as open_page:
+        yield open_page
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from feeds.crossposting.calendar.previews import SAMPLE_REF
-from tests.e2e.login_form import submit_login
+from tests.e2e.login_form import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -56,13 +56,6 @@ def scheduled_at(live, crosspost_id: int) -> str:
     )
 
 
-def signed_in(page):
-    page.goto("/accounts/login/")
-    submit_login(page, DEV)
-    expect(page.get_by_test_id("me")).to_be_visible()
-    return page
-
-
 def week_url(week_ahead: date, account_id: int) -> str:
     return f"/crossposts/calendar/?view=week&date={week_ahead.isoformat()}&account={account_id}"
 
@@ -71,7 +64,7 @@ def test_schedule_by_clicking_an_empty_hour_then_drag_a_post_to_another_day(
     live, new_page, synth_x, week_ahead
 ):
     # Tall enough that the morning hours fit: a drag that has to scroll is no drag at all.
-    page = signed_in(new_page(viewport={"width": 1280, "height": 1400}))
+    page = sign_in(new_page(viewport={"width": 1280, "height": 1400}), DEV)
     page.goto(week_url(week_ahead, synth_x["account"]))
     expect(page).to_have_title(f"Calendar · Week of {week_ahead.day} {week_ahead:%B %Y} · Sosoon")
 
@@ -110,7 +103,7 @@ def test_schedule_by_clicking_an_empty_hour_then_drag_a_post_to_another_day(
 
 
 def test_move_with_the_plain_form_without_javascript(live, new_page, synth_x, week_ahead):
-    page = signed_in(new_page(java_script_enabled=False))
+    page = sign_in(new_page(java_script_enabled=False), DEV)
     page.goto(week_url(week_ahead, synth_x["account"]))
     page.locator(f"#chip-{synth_x['crosspost']} a").click()
 
@@ -126,7 +119,7 @@ def test_move_with_the_plain_form_without_javascript(live, new_page, synth_x, we
 
 @pytest.mark.parametrize("path", ["/crossposts/calendar/", "/crossposts/accounts/"])
 def test_the_calendar_and_accounts_fit_a_phone(new_page, synth_x, path):
-    page = signed_in(new_page(viewport={"width": 375, "height": 740}, is_mobile=True))
+    page = sign_in(new_page(viewport={"width": 375, "height": 740}, is_mobile=True), DEV)
     page.goto(path)
     # The grid scrolls inside its own box; the page itself never scrolls sideways.
     assert page.evaluate("document.documentElement.scrollWidth") <= 375

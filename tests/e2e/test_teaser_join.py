@@ -4,7 +4,8 @@ and the owner sees the visit and the join on the cross-post."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.login_form import submit_login
+from tests.e2e.crossposting_steps import sign_up_through_the_teaser
+from tests.e2e.login_form import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -58,25 +59,15 @@ def test_a_stranger_joins_through_the_tracked_link_and_lands_on_the_post(live, n
         assert stranger.request.get(link).status != 404, link
     expect(stranger.get_by_test_id("request-to-join")).to_have_count(0)
 
-    stranger.get_by_test_id("join-link").click()
-    expect(
-        stranger.get_by_role("heading", name="You are invited to Vintage Synth Makers")
-    ).to_be_visible()
-    stranger.get_by_test_id("signup").click()
-    stranger.get_by_label("Email").fill("synthfan@example.test")
-    stranger.get_by_label("Password:", exact=True).fill("a long pass phrase 42")
-    stranger.get_by_label("Password (again):").fill("a long pass phrase 42")
-    stranger.get_by_label("Handle").fill("synthfan")
-    stranger.get_by_label("Display name").fill("Synth Fan")
-    stranger.get_by_role("button", name="Sign Up").click()
+    sign_up_through_the_teaser(
+        stranger, "Vintage Synth Makers", email="synthfan@example.test", handle="synthfan"
+    )
 
     expect(stranger).to_have_url(live.url(f"/p/{post_id}/"))
     expect(stranger.get_by_text("Welcome to Vintage Synth Makers!")).to_be_visible()
     expect(stranger.get_by_role("heading", name="Comments")).to_be_visible()
 
-    owner = new_page()
-    owner.goto("/accounts/login/")
-    submit_login(owner, DEV)
+    owner = sign_in(new_page(), DEV)
     owner.goto("/c/vintage-synth-makers/crossposts/")
     row = owner.locator(f"#crosspost-{crosspost_id}")
     expect(row.get_by_test_id("crosspost-counts")).to_have_text("1 visit · 1 join")

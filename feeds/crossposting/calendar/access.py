@@ -7,8 +7,11 @@ cross-post or account outside those is missing to them (Http404), as elsewhere i
 
 from django.http import Http404
 
+from communities.models import Community
 from communities.permissions import Action, communities_where
 from feeds.crossposting.models import CrossPost, ExternalAccount
+from sosoon_site.accounts.models import User
+from sosoon_site.compiled_queries import compiled_rows
 
 
 def managed_communities(user):
@@ -26,6 +29,42 @@ def managed_accounts(user):
         .select_related("community")
         .order_by("community__name", "platform", "handle", "pk")
     )
+
+
+def _loaded(model, wanted: set[str]) -> tuple[str, ...]:
+    """`wanted` in the order of the model's columns, as Model.from_db takes them."""
+    return tuple(f.attname for f in model._meta.concrete_fields if f.attname in wanted)
+
+
+# What the calendar's pages read of each account and its community.
+_ACCOUNT_FIELDS = _loaded(ExternalAccount, {"id", "community_id", "platform", "handle"})
+_COMMUNITY_FIELDS = _loaded(Community, {"id", "name", "slug"})
+
+
+def managed_account_list(user) -> list[ExternalAccount]:
+    """`managed_accounts(user)` for a page that shows them all: the query compiled once per
+    process (sosoon_site/compiled_queries.py), each account with the fields the calendar
+    shows and its community's name and slug (any other field loads when first read)."""
+    if not user.is_authenticated:
+        return []
+    rows = compiled_rows(
+        "calendar_managed_accounts",
+        lambda user: managed_accounts(User(pk=user)).values_list(
+            *_ACCOUNT_FIELDS, *(f"community__{name}" for name in _COMMUNITY_FIELDS)
+        ),
+        user=user.pk,
+    )
+    communities: dict[int, Community] = {}
+    accounts = []
+    size = len(_ACCOUNT_FIELDS)
+    for row in rows:
+        account = ExternalAccount.from_db("default", _ACCOUNT_FIELDS, row[:size])
+        community_id = row[size]
+        if community_id not in communities:
+            communities[community_id] = Community.from_db("default", _COMMUNITY_FIELDS, row[size:])
+        account.community = communities[community_id]
+        accounts.append(account)
+    return accounts
 
 
 def access_account(user, account_id: int) -> ExternalAccount:

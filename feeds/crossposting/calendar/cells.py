@@ -9,7 +9,7 @@ html.escape; everything else is made here (numbers, dates, choices, our own URLs
 """
 
 from html import escape
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
@@ -20,7 +20,8 @@ _PLACEHOLDER = 987654321
 
 
 class Links:
-    """The URLs every cell and chip points at, reversed once per page."""
+    """The URLs every cell and chip points at, reversed once per page, and what a chip shows
+    of each account, made once per account."""
 
     def __init__(self, *, here: str, compose_query: str, week_query: str):
         self.move_prefix = reverse("crossposting:calendar_move", args=[_PLACEHOLDER]).replace(
@@ -30,26 +31,37 @@ class Links:
         self.next = quote(here, safe="")
         self.compose_query = compose_query
         self.week_query = week_query
+        self._schedule_prefix = escape(f"{self.choose}?at=")
+        self._schedule_suffix = escape(f"&{compose_query}") if compose_query else ""
+        self._accounts: dict[int, str] = {}
 
     def move(self, pk: int) -> str:
         return f"{self.move_prefix}{pk}/"
 
     def schedule_at(self, at: str) -> str:
-        extra = f"&{self.compose_query}" if self.compose_query else ""
-        return f"{self.choose}?{urlencode({'at': at})}{extra}"
+        """The composer's URL for the local time `at` ("2031-06-03T12:00"), HTML-escaped."""
+        return f"{self._schedule_prefix}{quote(at, safe='')}{self._schedule_suffix}"
+
+    def account(self, account) -> str:
+        """The chip's account part, e.g. `<span ...>X @brand</span>`."""
+        shown = self._accounts.get(account.pk)
+        if shown is None:
+            shown = self._accounts[account.pk] = (
+                f'<span class="chip__account">{account.get_platform_display()} '
+                f"@{escape(account.handle)}</span>"
+            )
+        return shown
 
 
 def chip(item: Chip, links: Links) -> str:
     clock = f"{item.at:%H:%M}"
     move = links.move(item.pk)
     drag = f' draggable="true" data-move-url="{move}" data-time="{clock}"' if item.movable else ""
-    account = item.account
     return (
-        f'<li class="chip chip--{item.status} chip--{account.platform}" data-testid="chip" '
+        f'<li class="chip chip--{item.status} chip--{item.account.platform}" data-testid="chip" '
         f'id="chip-{item.pk}"{drag}><a href="{move}?next={links.next}" '
         f'title="{escape(item.snippet)}"><time datetime="{item.at.isoformat()}">{clock}</time> '
-        f'<span class="chip__account">{account.get_platform_display()} '
-        f'@{escape(account.handle)}</span> <span class="chip__status">{item.status_label}</span>'
+        f'{links.account(item.account)} <span class="chip__status">{item.status_label}</span>'
         "</a></li>"
     )
 
@@ -75,7 +87,7 @@ def month_cell(cell: Cell, links: Links, *, today) -> str:
         else ""
     )
     empty = (
-        f'<a class="calendar__empty" href="{escape(links.schedule_at(f"{iso}T12:00"))}" '
+        f'<a class="calendar__empty" href="{links.schedule_at(f"{iso}T12:00")}" '
         f'data-testid="schedule-here"><span class="sr-only">Schedule on {day:%a} {day.day} '
         f'{day:%b}</span><span aria-hidden="true">+</span></a>'
         if day >= today
@@ -106,7 +118,7 @@ def week_cell(cell: Cell, links: Links, *, now) -> str:
     empty = (
         ""
         if past
-        else f'<a class="calendar__empty" href="{escape(links.schedule_at(f"{day}T{hour}:00"))}" '
+        else f'<a class="calendar__empty" href="{links.schedule_at(f"{day}T{hour}:00")}" '
         f'data-testid="schedule-here"><span class="sr-only">Schedule at {cell.start:%a} '
         f'{cell.start.day} {cell.start:%b %H:%M}</span><span aria-hidden="true">+</span></a>'
     )

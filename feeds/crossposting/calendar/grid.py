@@ -18,8 +18,11 @@ from django.utils import timezone
 
 from feeds.crossposting.calendar.models import PostingSlot
 from feeds.crossposting.models import CrossPost, CrossPostStatus, ExternalAccount
+from feeds.crossposting.services.scheduling import text_while_public
+from sosoon_site.compiled_queries import compiled_rows
 
 DAY_CHIPS = 4
+SNIPPET_LENGTH = 80
 MOVABLE = (CrossPostStatus.SCHEDULED, CrossPostStatus.FAILED)
 
 
@@ -68,18 +71,41 @@ def _local_midnight(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
 
 
-def chips_between(accounts: list[ExternalAccount], start: datetime, end: datetime) -> list[Chip]:
-    """Every cross-post but the cancelled ones of `accounts` in [start, end), in order."""
-    by_id = {account.pk: account for account in accounts}
-    labels = dict(CrossPostStatus.choices)
-    rows = (
+def _community_ids(accounts: list[ExternalAccount]) -> list[int]:
+    return sorted({account.community_id for account in accounts})
+
+
+def _chips_query(*, account_ids, community_ids, start, end):
+    """Every cross-post but the cancelled ones of the accounts in [start, end), in order; its
+    text shown only while its post is public (scheduling.text_while_public)."""
+    return (
         CrossPost.objects.filter(
-            account_id__in=list(by_id), scheduled_at__gte=start, scheduled_at__lt=end
+            account_id__in=account_ids, scheduled_at__gte=start, scheduled_at__lt=end
         )
         .exclude(status=CrossPostStatus.CANCELLED)
-        .annotate(snippet=Substr("text", 1, 80))
+        .annotate(
+            snippet=text_while_public(
+                Substr("text", 1, SNIPPET_LENGTH), community_ids=community_ids
+            )
+        )
         .order_by("scheduled_at", "pk")
-        .values_list("pk", "scheduled_at", "status", "account_id", "snippet")
+    )
+
+
+def chips_between(accounts: list[ExternalAccount], start: datetime, end: datetime) -> list[Chip]:
+    """Every cross-post but the cancelled ones of `accounts` in [start, end), in order (the
+    query compiled once per process and number of accounts, sosoon_site/compiled_queries.py)."""
+    by_id = {account.pk: account for account in accounts}
+    labels = dict(CrossPostStatus.choices)
+    rows = compiled_rows(
+        "calendar_chips",
+        lambda **values: _chips_query(**values).values_list(
+            "pk", "scheduled_at", "status", "account_id", "snippet"
+        ),
+        account_ids=sorted(by_id),
+        community_ids=_community_ids(accounts),
+        start=start,
+        end=end,
     )
     zone = timezone.get_current_timezone()
     return [
@@ -88,21 +114,10 @@ def chips_between(accounts: list[ExternalAccount], start: datetime, end: datetim
     ]
 
 
-def month(accounts: list[ExternalAccount], day: date) -> list[list[Cell]]:
-    """The weeks of `day`'s month, Monday first, each day with its first DAY_CHIPS chips and
-    the count of the rest. The database ranks each day's cross-posts (a window over the local
-    date), so a day with hundreds costs no more than a day with five."""
-    start, end = month_bounds(day)
-    zone = timezone.get_current_timezone()
-    by_id = {account.pk: account for account in accounts}
-    labels = dict(CrossPostStatus.choices)
-    rows = (
-        CrossPost.objects.filter(
-            account_id__in=list(by_id),
-            scheduled_at__gte=_local_midnight(start),
-            scheduled_at__lt=_local_midnight(end),
-        )
-        .exclude(status=CrossPostStatus.CANCELLED)
+def _month_query(*, zone, **values):
+    """The first DAY_CHIPS chips of each local day, each with its day's total."""
+    return (
+        _chips_query(**values)
         .annotate(local_day=TruncDate("scheduled_at", tzinfo=zone))
         .annotate(
             rank=Window(
@@ -111,11 +126,28 @@ def month(accounts: list[ExternalAccount], day: date) -> list[list[Cell]]:
                 order_by=[F("scheduled_at").asc(), F("pk").asc()],
             ),
             day_total=Window(Count("pk"), partition_by=[F("local_day")]),
-            snippet=Substr("text", 1, 80),
         )
         .filter(rank__lte=DAY_CHIPS)
-        .order_by("scheduled_at", "pk")
         .values_list("pk", "scheduled_at", "status", "account_id", "snippet", "day_total")
+    )
+
+
+def month(accounts: list[ExternalAccount], day: date) -> list[list[Cell]]:
+    """The weeks of `day`'s month, Monday first, each day with its first DAY_CHIPS chips and
+    the count of the rest. The database ranks each day's cross-posts (a window over the local
+    date), so a day with hundreds costs no more than a day with five; the query is compiled
+    once per process, time zone and number of accounts (sosoon_site/compiled_queries.py)."""
+    start, end = month_bounds(day)
+    zone = timezone.get_current_timezone()
+    by_id = {account.pk: account for account in accounts}
+    labels = dict(CrossPostStatus.choices)
+    rows = compiled_rows(
+        ("calendar_month", str(zone)),
+        lambda **values: _month_query(zone=zone, **values),
+        account_ids=sorted(by_id),
+        community_ids=_community_ids(accounts),
+        start=_local_midnight(start),
+        end=_local_midnight(end),
     )
     by_day, totals = defaultdict(list), {}
     for pk, at, status, account_id, snippet, total in rows:

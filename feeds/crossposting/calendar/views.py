@@ -26,6 +26,7 @@ from feeds.crossposting.calendar import cells, glance, grid, ical, previews
 from feeds.crossposting.calendar.access import (
     access_account,
     access_crosspost,
+    managed_account_list,
     managed_accounts,
     managed_communities,
 )
@@ -65,7 +66,7 @@ def _query(request, **changes) -> str:
 @login_required
 def calendar_page(request):
     """The month (default) or week of every cross-post of every account the person manages."""
-    accounts = list(managed_accounts(request.user))
+    accounts = managed_account_list(request.user)
     # The communities worth filtering by are those with accounts, which came with them.
     communities = list({account.community_id: account.community for account in accounts}.values())
     form = FilterForm(request.GET or None, communities=communities, accounts=accounts)
@@ -344,6 +345,8 @@ def move(request, crosspost_id):
         "feeds/crossposting/calendar/move.html",
         {
             "crosspost": crosspost,
+            # Its stored text shows only while the post is public, as in the calendar.
+            "post_is_public": scheduling.is_public(crosspost.post),
             "form": form,
             "back": back,
             "suggestion": suggestion and timezone.localtime(suggestion),

@@ -12,6 +12,7 @@ from datetime import datetime
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Case, TextField, Value, When
 from django.utils import timezone
 
 from communities.models import Membership, MembershipStatus
@@ -60,14 +61,30 @@ def may_manage_crossposts(user, community) -> bool:
     return role_may(membership, Action.MANAGE_CROSSPOSTS)
 
 
+def _public():
+    """Every post the audience policy shows a signed-out visitor now."""
+    return Post.objects.visible_to(AnonymousUser()).live()
+
+
 def public_posts(community):
     """The community's posts a signed-out visitor may see now (what may be cross-posted)."""
-    return Post.objects.visible_to(AnonymousUser()).live().filter(community=community)
+    return _public().filter(community=community)
 
 
 def is_public(post: Post) -> bool:
     """Whether the audience policy shows `post` to a signed-out visitor right now."""
-    return Post.objects.visible_to(AnonymousUser()).live().filter(pk=post.pk).exists()
+    return _public().filter(pk=post.pk).exists()
+
+
+def text_while_public(text, *, community_ids) -> Case:
+    """A cross-post's stored `text` (an expression over CrossPost: the text, or part of it)
+    while its post is still public, and "" once it is not (its audience narrowed, it was
+    removed or withheld): the same question as `is_public`, asked in SQL for every row of a
+    list, so a schedule shows nothing of a post that stopped being public. `community_ids`
+    (ids, or a subquery of them) are the communities the rows come from: the subquery reads
+    only their posts."""
+    public = _public().filter(community_id__in=community_ids).values("pk")
+    return Case(When(post_id__in=public, then=text), default=Value(""), output_field=TextField())
 
 
 def check_schedule(
