@@ -36,7 +36,14 @@ from tests.bench.topology import rss_kib, served
 REQUESTS = int(os.environ.get("SOSOON_BENCH_REQUESTS", "100"))
 READERS = 16
 WARM_UP = 3
-CONCURRENCY = (1, 8, 32)
+CONCURRENCY = tuple(
+    int(level) for level in os.environ.get("SOSOON_BENCH_CONCURRENCY", "1,8,32").split(",")
+)
+PAGES = (
+    os.environ.get("SOSOON_BENCH_PAGES", "").split(",")
+    if os.environ.get("SOSOON_BENCH_PAGES")
+    else []
+)
 HOME_RATIO = {"postgresql": 2.0, "sqlite": 3.0}
 THROUGHPUT_RATIO = 0.5
 
@@ -56,12 +63,13 @@ def reading_list(email: str) -> dict[str, list[str]]:
         .order_by("-created")
         .values_list("pk", flat=True)[:20]
     )
-    return {
+    lists = {
         "home_latest": ["/?order=latest"],
         "home_top": ["/?order=top"],
         "community": [f"/c/{slug}/posts/"],
         "post": [f"/p/{pk}/" for pk in posts],
     }
+    return {page: paths for page, paths in lists.items() if not PAGES or page in PAGES}
 
 
 def target(page: str, concurrency: int, result: dict) -> dict:
@@ -98,14 +106,17 @@ async def page_and_floor(clients, lists, page: str, count: int) -> dict:
 
 
 async def drive(site, emails: list[str], lists: list[dict]) -> list[dict]:
-    direct = await sign_in_readers(site.direct_url(0), emails[:8])
-    proxied = await sign_in_readers(site.nginx_url, emails, tls=site.tls)
-    proxied += [tab(member, site.nginx_url, site.tls) for member in proxied]
+    direct = await sign_in_readers(site.direct_url(0), emails[: 8 if 8 in CONCURRENCY else 1])
+    proxied = []
+    if 32 in CONCURRENCY:
+        proxied = await sign_in_readers(site.nginx_url, emails, tls=site.tls)
+        proxied += [tab(member, site.nginx_url, site.tls) for member in proxied]
     rounds = {
         1: (direct[:1], "daphne", 1, REQUESTS),
         8: (direct, "daphne", 1, max(1, REQUESTS // 5)),
         32: (proxied, "nginx", 2, max(1, REQUESTS // 5)),
     }
+    rounds = {concurrency: rounds[concurrency] for concurrency in CONCURRENCY}
     results = []
     try:
         for clients, *_ in rounds.values():
