@@ -1,15 +1,18 @@
 """The pages members read most, through real daphne processes, each against a bare view on
 the same server in the same run: the home feed (Latest and Top), a community feed and a post
-page, at concurrency 1, 8 and 32.
+page, at concurrency 1, 8 and 32 (`--concurrency=1,8` and `--pages=home_latest,home_top` for
+fewer).
 
 Served by tests/bench/topology.py (production profile, two daphne behind the shipped nginx
 site) on the kept large dataset (tests/bench/bulk_data.py: 1,000,000 posts on PostgreSQL,
 100,000 on SQLite unless `--posts=N`). Readers sign in through the login form. Concurrency 1
 and 8 go to the first daphne directly (one process, as the targets say); concurrency 32 goes
 through nginx over HTTPS to both, 16 readers with two tabs each. Every client requests the
-page REQUESTS times alone, REQUESTS / 5 times side by side (`--requests=N`), then the floor
-(tests/bench/floor_urls.py) the same way. A community feed is one of the reader's
-communities, a post page cycles through the 20 newest posts the reader may see.
+page REQUESTS times alone, REQUESTS / 5 times side by side (`--requests=N`), and the floor
+(tests/bench/floor_urls.py) as often: alone in turns with the page (load.measure_in_turns: the
+machine is shared, and a burst from elsewhere then falls on both), side by side after it. A
+community feed is one of the reader's communities, a post page cycles through the 20 newest
+posts the reader may see.
 
 Reported per page and concurrency: requests/s, p50/p95/p99, errors (any answer but 200) for
 the page and the floor, their ratios, the RSS of each daphne afterwards, and the issue's
@@ -30,7 +33,7 @@ from feeds.policy import visible_posts_filter
 from sosoon_site.accounts.models import User
 from tests.bench.bulk_data import reader_emails
 from tests.bench.floor_urls import FLOOR_PATH
-from tests.bench.load import close, measure, sign_in_readers, tab
+from tests.bench.load import close, measure, measure_in_turns, sign_in_readers, tab
 from tests.bench.topology import rss_kib, served
 
 REQUESTS = int(os.environ.get("SOSOON_BENCH_REQUESTS", "100"))
@@ -95,8 +98,11 @@ async def page_and_floor(clients, lists, page: str, count: int) -> dict:
         paths = lists[number % len(lists)][page]  # a second tab reads as its first
         return paths[request % len(paths)]
 
-    result = await measure(clients, path_of, count)
-    floor = await measure(clients, lambda number, request: FLOOR_PATH, count)
+    if len(clients) == 1:
+        result, floor = await measure_in_turns(clients[0], path_of, FLOOR_PATH, count)
+    else:
+        result = await measure(clients, path_of, count)
+        floor = await measure(clients, lambda number, request: FLOOR_PATH, count)
     return {
         **result,
         **{f"floor_{name}": value for name, value in floor.items()},

@@ -92,5 +92,35 @@ async def measure(members: list[Member], path_of: Callable[[int, int], str], cou
     return summary(samples, errors, time.perf_counter() - started)
 
 
+async def measure_in_turns(
+    member: Member, path_of: Callable[[int, int], str], floor_path: str, count: int
+) -> tuple[dict, dict]:
+    """One member requesting `path_of(0, request number)` and `floor_path` in turns, `count`
+    times each, the first of each pair alternating: the page's summary and the floor's.
+
+    Alone on a shared machine, one block of page requests and then one of floor requests put
+    any burst from elsewhere on one of them; in turns it falls on both alike. Requests/s is
+    each one's requests over the time spent waiting for them."""
+    samples: dict[str, list[float]] = {"page": [], "floor": []}
+    errors: dict[str, Counter] = {"page": Counter(), "floor": Counter()}
+    for request in range(count):
+        pair = [("page", path_of(0, request)), ("floor", floor_path)]
+        for kind, path in pair if request % 2 == 0 else pair[::-1]:
+            start = time.perf_counter()
+            try:
+                response = await member.get(path)
+            except httpx.HTTPError as failure:
+                errors[kind][type(failure).__name__] += 1
+                continue
+            samples[kind].append((time.perf_counter() - start) * 1000)
+            if response.status_code != 200:
+                errors[kind][response.status_code] += 1
+    page, floor = (
+        summary(samples[kind], errors[kind], sum(samples[kind]) / 1000)
+        for kind in ("page", "floor")
+    )
+    return page, floor
+
+
 async def close(members: list[Member]) -> None:
     await asyncio.gather(*(member.client.aclose() for member in members))
