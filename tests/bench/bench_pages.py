@@ -9,8 +9,8 @@ site) on the kept large dataset (tests/bench/bulk_data.py: 1,000,000 posts on Po
 and 8 go to the first daphne directly (one process, as the targets say); concurrency 32 goes
 through nginx over HTTPS to both, 16 readers with two tabs each. Every client requests the
 page REQUESTS times alone, REQUESTS / 5 times side by side (`--requests=N`), and the floor
-(tests/bench/floor_urls.py) as often: alone in turns with the page (load.measure_in_turns: the
-machine is shared, and a burst from elsewhere then falls on both), side by side after it. A
+(tests/bench/floor_urls.py) as often: alone in turns of ten with the page (load.measure_in_turns:
+the machine is shared, and a burst from elsewhere then falls on both), side by side after it. A
 community feed is one of the reader's communities, a post page cycles through the 20 newest
 posts the reader may see.
 
