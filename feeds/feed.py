@@ -259,6 +259,8 @@ class ReactionSummary:
 
 
 def _with_engagement(rows: list[Post], seen: Engagement) -> list[Post]:
+    # Read once: Django builds the `choices` list anew on every access.
+    emoji = Emoji.choices
     for post in rows:
         post.card_images = seen.images.get(post.pk, [])
         post.visible_comments = seen.comments.get(post.pk, 0)
@@ -269,7 +271,7 @@ def _with_engagement(rows: list[Post], seen: Engagement) -> list[Post]:
                 count=seen.reactions.get((post.pk, value), 0),
                 mine=(post.pk, value) in seen.mine,
             )
-            for value, symbol in Emoji.choices
+            for value, symbol in emoji
         ]
         post.reaction_total = sum(summary.count for summary in post.reaction_summary)
     return rows
