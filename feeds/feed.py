@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db import DEFAULT_DB_ALIAS
-from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models import CharField, Count, F, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
@@ -54,14 +54,20 @@ class FeedPage:
 def home_posts(viewer) -> QuerySet:
     """Posts on `viewer`'s home feed: visible to them, in the communities they are active
     members of (circle posts addressed to them included), not removed."""
-    mine = Membership.objects.filter(
-        user=viewer, status=MembershipStatus.ACTIVE, community=OuterRef("community_id")
+    mine = Membership.objects.filter(user=viewer, status=MembershipStatus.ACTIVE).values(
+        "community_id"
     )
     # The membership test sits in an OR whose other branch is always false here (live()
-    # keeps deleted IS NULL), so PostgreSQL keeps it a per-row check and walks the
+    # keeps deleted IS NULL), so the database keeps it a per-row check and walks the
     # newest-first index until the page is full. As a plain semi-join the planner would
-    # fetch and sort every post of my communities: cost growing with the database.
-    return Post.objects.visible_to(viewer).live().filter(Q(Exists(mine)) | Q(deleted__isnull=False))
+    # fetch and sort every post of my communities: cost growing with the database. An
+    # uncorrelated IN, so my communities are read once per query (PostgreSQL hashes them,
+    # SQLite keeps them in an index of its own), not probed again for every post passed.
+    return (
+        Post.objects.visible_to(viewer)
+        .live()
+        .filter(Q(community_id__in=mine) | Q(deleted__isnull=False))
+    )
 
 
 def community_posts(viewer, community: Community | int, *, query: str = "") -> QuerySet:
@@ -253,6 +259,8 @@ class ReactionSummary:
 
 
 def _with_engagement(rows: list[Post], seen: Engagement) -> list[Post]:
+    # Read once: Django builds the `choices` list anew on every access.
+    emoji = Emoji.choices
     for post in rows:
         post.card_images = seen.images.get(post.pk, [])
         post.visible_comments = seen.comments.get(post.pk, 0)
@@ -263,7 +271,7 @@ def _with_engagement(rows: list[Post], seen: Engagement) -> list[Post]:
                 count=seen.reactions.get((post.pk, value), 0),
                 mine=(post.pk, value) in seen.mine,
             )
-            for value, symbol in Emoji.choices
+            for value, symbol in emoji
         ]
         post.reaction_total = sum(summary.count for summary in post.reaction_summary)
     return rows

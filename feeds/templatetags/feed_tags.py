@@ -22,6 +22,7 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from feeds.audiences import describe_audience
 from feeds.models import Audience, Emoji, Post
@@ -75,10 +76,18 @@ def audience_line(draft: Post) -> str:
     return describe_audience(draft)
 
 
+@lru_cache(maxsize=256)
+def _month(language: str | None, month: int) -> str:
+    """The month's short name as `|date:"M"` shows it in `language` (the active one: the
+    lazy name is translated when read). A translation lookup per card was a tenth of the
+    card's time."""
+    return MONTHS_3[month].title()
+
+
 def _card_time(moment) -> str:
     """`moment` as `|date:"j M Y, H:i"` shows it, without the date filter's machinery."""
     local = timezone.localtime(moment)
-    return f"{local.day} {MONTHS_3[local.month].title()} {local.year}, {local:%H:%M}"
+    return f"{local.day} {_month(get_language(), local.month)} {local.year}, {local:%H:%M}"
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,9 @@ Options (any order, before or after the names):
                 loads a page a minute; 10: every 6 s)
   --steps=A,B   bench_capacity's member counts (SOSOON_BENCH_STEPS)
   --clients=A,B bench_chat's room sizes (SOSOON_BENCH_CLIENTS, default 50,200,500)
+  --concurrency=A,B  bench_pages' levels, of 1, 8 and 32 (SOSOON_BENCH_CONCURRENCY, default all)
+  --pages=A,B   bench_pages' pages, of home_latest, home_top, community, post
+                (SOSOON_BENCH_PAGES, default all)
   --sqlite      the embedded default even when DATABASE_URL names PostgreSQL
 
 Most benchmarks get a database of the run's own (tests/e2e/databases.py): a SQLite file in a
@@ -47,6 +50,8 @@ OPTIONS = {
     "--speed": "SOSOON_BENCH_SPEED",
     "--steps": "SOSOON_BENCH_STEPS",
     "--clients": "SOSOON_BENCH_CLIENTS",
+    "--concurrency": "SOSOON_BENCH_CONCURRENCY",
+    "--pages": "SOSOON_BENCH_PAGES",
 }
 DEFAULT_BULK_POSTS = {"postgresql": 1_000_000, "sqlite": 100_000}
 

@@ -1,15 +1,18 @@
 """The pages members read most, through real daphne processes, each against a bare view on
 the same server in the same run: the home feed (Latest and Top), a community feed and a post
-page, at concurrency 1, 8 and 32.
+page, at concurrency 1, 8 and 32 (`--concurrency=1,8` and `--pages=home_latest,home_top` for
+fewer).
 
 Served by tests/bench/topology.py (production profile, two daphne behind the shipped nginx
 site) on the kept large dataset (tests/bench/bulk_data.py: 1,000,000 posts on PostgreSQL,
 100,000 on SQLite unless `--posts=N`). Readers sign in through the login form. Concurrency 1
 and 8 go to the first daphne directly (one process, as the targets say); concurrency 32 goes
 through nginx over HTTPS to both, 16 readers with two tabs each. Every client requests the
-page REQUESTS times alone, REQUESTS / 5 times side by side (`--requests=N`), then the floor
-(tests/bench/floor_urls.py) the same way. A community feed is one of the reader's
-communities, a post page cycles through the 20 newest posts the reader may see.
+page REQUESTS times alone, REQUESTS / 5 times side by side (`--requests=N`), and the floor
+(tests/bench/floor_urls.py) as often: alone in turns of ten with the page (load.measure_in_turns:
+the machine is shared, and a burst from elsewhere then falls on both), side by side after it. A
+community feed is one of the reader's communities, a post page cycles through the 20 newest
+posts the reader may see.
 
 Reported per page and concurrency: requests/s, p50/p95/p99, errors (any answer but 200) for
 the page and the floor, their ratios, the RSS of each daphne afterwards, and the issue's
@@ -30,13 +33,20 @@ from feeds.policy import visible_posts_filter
 from sosoon_site.accounts.models import User
 from tests.bench.bulk_data import reader_emails
 from tests.bench.floor_urls import FLOOR_PATH
-from tests.bench.load import close, measure, sign_in_readers, tab
+from tests.bench.load import close, measure, measure_in_turns, sign_in_readers, tab
 from tests.bench.topology import rss_kib, served
 
 REQUESTS = int(os.environ.get("SOSOON_BENCH_REQUESTS", "100"))
 READERS = 16
 WARM_UP = 3
-CONCURRENCY = (1, 8, 32)
+CONCURRENCY = tuple(
+    int(level) for level in os.environ.get("SOSOON_BENCH_CONCURRENCY", "1,8,32").split(",")
+)
+PAGES = (
+    os.environ.get("SOSOON_BENCH_PAGES", "").split(",")
+    if os.environ.get("SOSOON_BENCH_PAGES")
+    else []
+)
 HOME_RATIO = {"postgresql": 2.0, "sqlite": 3.0}
 THROUGHPUT_RATIO = 0.5
 
@@ -56,12 +66,13 @@ def reading_list(email: str) -> dict[str, list[str]]:
         .order_by("-created")
         .values_list("pk", flat=True)[:20]
     )
-    return {
+    lists = {
         "home_latest": ["/?order=latest"],
         "home_top": ["/?order=top"],
         "community": [f"/c/{slug}/posts/"],
         "post": [f"/p/{pk}/" for pk in posts],
     }
+    return {page: paths for page, paths in lists.items() if not PAGES or page in PAGES}
 
 
 def target(page: str, concurrency: int, result: dict) -> dict:
@@ -87,8 +98,11 @@ async def page_and_floor(clients, lists, page: str, count: int) -> dict:
         paths = lists[number % len(lists)][page]  # a second tab reads as its first
         return paths[request % len(paths)]
 
-    result = await measure(clients, path_of, count)
-    floor = await measure(clients, lambda number, request: FLOOR_PATH, count)
+    if len(clients) == 1:
+        result, floor = await measure_in_turns(clients[0], path_of, FLOOR_PATH, count)
+    else:
+        result = await measure(clients, path_of, count)
+        floor = await measure(clients, lambda number, request: FLOOR_PATH, count)
     return {
         **result,
         **{f"floor_{name}": value for name, value in floor.items()},
@@ -98,14 +112,17 @@ async def page_and_floor(clients, lists, page: str, count: int) -> dict:
 
 
 async def drive(site, emails: list[str], lists: list[dict]) -> list[dict]:
-    direct = await sign_in_readers(site.direct_url(0), emails[:8])
-    proxied = await sign_in_readers(site.nginx_url, emails, tls=site.tls)
-    proxied += [tab(member, site.nginx_url, site.tls) for member in proxied]
+    direct = await sign_in_readers(site.direct_url(0), emails[: 8 if 8 in CONCURRENCY else 1])
+    proxied = []
+    if 32 in CONCURRENCY:
+        proxied = await sign_in_readers(site.nginx_url, emails, tls=site.tls)
+        proxied += [tab(member, site.nginx_url, site.tls) for member in proxied]
     rounds = {
         1: (direct[:1], "daphne", 1, REQUESTS),
         8: (direct, "daphne", 1, max(1, REQUESTS // 5)),
         32: (proxied, "nginx", 2, max(1, REQUESTS // 5)),
     }
+    rounds = {concurrency: rounds[concurrency] for concurrency in CONCURRENCY}
     results = []
     try:
         for clients, *_ in rounds.values():

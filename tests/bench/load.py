@@ -16,6 +16,8 @@ from tests.production_server import Member, sign_in
 
 # allauth's login limit is 30 a minute per address, and every client here is 127.0.0.1.
 LOGIN_RETRY_SECONDS = 65
+# Requests of one kind in a row when a page and the floor are measured in turns.
+TURN = 10
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,40 @@ async def measure(members: list[Member], path_of: Callable[[int, int], str], cou
     started = time.perf_counter()
     await asyncio.gather(*(one(number, member) for number, member in enumerate(members)))
     return summary(samples, errors, time.perf_counter() - started)
+
+
+async def measure_in_turns(
+    member: Member, path_of: Callable[[int, int], str], floor_path: str, count: int
+) -> tuple[dict, dict]:
+    """One member requesting `path_of(0, request number)` and `floor_path`, `count` times each,
+    in turns of TURN requests of one then TURN of the other: the page's summary and the
+    floor's.
+
+    Alone on a shared machine, one block of page requests and then one of floor requests put
+    any burst from elsewhere on one of them; in turns it falls on both alike. Turns of several
+    requests rather than of one, so what a request leaves behind (its garbage, its thread
+    winding down) mostly falls on its own kind. Requests/s is each one's requests over the
+    time spent waiting for them."""
+    samples: dict[str, list[float]] = {"page": [], "floor": []}
+    errors: dict[str, Counter] = {"page": Counter(), "floor": Counter()}
+    for first in range(0, count, TURN):
+        for kind in ("page", "floor"):
+            for request in range(first, min(first + TURN, count)):
+                path = path_of(0, request) if kind == "page" else floor_path
+                start = time.perf_counter()
+                try:
+                    response = await member.get(path)
+                except httpx.HTTPError as failure:
+                    errors[kind][type(failure).__name__] += 1
+                    continue
+                samples[kind].append((time.perf_counter() - start) * 1000)
+                if response.status_code != 200:
+                    errors[kind][response.status_code] += 1
+    page, floor = (
+        summary(samples[kind], errors[kind], sum(samples[kind]) / 1000)
+        for kind in ("page", "floor")
+    )
+    return page, floor
 
 
 async def close(members: list[Member]) -> None:

@@ -3,13 +3,13 @@
 
 import pytest
 from django.urls import reverse, set_script_prefix
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateformat import format as format_date
 
 from feeds.models import Audience
 from feeds.services.posts import do_create_post
 from feeds.services.reactions import do_toggle_reaction
-from feeds.templatetags.feed_tags import card_url
+from feeds.templatetags.feed_tags import _card_time, card_url
 from tests.factories import add_member
 
 
@@ -48,6 +48,14 @@ def test_a_card_shows_the_links_and_time_of_the_post(client, member, post_factor
         f'<time datetime="{created.isoformat()}">{format_date(created, "j M Y, H:i")}</time>'
         in page
     )
+
+
+def test_a_card_names_the_month_in_the_language_in_use():
+    moment = timezone.localtime(timezone.now().replace(month=3))
+    # Each language in turn, then the first again: the names are kept per language.
+    for language in ("bg", "en", "bg"):
+        with translation.override(language):
+            assert _card_time(moment) == format_date(moment, "j M Y, H:i")
 
 
 def test_a_visitor_sees_counts_not_buttons(client, listed_community, user_factory):
