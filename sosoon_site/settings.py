@@ -112,6 +112,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "communities.notifications.context_processors.notifications",
             ],
+            "builtins": ["sosoon_site.templatetags.page_text"],
         },
     },
 ]
