@@ -12,10 +12,12 @@ last use went to someone else a moment earlier, it expired or was revoked, the c
 up), `SignupRefused` rolls the whole sign-up back and the form says why. Five visitors racing
 through a one-use link get one account.
 
-When email verification is mandatory, a person who signs up with the very address the
-invitation was sent to has proven they read that mailbox, so the address is marked verified.
-Anyone else joins at sign-up too, but cannot sign in until they verify: nothing is lost if
-they verify later or in another browser.
+An emailed invitation (one made for an address) admits only that address: the sign-up form
+comes with it filled in (`invited_address`, which settings.SOSOON_SIGNUP_ADDRESS points at), a
+person who opened the emailed link has proven they read that mailbox, so the address is
+marked verified, and a sign-up with any other address is refused whole. A shareable link
+admits whoever holds it; when email verification is mandatory they join at sign-up too, but
+cannot sign in until they verify: nothing is lost if they verify later or in another browser.
 """
 
 from allauth.account.models import EmailAddress
@@ -42,6 +44,9 @@ SIGNUP_REFUSALS = {
     "Ask the person who sent it for a new one.",
     "revoked": "This invitation was withdrawn: no account was made.",
     "full": "This community is full: no account was made. Try again later, or ask an admin.",
+    "other_address": "This invitation was sent to {email}, so it can only make an account "
+    "with that address: no account was made. Sign up with {email}, or ask the person who "
+    "sent it for a link of your own.",
 }
 
 
@@ -55,6 +60,13 @@ def pending_invitation(request: HttpRequest) -> Invitation | None:
     if not token:
         return None
     return Invitation.objects.filter(token=token).select_related("community", "tier").first()
+
+
+def invited_address(request: HttpRequest) -> str:
+    """The address the session's invitation was emailed to ("" for a shareable link), which
+    the sign-up form starts with."""
+    invitation = pending_invitation(request)
+    return invitation.email if invitation is not None else ""
 
 
 def may_sign_up(request: HttpRequest) -> bool:
@@ -84,13 +96,14 @@ def redeem_after_sign_up(sender, request, user, **kwargs) -> None:
     invitation = pending_invitation(request)
     if invitation is None:
         return  # admitted by another gate (settings.SOSOON_SIGNUP_GATE)
+    if invitation.email and invitation.email.lower() == user.email.lower():
+        EmailAddress.objects.filter(user=user, email__iexact=user.email).update(verified=True)
     try:
         do_redeem_invitation(user, invitation)
     except InvitationRefused as refused:
-        raise SignupRefused(SIGNUP_REFUSALS[refused.reason]) from None
+        message = SIGNUP_REFUSALS[refused.reason].format(email=invitation.email)
+        raise SignupRefused(message) from None
     del request.session[PENDING_INVITATION]
-    if invitation.email and invitation.email.lower() == user.email.lower():
-        EmailAddress.objects.filter(user=user, email__iexact=user.email).update(verified=True)
     messages.success(request, f"Welcome to {invitation.community.name}!")
 
 

@@ -10,6 +10,7 @@ rules) and keeps the line breaks people type. It lives here, not in feeds or com
 because both use it and communities may not import feeds.
 """
 
+import html
 import re
 from collections.abc import Iterable
 
@@ -17,6 +18,8 @@ import markdown
 import nh3
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
 
 from sosoon_site.accounts.models import User
 
@@ -29,6 +32,8 @@ POST_TAGS = CHAT_TAGS | {"del", "h3", "h4", "h5", "h6", "hr"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 LINK_REL = "nofollow ugc noopener"
 URL_SCHEMES = {"http", "https", "mailto"}
+# Where one block of rendered text ends and the next begins, so their words stay apart.
+BLOCK_END = re.compile(r"<(?:br|hr|/p|/li|/h[3-6]|/blockquote|/pre)\b[^>]*>", re.IGNORECASE)
 
 
 def mentioned_people(text: str) -> list[User]:
@@ -64,3 +69,11 @@ def render_markdown(text: str, *, mentioned: Iterable[User], chat: bool = False)
         link_rel=LINK_REL,
         url_schemes=URL_SCHEMES,
     )
+
+
+def plain_text(rendered: str, *, limit: int | None = None) -> str:
+    """The words a reader sees in `rendered` (HTML from `render_markdown`) on one line, with
+    no tags, entities or Markdown, cut to `limit` characters: for titles and excerpts."""
+    text = html.unescape(strip_tags(BLOCK_END.sub(" ", rendered)))
+    text = " ".join(text.split())
+    return Truncator(text).chars(limit) if limit else text

@@ -112,6 +112,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "communities.notifications.context_processors.notifications",
             ],
+            "builtins": ["sosoon_site.templatetags.page_text"],
         },
     },
 ]
@@ -236,6 +237,8 @@ MFA_TOTP_ISSUER = "Sosoon"
 # Which function decides whether a request may sign up: only visitors holding a valid
 # invitation link (sign-up is invite-only).
 SOSOON_SIGNUP_GATE = "communities.signup.may_sign_up"
+# Which function names the address the sign-up form starts with (an emailed invitation's).
+SOSOON_SIGNUP_ADDRESS = "communities.signup.invited_address"
 
 # Who may create communities: "anyone" (any user with a verified email) or "staff".
 SOSOON_COMMUNITY_CREATORS = env.text("SOSOON_COMMUNITY_CREATORS", "anyone").lower()

@@ -17,6 +17,15 @@ admin.site.login = secure_admin_login(admin.site.login)
 urlpatterns = [
     path("", feed_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
+    path("manifest.webmanifest", views.manifest, name="manifest"),
+    path("icons/<int:size>.png", views.app_icon, name="app_icon"),
+    path(
+        "icons/maskable-<int:size>.png",
+        views.app_icon,
+        {"maskable": True},
+        name="app_icon_maskable",
+    ),
     path("", include("feeds.crossposting.urls")),
     path("profile/", account_views.edit_profile, name="profile"),
     path("profile/blocked/", account_views.blocked_people, name="blocked_people"),

@@ -3,6 +3,7 @@
 import re
 from datetime import datetime
 
+from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
@@ -40,6 +41,7 @@ class InvitationRefused(Exception):
     BANNED = "banned"
     ALREADY_MEMBER = "already_member"
     FULL = "full"
+    OTHER_ADDRESS = "other_address"
 
     def __init__(self, reason: str):
         super().__init__(reason)
@@ -54,6 +56,17 @@ def invitation_for_token(token: str) -> Invitation:
     if invitation is None:
         raise Http404("No such invitation.")
     return invitation
+
+
+def is_for_someone_else(user, invitation: Invitation) -> bool:
+    """Whether `invitation` was emailed to an address that is not one of `user`'s verified
+    addresses. An emailed invitation is for that mailbox's owner only; a shareable link
+    (no address) is for anyone holding it."""
+    if not invitation.email:
+        return False
+    return not EmailAddress.objects.filter(
+        user=user, email__iexact=invitation.email, verified=True
+    ).exists()
 
 
 def refusal_for(user, invitation: Invitation) -> str | None:
@@ -71,6 +84,8 @@ def refusal_for(user, invitation: Invitation) -> str | None:
             return InvitationRefused.BANNED
         if membership and membership.is_active:
             return InvitationRefused.ALREADY_MEMBER
+        if is_for_someone_else(user, invitation):
+            return InvitationRefused.OTHER_ADDRESS
     if is_full(community):
         return InvitationRefused.FULL
     return None
@@ -181,6 +196,7 @@ def _claim_use(invitation: Invitation) -> bool:
 def do_redeem_invitation(user, invitation: Invitation) -> Membership:
     """Let `user` in through `invitation`, or raise InvitationRefused.
 
+    An emailed invitation admits only an account with that address, verified.
     All checks that race (bans, member cap, remaining uses) happen inside one transaction that
     holds the community's row lock and claims the use with a conditional UPDATE.
     """
@@ -191,6 +207,8 @@ def do_redeem_invitation(user, invitation: Invitation) -> Membership:
             raise InvitationRefused(InvitationRefused.BANNED)
         if existing and existing.is_active:
             raise InvitationRefused(InvitationRefused.ALREADY_MEMBER)
+        if is_for_someone_else(user, invitation):
+            raise InvitationRefused(InvitationRefused.OTHER_ADDRESS)
         if is_full(community):
             raise InvitationRefused(InvitationRefused.FULL)
         if not _claim_use(invitation):

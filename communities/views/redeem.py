@@ -33,11 +33,19 @@ REFUSALS = {
         "It has reached its member limit. Try again later, or ask an admin.",
         409,
     ),
+    "other_address": (
+        "This invitation is for someone else",
+        "It was sent to {email}, and only the account with that address, verified, can "
+        "accept it. Sign in with that account, or ask the person who sent it for a link of "
+        "your own.",
+        403,
+    ),
 }
 
 
-def refused_page(request, reason: str):
+def refused_page(request, reason: str, invitation):
     title, explanation, status = REFUSALS[reason]
+    explanation = explanation.format(email=invitation.email)
     return render(
         request,
         "communities/invitation_refused.html",
@@ -68,14 +76,14 @@ def invitation(request, token):
         messages.info(request, f"You are already a member of {community.name}.")
         return redirect(landing)
     if reason:
-        return refused_page(request, reason)
+        return refused_page(request, reason, invitation)
     if request.method == "POST" and request.user.is_authenticated:
         try:
             check_redeem_invitation(request.user, token)
         except InvitationRefused as refused:
             if refused.reason == InvitationRefused.ALREADY_MEMBER:
                 return redirect(landing)
-            return refused_page(request, refused.reason)
+            return refused_page(request, refused.reason, invitation)
         messages.success(request, f"Welcome to {community.name}!")
         return redirect(landing)
     if not request.user.is_authenticated:

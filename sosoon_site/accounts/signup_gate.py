@@ -21,6 +21,12 @@ def may_sign_up(request: HttpRequest) -> bool:
     return bool(import_string(settings.SOSOON_SIGNUP_GATE)(request))
 
 
+def offered_address(request: HttpRequest) -> str:
+    """The address the sign-up form starts with, from settings.SOSOON_SIGNUP_ADDRESS: the one
+    an invitation was emailed to, which is the only address it admits."""
+    return import_string(settings.SOSOON_SIGNUP_ADDRESS)(request) or ""
+
+
 class SignupRefused(Exception):
     """The sign-up cannot go ahead; `message` tells the visitor why. Nothing is saved."""
 

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from sosoon_site.accounts.blocks import check_block, check_unblock
 from sosoon_site.accounts.forms import ProfileForm
-from sosoon_site.accounts.signup_gate import SignupRefused
+from sosoon_site.accounts.signup_gate import SignupRefused, offered_address
 
 
 @login_required
@@ -61,7 +61,15 @@ def safe_next(request) -> str | None:
 class WholeSignupView(SignupView):
     """allauth's sign-up in one transaction: the account, its address, whatever the sign-up
     receivers claim (an invitation's use, a membership) and its verification mail are saved
-    together, or, when a receiver raises SignupRefused, not at all and the form says why."""
+    together, or, when a receiver raises SignupRefused, not at all and the form says why.
+    The form starts with the address the sign-up gate offers (an emailed invitation's)."""
+
+    def get_initial(self) -> dict:
+        initial = super().get_initial()
+        address = offered_address(self.request)
+        if address:
+            initial["email"] = address
+        return initial
 
     def form_valid(self, form):
         try:

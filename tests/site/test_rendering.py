@@ -5,6 +5,7 @@ import pytest
 from communities.chat import services as chat
 from communities.chat.models import ChatRoom
 from feeds.services.posts import do_create_post
+from sosoon_site.rendering import plain_text
 
 
 @pytest.fixture
@@ -48,3 +49,20 @@ def test_unsafe_markup_is_dropped_from_chat_and_posts_alike(general, member, pos
 def test_a_handle_in_code_is_not_a_mention(general, member, insider, post_factory):
     message = chat.check_send_message(member, general.pk, f"type `@{insider.handle}` to mention")
     assert "/people/" not in message.html
+
+
+@pytest.mark.parametrize(
+    ("body", "text"),
+    [
+        ("# Big **news**", "Big news"),
+        ("First.\n\nSecond, [a link](https://x.test).", "First. Second, a link."),
+        ("- one\n- two\n\n> said", "one two said"),
+        ("Tom &amp; Jerry <b>bold</b> `x < y`", "Tom & Jerry bold x < y"),
+    ],
+)
+def test_plain_text_is_what_a_reader_sees_without_markup(post_factory, body, text):
+    assert plain_text(post_factory(body).body_html) == text
+
+
+def test_plain_text_is_cut_to_its_limit(post_factory):
+    assert plain_text(post_factory("word " * 40).body_html, limit=20) == "word word word word…"
