@@ -168,6 +168,10 @@ def sandbox_site(tmp_path_factory) -> Iterator[SandboxSite]:
                 "SOSOON_SANDBOX_NETWORKS": "1",
                 "SOSOON_SANDBOX_PORT": str(sandbox_port),
                 "SOSOON_SANDBOX_STATE_DIR": str(workdir / "sandbox"),
+                # daphne and each cluster process hold a pool of their own; beside the other
+                # workers' tests, the default (17 each) can exhaust PostgreSQL's 100.
+                "SOSOON_DB_POOL_MAX_SIZE": "4",
+                "SOSOON_CROSSPOST_CONCURRENCY": "3",
             }
         )
         site = LiveSosoon(base_url=f"http://127.0.0.1:{port}", env=env, workdir=workdir)
