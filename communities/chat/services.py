@@ -26,7 +26,7 @@ from communities.chat.models import (
 )
 from communities.models import Community, Membership, MembershipStatus, Tier
 from communities.notifying import NotificationKind, notify
-from communities.permissions import PERMISSIONS, Action, role_may
+from communities.permissions import Action, communities_where, role_may
 from communities.screening import hold_for_review, is_withheld, screen, withheld_from
 from communities.services.membership_rules import authorise, require_tier_of
 from sosoon_site.accounts.blocks import blocked_user_ids, is_blocked_between
@@ -492,7 +492,10 @@ def check_send_message(user: User, room_id, body, *, reply_to_id=None) -> ChatMe
 def require_slow_mode(user: User, room: ChatRoom) -> None:
     """The room's slow mode (moderators are exempt): RateLimited, with the wait, for a message
     sent too soon after the author's last one."""
-    if not room.slow_mode_seconds or _moderates(user, room.community_id):
+    if (
+        not room.slow_mode_seconds
+        or communities_where(user, Action.MODERATE).filter(pk=room.community_id).exists()
+    ):
         return
     bucket = TokenBucket(f"chat.slow.{room.pk}", capacity=1, per_seconds=room.slow_mode_seconds)
     decision = bucket.take(user.pk)
@@ -501,15 +504,6 @@ def require_slow_mode(user: User, room: ChatRoom) -> None:
             decision.retry_after,
             f"Slow mode is on in #{room.name}: try again in {decision.retry_after:.0f} s.",
         )
-
-
-def _moderates(user: User, community_id: int) -> bool:
-    return Membership.objects.filter(
-        user=user,
-        community=community_id,
-        status=MembershipStatus.ACTIVE,
-        role__in=PERMISSIONS[Action.MODERATE],
-    ).exists()
 
 
 def access_message(user, message_id) -> ChatMessage:

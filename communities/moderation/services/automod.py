@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from communities.content import kind_of, registered_kinds
-from communities.models import Community, Membership, MembershipStatus
+from communities.models import Community, Membership
 from communities.moderation.models import (
     ActionKind,
     AutoModeration,
@@ -43,7 +43,7 @@ from communities.moderation.services.filter_patterns import (
     pattern_matches,
 )
 from communities.moderation.services.targets import Target
-from communities.permissions import PERMISSIONS, Action
+from communities.permissions import Action, communities_where
 from communities.screening import Screening, Verdict
 
 PATTERN_MAX = 200
@@ -141,20 +141,11 @@ def screen_content(user, community: Community, text: str) -> Screening:
         return Screening(Verdict.HOLD, "Held for review: it matched the community's filter.")
     if (
         settings.new_member_holds
-        and not _moderates(user, community)
+        and not communities_where(user, Action.MODERATE).filter(pk=community.pk).exists()
         and contribution_count(user, community) < settings.new_member_holds
     ):
         return Screening(Verdict.HOLD, "New members' first posts are reviewed by the moderators.")
     return Screening(Verdict.ALLOW)
-
-
-def _moderates(user, community: Community) -> bool:
-    return Membership.objects.filter(
-        user=user,
-        community=community,
-        status=MembershipStatus.ACTIVE,
-        role__in=PERMISSIONS[Action.MODERATE],
-    ).exists()
 
 
 def withhold(target: Target, *, state: str, reason: str) -> WithheldContent:
