@@ -82,6 +82,26 @@ def development_env(
     }
 
 
+def without_network_credentials(base: Mapping[str, str]) -> dict[str, str]:
+    """`base` without any X, Pinterest or TikTok setting, so the providers fall back to the
+    development profile's sandbox networks."""
+    return {
+        key: value
+        for key, value in base.items()
+        if not key.startswith(("SOSOON_X_", "SOSOON_PINTEREST_", "SOSOON_TIKTOK_"))
+    }
+
+
+def sandbox_variables(*, port: int, state_dir: Path) -> dict[str, str]:
+    """The settings that serve the sandbox networks from `port` (and the two after it), their
+    posts kept in `state_dir`."""
+    return {
+        "SOSOON_SANDBOX_NETWORKS": "1",
+        "SOSOON_SANDBOX_PORT": str(port),
+        "SOSOON_SANDBOX_STATE_DIR": str(state_dir),
+    }
+
+
 def run_manage(
     env: Mapping[str, str],
     *args: str,

@@ -15,6 +15,7 @@ from communities.services.invitations import (
     do_redeem_invitation,
 )
 from sosoon_site.accounts.models import User
+from tests.communities.test_invitations import signup_data as invite_only_signup_data
 
 INVITED = "invited@example.test"
 
@@ -36,13 +37,7 @@ def invite_url(invitation):
 
 
 def signup_data(email=INVITED, handle="newcomer"):
-    return {
-        "email": email,
-        "password1": "a long pass phrase 42",
-        "password2": "a long pass phrase 42",
-        "handle": handle,
-        "display_name": "New Comer",
-    }
+    return invite_only_signup_data(email=email, handle=handle)
 
 
 def email_field(page: str) -> str:

@@ -36,7 +36,9 @@ from tests.launcher import (
     free_port,
     run_manage,
     running,
+    sandbox_variables,
     wait_until_healthy,
+    without_network_credentials,
 )
 
 CHROMIUM_ARGS = [
@@ -153,26 +155,15 @@ def sandbox_site(tmp_path_factory) -> Iterator[SandboxSite]:
         os.environ.get("DATABASE_URL", ""), suffix="sandbox", directory=workdir
     ) as database_url:
         port, sandbox_port = free_port(), free_port_block()
-        env = {
-            key: value
-            for key, value in os.environ.items()
-            if not key.startswith(("SOSOON_X_", "SOSOON_PINTEREST_", "SOSOON_TIKTOK_"))
-        }
-        env.update(
-            {
-                "DJANGO_SETTINGS_MODULE": "sosoon_site.settings",
-                "DEBUG": "1",
-                "DATABASE_URL": database_url,
-                "MEDIA_ROOT": str(workdir / "media"),
-                "SOSOON_PRIVATE_MEDIA_ROOT": str(workdir / "private"),
-                "SOSOON_SANDBOX_NETWORKS": "1",
-                "SOSOON_SANDBOX_PORT": str(sandbox_port),
-                "SOSOON_SANDBOX_STATE_DIR": str(workdir / "sandbox"),
-                # daphne and each cluster process hold a pool of their own; beside the other
-                # workers' tests, the default (17 each) can exhaust PostgreSQL's 100.
-                "SOSOON_DB_POOL_MAX_SIZE": "4",
-                "SOSOON_CROSSPOST_CONCURRENCY": "3",
-            }
+        env = development_env(
+            without_network_credentials(os.environ),
+            database_url=database_url,
+            workdir=workdir,
+            **sandbox_variables(port=sandbox_port, state_dir=workdir / "sandbox"),
+            # daphne and each cluster process hold a pool of their own; beside the other
+            # workers' tests, the default (17 each) can exhaust PostgreSQL's 100.
+            SOSOON_DB_POOL_MAX_SIZE="4",
+            SOSOON_CROSSPOST_CONCURRENCY="3",
         )
         site = LiveSosoon(base_url=f"http://127.0.0.1:{port}", env=env, workdir=workdir)
         site.manage("migrate", "--noinput", "--verbosity", "0", timeout=STARTUP_SECONDS * 5)

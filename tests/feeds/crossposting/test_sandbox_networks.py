@@ -12,6 +12,7 @@ import httpx
 import pytest
 from django.conf import settings
 
+from tests.launcher import sandbox_variables, without_network_credentials
 from tests.site.test_environment import PRODUCTION, start
 
 
@@ -71,19 +72,11 @@ def test_production_points_the_providers_at_the_real_networks():
 def test_development_serves_the_sandboxes_where_the_providers_point(tmp_path):
     port = free_port_block()
     env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("SOSOON_X_", "SOSOON_PINTEREST_", "SOSOON_TIKTOK_"))
+        **without_network_credentials(os.environ),
+        "DEBUG": "1",
+        "DJANGO_SETTINGS_MODULE": "sosoon_site.settings",
+        **sandbox_variables(port=port, state_dir=tmp_path),
     }
-    env.update(
-        {
-            "DEBUG": "1",
-            "DJANGO_SETTINGS_MODULE": "sosoon_site.settings",
-            "SOSOON_SANDBOX_NETWORKS": "1",
-            "SOSOON_SANDBOX_PORT": str(port),
-            "SOSOON_SANDBOX_STATE_DIR": str(tmp_path),
-        }
-    )
     process = subprocess.Popen(
         [sys.executable, "manage.py", "sandbox_networks"],
         cwd=settings.BASE_DIR,
