@@ -41,19 +41,12 @@ def manifest(request):
     """The web app manifest: what a phone needs to put Sosoon on its home screen."""
     icon_list = [
         {
-            "src": reverse("app_icon", kwargs={"size": size}),
+            "src": reverse(view, kwargs={"size": size}),
             "sizes": f"{size}x{size}",
             "type": "image/png",
-            "purpose": "any",
+            "purpose": purpose,
         }
-        for size in (192, 512)
-    ] + [
-        {
-            "src": reverse("app_icon_maskable", kwargs={"size": size}),
-            "sizes": f"{size}x{size}",
-            "type": "image/png",
-            "purpose": "maskable",
-        }
+        for view, purpose in (("app_icon", "any"), ("app_icon_maskable", "maskable"))
         for size in (192, 512)
     ]
     body = {
