@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -137,6 +138,9 @@ def crosspost_list(request, slug):
             tracking.with_join_counts(
                 CrossPost.objects.filter(account__community=community)
                 .select_related("account", "post")
+                .annotate(
+                    shown_text=scheduling.text_while_public(F("text"), community_ids=[community.pk])
+                )
                 .order_by("-scheduled_at", "-pk")
             )[:200]
         )

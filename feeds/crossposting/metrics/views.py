@@ -5,6 +5,7 @@ members without the role)."""
 
 from csp.decorators import csp_replace
 from django.contrib.auth.decorators import login_required
+from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
@@ -15,6 +16,7 @@ from feeds.crossposting.metrics.services import labelled, series, with_latest_me
 from feeds.crossposting.models import CrossPost, CrossPostStatus
 from feeds.crossposting.providers import provider_for
 from feeds.crossposting.services import tracking
+from feeds.crossposting.services.scheduling import text_while_public
 
 # Recent cross-posts drawn per account.
 ACCOUNT_CHART_POSTS = 12
@@ -30,7 +32,9 @@ SVG_POLICY = {
 def _crosspost(community, crosspost_id: int) -> CrossPost:
     return get_object_or_404(
         tracking.with_join_counts(
-            CrossPost.objects.filter(account__community=community).select_related("account", "post")
+            CrossPost.objects.filter(account__community=community)
+            .select_related("account", "post")
+            .annotate(shown_text=text_while_public(F("text"), community_ids=[community.pk]))
         ),
         pk=crosspost_id,
     )

@@ -1,7 +1,7 @@
-"""The calendar, its move page and its iCalendar feed show a cross-post's stored text only
-while its post is public: once the post's audience narrows, it is removed or withheld by
-moderators, or the community stops allowing teasers, they still show the cross-post (it went
-out on the owner's account) but nothing of the post."""
+"""The calendar, its move page, its iCalendar feed, the cross-post list and the metrics page
+show a cross-post's stored text only while its post is public: once the post's audience
+narrows, it is removed or withheld by moderators, or the community stops allowing teasers,
+they still show the cross-post (it went out on the owner's account) but nothing of the post."""
 
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -131,3 +131,27 @@ def test_the_ical_feed_describes_only_cross_posts_of_public_posts(
     assert events[f"crosspost-{goes.pk}"] == ""
     expected = "" if no_longer_public is stop_teasers else PUBLIC_TEXT
     assert events[f"crosspost-{stays.pk}"] == expected
+
+
+@pytest.mark.parametrize("page", ["list", "metrics"])
+def test_the_cross_post_list_and_metrics_page_show_the_text_only_while_the_post_is_public(
+    page, client, owner, community, two_posts, no_longer_public
+):
+    stays, goes = two_posts
+    client.force_login(owner)
+    if page == "list":
+        url = reverse("crossposting:list", args=[community.slug])
+    else:
+        url = reverse("crossposting:metrics:crosspost", args=[community.slug, goes.pk])
+    assert HIDDEN_TEXT in client.get(url).content.decode()
+
+    no_longer_public(goes.post)
+    html = client.get(url).content.decode()
+
+    # The cross-post is still listed, with what the network did with it; not the post's text.
+    assert HIDDEN_TEXT not in html
+    assert "Its post is no longer public, so its text is not shown." in html
+    if page == "list":
+        assert f'id="crosspost-{goes.pk}"' in html
+        if no_longer_public is not stop_teasers:
+            assert PUBLIC_TEXT in html and f'id="crosspost-{stays.pk}"' in html
