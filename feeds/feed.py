@@ -22,7 +22,6 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db import DEFAULT_DB_ALIAS
 from django.db.models import CharField, Count, F, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
@@ -33,7 +32,7 @@ from feeds.models import Circle, Comment, Emoji, Post, PostImage, Reaction
 from feeds.policy import comments_seen_on_visible_posts, reactions_seen_on_visible_posts
 from feeds.ranking import AFFINITY_WINDOW, HoursSince, interaction_querysets, top_score
 from sosoon_site.accounts.models import User
-from sosoon_site.compiled_queries import compiled_rows
+from sosoon_site.compiled_queries import compiled_rows, loaded
 
 TOP_WINDOW = 200
 LATEST, TOP = "latest", "top"
@@ -301,30 +300,24 @@ _CARD_RELATED_COLUMNS = (
 )
 
 
-def _loaded(model, values: dict):
-    """A `model` instance as the ORM loads one with only `values` (the rest deferred)."""
-    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
-    return model.from_db(DEFAULT_DB_ALIAS, names, [values[name] for name in names])
-
-
 def _card_from_row(row: tuple) -> Post:
     """A card's post with its author, community, tier and circle, as `select_related` gives
     them, from one row of the card's columns."""
     split = len(_CARD_POST_COLUMNS)
     own = dict(zip(_CARD_POST_COLUMNS, row[:split], strict=True))
     handle, display_name, community_name, slug, tier_name, close_friends = row[split:]
-    post = _loaded(Post, own)
-    post.author = _loaded(
+    post = loaded(Post, own)
+    post.author = loaded(
         User, {"id": own["author_id"], "handle": handle, "display_name": display_name}
     )
-    post.community = _loaded(
+    post.community = loaded(
         Community, {"id": own["community_id"], "name": community_name, "slug": slug}
     )
     post.min_tier = (
-        _loaded(Tier, {"id": own["min_tier_id"], "name": tier_name}) if own["min_tier_id"] else None
+        loaded(Tier, {"id": own["min_tier_id"], "name": tier_name}) if own["min_tier_id"] else None
     )
     post.circle = (
-        _loaded(Circle, {"id": own["circle_id"], "is_close_friends": close_friends})
+        loaded(Circle, {"id": own["circle_id"], "is_close_friends": close_friends})
         if own["circle_id"]
         else None
     )

@@ -228,6 +228,13 @@ def compiled_rows(
     return converted
 
 
+def loaded(model, values: dict, *, using: str = "default"):
+    """A `model` instance as the ORM loads one with only `values` (attname -> value; the rest
+    deferred, read when first used): what a compiled query's row becomes."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(using, names, [values[name] for name in names])
+
+
 def forget_compiled_queries() -> None:
     """Empty the cache (tests that change what a key's build produces)."""
     with _lock:

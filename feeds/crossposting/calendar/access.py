@@ -11,7 +11,7 @@ from communities.models import Community
 from communities.permissions import Action, communities_where
 from feeds.crossposting.models import CrossPost, ExternalAccount
 from sosoon_site.accounts.models import User
-from sosoon_site.compiled_queries import compiled_rows
+from sosoon_site.compiled_queries import compiled_rows, loaded
 
 
 def managed_communities(user):
@@ -31,14 +31,9 @@ def managed_accounts(user):
     )
 
 
-def _loaded(model, wanted: set[str]) -> tuple[str, ...]:
-    """`wanted` in the order of the model's columns, as Model.from_db takes them."""
-    return tuple(f.attname for f in model._meta.concrete_fields if f.attname in wanted)
-
-
 # What the calendar's pages read of each account and its community.
-_ACCOUNT_FIELDS = _loaded(ExternalAccount, {"id", "community_id", "platform", "handle"})
-_COMMUNITY_FIELDS = _loaded(Community, {"id", "name", "slug"})
+_ACCOUNT_FIELDS = ("id", "community_id", "platform", "handle")
+_COMMUNITY_FIELDS = ("id", "name", "slug")
 
 
 def managed_account_list(user) -> list[ExternalAccount]:
@@ -58,10 +53,12 @@ def managed_account_list(user) -> list[ExternalAccount]:
     accounts = []
     size = len(_ACCOUNT_FIELDS)
     for row in rows:
-        account = ExternalAccount.from_db("default", _ACCOUNT_FIELDS, row[:size])
+        account = loaded(ExternalAccount, dict(zip(_ACCOUNT_FIELDS, row[:size], strict=True)))
         community_id = row[size]
         if community_id not in communities:
-            communities[community_id] = Community.from_db("default", _COMMUNITY_FIELDS, row[size:])
+            communities[community_id] = loaded(
+                Community, dict(zip(_COMMUNITY_FIELDS, row[size:], strict=True))
+            )
         account.community = communities[community_id]
         accounts.append(account)
     return accounts
