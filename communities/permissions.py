@@ -8,12 +8,22 @@ non-members and signed-out visitors get nothing.
 The viewer's membership is fetched once per request and cached on the request object, so
 asking "may this person do X here" any number of times costs at most one query per request.
 Nothing is cached across requests: a change of role or a ban applies on the next request.
+
+Tier-gated content (posts, their comments and reactions, chat rooms) is for members whose tier
+reaches the gate, and for the roles the SEE_EVERY_TIER row allows: the owner and admins run
+the space, set its tiers and sell its exclusive content, so they see every tier of it.
+Moderators do not: a tier is what members are granted, and a moderator (often a volunteer
+member) needs no tier to moderate, because what they must judge (reported or withheld content)
+is already before them whatever its audience (feeds/policy.py, "before the moderators").
+`reaches_tier` writes that condition once; the audience policy and chat's read rule use it.
+Circles are not tiers: nobody's role opens someone else's circle.
 """
 
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.db.models.lookups import IsNull
 from django.http import Http404, HttpRequest
 
 from communities.models import Community, Membership, MembershipStatus, Role
@@ -29,6 +39,7 @@ class Action(StrEnum):
     MANAGE_CROSSPOSTS = "manage_crossposts"
     MANAGE_ROOMS = "manage_rooms"
     MODERATE = "moderate"
+    SEE_EVERY_TIER = "see_every_tier"
     EDIT_SETTINGS = "edit_settings"
     TRANSFER_OWNERSHIP = "transfer_ownership"
     DELETE_COMMUNITY = "delete_community"
@@ -44,12 +55,24 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.MANAGE_CROSSPOSTS: _STAFF,
     Action.MANAGE_ROOMS: _STAFF,
     Action.MODERATE: frozenset({Role.OWNER, Role.ADMIN, Role.MODERATOR}),
+    Action.SEE_EVERY_TIER: _STAFF,
     Action.EDIT_SETTINGS: _STAFF,
     Action.TRANSFER_OWNERSHIP: frozenset({Role.OWNER}),
     Action.DELETE_COMMUNITY: frozenset({Role.OWNER}),
 }
 
 _CACHE_ATTRIBUTE = "_community_memberships"
+
+
+def reaches_tier(rank) -> Q:
+    """The condition on a Membership row that its person may see content gated at `rank` (a
+    value or an expression such as an OuterRef): their tier ranks at or above it, or their
+    role sees every tier. A gate whose tier is gone (`rank` NULL) is reached by nobody, so
+    deleting a tier never opens its content to more people. Callers add the community and
+    the active status."""
+    return Q(tier__rank__gte=rank) | (
+        Q(role__in=PERMISSIONS[Action.SEE_EVERY_TIER]) & Q(IsNull(rank, False))
+    )
 
 
 def role_may(membership: Membership | None, action: Action) -> bool:

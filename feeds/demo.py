@@ -1,6 +1,7 @@
 """Demo posts for `make run`, after communities' demo. Idempotent: only what is missing.
 
-In the Natural Wine Club: a post for everyone, an Insider-only preview, a post to ana's
+In the Natural Wine Club: a post for everyone, an Insider-only preview (ana, the owner, sees
+it from the base tier), a post to ana's
 "Close friends" (ben and emma are in it), a pinned announcement, comments and reactions, and
 a public teaser with a photo for ana to cross-post to the sandbox networks. In
 Vintage Synth Makers: a public teaser (the community allows them) and a member post.

@@ -19,8 +19,14 @@ tier change, a circle change, a block or an audience change apply on the next qu
 
 The reading of the rules:
 1. community: active members of the post's community;
-2. tier: active members whose tier ranks at or above the post's minimum tier;
-3. circle: the people in the author's circle who are active members of the community;
+2. tier: active members whose tier ranks at or above the post's minimum tier, and the
+   community's owner and admins, who run the space and see every tier of it (the
+   SEE_EVERY_TIER row of the role table, read through `communities.permissions.reaches_tier`,
+   which chat's rooms use too). Moderators are not in that row: a tier post reaches them
+   through their own tier, or through "before the moderators" below once it is reported or
+   withheld;
+3. circle: the people in the author's circle who are active members of the community (no
+   role opens a circle: the owner sees a circle post only as a moderator, below);
 4. public: anyone, signed in or not, while the community allows public teasers;
 and the author sees their own posts while an active member (rule 3's "plus the author",
 applied to every audience, so demoting an author never hides what they wrote from them).
@@ -55,7 +61,7 @@ from django.http import Http404
 
 from communities.models import Membership, MembershipStatus
 from communities.moderation.models import Report, ReportStatus, WithheldContent
-from communities.permissions import PERMISSIONS, Action
+from communities.permissions import PERMISSIONS, Action, reaches_tier
 from sosoon_site.accounts.blocks import blocked_user_ids
 from sosoon_site.accounts.models import User
 
@@ -169,7 +175,7 @@ def _may_see(terms: _Terms) -> Q:
         return Q(Exact(terms.audience, Value(audience.value)))
 
     is_member = Q(Exists(active_member))
-    at_tier = Q(Exists(active_member.filter(tier__rank__gte=terms.min_rank_inner)))
+    at_tier = Q(Exists(active_member.filter(reaches_tier(terms.min_rank_inner))))
     in_circle = Q(
         Exists(
             _feeds_model("CircleMember").objects.filter(

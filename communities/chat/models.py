@@ -1,7 +1,9 @@
 """Chat: rooms in a community, direct messages between two people, messages, read markers.
 
 Who may read a room is decided when read, in SQL (`ChatRoomQuerySet.readable_by`), never
-copied: a community room is for its community's active members at or above its minimum tier;
+copied: a community room is for its community's active members at or above its minimum tier
+(and the roles that see every tier: `communities.permissions.reaches_tier`, the same condition
+the audience policy uses for tier posts);
 a direct-message room is for its two people while they share a community and neither has
 blocked the other. Every surface (pages, socket frames, notifications, search) starts there.
 
@@ -19,6 +21,7 @@ from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
 from communities.models.membership import Membership, MembershipStatus
+from communities.permissions import reaches_tier
 from communities.screening import withheld_from
 from sosoon_site.accounts.blocks import blocked_user_ids
 from sosoon_site.accounts.models import Block, User
@@ -37,10 +40,10 @@ class ChatRoomQuerySet(models.QuerySet):
         # Tier ranks start at 0, so a room without a minimum tier asks for rank >= 0.
         in_room_tier = Q(community__isnull=False) & Exists(
             Membership.objects.filter(
+                reaches_tier(Coalesce(OuterRef("minimum_tier__rank"), Value(0))),
                 user=user,
                 community=OuterRef("community"),
                 status=MembershipStatus.ACTIVE,
-                tier__rank__gte=Coalesce(OuterRef("minimum_tier__rank"), Value(0)),
             )
         )
         open_direct = (Q(direct_low=user) | Q(direct_high=user)) & Q(
@@ -180,9 +183,14 @@ def room_audience(room: ChatRoom) -> models.QuerySet:
         )
     minimum_rank = room.minimum_tier.rank if room.minimum_tier_id else 0
     return User.objects.filter(
-        memberships__community=room.community_id,
-        memberships__status=MembershipStatus.ACTIVE,
-        memberships__tier__rank__gte=minimum_rank,
+        Exists(
+            Membership.objects.filter(
+                reaches_tier(minimum_rank),
+                user=OuterRef("pk"),
+                community=room.community_id,
+                status=MembershipStatus.ACTIVE,
+            )
+        )
     )
 
 

@@ -26,7 +26,7 @@ from communities.chat.models import (
 )
 from communities.models import Community, Membership, MembershipStatus, Tier
 from communities.notifying import NotificationKind, notify
-from communities.permissions import Action, communities_where, role_may
+from communities.permissions import Action, communities_where, reaches_tier, role_may
 from communities.screening import hold_for_review, is_withheld, screen, withheld_from
 from communities.services.membership_rules import authorise, require_tier_of
 from sosoon_site.accounts.blocks import blocked_user_ids, is_blocked_between
@@ -290,9 +290,11 @@ def do_update_room(room: ChatRoom, **fields) -> ChatRoom:
     except IntegrityError:
         raise ValidationError("Another room here already has this name.") from None
     if "minimum_tier" in fields and room.minimum_tier is not None:
-        shut_out = Membership.objects.filter(
-            community=room.community_id, tier__rank__lt=room.minimum_tier.rank
-        ).values_list("user_id", flat=True)
+        shut_out = (
+            Membership.objects.filter(community=room.community_id)
+            .exclude(reaches_tier(room.minimum_tier.rank))
+            .values_list("user_id", flat=True)
+        )
         revoke_for_users(
             list(shut_out), [room.key], f"#{room.name} is now for {room.minimum_tier.name} and up."
         )

@@ -24,6 +24,8 @@ EXPECTED_YES = {
     Action.MANAGE_ROOMS: {"owner", "admin"},
     Action.MANAGE_CROSSPOSTS: {"owner", "admin"},
     Action.MODERATE: {"owner", "admin", "moderator"},
+    # Moderators judge tier content once it is reported or withheld, not by their role.
+    Action.SEE_EVERY_TIER: {"owner", "admin"},
     Action.EDIT_SETTINGS: {"owner", "admin"},
     Action.TRANSFER_OWNERSHIP: {"owner"},
     Action.DELETE_COMMUNITY: {"owner"},

@@ -1,10 +1,10 @@
 """Random worlds against a plain-Python model of the audience rules.
 
-Hypothesis builds communities (teasers on or off), tiers, memberships of every status and
-of member or moderator role, circles, blocks, posts of every audience (some held or hidden by
-moderation, some reported, with the report open or already closed) and comments and
-reactions; every surface's query must then return exactly what the model says, for every
-person and a signed-out visitor.
+Hypothesis builds communities (teasers on or off, owned by one of the people or by someone
+else), tiers, memberships of every status and of member, moderator or admin role, circles,
+blocks, posts of every audience (some held or hidden by moderation, some reported, with the
+report open or already closed) and comments and reactions; every surface's query must then
+return exactly what the model says, for every person and a signed-out visitor.
 """
 
 from dataclasses import dataclass
@@ -35,7 +35,9 @@ PEOPLE = 5
 COMMUNITIES = 2
 TIERS = 2  # ranks 0 and 1 in each community
 STATUSES = ["active", "banned", "left"]
-ROLES = ["member", "moderator"]
+ROLES = ["member", "moderator", "admin"]
+MODERATES = {"owner", "admin", "moderator"}  # the role table's MODERATE row
+SEES_EVERY_TIER = {"owner", "admin"}  # its SEE_EVERY_TIER row
 
 
 @dataclass(frozen=True)
@@ -78,13 +80,28 @@ posts = st.lists(
     max_size=6,
 )
 teasers = st.lists(st.booleans(), min_size=COMMUNITIES, max_size=COMMUNITIES)
+# Each community's owner: one of the people (their membership's status and tier as drawn), or
+# None for someone outside the world.
+owners = st.lists(
+    st.one_of(st.none(), st.integers(0, PEOPLE - 1)), min_size=COMMUNITIES, max_size=COMMUNITIES
+)
+
+
+def with_owners(mships: dict, owner_of: list) -> dict:
+    """The memberships as they stand once each community's owner holds the owner role."""
+    result = dict(mships)
+    for c, person in enumerate(owner_of):
+        if person is not None:
+            status, rank, _ = result.get((person, c), ("active", 0, "member"))
+            result[(person, c)] = (status, rank, "owner")
+    return result
 
 
 def model_may_see(viewer, spec, world) -> bool:
     """The rules of ARCHITECTURE.md, in Python, as the policy module's docstring reads them."""
     mships, blocked_pairs, teaser_flags = world
     status, rank, role = mships.get((viewer, spec.community), (None, None, None))
-    moderates = status == "active" and role == "moderator"
+    moderates = status == "active" and role in MODERATES
     if moderates and (spec.withheld or spec.report == "open"):
         return True  # before the moderators, whatever the audience and blocks
     if spec.withheld and viewer != spec.author:
@@ -100,7 +117,7 @@ def model_may_see(viewer, spec, world) -> bool:
     if viewer == spec.author or spec.audience == "community":
         return True
     if spec.audience == "tier":
-        return rank >= spec.rank
+        return rank >= spec.rank or role in SEES_EVERY_TIER
     if spec.audience == "circle":
         return viewer in spec.circle_people
     return False
@@ -132,15 +149,15 @@ def page_ids(source, viewer, order) -> set[int]:
     phases=[Phase.explicit, Phase.reuse, Phase.generate],
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(mships=memberships, blocked_pairs=blocks, specs=posts, teaser_flags=teasers)
-def test_every_surface_matches_the_model(mships, blocked_pairs, specs, teaser_flags):
+@given(drawn=memberships, blocked_pairs=blocks, specs=posts, teaser_flags=teasers, owner_of=owners)
+def test_every_surface_matches_the_model(drawn, blocked_pairs, specs, teaser_flags, owner_of):
+    mships = with_owners(drawn, owner_of)
     with transaction.atomic():
         people = [UserFactory() for _ in range(PEOPLE)]
         communities = []
         for index in range(COMMUNITIES):
-            community = create_community(
-                owner=UserFactory(), allow_public_teasers=teaser_flags[index]
-            )
+            owner = people[owner_of[index]] if owner_of[index] is not None else UserFactory()
+            community = create_community(owner=owner, allow_public_teasers=teaser_flags[index])
             Tier.objects.create(community=community, name="Insider", rank=1)
             communities.append(community)
         tiers = {
@@ -149,12 +166,10 @@ def test_every_surface_matches_the_model(mships, blocked_pairs, specs, teaser_fl
             for rank in range(TIERS)
         }
         for (person, c), (status, rank, role) in mships.items():
-            Membership.objects.create(
+            Membership.objects.update_or_create(
                 user=people[person],
                 community=communities[c],
-                tier=tiers[(c, rank)],
-                status=status,
-                role=role,
+                defaults={"tier": tiers[(c, rank)], "status": status, "role": role},
             )
         for blocker, blocked in blocked_pairs:
             Block.objects.create(blocker=people[blocker], blocked=people[blocked])

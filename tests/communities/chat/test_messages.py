@@ -100,16 +100,23 @@ def test_nobody_deletes_the_other_persons_direct_messages(member, insider):
 
 
 def test_mentions_notify_only_people_who_may_read_the_room(
-    community, owner, member, insider, outsider
+    community, owner, member, moderator, insider, outsider
 ):
+    """In the Insider room: the owner (who reads every tier's rooms) hears of the mention;
+    the base-tier member and moderator and the outsider do not."""
     actor = Membership.objects.get(user=owner, community=community)
     insiders = chat.check_create_room(
         actor, community, name="insiders", minimum_tier=community.tiers.get(name="Insider")
     )
     chat.check_send_message(
-        insider, insiders.pk, f"@{owner.handle} @{member.handle} @{outsider.handle} look"
+        insider,
+        insiders.pk,
+        f"@{owner.handle} @{member.handle} @{moderator.handle} @{outsider.handle} look",
     )
-    assert list(Notification.objects.values_list("recipient__handle", "kind")) == []
+    assert list(Notification.objects.values_list("recipient__handle", "kind")) == [
+        (owner.handle, NotificationKind.CHAT_MENTION)
+    ]
+    Notification.objects.all().delete()
 
     general = ChatRoom.objects.get(community=community, name="general")
     chat.check_send_message(insider, general.pk, f"@{member.handle} and @{outsider.handle}")

@@ -1,5 +1,6 @@
-"""Who may read which room: community rooms by membership and tier, direct rooms by shared
-community and blocks; admins manage rooms; retention deletes old messages."""
+"""Who may read which room: community rooms by membership and tier (the owner and admins read
+every tier's rooms, moderators as their tier allows), direct rooms by shared community and
+blocks; admins manage rooms; retention deletes old messages."""
 
 import importlib
 from datetime import timedelta
@@ -14,7 +15,12 @@ from django_q.models import Schedule
 
 from communities.chat import services as chat
 from communities.models import ChatMessage, ChatRoom, Membership, room_audience
-from communities.services.members import do_ban_member, do_change_tier, do_remove_member
+from communities.services.members import (
+    do_ban_member,
+    do_change_role,
+    do_change_tier,
+    do_remove_member,
+)
 from communities.services.tiers import check_delete_tier
 from communities.tasks import purge_expired_chat_messages
 from sosoon_site.accounts.blocks import do_block
@@ -72,11 +78,39 @@ def test_missing_and_forbidden_rooms_look_the_same(general, outsider):
     assert str(forbidden.value) == str(missing.value)
 
 
-def test_a_tier_room_is_for_that_tier_and_up(insiders_room, member, insider):
-    assert chat.access_room(insider, insiders_room.pk) == insiders_room
+@pytest.mark.parametrize(
+    ("viewer", "may_read"),
+    [
+        ("insider", True),
+        ("owner", True),
+        ("admin", True),
+        ("moderator", False),
+        ("member", False),
+        ("banned", False),
+        ("outsider", False),
+    ],
+)
+def test_a_tier_room_is_for_that_tier_and_up_and_the_people_who_run_the_community(
+    request, insiders_room, viewer, may_read
+):
+    """The owner, the admin and the moderator are all in the base tier: only the first two
+    read the Insider room, and the room list, its audience and opening it agree."""
+    person = request.getfixturevalue(viewer)
+    listed = ChatRoom.objects.readable_by(person).filter(pk=insiders_room.pk).exists()
+    in_audience = room_audience(insiders_room).filter(pk=person.pk).exists()
+    assert (listed, in_audience) == (may_read, may_read)
+    if may_read:
+        assert chat.access_room(person, insiders_room.pk) == insiders_room
+    else:
+        with pytest.raises(Http404):
+            chat.access_room(person, insiders_room.pk)
+
+
+def test_an_admin_made_a_member_loses_the_tier_rooms_at_once(community, insiders_room, admin):
+    assert chat.access_room(admin, insiders_room.pk) == insiders_room
+    do_change_role(membership(admin, community), "member")
     with pytest.raises(Http404):
-        chat.access_room(member, insiders_room.pk)
-    assert set(room_audience(insiders_room)) == {insider}
+        chat.access_room(admin, insiders_room.pk)
 
 
 def test_dropping_below_the_tier_or_leaving_closes_the_room(community, insiders_room, insider):

@@ -14,6 +14,7 @@ from communities.models import ChatMessage, ChatRoom, Membership, ReadState
 from communities.services.members import (
     check_leave_community,
     do_ban_member,
+    do_change_role,
     do_change_tier,
     do_remove_member,
 )
@@ -432,18 +433,40 @@ async def test_a_tier_change_that_keeps_access_revokes_nothing(community, genera
 
 
 async def test_raising_a_rooms_tier_revokes_the_people_it_shuts_out(
-    community, owner, member, general
+    community, owner, member, admin, general
 ):
-    async with socket_of(member) as socket:
+    """The member and the admin are both in the base tier: the member loses the room, the
+    admin (who reads every tier's rooms) keeps it."""
+    async with socket_of(member) as socket, socket_of(admin) as admin_socket:
         await subscribed(socket, general.pk)
         room = await sync_to_async(chat.check_create_room)(
             await sync_to_async(_membership)(owner, community), community, name="later"
         )
         await subscribed(socket, room.pk)
+        await subscribed(admin_socket, room.pk)
         await sync_to_async(chat.check_update_room)(
             await sync_to_async(_membership)(owner, community),
             room,
             minimum_tier=await sync_to_async(community.tiers.get)(name="Insider"),
+        )
+        revoked = await frame_of(socket, "revoked", timeout=1)
+        assert await none_of(admin_socket, "revoked")
+    assert revoked["keys"] == [f"room:{room.pk}"]
+
+
+async def test_an_admin_made_a_member_loses_the_tier_room_on_the_open_socket(
+    community, owner, admin
+):
+    room = await sync_to_async(chat.check_create_room)(
+        await sync_to_async(_membership)(owner, community),
+        community,
+        name="insiders",
+        minimum_tier=await sync_to_async(community.tiers.get)(name="Insider"),
+    )
+    async with socket_of(admin) as socket:
+        await subscribed(socket, room.pk)
+        await sync_to_async(do_change_role)(
+            await sync_to_async(_membership)(admin, community), "member"
         )
         revoked = await frame_of(socket, "revoked", timeout=1)
     assert revoked["keys"] == [f"room:{room.pk}"]
