@@ -33,8 +33,9 @@ def validate_audience(
 
 
 def describe_audience(post: Post) -> str:
-    """ "Visible to 37 members of Natural Wine Club at Insider or above", counted through the
-    policy's reverse form (so blocks and inactive members are not counted)."""
+    """ "Visible to 37 members of Natural Wine Club at Insider or above (its owner and admins
+    included)", counted through the policy's reverse form (so blocks and inactive members are
+    not counted, and the owner and admins, who see every tier, are)."""
     community = post.community.name
     if post.audience == Audience.PUBLIC:
         return f"Visible to anyone, signed in or not, as a public teaser of {community}"
@@ -42,7 +43,10 @@ def describe_audience(post: Post) -> str:
     people = "1 person" if count == 1 else f"{count} people"
     members = "1 member" if count == 1 else f"{count} members"
     if post.audience == Audience.TIER:
-        return f"Visible to {members} of {community} at {post.min_tier.name} or above"
+        return (
+            f"Visible to {members} of {community} at {post.min_tier.name} or above"
+            " (its owner and admins included)"
+        )
     if post.audience == Audience.CIRCLE:
         return f"Visible to {people} in {community}: you and the people of {post.circle.name} there"
     return f"Visible to {members} of {community}"

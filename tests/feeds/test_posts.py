@@ -175,9 +175,12 @@ def test_the_composer_says_who_will_see_the_post(client, author, community, insi
         {"audience": "tier", "min_tier": insider_tier.pk},
         HTTP_HX_REQUEST="true",
     )
-    # The insider, and the author, who always sees their own post; the owner and the member
-    # are below Insider.
-    assert "Visible to 2 members of Natural Wine Club at Insider or above" in line.text
+    # The insider, the author, who always sees their own post, and the owner, who sees every
+    # tier from the base tier; the member is below Insider.
+    assert (
+        "Visible to 3 members of Natural Wine Club at Insider or above"
+        " (its owner and admins included)"
+    ) in line.text
     everyone = client.get(
         reverse("feeds:audience", kwargs={"slug": "wine"}), {"audience": "community"}
     )
