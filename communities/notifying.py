@@ -29,6 +29,7 @@ class NotificationKind(models.TextChoices):
     REPORT_HANDLED = "report_handled", "Your report was reviewed"
     CROSSPOST_PROBLEM = "crosspost_problem", "A cross-post needs your attention"
     ACCOUNT_PROBLEM = "account_problem", "A connected account must be reconnected"
+    RELEASED = "released", "opened a post to you"
 
 
 # Sent with sender=NotificationKind, `recipients` (a list of users or ids), `kind`, `actor`,

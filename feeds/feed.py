@@ -50,9 +50,10 @@ class FeedPage:
     pinned: list[Post] = field(default_factory=list)
 
 
-def home_posts(viewer) -> QuerySet:
-    """Posts on `viewer`'s home feed: visible to them, in the communities they are active
-    members of (circle posts addressed to them included), not removed."""
+def home_posts(viewer, *, now=None) -> QuerySet:
+    """Posts on `viewer`'s home feed: visible to them (at `now`, the present by default), in
+    the communities they are active members of (circle posts addressed to them included), not
+    removed."""
     mine = Membership.objects.filter(user=viewer, status=MembershipStatus.ACTIVE).values(
         "community_id"
     )
@@ -63,15 +64,16 @@ def home_posts(viewer) -> QuerySet:
     # uncorrelated IN, so my communities are read once per query (PostgreSQL hashes them,
     # SQLite keeps them in an index of its own), not probed again for every post passed.
     return (
-        Post.objects.visible_to(viewer)
+        Post.objects.visible_to(viewer, now=now)
         .live()
         .filter(Q(community_id__in=mine) | Q(deleted__isnull=False))
     )
 
 
-def community_posts(viewer, community: Community | int, *, query: str = "") -> QuerySet:
-    """Posts of one community `viewer` may see, not removed, optionally matching `query`."""
-    posts = Post.objects.visible_to(viewer).live().filter(community=community)
+def community_posts(viewer, community: Community | int, *, query: str = "", now=None) -> QuerySet:
+    """Posts of one community `viewer` may see (at `now`, the present by default), not
+    removed, optionally matching `query`."""
+    posts = Post.objects.visible_to(viewer, now=now).live().filter(community=community)
     if query:
         posts = posts.filter(body__icontains=query)
     return posts
@@ -102,11 +104,19 @@ class Source:
         if self.name is None:
             return list(build(self.posts(viewer, **self.values), **values))
 
-        def built(*, viewer, **values):
+        def built(*, viewer, now, **values):
             own = {name: values.pop(name) for name in self.values}
-            return build(self.posts(_person(viewer), **own), **values)
+            return build(self.posts(_person(viewer), now=now, **own), **values)
 
-        return compiled_rows((self.name, what), built, viewer=viewer.pk, **values, **self.values)
+        return compiled_rows(
+            (self.name, what),
+            built,
+            viewer=viewer.pk,
+            # The policy's clock (a release ladder's step reached), a value like the viewer.
+            now=timezone.now(),
+            **values,
+            **self.values,
+        )
 
 
 def _person(pk: int | None):
@@ -123,7 +133,9 @@ def community_source(community: Community, *, query: str = "") -> Source:
     if query:
         return Source(lambda viewer: community_posts(viewer, community, query=query))
     return Source(
-        lambda viewer, community: community_posts(viewer, community).filter(pinned_at__isnull=True),
+        lambda viewer, community, now=None: community_posts(viewer, community, now=now).filter(
+            pinned_at__isnull=True
+        ),
         name="community",
         values={"community": community.pk},
     )
@@ -132,7 +144,9 @@ def community_source(community: Community, *, query: str = "") -> Source:
 def person_source(author: User) -> Source:
     """The posts `author` wrote that the viewer may see."""
     return Source(
-        lambda viewer, author: Post.objects.visible_to(viewer).live().filter(author=author),
+        lambda viewer, author, now=None: (
+            Post.objects.visible_to(viewer, now=now).live().filter(author=author)
+        ),
         name="person",
         values={"author": author.pk},
     )

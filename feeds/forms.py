@@ -10,6 +10,8 @@ from communities.models import Community
 from communities.moderation.models import REASON_MAX
 from feeds.audiences import validate_audience
 from feeds.models import MAX_BODY, MAX_COMMENT, MAX_IMAGES, Audience, Circle, PostImage
+from feeds.releases.models import STEP_AUDIENCES
+from feeds.releases.services import MAX_STEPS, StepDraft, validate_ladder
 from feeds.services.posts import validate_content
 from sosoon_site.images import ImageLimits, clean_image
 
@@ -67,10 +69,13 @@ class PostForm(forms.Form):
         author,
         community: Community,
         with_images: bool = True,
+        with_ladder: bool = False,
         kept_images: Sequence[PostImage] = (),
         **kwargs,
     ):
-        """`kept_images`: when editing, the post's images, which the author may remove."""
+        """`kept_images`: when editing, the post's images, which the author may remove.
+        `with_ladder`: the composer's page offers a release ladder (up to MAX_STEPS later
+        steps, each a time in the author's time zone and a wider audience)."""
         super().__init__(*args, **kwargs)
         self.author, self.community = author, community
         self.kept_images = list(kept_images)
@@ -91,6 +96,60 @@ class PostForm(forms.Form):
             ]
         if not with_images:
             del self.fields["images"]
+        self.with_ladder = with_ladder
+        if with_ladder:
+            self._add_ladder_fields(community)
+
+    def _add_ladder_fields(self, community: Community) -> None:
+        audiences = [
+            (audience.value, audience.label)
+            for audience in STEP_AUDIENCES
+            if audience != Audience.PUBLIC or community.allow_public_teasers
+        ]
+        for number in range(1, MAX_STEPS + 1):
+            self.fields[f"step{number}_at"] = forms.DateTimeField(
+                required=False,
+                label=f"Step {number}: from",
+                widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+            )
+            self.fields[f"step{number}_audience"] = forms.ChoiceField(
+                required=False, label=f"Step {number}: open to", choices=[("", "—"), *audiences]
+            )
+            self.fields[f"step{number}_min_tier"] = forms.ModelChoiceField(
+                queryset=community.tiers.all(), required=False, label=f"Step {number}: tier"
+            )
+
+    def ladder_rows(self) -> list[tuple[int, forms.BoundField, forms.BoundField, forms.BoundField]]:
+        """(number, time, audience, tier) fields of each ladder step, for the template."""
+        if not self.with_ladder:
+            return []
+        return [
+            (
+                number,
+                self[f"step{number}_at"],
+                self[f"step{number}_audience"],
+                self[f"step{number}_min_tier"],
+            )
+            for number in range(1, MAX_STEPS + 1)
+        ]
+
+    def ladder_steps(self) -> list[StepDraft]:
+        """The filled-in steps, in order; ValidationError for a step half filled in."""
+        steps, errors = [], []
+        data = self.cleaned_data
+        for number in range(1, MAX_STEPS + 1) if self.with_ladder else ():
+            at, audience = data.get(f"step{number}_at"), data.get(f"step{number}_audience")
+            if not at and not audience:
+                continue
+            if not at or not audience:
+                errors.append(f"Step {number}: give both a time and who it opens to.")
+                continue
+            steps.append(
+                StepDraft(at=at, audience=audience, min_tier=data.get(f"step{number}_min_tier"))
+            )
+        if errors:
+            raise ValidationError({"ladder": errors})
+        return steps
 
     def clean(self):
         data = super().clean()
@@ -105,6 +164,14 @@ class PostForm(forms.Form):
                 data.get("audience", ""),
                 min_tier=data.get("min_tier"),
                 circle=data.get("circle"),
+            )
+            data["steps"] = self.ladder_steps()
+            validate_ladder(
+                self.author,
+                self.community,
+                audience=data.get("audience", ""),
+                min_tier=data.get("min_tier"),
+                steps=data["steps"],
             )
         except ValidationError as error:
             self.add_validation_error(error)

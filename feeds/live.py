@@ -10,20 +10,20 @@ from feeds.policy import audience_of
 from sosoon_site.realtime import push_to_users
 
 
-def feed_recipients(post: Post) -> list[int]:
+def feed_recipients(post: Post, *, among: list[int] | None = None) -> list[int]:
     """Who gets the banner: the post's audience among the community's active members (a
-    public post's audience is everyone; only members have this community in a feed)."""
-    return list(
-        audience_of(post)
-        .filter(
-            memberships__community=post.community_id, memberships__status=MembershipStatus.ACTIVE
-        )
-        .exclude(pk=post.author_id)
-        .values_list("pk", flat=True)
+    public post's audience is everyone; only members have this community in a feed), of
+    `among` only when given (a release step tells just the people it newly reaches)."""
+    people = audience_of(post).filter(
+        memberships__community=post.community_id, memberships__status=MembershipStatus.ACTIVE
     )
+    if among is not None:
+        people = people.filter(pk__in=among)
+    return list(people.exclude(pk=post.author_id).values_list("pk", flat=True))
 
 
-def announce_new_post(post: Post) -> None:
-    """Push `feed.new_post` to the audience. Caller runs this after commit."""
+def announce_new_post(post: Post, *, among: list[int] | None = None) -> None:
+    """Push `feed.new_post` to the audience (of `among` only, when given). Caller runs this
+    after commit."""
     frame = {"type": "feed.new_post", "community": post.community.slug, "post": post.pk}
-    push_to_users(feed_recipients(post), frame)
+    push_to_users(feed_recipients(post, among=among), frame)

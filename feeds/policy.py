@@ -14,8 +14,18 @@ The querysets (`PostQuerySet`, `CommentQuerySet`, `ReactionQuerySet`) are define
 the models take them from here, so the models import the policy and never the reverse.
 
 `access_post` is the single-object form for detail views: one boring Http404 for missing and
-forbidden alike. Everything is decided when read, never copied when written: leaving, a ban, a
-tier change, a circle change, a block or an audience change apply on the next query.
+forbidden alike.
+
+A post may carry a release ladder (feeds.releases): its own audience is the opening step, and
+each `ReleaseStep` widens it from its time on. The rules read the post's audience and minimum
+tier as "the latest step reached by `now`, else the post's own" (`_current`), in SQL, so the
+audience is right at a step's time without any job. `now` is a parameter of every form
+(`visible_to(user, now=...)`, `audience_of(post, now=...)`), the present by default: a query
+compiled once per process (sosoon_site/compiled_queries.py) passes it as one of its values,
+and the release job asks who was in the audience just before a step.
+
+Everything is decided when read, never copied when written: leaving, a ban, a tier change, a
+circle change, a block or an audience change apply on the next query.
 
 The reading of the rules:
 1. community: active members of the post's community;
@@ -55,9 +65,11 @@ from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.db.models.lookups import Exact
 from django.http import Http404
+from django.utils import timezone
 
 from communities.models import Membership, MembershipStatus
 from communities.moderation.models import Report, ReportStatus, WithheldContent
@@ -82,10 +94,10 @@ class Audience(models.TextChoices):
 
 
 class PostQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "PostQuerySet":
-        """Posts `user` may see now (removed ones included: they show as removed). Every list
-        surface starts here."""
-        return self.filter(visible_posts_filter(user))
+    def visible_to(self, user, *, now=None) -> "PostQuerySet":
+        """Posts `user` may see now, or at `now` (removed ones included: they show as
+        removed). Every list surface starts here."""
+        return self.filter(visible_posts_filter(user, now=now))
 
     def live(self) -> "PostQuerySet":
         """Posts that are not removed."""
@@ -128,6 +140,27 @@ class _Terms:
     viewer: Any
     viewer_inner: Any
     blocked: Q
+
+
+def _current(field: str, *, staged, post, now, own):
+    """A post's `field` ("audience", or "min_tier__rank") as its release ladder has it at
+    `now`: the latest step reached, else `own` (the post's own, the opening step). A post
+    that is not `staged` (a column, or a constant in the reverse form) has no steps to read. A
+    reached step whose tier is gone gives NULL, and the post's own (narrower) tier stands in:
+    deleting a tier opens nothing."""
+    if staged is False:
+        return own
+    reached = (
+        _feeds_model("ReleaseStep")
+        .objects.filter(post=post, at__lte=now)
+        .order_by("-at")
+        .values(field)[:1]
+    )
+    if staged is True:
+        return Coalesce(Subquery(reached), own)
+    return Case(
+        When(Q(Exact(staged, Value(True))), then=Coalesce(Subquery(reached), own)), default=own
+    )
 
 
 def _withheld(label: str, target_inner) -> Q:
@@ -202,15 +235,23 @@ def _may_see(terms: _Terms) -> Q:
     return ((public | members) & ~terms.blocked & released) | before_moderators
 
 
-def _viewer_constant_terms(user) -> _Terms:
-    """The queryset form's terms: columns of the post table, `user` as a constant."""
+def _viewer_constant_terms(user, now) -> _Terms:
+    """The queryset form's terms: columns of the post table, `user` and `now` as constants."""
     viewer = user.pk if user.is_authenticated else None
     return _Terms(
-        audience=F("audience"),
+        audience=_current(
+            "audience", staged=F("staged"), post=OuterRef("pk"), now=now, own=F("audience")
+        ),
         author=F("author_id"),
         teasers_allowed=F("community__allow_public_teasers"),
         community_inner=OuterRef("community_id"),
-        min_rank_inner=OuterRef("min_tier__rank"),
+        min_rank_inner=_current(
+            "min_tier__rank",
+            staged=OuterRef("staged"),
+            post=OuterRef(OuterRef("pk")),
+            now=now,
+            own=OuterRef("min_tier__rank"),
+        ),
         circle_inner=OuterRef("circle_id"),
         post_inner=OuterRef("pk"),
         # A signed-out visitor is nobody's member, author or circle person: only the public
@@ -221,14 +262,24 @@ def _viewer_constant_terms(user) -> _Terms:
     )
 
 
-def _post_constant_terms(post: "Post") -> _Terms:
-    """The reverse form's terms: `post` (saved or not) as constants, columns of the user table."""
+def _post_constant_terms(post: "Post", now) -> _Terms:
+    """The reverse form's terms: `post` (saved or not) and `now` as constants, columns of the
+    user table."""
+    staged = bool(post.staged and post.pk)
     return _Terms(
-        audience=Value(post.audience),
+        audience=_current(
+            "audience", staged=staged, post=post.pk, now=now, own=Value(post.audience)
+        ),
         author=Value(post.author_id),
         teasers_allowed=Value(post.community.allow_public_teasers),
         community_inner=post.community_id,
-        min_rank_inner=Value(post.min_tier.rank if post.min_tier_id else None),
+        min_rank_inner=_current(
+            "min_tier__rank",
+            staged=staged,
+            post=post.pk,
+            now=now,
+            own=Value(post.min_tier.rank if post.min_tier_id else None),
+        ),
         circle_inner=post.circle_id,
         # An unsaved draft has no id: nothing is withheld or reported about it.
         post_inner=post.pk,
@@ -238,15 +289,17 @@ def _post_constant_terms(post: "Post") -> _Terms:
     )
 
 
-def visible_posts_filter(user) -> Q:
-    """The condition behind `Post.objects.visible_to(user)`."""
-    return _may_see(_viewer_constant_terms(user))
+def visible_posts_filter(user, *, now=None) -> Q:
+    """The condition behind `Post.objects.visible_to(user)`: at `now`, the present by default."""
+    return _may_see(_viewer_constant_terms(user, timezone.now() if now is None else now))
 
 
-def audience_of(post: "Post") -> QuerySet:
-    """The people who may see `post` now (signed-out visitors aside: a public post reaches
-    them too). `post` may be unsaved: the composer counts a draft's audience with this."""
-    return User.objects.filter(_may_see(_post_constant_terms(post)))
+def audience_of(post: "Post", *, now=None) -> QuerySet:
+    """The people who may see `post` now, or at `now` (signed-out visitors aside: a public
+    post reaches them too). `post` may be unsaved: the composer counts a draft's audience
+    with this."""
+    terms = _post_constant_terms(post, timezone.now() if now is None else now)
+    return User.objects.filter(_may_see(terms))
 
 
 def access_post(user, post_id) -> "Post":

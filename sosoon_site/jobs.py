@@ -51,6 +51,13 @@ SCHEDULES = [
         "next_run": _DISPATCH_START + timedelta(seconds=30),
     },
     {
+        # Access changes at a step's time without it; this only tells the newly reached.
+        "name": "releases-announce",
+        "func": "feeds.releases.tasks.announce_releases",
+        "schedule_type": Schedule.MINUTES,
+        "minutes": 1,
+    },
+    {
         "name": "heartbeat",
         "func": "sosoon_site.tasks.heartbeat",
         "schedule_type": Schedule.MINUTES,

@@ -35,3 +35,6 @@ from feeds.crossposting.metrics.models import (  # noqa: F401
     RateWindow,
 )
 from feeds.crossposting.models import CrossPost, ExternalAccount, Referral  # noqa: F401
+
+# Staged releases keep theirs in their own package too.
+from feeds.releases.models import ReleaseStep  # noqa: F401

@@ -33,6 +33,9 @@ class Post(models.Model):
     circle = models.ForeignKey(
         "feeds.Circle", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Whether the post carries a release ladder (feeds.releases): only then does the policy
+    # read its steps, so a post without one costs the policy nothing more.
+    staged = models.BooleanField(default=False, editable=False)
     created = models.DateTimeField(default=timezone.now)
     edited = models.DateTimeField(null=True, blank=True)
     deleted = models.DateTimeField(null=True, blank=True)
@@ -49,7 +52,10 @@ class Post(models.Model):
             # communities' posts never visits the table.
             CoveringIndex(
                 fields=["-created", "-id"],
-                include=["community", "author", "audience", "min_tier", "circle", "deleted"],
+                include=[
+                    *("community", "author", "audience", "min_tier", "circle", "staged"),
+                    "deleted",
+                ],
                 name="feeds_post_latest",
             ),
             # Community feed and search within one community.

@@ -30,6 +30,7 @@ from feeds.models import (
 )
 from feeds.notifying import notify_post_mentions
 from feeds.policy import access_post
+from feeds.releases.services import StepDraft, do_save_ladder, validate_ladder
 from feeds.services.screening import POST_RATE, screen_text
 from sosoon_site.rendering import mentioned_people, render_markdown
 
@@ -68,11 +69,13 @@ def do_create_post(
     min_tier: Tier | None = None,
     circle: Circle | None = None,
     images: Sequence[ContentFile] = (),
+    steps: Sequence[StepDraft] = (),
     held_reason: str = "",
 ) -> Post:
-    """Save the post and its (already cleaned) images; announce it once committed. With
-    `held_reason` (auto-moderation said hold) it waits for a moderator instead: no banner, no
-    mentions. The returned post's `held_reason` says which."""
+    """Save the post, its (already cleaned) images and its release ladder's later `steps`
+    (already checked); announce it once committed. With `held_reason` (auto-moderation said
+    hold) it waits for a moderator instead: no banner, no mentions. The returned post's
+    `held_reason` says which."""
     mentioned = mentioned_people(body)
     with transaction.atomic():
         post = Post.objects.create(
@@ -86,6 +89,7 @@ def do_create_post(
         )
         for position, image in enumerate(images):
             PostImage.objects.create(post=post, file=image, position=position)
+        do_save_ladder(post, list(steps))
         if held_reason:
             hold_for_review(post, reason=held_reason)
         else:
@@ -111,13 +115,16 @@ def check_create_post(
     min_tier: Tier | None = None,
     circle: Circle | None = None,
     images: Sequence[ContentFile] = (),
+    steps: Sequence[StepDraft] = (),
 ) -> Post:
-    """Create a post for an active member, after checking its content and audience, the
-    author's mute, the community's filter and the rate limit (RateLimited past it)."""
+    """Create a post for an active member, after checking its content, audience and release
+    ladder, the author's mute, the community's filter and the rate limit (RateLimited past
+    it)."""
     if active_membership(author, community.pk) is None:
         raise PermissionDenied("Only members can post here.")
     validate_content(body, images)
     validate_audience(author, community, audience, min_tier=min_tier, circle=circle)
+    validate_ladder(author, community, audience=audience, min_tier=min_tier, steps=list(steps))
     held_reason = screen_text(author, community, body)
     POST_RATE.require(author.pk, action="posts")
     return do_create_post(
@@ -128,6 +135,7 @@ def check_create_post(
         min_tier=min_tier,
         circle=circle,
         images=images,
+        steps=steps,
         held_reason=held_reason,
     )
 
@@ -207,6 +215,11 @@ def check_edit_post(
     kept = [image for image in post.images.all() if image.pk not in set(remove_image_ids)]
     validate_content(body, [*kept, *add_images])
     validate_audience(user, post.community, audience, min_tier=min_tier, circle=circle)
+    if post.staged and (audience, min_tier) != (post.audience, post.min_tier):
+        # Its later steps were checked against this opening audience.
+        raise ValidationError(
+            {"audience": "This post is on a release ladder: its audience follows the ladder."}
+        )
     # Screened like a new post, so an edit cannot slip past the filter.
     held_reason = screen_text(user, post.community, body)
     POST_RATE.require(user.pk, action="posts")

@@ -10,6 +10,7 @@ from communities.permissions import access_community, page_context
 from feeds.forms import AudienceChoiceForm, PostForm
 from feeds.models import Audience, Post
 from feeds.policy import access_post
+from feeds.releases.services import describe_ladder
 from feeds.services.posts import active_membership, check_create_post, check_edit_post
 from feeds.services.screening import held_notice
 
@@ -26,7 +27,11 @@ def compose(request, slug):
     """The composer on its own page; the community feed embeds the same form."""
     community = _member_community(request, slug)
     form = PostForm(
-        request.POST or None, request.FILES or None, author=request.user, community=community
+        request.POST or None,
+        request.FILES or None,
+        author=request.user,
+        community=community,
+        with_ladder=True,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -39,6 +44,7 @@ def compose(request, slug):
                 min_tier=data["min_tier"],
                 circle=data["circle"],
                 images=data.get("images", []),
+                steps=data.get("steps", []),
             )
         except ValidationError as error:
             form.add_validation_error(error)
@@ -49,17 +55,28 @@ def compose(request, slug):
                 messages.success(request, "Posted.")
             return redirect(post)
     draft = Post(community=community, author=request.user)
+    steps = []
     if form.is_bound and not form.errors:
         draft.audience = form.cleaned_data.get("audience", Audience.COMMUNITY)
-    context = {**page_context(request, community), "form": form, "draft": draft}
+        draft.min_tier = form.cleaned_data.get("min_tier")
+        steps = form.cleaned_data.get("steps", [])
+    context = {
+        **page_context(request, community),
+        "form": form,
+        "draft": draft,
+        "ladder": describe_ladder(draft, steps),
+    }
     return render(request, "feeds/compose.html", context, status=400 if form.errors else 200)
 
 
 @login_required
 def audience_preview(request, slug):
-    """The composer's "Visible to 37 members of ... at Insider or above" line, for htmx."""
+    """The composer's "Visible to 37 members of ... at Insider or above" line, and one line
+    per release step (the same sentence for each), for htmx."""
     community = _member_community(request, slug)
-    form = AudienceChoiceForm(request.GET, author=request.user, community=community)
+    form = AudienceChoiceForm(
+        request.GET, author=request.user, community=community, with_ladder=True
+    )
     form.is_valid()
     data = getattr(form, "cleaned_data", {})
     draft = Post(
@@ -69,7 +86,17 @@ def audience_preview(request, slug):
         min_tier=data.get("min_tier"),
         circle=data.get("circle"),
     )
-    return render(request, "feeds/_audience.html", {"draft": draft})
+    try:
+        steps = form.ladder_steps()
+    except ValidationError:
+        steps = []
+    context = {
+        "draft": draft,
+        "ladder": describe_ladder(draft, steps),
+        # Only the composer's own page has the ladder's lines to replace.
+        "ladder_swap": "step1_at" in request.GET,
+    }
+    return render(request, "feeds/_audience.html", context)
 
 
 @login_required

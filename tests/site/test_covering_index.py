@@ -8,7 +8,9 @@ from django.db import connection, models
 
 from sosoon_site.covering_index import CoveringIndex
 
-COVERED = ["community_id", "author_id", "audience", "min_tier_id", "circle_id", "deleted"]
+COVERED = [
+    *("community_id", "author_id", "audience", "min_tier_id", "circle_id", "staged", "deleted"),
+]
 
 
 @pytest.mark.django_db

@@ -75,9 +75,9 @@ def _community_ids(accounts: list[ExternalAccount]) -> list[int]:
     return sorted({account.community_id for account in accounts})
 
 
-def _chips_query(*, account_ids, community_ids, start, end):
+def _chips_query(*, account_ids, community_ids, start, end, now):
     """Every cross-post but the cancelled ones of the accounts in [start, end), in order; its
-    text shown only while its post is public (scheduling.text_while_public)."""
+    text shown only while its post is public at `now` (scheduling.text_while_public)."""
     return (
         CrossPost.objects.filter(
             account_id__in=account_ids, scheduled_at__gte=start, scheduled_at__lt=end
@@ -85,7 +85,7 @@ def _chips_query(*, account_ids, community_ids, start, end):
         .exclude(status=CrossPostStatus.CANCELLED)
         .annotate(
             snippet=text_while_public(
-                Substr("text", 1, SNIPPET_LENGTH), community_ids=community_ids
+                Substr("text", 1, SNIPPET_LENGTH), community_ids=community_ids, now=now
             )
         )
         .order_by("scheduled_at", "pk")
@@ -106,6 +106,7 @@ def chips_between(accounts: list[ExternalAccount], start: datetime, end: datetim
         community_ids=_community_ids(accounts),
         start=start,
         end=end,
+        now=timezone.now(),
     )
     zone = timezone.get_current_timezone()
     return [
@@ -148,6 +149,7 @@ def month(accounts: list[ExternalAccount], day: date) -> list[list[Cell]]:
         community_ids=_community_ids(accounts),
         start=_local_midnight(start),
         end=_local_midnight(end),
+        now=timezone.now(),
     )
     by_day, totals = defaultdict(list), {}
     for pk, at, status, account_id, snippet, total in rows:

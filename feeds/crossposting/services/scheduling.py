@@ -61,9 +61,9 @@ def may_manage_crossposts(user, community) -> bool:
     return role_may(membership, Action.MANAGE_CROSSPOSTS)
 
 
-def _public():
-    """Every post the audience policy shows a signed-out visitor now."""
-    return Post.objects.visible_to(AnonymousUser()).live()
+def _public(*, now=None):
+    """Every post the audience policy shows a signed-out visitor now, or at `now`."""
+    return Post.objects.visible_to(AnonymousUser(), now=now).live()
 
 
 def public_posts(community):
@@ -71,19 +71,20 @@ def public_posts(community):
     return _public().filter(community=community)
 
 
-def is_public(post: Post) -> bool:
-    """Whether the audience policy shows `post` to a signed-out visitor right now."""
-    return _public().filter(pk=post.pk).exists()
+def is_public(post: Post, *, at=None) -> bool:
+    """Whether the audience policy shows `post` to a signed-out visitor right now, or at `at`
+    (a post on a release ladder becomes public at its public step)."""
+    return _public(now=at).filter(pk=post.pk).exists()
 
 
-def text_while_public(text, *, community_ids) -> Case:
+def text_while_public(text, *, community_ids, now=None) -> Case:
     """A cross-post's stored `text` (an expression over CrossPost: the text, or part of it)
     while its post is still public, and "" once it is not (its audience narrowed, it was
     removed or withheld): the same question as `is_public`, asked in SQL for every row of a
     list, so a schedule shows nothing of a post that stopped being public. `community_ids`
     (ids, or a subquery of them) are the communities the rows come from: the subquery reads
-    only their posts."""
-    public = _public().filter(community_id__in=community_ids).values("pk")
+    only their posts. `now` is the present unless a query compiled once passes it."""
+    public = _public(now=now).filter(community_id__in=community_ids).values("pk")
     return Case(When(post_id__in=public, then=text), default=Value(""), output_field=TextField())
 
 
