@@ -142,3 +142,16 @@ def test_a_removed_post_tells_nobody_at_its_step(clock, preview, member):
     clock.at = MEMBERS_AT
     assert do_announce_due_steps() == 1
     assert not Notification.objects.filter(kind__in=["released", "mention"]).exists()
+
+
+def test_the_release_job_runs_every_minute(db):
+    from django.core.management import call_command
+    from django_q.models import Schedule
+
+    call_command("migrate", verbosity=0)
+    schedule = Schedule.objects.get(name="releases-announce")
+    assert (schedule.func, schedule.schedule_type, schedule.minutes) == (
+        "feeds.releases.tasks.announce_releases",
+        Schedule.MINUTES,
+        1,
+    )
