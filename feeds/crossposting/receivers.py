@@ -8,6 +8,7 @@ moderation hides or holds a post without saving it (feeds.policy reads the withh
 
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from django.utils import timezone
 
 from communities.models import Community
 from communities.moderation.models import WithheldContent
@@ -21,8 +22,15 @@ WITHHELD = "Cancelled: moderators withheld the post, so it cannot be cross-poste
 
 @receiver(post_save, sender=Post, dispatch_uid="crossposting.post_saved")
 def cancel_when_post_narrows(sender, instance: Post, **kwargs) -> None:
-    pending = CrossPost.objects.filter(post=instance, status=CrossPostStatus.SCHEDULED)
-    if pending.exists() and not is_public(instance):
+    """Asked at the first pending cross-post's time (or now, if it is due): a post on a
+    release ladder may be public only from its public step, and audiences only widen."""
+    first = (
+        CrossPost.objects.filter(post=instance, status=CrossPostStatus.SCHEDULED)
+        .order_by("scheduled_at")
+        .values_list("scheduled_at", flat=True)
+        .first()
+    )
+    if first is not None and not is_public(instance, at=max(first, timezone.now())):
         cancel_pending_for_post(instance, reason=NARROWED)
 
 

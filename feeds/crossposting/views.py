@@ -257,7 +257,7 @@ def crosspostable(request, post_id):
     post = access_post(request.user, post_id)
     if not scheduling.may_manage_crossposts(request.user, post.community):
         raise PermissionDenied("Only the community's owners and admins cross-post.")
-    if not scheduling.is_public(post):
+    if scheduling.public_from(post) is None:
         messages.error(request, "Only public posts can be cross-posted.")
         return post, None
     accounts = [

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from feeds.crossposting.services.scheduling import is_public, may_manage_crossposts
+from feeds.crossposting.services.scheduling import is_public, may_manage_crossposts, public_from
 from feeds.crossposting.teaser import teaser_page
 from feeds.feed import card
 from feeds.forms import CommentForm, RemovalForm
@@ -70,7 +70,7 @@ def post_detail(request, post_id):
             "can_pin": signed_in and may_pin(request.user, post),
             "can_crosspost": signed_in
             and may_manage_crossposts(request.user, post.community)
-            and is_public(post),
+            and public_from(post) is not None,
         },
     )
 

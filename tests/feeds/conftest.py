@@ -4,10 +4,12 @@ The shared people (owner, member, insider, moderator, outsider, banned, anonymou
 tests/conftest.py; these add the author's circle and the edge cases of the audience policy.
 """
 
+from datetime import UTC, datetime
 from io import BytesIO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image
 
 from communities.models import MembershipStatus
@@ -88,3 +90,25 @@ def png_upload():
         return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
 
     return make
+
+
+# A Friday morning (the ladders' tests open the whole club at 09:00): the clock starts here.
+START = datetime(2026, 12, 4, 8, 0, tzinfo=UTC)
+
+
+class Clock:
+    """Django's `timezone.now`, frozen at `at` until the test moves it."""
+
+    def __init__(self, at: datetime):
+        self.at = at
+
+    def __call__(self) -> datetime:
+        return self.at
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Freeze Django's clock at START; set `clock.at` to move it."""
+    frozen = Clock(START)
+    monkeypatch.setattr(timezone, "now", frozen)
+    return frozen

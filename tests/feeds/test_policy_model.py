@@ -2,16 +2,19 @@
 
 Hypothesis builds communities (teasers on or off, owned by one of the people or by someone
 else), tiers, memberships of every status and of member, moderator or admin role, circles,
-blocks, posts of every audience (some held or hidden by moderation, some reported, with the
-report open or already closed) and comments and reactions; every surface's query must then
+blocks, posts of every audience (some on a release ladder whose steps are past or still to
+come, some held or hidden by moderation, some reported, with the report open or already
+closed) and comments and reactions; every surface's query must then
 return exactly what the model says, for every person and a signed-out visitor.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
+from django.utils import timezone
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -26,7 +29,7 @@ from feeds.feed import (
     home_source,
 )
 from feeds.live import feed_recipients
-from feeds.models import Audience, Circle, CircleMember, Comment, Post, Reaction
+from feeds.models import Audience, Circle, CircleMember, Comment, Post, Reaction, ReleaseStep
 from feeds.policy import access_post, audience_of
 from sosoon_site.accounts.models import Block
 from tests.factories import UserFactory, create_community
@@ -51,6 +54,8 @@ class PostSpec:
     reactor: int
     withheld: str  # "", "held" or "hidden"
     report: str  # "", "open" or "dismissed"
+    # Release ladder candidates: (already reached?, audience, rank); see `ladder_of`.
+    ladder: tuple = ()
 
 
 memberships = st.dictionaries(
@@ -75,6 +80,14 @@ posts = st.lists(
         reactor=st.integers(0, PEOPLE - 1),
         withheld=st.sampled_from(["", "", "held", "hidden"]),
         report=st.sampled_from(["", "", "open", "dismissed"]),
+        ladder=st.lists(
+            st.tuples(
+                st.booleans(),
+                st.sampled_from(["tier", "community", "public"]),
+                st.integers(0, TIERS - 1),
+            ),
+            max_size=2,
+        ).map(tuple),
     ),
     min_size=1,
     max_size=6,
@@ -97,8 +110,38 @@ def with_owners(mships: dict, owner_of: list) -> dict:
     return result
 
 
+def breadth(audience: str, rank: int) -> tuple[int, int]:
+    """How wide a ladder step is: a higher tier is narrower, the base tier is everyone."""
+    if audience == "tier":
+        return (1, 0) if rank == 0 else (0, -rank)
+    return (1, 0) if audience == "community" else (2, 0)
+
+
+def ladder_of(spec) -> list[tuple[bool, str, int]]:
+    """The valid ladder the candidates make: for a tier or community post only, reached steps
+    before those to come, each wider than the one before (the rest are dropped)."""
+    if spec.audience not in ("tier", "community"):
+        return []
+    steps, previous = [], (spec.audience, spec.rank)
+    for reached, audience, rank in sorted(spec.ladder, key=lambda step: not step[0]):
+        if breadth(audience, rank) > breadth(*previous):
+            steps.append((reached, audience, rank))
+            previous = (audience, rank)
+    return steps
+
+
+def now_spec(spec):
+    """`spec` with the audience its ladder has reached now."""
+    reached = [(audience, rank) for done, audience, rank in ladder_of(spec) if done]
+    if not reached:
+        return spec
+    audience, rank = reached[-1]
+    return replace(spec, audience=audience, rank=rank)
+
+
 def model_may_see(viewer, spec, world) -> bool:
     """The rules of ARCHITECTURE.md, in Python, as the policy module's docstring reads them."""
+    spec = now_spec(spec)
     mships, blocked_pairs, teaser_flags = world
     status, rank, role = mships.get((viewer, spec.community), (None, None, None))
     moderates = status == "active" and role in MODERATES
@@ -186,6 +229,18 @@ def test_every_surface_matches_the_model(drawn, blocked_pairs, specs, teaser_fla
                 min_tier=tiers[(spec.community, spec.rank)],
                 circle=circle,
             )
+            steps = ladder_of(spec)
+            for position, (reached, audience, rank) in enumerate(steps):
+                hours = position - len(steps) if reached else position + 1
+                ReleaseStep.objects.create(
+                    post=post,
+                    at=timezone.now() + timedelta(hours=hours),
+                    audience=audience,
+                    min_tier=tiers[(spec.community, rank)] if audience == "tier" else None,
+                )
+            if steps:
+                Post.objects.filter(pk=post.pk).update(staged=True)
+                post.staged = True
             comment = Comment.objects.create(post=post, author=people[spec.commenter], body="c")
             Reaction.objects.create(post=post, user=people[spec.reactor], emoji="heart")
             if spec.withheld:

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Case, TextField, Value, When
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from communities.models import Membership, MembershipStatus
 from communities.permissions import Action, role_may
@@ -29,7 +30,7 @@ from feeds.crossposting.models import (
 from feeds.crossposting.providers import provider_for
 from feeds.crossposting.services.notices import notify_crosspost_problem
 from feeds.crossposting.services.publishing import content_of
-from feeds.models import Post
+from feeds.models import Audience, Post
 
 
 @dataclass
@@ -77,6 +78,23 @@ def is_public(post: Post, *, at=None) -> bool:
     return _public(now=at).filter(pk=post.pk).exists()
 
 
+def public_from(post: Post) -> datetime | None:
+    """Since or from when the audience policy shows `post` to a signed-out visitor: now, or
+    the time of its release ladder's public step (it may be cross-posted from then), or None.
+    Each candidate time is asked of the policy, so a withheld post or a community without
+    teasers gives None."""
+    now = timezone.now()
+    if is_public(post, at=now):
+        return now
+    if not post.staged:
+        return None
+    steps = post.release_steps.filter(audience=Audience.PUBLIC, at__gt=now).order_by("at")
+    for at in steps.values_list("at", flat=True):
+        if is_public(post, at=at):
+            return at
+    return None
+
+
 def text_while_public(text, *, community_ids, now=None) -> Case:
     """A cross-post's stored `text` (an expression over CrossPost: the text, or part of it)
     while its post is still public, and "" once it is not (its audience narrowed, it was
@@ -96,11 +114,16 @@ def check_schedule(
     ValidationError carries {"<account id>-<field>": reason} for the form."""
     if not may_manage_crossposts(user, post.community):
         raise PermissionDenied("Only the community's owners and admins cross-post.")
-    if not is_public(post):
+    opens = public_from(post)
+    if opens is None:
         raise ValidationError("Only public posts can be cross-posted.")
     errors = {}
     if scheduled_at <= timezone.now():
         errors["scheduled_at"] = "Choose a time in the future."
+    elif not is_public(post, at=scheduled_at):
+        # A post on a release ladder: its public step is when it may go out.
+        local = date_format(timezone.localtime(opens), "D j M Y, H:i")
+        errors["scheduled_at"] = f"The post is public from {local}: choose that time or later."
     for draft in drafts:
         if draft.account.community_id != post.community_id or not draft.account.can_publish:
             errors[f"{draft.account.pk}-account"] = "This account cannot publish; reconnect it."

@@ -1,36 +1,19 @@
-"""Release ladder fixtures: a clock the test sets, and a preview on a three-step ladder."""
+"""Release ladder fixtures: a preview on a three-step ladder, with the clock (tests/feeds/
+conftest.py) at START."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
 from feeds.models import Audience
 from feeds.releases.services import StepDraft
 from feeds.services.comments import do_add_comment
 from feeds.services.reactions import do_toggle_reaction
+from tests.feeds.conftest import START
 
-START = datetime(2026, 12, 4, 8, 0, tzinfo=UTC)
 MEMBERS_AT = START + timedelta(hours=1)  # Friday 09:00 UTC: everyone in the community
 PUBLIC_AT = START + timedelta(days=3)  # Monday: a public teaser
 JUST_BEFORE = timedelta(microseconds=1)
-
-
-class Clock:
-    """Django's `timezone.now`, frozen at `at` until the test moves it."""
-
-    def __init__(self, at: datetime):
-        self.at = at
-
-    def __call__(self) -> datetime:
-        return self.at
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    frozen = Clock(START)
-    monkeypatch.setattr(timezone, "now", frozen)
-    return frozen
 
 
 @pytest.fixture

@@ -14,7 +14,8 @@ from feeds.models import Comment, Post, Reaction
 from feeds.policy import access_post, audience_of
 from feeds.releases.services import do_announce_due_steps
 from feeds.releases.tasks import announce_releases
-from tests.feeds.releases.conftest import JUST_BEFORE, MEMBERS_AT, PUBLIC_AT, START
+from tests.feeds.conftest import START
+from tests.feeds.releases.conftest import JUST_BEFORE, MEMBERS_AT, PUBLIC_AT
 
 
 def client_for(user) -> Client:
