@@ -29,7 +29,11 @@ from django.utils import timezone
 from communities.models import Community, Membership, MembershipStatus, Tier
 from feeds.lookups import IdIn
 from feeds.models import Circle, Comment, Emoji, Post, PostImage, Reaction
-from feeds.policy import comments_seen_on_visible_posts, reactions_seen_on_visible_posts
+from feeds.policy import (
+    audience_now,
+    comments_seen_on_visible_posts,
+    reactions_seen_on_visible_posts,
+)
 from feeds.ranking import AFFINITY_WINDOW, HoursSince, interaction_querysets, top_score
 from sosoon_site.accounts.models import User
 from sosoon_site.compiled_queries import compiled_rows, loaded
@@ -292,7 +296,11 @@ def _with_engagement(rows: list[Post], seen: Engagement) -> list[Post]:
 
 def _card_rows(posts: QuerySet) -> list[Post]:
     """`posts` with the related rows a card shows (their images come with the engagement)."""
-    return list(posts.select_related("author", "community", "min_tier", "circle"))
+    return list(
+        posts.select_related("author", "community", "min_tier", "circle").annotate(
+            **audience_now(timezone.now())
+        )
+    )
 
 
 def with_card_data(posts: QuerySet, viewer) -> list[Post]:
@@ -311,6 +319,8 @@ _CARD_POST_COLUMNS = (
 _CARD_RELATED_COLUMNS = (
     *("author__handle", "author__display_name", "community__name", "community__slug"),
     *("min_tier__name", "circle__is_close_friends"),
+    # The badge as a release ladder has it now (feeds.policy.audience_now).
+    *("audience_now", "tier_name_now"),
 )
 
 
@@ -319,8 +329,9 @@ def _card_from_row(row: tuple) -> Post:
     them, from one row of the card's columns."""
     split = len(_CARD_POST_COLUMNS)
     own = dict(zip(_CARD_POST_COLUMNS, row[:split], strict=True))
-    handle, display_name, community_name, slug, tier_name, close_friends = row[split:]
+    handle, display_name, community_name, slug, tier_name, close_friends, *now = row[split:]
     post = loaded(Post, own)
+    post.audience_now, post.tier_name_now = now
     post.author = loaded(
         User, {"id": own["author_id"], "handle": handle, "display_name": display_name}
     )
@@ -346,12 +357,14 @@ def _cards(ids: list[int], viewer, *, known: Engagement | None = None) -> list[P
         return []
     found = compiled_rows(
         "cards",
-        lambda ids: (
+        lambda ids, now: (
             Post.objects.filter(IdIn("pk", ids))
+            .annotate(**audience_now(now))
             .order_by()
             .values_list(*_CARD_POST_COLUMNS, *_CARD_RELATED_COLUMNS)
         ),
         ids=list(ids),
+        now=timezone.now(),
     )
     rows = [_card_from_row(row) for row in found]
     order = {pk: position for position, pk in enumerate(ids)}

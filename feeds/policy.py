@@ -163,6 +163,24 @@ def _current(field: str, *, staged, post, now, own):
     )
 
 
+def audience_now(now) -> dict[str, Any]:
+    """Annotations for a post card's badge: `audience_now` and `tier_name_now`, the post's
+    audience and its tier's name as its release ladder has them at `now` (its own without a
+    ladder), read like the rules read them."""
+    return {
+        "audience_now": _current(
+            "audience", staged=F("staged"), post=OuterRef("pk"), now=now, own=F("audience")
+        ),
+        "tier_name_now": _current(
+            "min_tier__name",
+            staged=F("staged"),
+            post=OuterRef("pk"),
+            now=now,
+            own=F("min_tier__name"),
+        ),
+    }
+
+
 def _withheld(label: str, target_inner) -> Q:
     return Q(Exists(WithheldContent.objects.filter(target_label=label, target_id=target_inner)))
 

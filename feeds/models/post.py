@@ -80,11 +80,14 @@ class Post(models.Model):
 
     @property
     def audience_label(self) -> str:
-        """A short label for the post's card; a circle post says only that it is one."""
-        if self.audience == Audience.TIER:
-            return f"{self.min_tier.name}+" if self.min_tier else "Tier"
-        if self.audience == Audience.CIRCLE:
+        """A short label for the post's card; a circle post says only that it is one. A card
+        read with the policy's `audience_now` annotations shows its release ladder's step."""
+        audience = getattr(self, "audience_now", None) or self.audience
+        if audience == Audience.TIER:
+            tier = getattr(self, "tier_name_now", None) or (self.min_tier and self.min_tier.name)
+            return f"{tier}+" if tier else "Tier"
+        if audience == Audience.CIRCLE:
             return self.circle.badge if self.circle else "Circle"
-        if self.audience == Audience.PUBLIC:
+        if audience == Audience.PUBLIC:
             return "Public"
         return ""

@@ -156,3 +156,23 @@ def test_the_release_job_runs_every_minute(db):
         Schedule.MINUTES,
         1,
     )
+
+
+def badge_on(client, url, post) -> str | None:
+    """The audience badge of `post`'s card on the page at `url`."""
+    page = client.get(url).text
+    card = page.split(f'id="post-{post.pk}"', 1)[1].split("</article>", 1)[0]
+    found = re.search(r'data-testid="audience-badge">([^<]*)<', card)
+    return found.group(1) if found else None
+
+
+def test_the_cards_badge_follows_the_ladder(clock, preview, insider):
+    client = client_for(insider)
+    feed = reverse("feeds:community", kwargs={"slug": "wine"})
+    assert badge_on(client, feed, preview) == "Insider+"
+    assert badge_on(client, preview.get_absolute_url(), preview) == "Insider+"
+    clock.at = MEMBERS_AT
+    assert badge_on(client, feed, preview) is None
+    assert badge_on(client, preview.get_absolute_url(), preview) is None
+    clock.at = PUBLIC_AT
+    assert badge_on(client, "/", preview) == "Public"
