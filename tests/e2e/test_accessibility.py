@@ -77,7 +77,8 @@ def test_the_keyboard_reaches_the_navigation_with_a_visible_focus_ring(new_page)
                 """() => {
                   const element = document.activeElement;
                   const style = getComputedStyle(element);
-                  return [element.textContent.trim(), style.outlineStyle, parseFloat(style.outlineWidth)];
+                  const width = parseFloat(style.outlineWidth);
+                  return [element.textContent.trim(), style.outlineStyle, width];
                 }"""
             )
         )
