@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from communities.chat import views
+from communities.chat import sidebar, views
 
 urlpatterns = [
     path("c/<slug:slug>/rooms/", views.room_list, name="chat_rooms"),
@@ -10,4 +10,5 @@ urlpatterns = [
     path("messages/", views.direct_messages, name="direct_messages"),
     path("messages/<int:room_id>/", views.direct_room, name="direct_room"),
     path("chat/<int:room_id>/search/", views.search, name="chat_search"),
+    path("shell/sidebar/", sidebar.sidebar, name="sidebar"),
 ]
