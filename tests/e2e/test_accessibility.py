@@ -6,30 +6,15 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from tests.e2e.login_form import sign_in
+from tests.e2e.main_pages import (
+    NEWEST_COMMUNITY_POST,
+    OWNER_EMAIL,
+    SIGNED_OUT,
+    signed_in_paths,
+)
 
 pytestmark = pytest.mark.browser
 
-COMMUNITY = "/c/natural-wine-club"
-SIGNED_OUT = ["/", "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"]
-SIGNED_IN = [
-    "/",
-    "/?order=top",
-    f"{COMMUNITY}/",
-    f"{COMMUNITY}/posts/",
-    "{post}",
-    f"{COMMUNITY}/members/",
-    f"{COMMUNITY}/invitations/",
-    f"{COMMUNITY}/moderation/",
-    f"{COMMUNITY}/settings/",
-    f"{COMMUNITY}/crossposts/",
-    "/c/",
-    "/notifications/",
-    "/messages/",
-    "/circles/",
-    "/profile/",
-    "/search/?q=wine",
-    "/people/ben/",
-]
 BLOCKING = {"serious", "critical"}
 
 
@@ -49,25 +34,21 @@ def _violations(page, path: str) -> list[str]:
 
 @pytest.fixture
 def first_post(live) -> str:
-    return live.python(
-        "from feeds.models import Post; "
-        "print(Post.objects.filter(community__slug='natural-wine-club', audience='community')"
-        ".order_by('-created').values_list('pk', flat=True)[0])"
-    )
+    return live.python(NEWEST_COMMUNITY_POST)
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_main_pages_have_no_serious_or_critical_violations(new_page, first_post, scheme):
     stranger = new_page(color_scheme=scheme)
-    problems = [line for path in SIGNED_OUT for line in _violations(stranger, path)]
-    owner = sign_in(new_page(color_scheme=scheme), "ana@demo.sosoon.test")
-    for path in SIGNED_IN:
-        problems += _violations(owner, path.format(post=f"/p/{first_post}/"))
+    problems = [line for path in SIGNED_OUT.values() for line in _violations(stranger, path)]
+    owner = sign_in(new_page(color_scheme=scheme), OWNER_EMAIL)
+    for path in signed_in_paths(first_post).values():
+        problems += _violations(owner, path)
     assert not problems, "\n".join(problems)
 
 
 def test_the_keyboard_reaches_the_navigation_with_a_visible_focus_ring(new_page):
-    owner = sign_in(new_page(), "ana@demo.sosoon.test")
+    owner = sign_in(new_page(), OWNER_EMAIL)
     owner.goto("/")
     reached = []
     for _ in range(8):
