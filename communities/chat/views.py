@@ -110,6 +110,26 @@ def direct_messages(request):
 
 
 @login_required
+def room_page(request, slug, room_id):
+    """One community room as a place of its own: the whole screen, the composer at the
+    bottom, the community's other readable rooms beside it (404 for a room the viewer may
+    not read, as everywhere)."""
+    room = chat.access_room(request.user, room_id)
+    if room.is_direct or room.community.slug != slug:
+        raise Http404("No such room.")
+    community = room.community
+    return render(
+        request,
+        "communities/chat/room.html",
+        {
+            **page_context(request, community),
+            "room": room,
+            "chat_rooms": chat.community_rooms(request.user, community),
+        },
+    )
+
+
+@login_required
 def direct_room(request, room_id):
     """One conversation between two people, live over the socket."""
     room = chat.access_room(request.user, room_id)

@@ -66,7 +66,7 @@ def test_the_current_community_lists_its_readable_rooms_with_unread_counts(
     chat.check_send_message(insider, general.pk, "two")
 
     html = sidebar(client, member, current="wine").content.decode()
-    assert f'?room={general.pk}#chat" data-testid="sidebar-room">#general' in html
+    assert f'/c/wine/chat/{general.pk}/" data-testid="sidebar-room">#general' in html
     assert 'aria-label="2 unread">2<' in html
     assert "#cellar" not in html
     assert "#cellar" in sidebar(client, insider, current="wine").content.decode()
