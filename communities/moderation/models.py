@@ -97,7 +97,7 @@ class Report(models.Model):
         ]
 
     def __str__(self) -> str:
-        """"Spam report on a post by Ben Okafor": what a moderator scanning a list reads."""
+        """ "Spam report on a post by Ben Okafor": what a moderator scanning a list reads."""
         reason = self.get_reason_display()
         author = self.snapshot.get("author", "") if isinstance(self.snapshot, dict) else ""
         what = self.target_label.replace("_", " ")
