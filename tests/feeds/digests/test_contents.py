@@ -166,9 +166,7 @@ def test_nothing_missed_means_no_mail_and_the_quiet_period_is_done(smtp, communi
     send(due_digests(NOW))
 
     assert smtp.received == []
-    assert DigestSent.objects.get(user=member, community=community).outcome == (
-        DigestOutcome.EMPTY
-    )
+    assert DigestSent.objects.get(user=member, community=community).outcome == (DigestOutcome.EMPTY)
     assert member.pk not in {due.user_id for due in due_digests(NOW)}
 
 
@@ -202,7 +200,9 @@ def test_a_mention_in_a_post_withdrawn_from_the_reader_is_left_out(
     Notification.objects.update(created=LAST_WEEK)
     assert Notification.objects.filter(recipient=member).exists()
     schedule = due_digests(NOW)
-    do_edit_post(post, body=post.body, audience=Audience.CIRCLE, min_tier=None, circle=close_friends)
+    do_edit_post(
+        post, body=post.body, audience=Audience.CIRCLE, min_tier=None, circle=close_friends
+    )
 
     send(schedule)
 
