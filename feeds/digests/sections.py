@@ -12,6 +12,7 @@ from the events the policy lets the person see that start after `now`; until eve
 no such section is registered and digests carry posts and mentions only.
 """
 
+import html as html_entities
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -53,8 +54,11 @@ class Section:
     build: Callable[[User, Community, Period, datetime], list[Item]]
 
 
-def _excerpt(html: str) -> str:
-    return Truncator(" ".join(strip_tags(html).split())).words(EXCERPT_WORDS)
+def _excerpt(body_html: str) -> str:
+    """The post's rendered text as plain words (entities decoded: the mail's templates escape
+    what they need), cut to EXCERPT_WORDS."""
+    text = html_entities.unescape(strip_tags(body_html))
+    return Truncator(" ".join(text.split())).words(EXCERPT_WORDS)
 
 
 def top_posts(person: User, community: Community, period: Period, now: datetime) -> list[Item]:

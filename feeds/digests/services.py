@@ -10,7 +10,7 @@ sent, so a quiet period is not rebuilt every hour.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from allauth.account.models import EmailAddress
 from django.db import IntegrityError, transaction
@@ -31,6 +31,9 @@ from feeds.digests.periods import Period, last_closed_period
 from feeds.digests.sections import sections
 from feeds.digests.tokens import read_unsubscribe_token
 from sosoon_site.accounts.models import User
+
+# Claims are only ever checked for a person's last closed period, so older ones can go.
+CLAIMS_KEPT = timedelta(days=35)
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,12 @@ def due_digests(now: datetime) -> list[Due]:
     return [
         due for due in owed if (due.user_id, due.community_id, due.frequency, due.start) not in done
     ]
+
+
+def prune_claims(now: datetime) -> int:
+    """Delete claims of periods that ended more than CLAIMS_KEPT ago; the number deleted."""
+    deleted, _ = DigestSent.objects.filter(period_end__lt=now - CLAIMS_KEPT).delete()
+    return deleted
 
 
 def build_digest(person: User, community: Community, period: Period, now: datetime) -> Digest:

@@ -9,17 +9,19 @@ dispatcher, or the same batch, send each digest once: the period is claimed by a
 from django.utils import timezone
 from django_q.tasks import async_task
 
-from feeds.digests.services import Due, do_send_digest, due_digests
+from feeds.digests.services import Due, do_send_digest, due_digests, prune_claims
 
 BATCH_SIZE = 50
 
 
 def dispatch_digests() -> str:
-    """Hourly: queue a batch task per BATCH_SIZE digests whose period has closed."""
-    owed = due_digests(timezone.now())
+    """Hourly: queue a batch task per BATCH_SIZE digests whose period has closed, and forget
+    claims too old to matter."""
+    now = timezone.now()
+    owed = due_digests(now)
     for first in range(0, len(owed), BATCH_SIZE):
         async_task("feeds.digests.tasks.send_digest_batch", owed[first : first + BATCH_SIZE])
-    return f"queued {len(owed)} digests"
+    return f"queued {len(owed)} digests, pruned {prune_claims(now)} old claims"
 
 
 def send_digest_batch(batch: list[Due]) -> str:

@@ -54,6 +54,22 @@ def test_each_member_reads_only_the_posts_they_may_see(
     assert smtp.to(author.email) == []
 
 
+def test_people_who_blocked_the_author_do_not_read_their_posts(smtp, written_at, blocked):
+    written_at(LAST_WEEK, body=OPEN)
+
+    send(due_digests(NOW))
+
+    assert smtp.to(blocked.email) == []
+
+
+def test_the_text_part_reads_as_the_author_wrote_it(smtp, written_at, member):
+    written_at(LAST_WEEK, body="Cheese & wine <3, **tonight**")
+
+    send(due_digests(NOW))
+
+    assert "Cheese & wine <3, tonight" in digest_to(smtp, member.email).text()
+
+
 def test_the_html_part_leaves_out_the_same_posts(smtp, three_posts, member):
     send(due_digests(NOW))
 

@@ -37,6 +37,27 @@ def test_the_hourly_job_sends_last_weeks_digest_once(smtp, written_at, member):
     assert DigestSent.objects.filter(user=member).count() == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_job_forgets_claims_of_long_past_periods(smtp, community, member):
+    now = timezone.now()
+    old, recent = (
+        DigestSent.objects.create(
+            user=member,
+            community=community,
+            frequency=Frequency.WEEKLY,
+            period_start=end - timedelta(days=7),
+            period_end=end,
+            outcome="sent",
+        )
+        for end in (now - timedelta(days=60), now - timedelta(days=3))
+    )
+
+    dispatch_digests()
+
+    assert not DigestSent.objects.filter(pk=old.pk).exists()
+    assert DigestSent.objects.filter(pk=recent.pk).exists()
+
+
 def test_demo_members_get_the_weekly_digest(db, settings):
     settings.DEBUG = True  # seed_demo runs only in the development profile
     call_command("seed_demo", stdout=StringIO())
