@@ -35,3 +35,6 @@ from feeds.crossposting.metrics.models import (  # noqa: F401
     RateWindow,
 )
 from feeds.crossposting.models import CrossPost, ExternalAccount, Referral  # noqa: F401
+
+# Digests keep their models in their own package too.
+from feeds.digests.models import DigestPreference, DigestSent  # noqa: F401
