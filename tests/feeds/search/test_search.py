@@ -133,9 +133,12 @@ def test_signed_out_visitors_are_sent_to_sign_in(client):
 
 
 def test_searching_too_fast_answers_429_with_when_to_try_again(client, member):
-    for _ in range(SEARCHES.capacity):
-        assert search(client, member, "wine").status_code == 200
-    refused = search(client, member, "wine")
+    assert search(client, member, "wine").status_code == 200
+    # Spend the rest of the bucket at once: a loaded machine may take longer per request
+    # than the bucket takes to refill one token.
+    while SEARCHES.take(member.pk).allowed:
+        pass
+    refused = client.get("/search/", {"q": "wine"})
     assert refused.status_code == 429
     assert int(refused["Retry-After"]) >= 1
 
