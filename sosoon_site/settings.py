@@ -61,7 +61,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "django.contrib.humanize",
     "channels",
     "django_htmx",
     "csp",
@@ -112,7 +111,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "communities.notifications.context_processors.notifications",
             ],
-            "builtins": ["sosoon_site.templatetags.page_text"],
+            "builtins": ["sosoon_site.templatetags.page_text", "sosoon_site.templatetags.moments"],
         },
     },
 ]
