@@ -14,8 +14,8 @@ from datetime import datetime
 from functools import lru_cache
 
 from django.utils import timezone
-from django.utils.dates import MONTHS, MONTHS_3, WEEKDAYS
 from django.utils.dateparse import parse_datetime
+from django.utils.dates import MONTHS, MONTHS_3, WEEKDAYS
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 

@@ -110,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "communities.notifications.context_processors.notifications",
+                "communities.chat.context_processors.direct_messages",
             ],
             "builtins": ["sosoon_site.templatetags.page_text", "sosoon_site.templatetags.moments"],
         },

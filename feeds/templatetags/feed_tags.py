@@ -2,13 +2,13 @@
 
 A feed page repeats a post card twenty times or more, and the template engine's cost per
 variable, per `{% url %}` and per date filter (lookup, localisation, escaping, URL
-resolving) made the cards most of the page's time; `format_html` in their place still cost a third of the
-page. So the card is built here with f-strings in which every value from a person goes through
-`escape` (the body is the sanitised `body_html` the template showed with `|safe`), its links
-are reversed once per URL pattern rather than once per card, and what all cards of a page
-share is worked out once per render (`_page`). templates/feeds/_post.html is the card for
-pages that include one; tests/feeds/test_cards.py checks the card against `reverse` and its
-time against `sosoon_site.moments`.
+resolving) made the cards most of the page's time; `format_html` in their place still cost a
+third of the page. So the card is built here with f-strings in which every value from a
+person goes through `escape` (the body is the sanitised `body_html` the template showed
+with `|safe`), its links are reversed once per URL pattern rather than once per card, and
+what all cards of a page share is worked out once per render (`_page`).
+templates/feeds/_post.html is the card for pages that include one; tests/feeds/test_cards.py
+checks the card against `reverse` and its time against `sosoon_site.moments`.
 """
 
 import html

@@ -5,6 +5,7 @@ signed-in member and a visitor alike."""
 import pytest
 from django.urls import reverse, set_script_prefix
 from django.utils import timezone, translation
+from django.utils.dateformat import format as format_date
 
 from feeds.models import Audience
 from feeds.services.posts import do_create_post
@@ -52,9 +53,9 @@ def test_a_card_names_the_month_in_the_language_in_use():
     now = timezone.now().replace(year=2026, month=6, day=15)
     moment = now.replace(month=3)
     # Each language in turn, then the first again: the names are kept per language.
-    for language, march in (("bg", "Мар"), ("en", "Mar"), ("bg", "Мар")):
+    for language in ("bg", "en", "bg"):
         with translation.override(language):
-            assert moment_text(moment, now=now) == f"{moment.day} {march}"
+            assert moment_text(moment, now=now) == format_date(moment, "j M")
 
 
 def test_a_visitor_sees_counts_not_buttons(client, listed_community, user_factory):
