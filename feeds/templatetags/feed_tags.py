@@ -22,7 +22,7 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from feeds.audiences import describe_audience
-from feeds.models import Audience, Emoji, Post
+from feeds.models import Emoji, Post
 from sosoon_site.moments import moment_html, moment_title
 
 register = template.Library()
@@ -66,11 +66,7 @@ def card_url(name: str, kwarg: str, value) -> str:
 
 @register.filter
 def audience_line(draft: Post) -> str:
-    """The composer's "who will see this" sentence for a draft whose choice may be incomplete."""
-    if draft.audience == Audience.TIER and draft.min_tier is None:
-        return "Choose the lowest tier that will see the post."
-    if draft.audience == Audience.CIRCLE and draft.circle is None:
-        return "Choose one of your circles."
+    """The composer's "Visible to N people" sentence for the draft's chosen audience."""
     return describe_audience(draft)
 
 
