@@ -73,10 +73,11 @@ def choice_value(audience: str, *, min_tier_id: int | None, circle_id: int | Non
     return audience
 
 
-def audience_choices(author, community: Community) -> list[AudienceChoice]:
+def audience_choices(author, community: Community, *, keep: str = "") -> list[AudienceChoice]:
     """What `author` may choose for a post in `community`, in words, widest first: the whole
-    community, each tier above the lowest (the lowest is everyone), the author's own
-    circles, and a public teaser where the community allows them. Two queries."""
+    community, each tier above the lowest (the lowest is everyone; offered only when `keep`,
+    the edited post's own choice, is it), the author's own circles, and a public teaser
+    where the community allows them. Two queries."""
     choices = [
         AudienceChoice(Audience.COMMUNITY, f"Everyone in {community.name}", Audience.COMMUNITY)
     ]
@@ -88,7 +89,8 @@ def audience_choices(author, community: Community) -> list[AudienceChoice]:
             Audience.TIER,
             min_tier=tier,
         )
-        for tier in tiers[1:]
+        for position, tier in enumerate(tiers)
+        if position or keep == choice_value(Audience.TIER, min_tier_id=tier.pk, circle_id=None)
     ]
     choices += [
         AudienceChoice(

@@ -88,7 +88,10 @@ class PostForm(forms.Form):
         else:
             del self.fields["remove_images"]
         self.audience_choices = {
-            choice.value: choice for choice in audience_choices(author, community)
+            choice.value: choice
+            for choice in audience_choices(
+                author, community, keep=str(self.initial.get("audience", ""))
+            )
         }
         self.fields["audience"].choices = [
             (choice.value, choice.label) for choice in self.audience_choices.values()

@@ -134,6 +134,25 @@ def test_editing_starts_from_the_posts_own_choice(client, author, community, pos
     assert "Visible to" in page and "at Insider or above" in page
 
 
+def test_a_post_for_the_lowest_tier_keeps_its_choice_when_edited(
+    client, author, community, post_factory
+):
+    lowest = community.tiers.order_by("rank").first()
+    post = post_factory(audience=Audience.TIER, min_tier=lowest)
+    client.force_login(author)
+    url = reverse("feeds:edit", kwargs={"post_id": post.pk})
+
+    page = client.get(url).text
+    saved = client.post(url, {"body": "Edited", "audience": f"tier:{lowest.pk}"})
+
+    assert checked_on(page) == f"tier:{lowest.pk}"
+    assert f"{lowest.name} and above" in choices_on(page)
+    assert f"{lowest.name} and above" not in choices_on(client.get(FEED).text)
+    assert saved.status_code == 302
+    post.refresh_from_db()
+    assert (post.audience, post.min_tier) == (Audience.TIER, lowest)
+
+
 def test_cards_show_the_authors_and_the_communitys_faces(
     client, author, community, member, post_factory, png_upload
 ):
