@@ -295,7 +295,8 @@ _CARD_POST_COLUMNS = (
     *("created", "edited", "deleted", "pinned_at"),
 )
 _CARD_RELATED_COLUMNS = (
-    *("author__handle", "author__display_name", "community__name", "community__slug"),
+    *("author__handle", "author__display_name", "author__avatar"),
+    *("community__name", "community__slug", "community__avatar"),
     *("min_tier__name", "circle__is_close_friends"),
 )
 
@@ -305,13 +306,29 @@ def _card_from_row(row: tuple) -> Post:
     them, from one row of the card's columns."""
     split = len(_CARD_POST_COLUMNS)
     own = dict(zip(_CARD_POST_COLUMNS, row[:split], strict=True))
-    handle, display_name, community_name, slug, tier_name, close_friends = row[split:]
+    (
+        handle,
+        display_name,
+        avatar,
+        community_name,
+        slug,
+        community_avatar,
+        tier_name,
+        close_friends,
+    ) = row[split:]
     post = loaded(Post, own)
     post.author = loaded(
-        User, {"id": own["author_id"], "handle": handle, "display_name": display_name}
+        User,
+        {"id": own["author_id"], "handle": handle, "display_name": display_name, "avatar": avatar},
     )
     post.community = loaded(
-        Community, {"id": own["community_id"], "name": community_name, "slug": slug}
+        Community,
+        {
+            "id": own["community_id"],
+            "name": community_name,
+            "slug": slug,
+            "avatar": community_avatar,
+        },
     )
     post.min_tier = (
         loaded(Tier, {"id": own["min_tier_id"], "name": tier_name}) if own["min_tier_id"] else None

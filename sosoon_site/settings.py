@@ -61,7 +61,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "django.contrib.humanize",
     "channels",
     "django_htmx",
     "csp",
@@ -111,8 +110,9 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "communities.notifications.context_processors.notifications",
+                "communities.chat.context_processors.direct_messages",
             ],
-            "builtins": ["sosoon_site.templatetags.page_text"],
+            "builtins": ["sosoon_site.templatetags.page_text", "sosoon_site.templatetags.moments"],
         },
     },
 ]

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from communities.permissions import access_community, page_context
+from feeds.audiences import choice_value
 from feeds.forms import AudienceChoiceForm, PostForm
 from feeds.models import Audience, Post
 from feeds.policy import access_post
@@ -48,9 +49,14 @@ def compose(request, slug):
             else:
                 messages.success(request, "Posted.")
             return redirect(post)
-    draft = Post(community=community, author=request.user)
-    if form.is_bound and not form.errors:
-        draft.audience = form.cleaned_data.get("audience", Audience.COMMUNITY)
+    chosen = getattr(form, "cleaned_data", {})
+    draft = Post(
+        community=community,
+        author=request.user,
+        audience=chosen.get("audience") or Audience.COMMUNITY,
+        min_tier=chosen.get("min_tier"),
+        circle=chosen.get("circle"),
+    )
     context = {**page_context(request, community), "form": form, "draft": draft}
     return render(request, "feeds/compose.html", context, status=400 if form.errors else 200)
 
@@ -79,9 +85,9 @@ def edit(request, post_id):
         raise PermissionDenied("Only the author can edit a post.")
     initial = {
         "body": post.body,
-        "audience": post.audience,
-        "min_tier": post.min_tier,
-        "circle": post.circle,
+        "audience": choice_value(
+            post.audience, min_tier_id=post.min_tier_id, circle_id=post.circle_id
+        ),
     }
     form = PostForm(
         request.POST or None,

@@ -198,3 +198,19 @@ def test_only_a_mute_asks_how_long(client, reported_note, site_moderator):
     ).content.decode()
     assert "give a reason" in warn and "Mute for" not in warn
     assert "Mute for" in mute
+
+
+def test_the_queue_shows_times_as_every_page_does_never_a_raw_timestamp(
+    client, reported_note, moderator
+):
+    """The snapshot keeps its time as ISO text; the queue shows it relative, with the full
+    time in the moderator's zone as the tooltip."""
+    moderator.time_zone = "Europe/Sofia"
+    moderator.save(update_fields=["time_zone"])
+    snapshot = Report.objects.get().snapshot
+    client.force_login(moderator)
+
+    body = client.get("/c/wine/moderation/").content.decode()
+
+    assert snapshot["created"][:16] not in body, "the raw UTC time is not shown"
+    assert ">just now</time>" in body and "(Europe/Sofia)" in body
