@@ -466,10 +466,9 @@
       this.list.addEventListener("touchmove", cancel, { passive: true });
     }
 
+    // A list item of its own (a list holds only items), read out as its words.
     drawDivider(text, extra) {
-      const item = element("li", "chat__divider" + (extra ? " " + extra : ""), text);
-      item.setAttribute("role", "separator");
-      return item;
+      return element("li", "chat__divider" + (extra ? " " + extra : ""), text);
     }
 
     drawMessage(message, grouped) {
