@@ -1,5 +1,6 @@
 # Sosoon: `make run` serves the platform, `make test` runs the suite, `make bench` benchmarks,
-# `make rehearse` rehearses the production topology (docs/deploy.md, "Rehearsal").
+# `make rehearse` rehearses the production topology (docs/deploy.md, "Rehearsal"),
+# `make screenshots` photographs the main pages for review.
 # Everything installs from requirements-dev.lock into .venv; nothing else is needed but
 # Python 3.11+. requirements.lock is the runtime subset that production installs.
 
@@ -12,7 +13,7 @@ PORT ?= 8000
 
 export DEBUG ?= 1
 
-.PHONY: run test bench rehearse lint install lock clean
+.PHONY: run test bench rehearse screenshots lint install lock clean
 
 $(INSTALLED): requirements-dev.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Sosoon needs Python 3.11 or newer; set PYTHON=/path/to/python3.11")'
@@ -39,6 +40,10 @@ bench: $(INSTALLED)
 # root the services run as `nobody`. `$(PY) -m tests.rehearsal --help` lists REHEARSAL_ARGS.
 rehearse: $(INSTALLED)
 	$(PY) -m tests.rehearsal $(REHEARSAL_ARGS)
+
+# Every main page at phone and laptop size in var/screenshots/ (needs /usr/bin/chromium).
+screenshots: $(INSTALLED)
+	$(PY) -m tests.screenshots
 
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .

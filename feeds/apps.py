@@ -22,3 +22,5 @@ class FeedsConfig(AppConfig):
         from feeds.crossposting.content import register_crossposting_content
 
         register_crossposting_content()
+        # Digests too: their admin.
+        from feeds.digests import admin as digest_admin  # noqa: F401

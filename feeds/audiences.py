@@ -2,8 +2,12 @@
 
 The composer, the post form and the services all validate through `validate_audience`, so a
 tier from another community, someone else's circle or a public post where teasers are off is
-refused the same way everywhere.
+refused the same way everywhere. The composer offers them as one list in words
+(`audience_choices`): "Everyone in Natural Wine Club", "Insider and above", "Close friends",
+"Public teaser", each one value that stands for an audience with its tier or circle.
 """
+
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 
@@ -50,3 +54,57 @@ def describe_audience(post: Post) -> str:
     if post.audience == Audience.CIRCLE:
         return f"Visible to {people} in {community}: you and the people of {post.circle.name} there"
     return f"Visible to {members} of {community}"
+
+
+@dataclass(frozen=True)
+class AudienceChoice:
+    """One entry of the composer's audience list: its form value, its words, and the post
+    fields it stands for."""
+
+    value: str
+    label: str
+    audience: str
+    min_tier: Tier | None = None
+    circle: Circle | None = None
+
+
+def choice_value(audience: str, *, min_tier_id: int | None, circle_id: int | None) -> str:
+    """The composer's value for an audience: "community", "public", "tier:3", "circle:8"."""
+    if audience == Audience.TIER:
+        return f"{Audience.TIER}:{min_tier_id}"
+    if audience == Audience.CIRCLE:
+        return f"{Audience.CIRCLE}:{circle_id}"
+    return audience
+
+
+def audience_choices(author, community: Community, *, keep: str = "") -> list[AudienceChoice]:
+    """What `author` may choose for a post in `community`, in words, widest first: the whole
+    community, each tier above the lowest (the lowest is everyone; offered only when `keep`,
+    the edited post's own choice, is it), the author's own circles, and a public teaser
+    where the community allows them. Two queries."""
+    choices = [
+        AudienceChoice(Audience.COMMUNITY, f"Everyone in {community.name}", Audience.COMMUNITY)
+    ]
+    tiers = list(community.tiers.order_by("rank"))
+    choices += [
+        AudienceChoice(
+            choice_value(Audience.TIER, min_tier_id=tier.pk, circle_id=None),
+            f"{tier.name} and above",
+            Audience.TIER,
+            min_tier=tier,
+        )
+        for position, tier in enumerate(tiers)
+        if position or keep == choice_value(Audience.TIER, min_tier_id=tier.pk, circle_id=None)
+    ]
+    choices += [
+        AudienceChoice(
+            choice_value(Audience.CIRCLE, min_tier_id=None, circle_id=circle.pk),
+            circle.name,
+            Audience.CIRCLE,
+            circle=circle,
+        )
+        for circle in Circle.objects.filter(owner=author)
+    ]
+    if community.allow_public_teasers:
+        choices.append(AudienceChoice(Audience.PUBLIC, "Public teaser", Audience.PUBLIC))
+    return choices

@@ -1,5 +1,6 @@
 """Demo posts for `make run`, after communities' demo. Idempotent: only what is missing.
 
+Every demo member gets the default weekly digest of each community (feeds/digests/demo.py).
 In the Natural Wine Club: a post for everyone, an Insider-only preview (ana, the owner, sees
 it from the base tier), a post to ana's
 "Close friends" (ben and emma are in it), a pinned announcement, comments and reactions, and
@@ -13,6 +14,7 @@ from django.core.files.base import ContentFile
 from PIL import Image, ImageDraw
 
 from communities.models import Community, Tier
+from feeds.digests import demo as digest_demo
 from feeds.models import Audience, CircleMember, Post
 from feeds.services.circles import close_friends_of
 from feeds.services.comments import do_add_comment
@@ -133,4 +135,5 @@ def seed() -> list[str]:
         _, new = _post(synth, "dev", audience, body)
         if new:
             created.append(f"{audience} post by dev in Vintage Synth Makers")
+    created.extend(digest_demo.seed())
     return created

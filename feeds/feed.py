@@ -317,7 +317,8 @@ _CARD_POST_COLUMNS = (
     *("created", "edited", "deleted", "pinned_at"),
 )
 _CARD_RELATED_COLUMNS = (
-    *("author__handle", "author__display_name", "community__name", "community__slug"),
+    *("author__handle", "author__display_name", "author__avatar"),
+    *("community__name", "community__slug", "community__avatar"),
     *("min_tier__name", "circle__is_close_friends"),
     # The badge as a release ladder has it now (feeds.policy.audience_now).
     *("audience_now", "tier_name_now"),
@@ -329,14 +330,31 @@ def _card_from_row(row: tuple) -> Post:
     them, from one row of the card's columns."""
     split = len(_CARD_POST_COLUMNS)
     own = dict(zip(_CARD_POST_COLUMNS, row[:split], strict=True))
-    handle, display_name, community_name, slug, tier_name, close_friends, *now = row[split:]
+    (
+        handle,
+        display_name,
+        avatar,
+        community_name,
+        slug,
+        community_avatar,
+        tier_name,
+        close_friends,
+        *now,
+    ) = row[split:]
     post = loaded(Post, own)
     post.audience_now, post.tier_name_now = now
     post.author = loaded(
-        User, {"id": own["author_id"], "handle": handle, "display_name": display_name}
+        User,
+        {"id": own["author_id"], "handle": handle, "display_name": display_name, "avatar": avatar},
     )
     post.community = loaded(
-        Community, {"id": own["community_id"], "name": community_name, "slug": slug}
+        Community,
+        {
+            "id": own["community_id"],
+            "name": community_name,
+            "slug": slug,
+            "avatar": community_avatar,
+        },
     )
     post.min_tier = (
         loaded(Tier, {"id": own["min_tier_id"], "name": tier_name}) if own["min_tier_id"] else None

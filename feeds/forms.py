@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 
 from communities.models import Community
 from communities.moderation.models import REASON_MAX
-from feeds.audiences import validate_audience
-from feeds.models import MAX_BODY, MAX_COMMENT, MAX_IMAGES, Audience, Circle, PostImage
+from feeds.audiences import audience_choices, validate_audience
+from feeds.models import MAX_BODY, MAX_COMMENT, MAX_IMAGES, Audience, PostImage
 from feeds.releases.models import STEP_AUDIENCES
 from feeds.releases.services import MAX_STEPS, StepDraft, validate_ladder
 from feeds.services.posts import validate_content
@@ -54,9 +54,15 @@ class PostForm(forms.Form):
         strip=False,
         help_text="Markdown works: **bold**, _italic_, [links](https://…), @handle.",
     )
-    audience = forms.ChoiceField(choices=Audience.choices, initial=Audience.COMMUNITY)
-    min_tier = forms.ModelChoiceField(queryset=None, required=False, label="Lowest tier")
-    circle = forms.ModelChoiceField(queryset=None, required=False, label="Circle")
+    # One list in words of what this author may choose (feeds.audiences.audience_choices);
+    # its value stands for the audience with its tier or circle, which `clean_audience`
+    # puts in `min_tier` and `circle` for the services.
+    audience = forms.ChoiceField(
+        label="Who will see it",
+        initial=Audience.COMMUNITY,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Choose who will see the post from the list."},
+    )
     images = ImagesField(help_text=f"Up to {MAX_IMAGES} images (JPEG, PNG, GIF or WebP).")
 
     remove_images = forms.TypedMultipleChoiceField(
@@ -86,14 +92,15 @@ class PostForm(forms.Form):
             ]
         else:
             del self.fields["remove_images"]
-        self.fields["min_tier"].queryset = community.tiers.all()
-        self.fields["circle"].queryset = Circle.objects.filter(owner=author)
-        # They are all the author's own: the name alone (Circle's str adds its owner).
-        self.fields["circle"].label_from_instance = lambda circle: circle.name
-        if not community.allow_public_teasers:
-            self.fields["audience"].choices = [
-                choice for choice in Audience.choices if choice[0] != Audience.PUBLIC
-            ]
+        self.audience_choices = {
+            choice.value: choice
+            for choice in audience_choices(
+                author, community, keep=str(self.initial.get("audience", ""))
+            )
+        }
+        self.fields["audience"].choices = [
+            (choice.value, choice.label) for choice in self.audience_choices.values()
+        ]
         if not with_images:
             del self.fields["images"]
         self.with_ladder = with_ladder
@@ -151,6 +158,12 @@ class PostForm(forms.Form):
             raise ValidationError({"ladder": errors})
         return steps
 
+    def clean_audience(self) -> str:
+        """The chosen audience; its tier and circle go to `min_tier` and `circle`."""
+        choice = self.audience_choices[self.cleaned_data["audience"]]
+        self.cleaned_data["min_tier"], self.cleaned_data["circle"] = choice.min_tier, choice.circle
+        return choice.audience
+
     def clean(self):
         data = super().clean()
         if self.errors:
@@ -191,8 +204,12 @@ class PostForm(forms.Form):
         return [image for image in self.kept_images if image.pk not in removed]
 
     def add_validation_error(self, error: ValidationError) -> None:
+        """Put the services' errors on the fields they are about; a tier's or a circle's
+        belong to the one audience control."""
         if hasattr(error, "error_dict"):
             for name, errors in error.error_dict.items():
+                if name in ("min_tier", "circle"):
+                    name = "audience"
                 self.add_error(name if name in self.fields else None, errors)
         else:
             self.add_error(None, error)

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from feeds.views import circles, compose, feeds, people, posts
 
@@ -26,4 +26,5 @@ urlpatterns = [
         name="remove_from_circle",
     ),
     path("people/<str:handle>/", people.person, name="person"),
+    path("", include("feeds.search.urls")),
 ]

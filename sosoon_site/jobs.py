@@ -64,6 +64,11 @@ SCHEDULES = [
         "minutes": 1,
     },
     {
+        "name": "digests-dispatch",
+        "func": "feeds.digests.tasks.dispatch_digests",
+        "schedule_type": Schedule.HOURLY,
+    },
+    {
         "name": "chat-retention",
         "func": "communities.tasks.purge_expired_chat_messages",
         "schedule_type": Schedule.DAILY,

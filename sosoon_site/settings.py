@@ -61,7 +61,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "django.contrib.humanize",
     "channels",
     "django_htmx",
     "csp",
@@ -111,8 +110,9 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "communities.notifications.context_processors.notifications",
+                "communities.chat.context_processors.direct_messages",
             ],
-            "builtins": ["sosoon_site.templatetags.page_text"],
+            "builtins": ["sosoon_site.templatetags.page_text", "sosoon_site.templatetags.moments"],
         },
     },
 ]
@@ -231,6 +231,12 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
 }
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+# Where the site is reached, for links in mail written by background jobs (digests), which
+# have no request to take the address from. Production defaults to https on the first host.
+SOSOON_SITE_URL = env.text(
+    "SOSOON_SITE_URL",
+    "http://localhost:8000" if DEBUG else f"https://{ALLOWED_HOSTS[0].lstrip('.')}",
+).rstrip("/")
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Sosoon"
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from communities.chat import services as chat
 from communities.permissions import Action, community_for, page_context
+from sosoon_site.accounts.views import safe_next
 from sosoon_site.rate_limits import RateLimited
 
 
@@ -83,7 +84,9 @@ def room_change(request, slug, room_id):
 
 @login_required
 def direct_messages(request):
-    """My conversations with unread counts; POST a handle to start (or reopen) one."""
+    """My conversations with unread counts; POST a handle to start (or reopen) one. The
+    Message button on profiles and member rows posts here with `next`: a refusal goes back
+    there with the reason, which never says whether a block is why."""
     if request.method == "POST":
         try:
             room = chat.check_open_direct_room(request.user, request.POST.get("handle", ""))
@@ -91,6 +94,9 @@ def direct_messages(request):
             messages.error(
                 request, "You can message people who share a community with you, by handle."
             )
+            back = safe_next(request)
+            if back:
+                return redirect(back)
         else:
             return redirect("communities:direct_room", room_id=room.pk)
     rooms = chat.direct_rooms(request.user)
@@ -105,6 +111,26 @@ def direct_messages(request):
                 )
                 for room in rooms
             ],
+        },
+    )
+
+
+@login_required
+def room_page(request, slug, room_id):
+    """One community room as a place of its own: the whole screen, the composer at the
+    bottom, the community's other readable rooms beside it (404 for a room the viewer may
+    not read, as everywhere)."""
+    room = chat.access_room(request.user, room_id)
+    if room.is_direct or room.community.slug != slug:
+        raise Http404("No such room.")
+    community = room.community
+    return render(
+        request,
+        "communities/chat/room.html",
+        {
+            **page_context(request, community),
+            "room": room,
+            "chat_rooms": chat.community_rooms(request.user, community),
         },
     )
 

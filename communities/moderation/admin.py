@@ -13,7 +13,11 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.template.response import TemplateResponse
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.text import Truncator
+from django.utils.timezone import localtime
 
 from communities.moderation.forms import AutoModerationForm
 from communities.moderation.models import (
@@ -45,6 +49,23 @@ class ReasonForm(forms.Form):
     )
 
 
+def readable_snapshot(snapshot) -> str:
+    """A report's or held item's snapshot as a moderator reads it: the text quoted, then who
+    wrote it, when, and for whom (escaped), instead of its JSON."""
+    if not isinstance(snapshot, dict) or not snapshot:
+        return "—"
+    created = parse_datetime(snapshot.get("created") or "")
+    when = date_format(localtime(created), "DATETIME_FORMAT") if created else ""
+    about = " · ".join(
+        part for part in (snapshot.get("author", ""), when, snapshot.get("audience", "")) if part
+    )
+    return format_html(
+        '<blockquote style="margin:0;white-space:pre-wrap">{}</blockquote><p>{}</p>',
+        snapshot.get("text", ""),
+        about,
+    )
+
+
 class ModerationActionsMixin:
     """Admin actions named after QUEUE_ACTIONS and SITE_ACTIONS, run on each selected row's
     target through the moderation services."""
@@ -58,6 +79,9 @@ class ModerationActionsMixin:
 
     def run_moderation_action(self, request, queryset, action: str):
         form = ReasonForm(request.POST if "apply" in request.POST else None)
+        if action != "mute":
+            # Only a mute lasts; warning, hiding or deleting asks for a reason alone.
+            del form.fields["duration"]
         if form.is_bound and form.is_valid():
             done, problems = 0, []
             for label, target_id in self.targets_of(queryset):
@@ -68,7 +92,7 @@ class ModerationActionsMixin:
                         label,
                         target_id,
                         reason=form.cleaned_data["reason"],
-                        duration=form.cleaned_data["duration"],
+                        duration=form.cleaned_data.get("duration", ""),
                     )
                 except (ValidationError, PermissionDenied, Http404) as error:
                     text = (
@@ -142,13 +166,18 @@ class ReportAdmin(ModerationActionsMixin, admin.ModelAdmin):
         "subject",
         "reason",
         "note",
-        "snapshot",
+        "reported_snapshot",
         "status",
         "created",
         "handled_at",
         "outcome",
     ]
+    exclude = ["snapshot"]
     actions = MODERATION_ADMIN_ACTIONS
+
+    @admin.display(description="What was reported, as the reporter saw it")
+    def reported_snapshot(self, report: Report) -> str:
+        return readable_snapshot(report.snapshot)
 
     @admin.display(description="Reported content (snapshot)")
     def reported_text(self, report: Report) -> str:
@@ -183,10 +212,15 @@ class WithheldContentAdmin(ModerationActionsMixin, admin.ModelAdmin):
         "author",
         "state",
         "reason",
-        "snapshot",
+        "held_snapshot",
         "created",
     ]
+    exclude = ["snapshot"]
     actions = MODERATION_ADMIN_ACTIONS
+
+    @admin.display(description="What is withheld, as it was written")
+    def held_snapshot(self, withheld: WithheldContent) -> str:
+        return readable_snapshot(withheld.snapshot)
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -34,6 +34,17 @@ class ActionForm(forms.Form):
     )
 
 
+class MemberActionForm(forms.Form):
+    """Removing or banning from the member list: the reason, as the queue asks for one."""
+
+    reason = forms.CharField(
+        max_length=REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="They read this, and it stays in the moderation log.",
+        error_messages={"required": "Give a reason; the person affected will read it."},
+    )
+
+
 class AutoModerationForm(forms.ModelForm):
     class Meta:
         model = AutoModeration

@@ -97,7 +97,16 @@ class Report(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_reason_display()} report on {self.target_label} {self.target_id}"
+        """ "Spam report on a post by Ben Okafor": what a moderator scanning a list reads."""
+        reason = self.get_reason_display()
+        author = self.snapshot.get("author", "") if isinstance(self.snapshot, dict) else ""
+        what = self.target_label.replace("_", " ")
+        if not author:
+            return f"{reason} report on {what} {self.target_id}"
+        if self.target_label == "member":
+            return f"{reason} report on the member {author}"
+        article = "an" if what[:1] in "aeiou" else "a"
+        return f"{reason} report on {article} {what} by {author}"
 
     @property
     def is_open(self) -> bool:

@@ -15,8 +15,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from communities.moderation.forms import ActionForm, AutoModerationForm, ReportForm
+from communities.moderation.forms import (
+    ActionForm,
+    AutoModerationForm,
+    MemberActionForm,
+    ReportForm,
+)
 from communities.moderation.models import (
+    MEMBER_TARGET,
     ModerationAction,
     Report,
     ReportStatus,
@@ -39,6 +45,11 @@ from communities.moderation.services.targets import find_target, target_or_404
 from communities.permissions import Action, access_community, page_context
 
 LOG_ROWS = 50
+# What the member list's Remove… and Ban… ask, and what they say once done.
+MEMBER_LIST_ACTIONS = {
+    "remove": ("Remove {name} from {community}?", "Remove", "{name} was removed."),
+    "ban": ("Ban {name} from {community}?", "Ban", "{name} is banned and cannot rejoin."),
+}
 
 
 def _safe_next(request, fallback: str) -> str:
@@ -192,6 +203,44 @@ def act(request, slug: str):
     else:
         messages.success(request, f"Done: {entry.get_action_display().lower()}.")
     return redirect("communities:moderation", slug=slug)
+
+
+@login_required
+def confirm_member_action(request, slug: str, membership_id: int, action: str):
+    """Remove or ban from the member list: a page naming who, asking why; the reason is
+    logged and sent to the person, through the same service as the queue's actions. Those
+    who may not manage members get a 403 (a 404 outside the community) and nothing changes."""
+    if action not in MEMBER_LIST_ACTIONS:
+        raise Http404("No such action.")
+    community = _community_for_moderation(request, slug, Action.MANAGE_MEMBERS)
+    target = find_target(MEMBER_TARGET, membership_id)
+    if target is None or target.community.pk != community.pk:
+        raise Http404("Nothing here.")
+    name = target.subject.name
+    question, button, done = MEMBER_LIST_ACTIONS[action]
+    form = MemberActionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            check_moderation_action(
+                request.user, action, MEMBER_TARGET, target.id, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, done.format(name=name))
+            return redirect("communities:members", slug=community.slug)
+    return render(
+        request,
+        "communities/moderation/confirm_member_action.html",
+        {
+            **page_context(request, community),
+            "form": form,
+            "member": target.obj,
+            "question": question.format(name=name, community=community.name),
+            "button": button,
+            "danger": action == "ban",
+        },
+    )
 
 
 @login_required

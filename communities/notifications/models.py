@@ -8,7 +8,8 @@ from the page and from the unread count at once. What a notification can be abou
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, CharField, Exists, OuterRef, Q, Value, When
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from communities.content import registered_kinds
@@ -42,6 +43,30 @@ class NotificationQuerySet(models.QuerySet):
 
     def unread(self) -> "NotificationQuerySet":
         return self.filter(read_at__isnull=True)
+
+    def with_entry(self) -> "NotificationQuerySet":
+        """Annotate `entry`: which line of the notifications page the row is on. Rows of a
+        grouped kind about the same target share a line ("Ana and 4 others reacted"), every
+        other row is a line of its own. The page groups by it and the badge counts it, so the
+        badge's number is the number of unread lines the page shows."""
+        as_text = CharField()
+        return self.annotate(
+            entry=Case(
+                When(
+                    kind__in=GROUPED_KINDS,
+                    then=Concat(
+                        "kind",
+                        Value(":"),
+                        "target_label",
+                        Value(":"),
+                        Cast("target_id", as_text),
+                        output_field=as_text,
+                    ),
+                ),
+                default=Concat(Value("#"), Cast("id", as_text), output_field=as_text),
+                output_field=as_text,
+            )
+        )
 
 
 class Notification(models.Model):

@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Count, Model
 from django.http import Http404
 from django.utils import timezone
 
 from communities.content import content_kind, kind_of
-from communities.notifications.models import GROUPED_KINDS, Notification
+from communities.notifications.models import Notification
 from sosoon_site.accounts.blocks import blocked_user_ids
 from sosoon_site.accounts.models import User
 from sosoon_site.compiled_queries import compiled_rows
@@ -55,7 +55,8 @@ def notify(
 
 
 def unread_count(user) -> int:
-    """What the top-bar badge shows: unread notifications the policy still lets `user` see.
+    """What the top-bar badge shows: the unread lines of the notifications page (`inbox`),
+    of notifications the policy still lets `user` see; reactions to one post are one line.
 
     Every page shows it, and building each kind's policy costs more than running it, so the
     kinds of content the unread notifications point at are read first (one indexed query) and
@@ -73,7 +74,8 @@ def unread_count(user) -> int:
     labels = {label for (label,) in unread}
     if not labels:
         return 0
-    return Notification.objects.visible_to(user, labels=labels).unread().count()
+    unread_lines = Notification.objects.visible_to(user, labels=labels).unread().with_entry()
+    return unread_lines.aggregate(lines=Count("entry", distinct=True))["lines"]
 
 
 @dataclass
@@ -95,22 +97,21 @@ class Entry:
 
 
 def inbox(user, *, before: int | None = None) -> list[Entry]:
-    """The newest page of `user`'s visible notifications, reactions grouped per target."""
-    rows = Notification.objects.visible_to(user).select_related("actor", "community")
+    """The newest page of `user`'s visible notifications, one entry per line of the page
+    (`Notification.with_entry`: reactions grouped per target)."""
+    rows = Notification.objects.visible_to(user).with_entry().select_related("actor", "community")
     if before is not None:
         rows = rows.filter(pk__lt=before)
     rows = list(rows[:PAGE_SIZE])
     targets = load_targets(rows)
     entries: list[Entry] = []
-    grouped: dict[tuple, Entry] = {}
+    grouped: dict[str, Entry] = {}
     for row in rows:
-        key = (row.kind, row.target_label, row.target_id)
-        entry = grouped.get(key) if row.kind in GROUPED_KINDS else None
+        entry = grouped.get(row.entry)
         if entry is None:
             entry = Entry(first=row, target=targets.get((row.target_label, row.target_id)))
             entries.append(entry)
-            if row.kind in GROUPED_KINDS:
-                grouped[key] = entry
+            grouped[row.entry] = entry
         if row.actor is not None and row.actor not in entry.actors:
             entry.actors.append(row.actor)
         entry.unread = entry.unread or row.read_at is None

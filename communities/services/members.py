@@ -59,12 +59,6 @@ def do_remove_member(membership: Membership, *, reason: str = "removed") -> Memb
     return membership
 
 
-def check_remove_member(actor: Membership, target: Membership) -> Membership:
-    authorise(actor, Action.MANAGE_MEMBERS)
-    require_outranks(actor, target)
-    return do_remove_member(target)
-
-
 def do_ban_member(community: Community, user) -> Membership:
     """Ban `user` from `community`, member or not (e.g. from the join-request queue)."""
     with transaction.atomic():
@@ -80,12 +74,6 @@ def do_ban_member(community: Community, user) -> Membership:
         membership.save(update_fields=["status", "role"])
         announce_membership_change(membership, "banned")
     return membership
-
-
-def check_ban_member(actor: Membership, target: Membership) -> Membership:
-    authorise(actor, Action.MANAGE_MEMBERS)
-    require_outranks(actor, target)
-    return do_ban_member(target.community, target.user)
 
 
 def do_unban_member(membership: Membership) -> Membership:

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -13,12 +13,11 @@ from communities.forms import TierChoiceForm, role_choices_for
 from communities.models import Membership, MembershipStatus
 from communities.permissions import Action, community_for, may, page_context
 from communities.services.members import (
-    check_ban_member,
     check_change_role,
     check_change_tier,
-    check_remove_member,
     check_unban_member,
 )
+from sosoon_site.accounts.models import Block
 
 PAGE_SIZES = {20, 50, 100}
 DEFAULT_PAGE_SIZE = 20
@@ -27,13 +26,17 @@ DEFAULT_PAGE_SIZE = 20
 @login_required
 def member_list(request, slug):
     """Active members (and, for those who manage members, banned people), searchable and
-    paginated; a constant number of queries whatever the page size."""
+    paginated, each row with Message and Block (or Unblock) for the viewer; a constant
+    number of queries whatever the page size."""
     community, actor = community_for(request, slug, Action.VIEW)
     manages = may(request, community, Action.MANAGE_MEMBERS)
     show_banned = manages and request.GET.get("status") == "banned"
     status = MembershipStatus.BANNED if show_banned else MembershipStatus.ACTIVE
-    memberships = Membership.objects.filter(community=community, status=status).select_related(
-        "user", "tier"
+    i_blocked = Block.objects.filter(blocker=request.user, blocked=OuterRef("user"))
+    memberships = (
+        Membership.objects.filter(community=community, status=status)
+        .select_related("user", "tier")
+        .annotate(i_blocked=Exists(i_blocked))
     )
     query = request.GET.get("q", "").strip()
     if query:
@@ -67,7 +70,9 @@ def member_list(request, slug):
     )
 
 
-MEMBER_ACTIONS = {"role", "tier", "remove", "ban", "unban"}
+# Removing and banning ask for a reason and are logged: moderation's confirmation page
+# (communities.moderation.views.confirm_member_action) does them.
+MEMBER_ACTIONS = {"role", "tier", "unban"}
 
 
 @login_required
@@ -93,12 +98,6 @@ def act_on_member(request, slug, membership_id, action):
             tier = form.cleaned_data["tier"]
             check_change_tier(actor, target, tier)
             done = f"{target.user.name} is now in the {tier.name} tier."
-        elif action == "remove":
-            check_remove_member(actor, target)
-            done = f"{target.user.name} was removed."
-        elif action == "ban":
-            check_ban_member(actor, target)
-            done = f"{target.user.name} is banned and cannot rejoin."
         else:
             check_unban_member(actor, target)
             done = f"{target.user.name} is no longer banned."

@@ -36,5 +36,8 @@ from feeds.crossposting.metrics.models import (  # noqa: F401
 )
 from feeds.crossposting.models import CrossPost, ExternalAccount, Referral  # noqa: F401
 
+# Digests keep their models in their own package too.
+from feeds.digests.models import DigestPreference, DigestSent  # noqa: F401
+
 # Staged releases keep theirs in their own package too.
 from feeds.releases.models import ReleaseStep  # noqa: F401

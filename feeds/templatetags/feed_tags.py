@@ -1,14 +1,14 @@
 """Template helpers for feed pages.
 
 A feed page repeats a post card twenty times or more, and the template engine's cost per
-variable, per `{% url %}` and per `|date` (lookup, localisation, escaping, URL resolving) made
-the cards most of the page's time; `format_html` in their place still cost a third of the
-page. So the card is built here with f-strings in which every value from a person goes through
-`escape` (the body is the sanitised `body_html` the template showed with `|safe`), its links
-are reversed once per URL pattern rather than once per card, and what all cards of a page
-share is worked out once per render (`_page`). templates/feeds/_post.html is the card for
-pages that include one; tests/feeds/test_cards.py checks the card against `reverse` and
-`|date`.
+variable, per `{% url %}` and per date filter (lookup, localisation, escaping, URL
+resolving) made the cards most of the page's time; `format_html` in their place still cost a
+third of the page. So the card is built here with f-strings in which every value from a
+person goes through `escape` (the body is the sanitised `body_html` the template showed
+with `|safe`), its links are reversed once per URL pattern rather than once per card, and
+what all cards of a page share is worked out once per render (`_page`).
+templates/feeds/_post.html is the card for pages that include one; tests/feeds/test_cards.py
+checks the card against `reverse` and its time against `sosoon_site.moments`.
 """
 
 import html
@@ -19,13 +19,11 @@ from urllib.parse import quote
 from django import template
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils import timezone
-from django.utils.dates import MONTHS_3
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
 
 from feeds.audiences import describe_audience
-from feeds.models import Audience, Emoji, Post
+from feeds.models import Emoji, Post
+from sosoon_site.moments import moment_html, moment_title
 
 register = template.Library()
 
@@ -68,26 +66,8 @@ def card_url(name: str, kwarg: str, value) -> str:
 
 @register.filter
 def audience_line(draft: Post) -> str:
-    """The composer's "who will see this" sentence for a draft whose choice may be incomplete."""
-    if draft.audience == Audience.TIER and draft.min_tier is None:
-        return "Choose the lowest tier that will see the post."
-    if draft.audience == Audience.CIRCLE and draft.circle is None:
-        return "Choose one of your circles."
+    """The composer's "Visible to N people" sentence for the draft's chosen audience."""
     return describe_audience(draft)
-
-
-@lru_cache(maxsize=256)
-def _month(language: str | None, month: int) -> str:
-    """The month's short name as `|date:"M"` shows it in `language` (the active one: the
-    lazy name is translated when read). A translation lookup per card was a tenth of the
-    card's time."""
-    return MONTHS_3[month].title()
-
-
-def _card_time(moment) -> str:
-    """`moment` as `|date:"j M Y, H:i"` shows it, without the date filter's machinery."""
-    local = timezone.localtime(moment)
-    return f"{local.day} {_month(get_language(), local.month)} {local.year}, {local:%H:%M}"
 
 
 @dataclass(frozen=True)
@@ -125,22 +105,41 @@ def _page(context) -> _Page:
     return page
 
 
+AVATAR_HUES = 6
+
+
+def avatar(name: str, image, pk: int, *, css: str = "avatar") -> str:
+    """A person's or a community's picture, or, without one, their initial on a colour picked
+    from the id (a class, as the Content-Security-Policy refuses inline styles). Decorative:
+    the name beside it says who."""
+    if image:
+        return f'<img class="{css}" src="{escape(image.url)}" alt="" width="40" height="40">'
+    initial = escape((name.strip()[:1] or "?").upper())
+    return (
+        f'<span class="{css} avatar--letter avatar--hue-{pk % AVATAR_HUES}"'
+        f' aria-hidden="true">{initial}</span>'
+    )
+
+
 def _post_header(post: Post, page: _Page) -> str:
     """The card's header: author, community, time and badges, every value escaped. Needs
     `select_related` author, community, min_tier and circle (feeds.feed does it)."""
     author, community = post.author, post.community
-    created = timezone.localtime(post.created)
     person = page.url("feeds:person", "handle", author.handle)
     home = page.url("feeds:community", "slug", community.slug)
     parts = [
-        f'<a class="post__author" href="{person}">{escape(author.name)}</a>\n'
+        f'<a class="post__avatar" href="{person}" tabindex="-1" aria-hidden="true">'
+        f"{avatar(author.name, author.avatar, author.pk)}</a>\n"
+        f'    <a class="post__author" href="{person}">{escape(author.name)}</a>\n'
         f'    <span class="muted">@{escape(author.handle)}</span>\n'
-        f'    <span class="muted">in <a href="{home}">{escape(community.name)}</a></span>\n'
+        f'    <span class="muted post__community">in <a href="{home}">'
+        f"{avatar(community.name, community.avatar, community.pk, css='avatar avatar--small')}"
+        f"{escape(community.name)}</a></span>\n"
         f'    <a class="muted post__time" href="{page.url("feeds:post", "post_id", post.pk)}">'
-        f'<time datetime="{created.isoformat()}">{_card_time(created)}</time></a>'
+        f"{moment_html(post.created)}</a>"
     ]
     if post.edited:
-        edited = _card_time(post.edited)
+        edited = escape(moment_title(post.edited))
         parts.append(f'<span class="muted" title="Edited {edited}">· edited</span>')
     if post.pinned_at:
         parts.append('<span class="pill">Pinned</span>')

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from communities.permissions import access_community, page_context
+from feeds.audiences import choice_value
 from feeds.forms import AudienceChoiceForm, PostForm
 from feeds.models import Audience, Post
 from feeds.policy import access_post
@@ -54,12 +55,15 @@ def compose(request, slug):
             else:
                 messages.success(request, "Posted.")
             return redirect(post)
-    draft = Post(community=community, author=request.user)
-    steps = []
-    if form.is_bound and not form.errors:
-        draft.audience = form.cleaned_data.get("audience", Audience.COMMUNITY)
-        draft.min_tier = form.cleaned_data.get("min_tier")
-        steps = form.cleaned_data.get("steps", [])
+    chosen = getattr(form, "cleaned_data", {})
+    draft = Post(
+        community=community,
+        author=request.user,
+        audience=chosen.get("audience") or Audience.COMMUNITY,
+        min_tier=chosen.get("min_tier"),
+        circle=chosen.get("circle"),
+    )
+    steps = chosen.get("steps", []) if form.is_bound and not form.errors else []
     context = {
         **page_context(request, community),
         "form": form,
@@ -106,9 +110,9 @@ def edit(request, post_id):
         raise PermissionDenied("Only the author can edit a post.")
     initial = {
         "body": post.body,
-        "audience": post.audience,
-        "min_tier": post.min_tier,
-        "circle": post.circle,
+        "audience": choice_value(
+            post.audience, min_tier_id=post.min_tier_id, circle_id=post.circle_id
+        ),
     }
     form = PostForm(
         request.POST or None,

@@ -13,6 +13,35 @@
   const TYPING_SHOW_FOR_MS = 5000;
   const PRESENCE_EVERY_MS = 30000;
   const READ_AFTER_MS = 500;
+  // Messages from one person less than this far apart share one header.
+  const GROUP_WITHIN_MS = 5 * 60 * 1000;
+  const LONG_PRESS_MS = 450;
+
+  function dayOf(iso) {
+    const date = new Date(iso);
+    return new Date(date.getFullYear(), date.getMonth(), date.getDate());
+  }
+
+  function dayLabel(day) {
+    const today = dayOf(new Date().toISOString());
+    const days = Math.round((today - day) / 86400000);
+    if (days === 0) return "Today";
+    if (days === 1) return "Yesterday";
+    const options = { weekday: "long", day: "numeric", month: "long" };
+    if (day.getFullYear() !== today.getFullYear()) options.year = "numeric";
+    return day.toLocaleDateString([], options);
+  }
+
+  function continues(previous, message) {
+    return Boolean(
+      previous &&
+        !previous.deleted &&
+        !message.reply_to &&
+        previous.author.id === message.author.id &&
+        new Date(message.created) - new Date(previous.created) < GROUP_WITHIN_MS &&
+        dayOf(previous.created).getTime() === dayOf(message.created).getTime()
+    );
+  }
 
   function element(tag, className, text) {
     const node = document.createElement(tag);
@@ -32,6 +61,7 @@
       this.online = root.querySelector("[data-online]");
       this.typingLine = root.querySelector("[data-typing]");
       this.older = root.querySelector("[data-older]");
+      this.jump = root.querySelector("[data-jump]");
       this.composer = root.querySelector("[data-composer]");
       this.textarea = this.composer.querySelector("textarea");
       this.replying = root.querySelector("[data-replying]");
@@ -43,7 +73,11 @@
       this.editing = null;
       root.querySelectorAll("[data-room]").forEach((button) => {
         const id = Number(button.dataset.room);
+        const badge = button.querySelector("[data-unread]");
         this.rooms.set(id, {
+          unread: Number(badge ? badge.textContent : 0) || 0,
+          unreadAtOpen: 0,
+          newFrom: null,
           id: id,
           button: button,
           name: button.dataset.name,
@@ -97,6 +131,8 @@
       });
       this.textarea.addEventListener("input", () => this.typing());
       this.older.addEventListener("click", () => this.loadOlder());
+      this.jump.addEventListener("click", () => this.jumpToUnread());
+      this.wireLongPress();
       this.root.querySelector("[data-cancel-reply]").addEventListener("click", () => {
         this.replyTo = null;
         this.editing = null;
@@ -302,6 +338,10 @@
 
     show(id) {
       this.active = id;
+      const opened = this.rooms.get(id);
+      opened.unreadAtOpen = opened.unread || 0;
+      opened.newFrom = null;
+      this.scrolledToTarget = false;
       this.rooms.forEach((room) => room.button.setAttribute("aria-pressed", String(room.id === id)));
       const room = this.rooms.get(id);
       this.textarea.placeholder = "Message " + room.name;
@@ -344,28 +384,116 @@
       this.list.replaceChildren();
       if (!room) return;
       const ids = Array.from(room.messages.keys()).sort((a, b) => a - b);
-      ids.forEach((id) => this.list.appendChild(this.drawMessage(room.messages.get(id))));
+      const newFrom = this.firstUnread(room, ids);
+      let previous = null;
+      let divider = null;
+      ids.forEach((id) => {
+        const message = room.messages.get(id);
+        const day = dayOf(message.created).getTime();
+        const newDay = !previous || dayOf(previous.created).getTime() !== day;
+        if (newDay) this.list.appendChild(this.drawDivider(dayLabel(new Date(day))));
+        if (id === newFrom) {
+          divider = this.drawDivider("New messages", "chat__divider--new");
+          this.list.appendChild(divider);
+        }
+        const grouped = !newDay && id !== newFrom && continues(previous, message);
+        this.list.appendChild(this.drawMessage(message, grouped));
+        previous = message;
+      });
       this.older.hidden = !room.hasOlder || room.lost;
+      this.jump.hidden = !divider;
       const closed = room.lost || room.archived;
       this.textarea.disabled = closed;
       this.composer.querySelector("button").disabled = closed;
       if (room.archived && !room.lost) this.say(room.name + " is archived: read-only.");
-      if (!(options && options.keepScroll) || nearBottom) this.list.scrollTop = this.list.scrollHeight;
+      const target = this.linkedMessage();
+      if (target) {
+        this.scrollListTo(target);
+      } else if (divider && !this.jumped) {
+        this.jumped = true;
+        this.scrollListTo(divider);
+      } else if (!(options && options.keepScroll) || nearBottom) {
+        this.list.scrollTop = this.list.scrollHeight;
+      }
       this.renderOnline();
       this.renderTyping();
     }
 
-    drawMessage(message) {
-      const item = element("li", "chat__message");
+    // The first message that was unread when the room was opened: the newest `unreadAtOpen`
+    // messages from other people. It stays marked until another room is opened.
+    firstUnread(room, ids) {
+      if (room.newFrom !== null || !room.unreadAtOpen) return room.newFrom;
+      const theirs = ids.filter((id) => room.messages.get(id).author.id !== this.me);
+      if (theirs.length < room.unreadAtOpen && room.hasOlder) return null;
+      room.newFrom = theirs[Math.max(0, theirs.length - room.unreadAtOpen)] || null;
+      this.jumped = false;
+      return room.newFrom;
+    }
+
+    jumpToUnread() {
+      const divider = this.list.querySelector(".chat__divider--new");
+      if (divider) this.scrollListTo(divider);
+    }
+
+    // Scroll the message list (not the page) so that `item` sits at its top.
+    scrollListTo(item) {
+      this.list.scrollTop += item.getBoundingClientRect().top - this.list.getBoundingClientRect().top;
+    }
+
+    // A link to one message (search results: #message-<id>) scrolls to it once it is drawn.
+    linkedMessage() {
+      if (this.scrolledToTarget || !location.hash.startsWith("#message-")) return null;
+      const target = document.getElementById(location.hash.slice(1));
+      if (target) this.scrolledToTarget = true;
+      return target;
+    }
+
+    // On touch screens a long press on a message shows its actions (hover does elsewhere).
+    wireLongPress() {
+      let timer = null;
+      this.list.addEventListener("touchstart", (event) => {
+        const item = event.target.closest(".chat__message");
+        if (!item) return;
+        timer = setTimeout(() => {
+          this.list.querySelectorAll(".chat__message--actions").forEach((other) => {
+            if (other !== item) other.classList.remove("chat__message--actions");
+          });
+          item.classList.toggle("chat__message--actions");
+        }, LONG_PRESS_MS);
+      }, { passive: true });
+      const cancel = () => clearTimeout(timer);
+      this.list.addEventListener("touchend", cancel);
+      this.list.addEventListener("touchmove", cancel, { passive: true });
+    }
+
+    // A list item of its own (a list holds only items), read out as its words.
+    drawDivider(text, extra) {
+      return element("li", "chat__divider" + (extra ? " " + extra : ""), text);
+    }
+
+    drawMessage(message, grouped) {
+      const item = element("li", "chat__message" + (grouped ? " chat__message--continued" : ""));
       item.id = "message-" + message.id;
       item.dataset.id = message.id;
-      const meta = element("p", "chat__meta");
-      meta.appendChild(element("strong", "", message.author.name));
       const time = element("time", "muted", new Date(message.created).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }));
       time.dateTime = message.created;
-      meta.append(" ", time);
-      if (message.edited && !message.deleted) meta.append(" ", element("span", "muted", "(edited)"));
-      item.appendChild(meta);
+      time.title = new Date(message.created).toLocaleString();
+      if (grouped) {
+        // The group's header names the author; screen readers still hear it on each message.
+        const meta = element("p", "chat__meta chat__meta--continued");
+        meta.append(element("span", "sr-only", message.author.name + " "), time);
+        if (message.edited && !message.deleted) meta.append(" ", element("span", "muted", "(edited)"));
+        item.appendChild(meta);
+      } else {
+        const avatar = element("span", "avatar avatar--letter chat__avatar", (message.author.name || "?").charAt(0).toUpperCase());
+        avatar.setAttribute("aria-hidden", "true");
+        item.appendChild(avatar);
+        const meta = element("p", "chat__meta");
+        meta.appendChild(element("strong", "", message.author.name));
+        meta.append(" ", time);
+        if (message.edited && !message.deleted) meta.append(" ", element("span", "muted", "(edited)"));
+        item.appendChild(meta);
+      }
       if (message.reply_to && message.reply_to.unavailable) {
         item.appendChild(element("p", "chat__quote muted", "↪ Message unavailable"));
       } else if (message.reply_to) {

@@ -201,6 +201,10 @@ def community_urls(community, owner):
     ] + [
         reverse(
             "communities:member_action",
+            kwargs={**kwargs, "membership_id": membership.pk, "action": "role"},
+        ),
+        reverse(
+            "communities:confirm_member_action",
             kwargs={**kwargs, "membership_id": membership.pk, "action": "ban"},
         ),
         reverse("communities:tier_change", kwargs={**kwargs, "tier_id": tier.pk}),
@@ -210,7 +214,7 @@ def community_urls(community, owner):
     ]
 
 
-URL_COUNT = 16
+URL_COUNT = 17
 
 
 @pytest.mark.parametrize("position", range(URL_COUNT))

@@ -41,7 +41,9 @@ def test_a_message_appears_live_and_a_removed_member_stops_receiving(new_page):
 
     ana = signed_in(new_page(), "ana@demo.sosoon.test")
     ana.goto(f"{COMMUNITY}members/")
-    ana.get_by_test_id("member-farid").get_by_role("button", name="Remove").click()
+    ana.get_by_test_id("member-farid").get_by_role("link", name="Remove").click()
+    ana.get_by_label("Reason").fill("Farid asked to leave the club")
+    ana.get_by_role("button", name="Remove").click()
     expect(ana.get_by_test_id("member-farid")).to_have_count(0)
 
     expect(farid.locator("[data-status]")).to_contain_text(

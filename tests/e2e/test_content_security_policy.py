@@ -101,6 +101,7 @@ def test_a_pattern_that_backtracks_on_re_does_not_hold_the_server(live, new_page
                 latencies.append(time.monotonic() - started)
 
     dev.goto(f"{SYNTH}/posts/")
+    dev.get_by_text("Write a post in").click()
     composer = dev.get_by_test_id("composer")
     composer.get_by_label("Post", exact=True).fill("a" * 28 + "!")
     posting.set()

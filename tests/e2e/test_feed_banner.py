@@ -31,10 +31,11 @@ def test_a_circle_post_shows_in_the_banner_of_its_audience_only(new_page):
 
     ana = on_home_feed(new_page(), "ana@demo.sosoon.test")
     ana.goto(COMMUNITY)
+    ana.get_by_text("Write a post in").click()
     composer = ana.get_by_test_id("composer")
     composer.get_by_label("Post", exact=True).fill(BODY)
-    composer.get_by_label("Who will see it").select_option("circle")
-    composer.get_by_label("Circle", exact=True).select_option(label="Close friends")
+    composer.get_by_label("Close friends").check()
+    expect(ana.get_by_test_id("audience-line")).to_contain_text("you and the people of Close")
     composer.get_by_role("button", name="Post").click()
     expect(ana.get_by_text(BODY)).to_be_visible()
 
@@ -54,6 +55,7 @@ def test_a_circle_post_shows_in_the_banner_of_its_audience_only(new_page):
 def test_a_hidden_post_leaves_the_open_pages_of_those_who_lost_it(new_page):
     emma = on_home_feed(new_page(), "emma@demo.sosoon.test")
     emma.goto(COMMUNITY)
+    emma.get_by_text("Write a post in").click()
     composer = emma.get_by_test_id("composer")
     composer.get_by_label("Post", exact=True).fill("Selling my cellar, DM me")
     composer.get_by_role("button", name="Post").click()

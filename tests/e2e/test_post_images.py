@@ -25,6 +25,7 @@ def test_a_member_swaps_the_picture_of_a_post_on_a_phone(new_page, tmp_path):
     expect(ana.get_by_test_id("me")).to_be_visible()
 
     ana.goto(POSTS)
+    ana.get_by_text("Write a post in").click()
     composer = ana.get_by_test_id("composer")
     composer.get_by_label("Post", exact=True).fill(BODY)
     composer.get_by_label("Images").set_input_files(picture(tmp_path / "red.png", (200, 30, 60)))

@@ -53,7 +53,8 @@ def test_the_composer_offers_close_friends_to_a_new_account(client, community, u
     person = add_member(community, user_factory()).user
     client.force_login(person)
     page = client.get(reverse("feeds:compose", kwargs={"slug": community.slug}))
-    assert ">Close friends</option>" in page.text
+    circle = Circle.objects.get(owner=person)
+    assert f'value="circle:{circle.pk}"' in page.text and "> Close friends</label>" in page.text
     assert Circle.objects.filter(owner=person).count() == 1
 
 

@@ -47,9 +47,11 @@ def test_mentions_become_links_to_people(post_factory, member):
 BAD_INPUT = [
     ({"body": "   "}, "body", "Write something or add an image."),
     ({"body": "x" * 10_001}, "body", "at most 10000 characters"),
-    ({"audience": "tier"}, "min_tier", "lowest tier"),
-    ({"audience": "public"}, "audience", "Select a valid choice"),
-    ({"audience": "circle"}, "circle", "Choose one of your circles"),
+    ({"audience": "tier"}, "audience", "Choose who will see the post from the list."),
+    ({"audience": "tier:"}, "audience", "Choose who will see the post from the list."),
+    ({"audience": "public"}, "audience", "Choose who will see the post from the list."),
+    ({"audience": "circle"}, "audience", "Choose who will see the post from the list."),
+    ({"audience": ""}, "audience", "This field is required."),
 ]
 
 
@@ -65,16 +67,16 @@ def test_bad_posts_get_a_form_error_and_nothing_is_saved(client, author, fields,
 def test_a_tier_of_another_community_is_refused(client, author, community_factory):
     other = community_factory(name="Other", slug="other")
     client.force_login(author)
-    response = compose(client, audience="tier", min_tier=other.tiers.get().pk)
-    assert response.status_code == 400 and "min_tier" in response.context["form"].errors
+    response = compose(client, audience=f"tier:{other.tiers.get().pk}")
+    assert response.status_code == 400 and "audience" in response.context["form"].errors
     assert not Post.objects.exists()
 
 
 def test_someone_elses_circle_is_refused(client, author, member):
     theirs = Circle.objects.create(owner=member, name="Their friends")
     client.force_login(author)
-    response = compose(client, audience="circle", circle=theirs.pk)
-    assert response.status_code == 400 and "circle" in response.context["form"].errors
+    response = compose(client, audience=f"circle:{theirs.pk}")
+    assert response.status_code == 400 and "audience" in response.context["form"].errors
     assert not Post.objects.exists()
 
 
@@ -140,7 +142,7 @@ def test_images_are_stored_privately_and_served_only_to_the_audience(
     client, author, close_friend, member, close_friends, png_upload, settings
 ):
     client.force_login(author)
-    compose(client, audience="circle", circle=close_friends.pk, images=[png_upload()])
+    compose(client, audience=f"circle:{close_friends.pk}", images=[png_upload()])
     image = PostImage.objects.get()
     assert str(settings.SOSOON_PRIVATE_MEDIA_ROOT) in image.file.path
     assert str(settings.MEDIA_ROOT) not in image.file.path
@@ -172,7 +174,7 @@ def test_the_composer_says_who_will_see_the_post(client, author, community, insi
     insider_tier = community.tiers.get(name="Insider")
     line = client.get(
         reverse("feeds:audience", kwargs={"slug": "wine"}),
-        {"audience": "tier", "min_tier": insider_tier.pk},
+        {"audience": f"tier:{insider_tier.pk}"},
         HTTP_HX_REQUEST="true",
     )
     # The insider, the author, who always sees their own post, and the owner, who sees every
@@ -202,8 +204,7 @@ def test_editing_changes_the_audience_at_once(
         reverse("feeds:edit", kwargs={"post_id": post.pk}),
         {
             "body": "Now for Insiders",
-            "audience": "tier",
-            "min_tier": community.tiers.get(name="Insider").pk,
+            "audience": f"tier:{community.tiers.get(name='Insider').pk}",
         },
     )
     assert response.status_code == 302

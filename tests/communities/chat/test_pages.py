@@ -133,3 +133,29 @@ def test_search_page_finds_messages_and_refuses_unreadable_rooms(
 def test_chat_pages_need_sign_in(client, general):
     for url in ["/messages/", f"/chat/{general.pk}/search/", "/messages/1/"]:
         assert client.get(url).status_code == 302
+
+
+def test_a_room_has_a_page_of_its_own_for_those_who_may_read_it(
+    client, community, general, owner, member, insider, outsider, listed_community
+):
+    cellar = chat.check_create_room(
+        Membership.objects.get(user=owner, community=community),
+        community,
+        name="cellar",
+        minimum_tier=community.tiers.get(name="Insider"),
+    )
+    client.force_login(insider)
+    page = client.get(f"/c/{community.slug}/chat/{cellar.pk}/")
+    assert page.status_code == 200
+    assert b"<title>#cellar \xc2\xb7 Natural Wine Club" in page.content
+    assert f'data-initial-room="{cellar.pk}"'.encode() in page.content
+    assert b"chat--place" in page.content
+
+    client.force_login(member)
+    assert client.get(f"/c/{community.slug}/chat/{cellar.pk}/").status_code == 404
+    assert client.get(f"/c/{community.slug}/chat/{general.pk}/").status_code == 200
+    assert client.get(f"/c/{listed_community.slug}/chat/{general.pk}/").status_code == 404
+    direct = chat.check_open_direct_room(member, insider.handle)
+    assert client.get(f"/c/{community.slug}/chat/{direct.pk}/").status_code == 404
+    client.force_login(outsider)
+    assert client.get(f"/c/{community.slug}/chat/{general.pk}/").status_code == 404

@@ -174,3 +174,43 @@ def test_the_moderators_group_holds_only_what_moderation_needs():
     assert not {codename for _, codename in granted if codename.startswith(model_writes)}
     assert ("accounts", "change_user") not in granted
     assert not {app for app, _ in granted} - {"communities", "accounts"}
+
+
+def test_the_admin_reads_a_report_as_words_not_as_json(client, reported_note, site_moderator):
+    report = Report.objects.get()
+    author = report.snapshot["author"]
+    assert str(report) == f"Spam report on a note by {author}"
+    client.force_login(site_moderator)
+    detail = client.get(f"/admin/communities/report/{report.pk}/change/").content.decode()
+    assert "What was reported, as the reporter saw it" in detail
+    assert f">{report.snapshot['text']}</blockquote>" in detail
+    assert '{"text"' not in detail and "&quot;text&quot;" not in detail
+
+
+def test_only_a_mute_asks_how_long(client, reported_note, site_moderator):
+    client.force_login(site_moderator)
+    ids = list(Report.objects.values_list("pk", flat=True))
+    warn = client.post(
+        "/admin/communities/report/", {"action": "warn_selected", "_selected_action": ids}
+    ).content.decode()
+    mute = client.post(
+        "/admin/communities/report/", {"action": "mute_selected", "_selected_action": ids}
+    ).content.decode()
+    assert "give a reason" in warn and "Mute for" not in warn
+    assert "Mute for" in mute
+
+
+def test_the_queue_shows_times_as_every_page_does_never_a_raw_timestamp(
+    client, reported_note, moderator
+):
+    """The snapshot keeps its time as ISO text; the queue shows it relative, with the full
+    time in the moderator's zone as the tooltip."""
+    moderator.time_zone = "Europe/Sofia"
+    moderator.save(update_fields=["time_zone"])
+    snapshot = Report.objects.get().snapshot
+    client.force_login(moderator)
+
+    body = client.get("/c/wine/moderation/").content.decode()
+
+    assert snapshot["created"][:16] not in body, "the raw UTC time is not shown"
+    assert ">just now</time>" in body and "(Europe/Sofia)" in body

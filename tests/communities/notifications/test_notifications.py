@@ -8,6 +8,9 @@ from communities.notifications.services import notify, unread_count
 from communities.services.invitations import check_create_invitation, do_redeem_invitation
 from communities.services.join_requests import check_request_to_join
 from communities.services.members import do_remove_member
+from feeds.services.comments import do_add_comment
+from feeds.services.posts import do_create_post
+from feeds.services.reactions import do_toggle_reaction
 from sosoon_site.accounts.models import Block
 from tests.factories import add_member
 
@@ -136,3 +139,30 @@ def test_notifications_need_a_signed_in_person(client, db):
     for url in ["/notifications/", "/notifications/badge/", "/notifications/1/"]:
         assert client.get(url).status_code == 302
     assert client.post("/notifications/read/").status_code == 302
+
+
+def test_the_badge_counts_the_lines_the_page_shows(client, community, member):
+    """Four reactions to one post are one line ("… and 3 others reacted"), two comments are
+    two: the badge says 3, as many as the page's unread lines, not 6 notifications."""
+    post = do_create_post(member, community, body="Skin-contact tasting", audience="community")
+    for _ in range(4):
+        do_toggle_reaction(add_member(community).user, post, "heart")
+    commenters = [add_member(community).user for _ in range(2)]
+    for commenter in commenters:
+        do_add_comment(commenter, post, "Count me in")
+    assert Notification.objects.filter(recipient=member, read_at__isnull=True).count() == 6
+    client.force_login(member)
+
+    page = client.get("/notifications/").content.decode()
+
+    assert page.count('class="row notification notification--unread"') == 3
+    assert 'aria-label="3 unread"' in page
+    assert "and 3 others" in page
+
+    comment_rows = Notification.objects.filter(recipient=member, actor__in=commenters)
+    client.get(f"/notifications/{comment_rows.first().pk}/")
+    page = client.get("/notifications/").content.decode()
+    assert page.count('class="row notification notification--unread"') == 2
+    assert page.count('class="row notification"') == 1, "the opened comment is read"
+    assert 'aria-label="2 unread"' in page
+    assert b'aria-label="2 unread"' in client.get("/notifications/badge/").content

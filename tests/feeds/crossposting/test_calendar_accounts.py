@@ -181,7 +181,7 @@ def test_accounts_at_a_glance_shows_health_last_and_next_publish_and_errors(
         "Connected" in by_handle["wineclub"]
         and 'data-testid="reconnect"' not in by_handle["wineclub"]
     )
-    assert "Thu 1 May 2031 09:01" in by_handle["wineclub"]
+    assert "Thursday 1 May 2031, 09:01 (UTC)" in by_handle["wineclub"]
     assert "Tue 1 Jul 2031 09:00" in by_handle["wineclub"]
     assert "Refresh failing" in by_handle["pins"] and "Pinterest is down." in by_handle["pins"]
     assert "Re-authorisation required" in by_handle["clips"]

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("communities", "0008_chat_sequence"),
+        ("communities", "0009_chat_message_body_words"),
     ]
 
     operations = [

@@ -8,8 +8,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("communities", "0008_chat_sequence"),
-        ("feeds", "0009_post_latest_covers_on_sqlite"),
+        ("communities", "0010_notification_kind_released"),
+        ("feeds", "0011_digests"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
