@@ -23,8 +23,11 @@ def teasers_on(community):
     return community
 
 
-def compose(client, **fields):
-    data = {"body": "Preview: the spring allocation", "audience": "tier", **fields}
+def compose(client, *, min_tier=None, audience="", **fields):
+    """Post the composer with the one audience control on `audience` ("circle:8"), or on
+    "<min_tier> and above"."""
+    chosen = audience or f"tier:{min_tier}"
+    data = {"body": "Preview: the spring allocation", "audience": chosen, **fields}
     return client.post(reverse("feeds:compose", kwargs={"slug": "wine"}), data)
 
 
@@ -42,8 +45,7 @@ def test_the_composer_shows_the_ladder_and_who_each_step_reaches(
     lines = client.get(
         reverse("feeds:audience", kwargs={"slug": "wine"}),
         {
-            "audience": "tier",
-            "min_tier": insider_tier(teasers_on),
+            "audience": f"tier:{insider_tier(teasers_on)}",
             "step1_at": typed(MEMBERS_AT),
             "step1_audience": "community",
             "step2_at": typed(PUBLIC_AT),
@@ -141,8 +143,7 @@ def test_a_circle_post_cannot_carry_a_ladder(client, clock, author, close_friend
     client.force_login(author)
     response = compose(
         client,
-        audience="circle",
-        circle=close_friends.pk,
+        audience=f"circle:{close_friends.pk}",
         step1_at=typed(MEMBERS_AT),
         step1_audience="community",
     )
