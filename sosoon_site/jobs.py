@@ -57,6 +57,11 @@ SCHEDULES = [
         "minutes": 1,
     },
     {
+        "name": "insights-rollup",
+        "func": "feeds.insights.tasks.roll_up_insights",
+        "schedule_type": Schedule.HOURLY,
+    },
+    {
         "name": "chat-retention",
         "func": "communities.tasks.purge_expired_chat_messages",
         "schedule_type": Schedule.DAILY,

@@ -35,3 +35,15 @@ from feeds.crossposting.metrics.models import (  # noqa: F401
     RateWindow,
 )
 from feeds.crossposting.models import CrossPost, ExternalAccount, Referral  # noqa: F401
+
+# isort: split
+# Insights' summary tables point at posts, so they come after feeds' own models.
+from feeds.insights.models import (  # noqa: F401
+    CohortWeek,
+    CommunityDay,
+    MemberDay,
+    MemberVisit,
+    PostDay,
+    RoomDay,
+    TierDay,
+)
