@@ -30,6 +30,7 @@ class Action(StrEnum):
     MANAGE_ROOMS = "manage_rooms"
     MODERATE = "moderate"
     EDIT_SETTINGS = "edit_settings"
+    VIEW_INSIGHTS = "view_insights"
     TRANSFER_OWNERSHIP = "transfer_ownership"
     DELETE_COMMUNITY = "delete_community"
 
@@ -45,6 +46,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.MANAGE_ROOMS: _STAFF,
     Action.MODERATE: frozenset({Role.OWNER, Role.ADMIN, Role.MODERATOR}),
     Action.EDIT_SETTINGS: _STAFF,
+    Action.VIEW_INSIGHTS: _STAFF,
     Action.TRANSFER_OWNERSHIP: frozenset({Role.OWNER}),
     Action.DELETE_COMMUNITY: frozenset({Role.OWNER}),
 }

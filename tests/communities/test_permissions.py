@@ -25,6 +25,7 @@ EXPECTED_YES = {
     Action.MANAGE_CROSSPOSTS: {"owner", "admin"},
     Action.MODERATE: {"owner", "admin", "moderator"},
     Action.EDIT_SETTINGS: {"owner", "admin"},
+    Action.VIEW_INSIGHTS: {"owner", "admin"},
     Action.TRANSFER_OWNERSHIP: {"owner"},
     Action.DELETE_COMMUNITY: {"owner"},
 }
