@@ -2,8 +2,9 @@
 
 In the Natural Wine Club: a post for everyone, an Insider-only preview, a post to ana's
 "Close friends" (ben and emma are in it), a pinned announcement, comments and reactions, and
-a public teaser with a photo for ana to cross-post to the sandbox networks. In
-Vintage Synth Makers: a public teaser (the community allows them) and a member post.
+a public teaser with a photo for ana to cross-post to the sandbox networks, and 90 days of
+tasters' history for Insights (feeds/insights/demo.py). In Vintage Synth Makers: a public
+teaser (the community allows them) and a member post.
 """
 
 from io import BytesIO
@@ -12,6 +13,7 @@ from django.core.files.base import ContentFile
 from PIL import Image, ImageDraw
 
 from communities.models import Community, Tier
+from feeds.insights.demo import seed_history
 from feeds.models import Audience, CircleMember, Post
 from feeds.services.circles import close_friends_of
 from feeds.services.comments import do_add_comment
@@ -132,4 +134,5 @@ def seed() -> list[str]:
         _, new = _post(synth, "dev", audience, body)
         if new:
             created.append(f"{audience} post by dev in Vintage Synth Makers")
+    created += seed_history(wine)
     return created

@@ -12,6 +12,8 @@ from pygal.style import Style
 
 from feeds.insights.report import Table
 
+# Drawn small, so that a phone shows the labels near their own size; a wider screen scales up.
+WIDTH, HEIGHT = 480, 300
 # The site's accent first, then colours that stay apart from each other in both themes.
 _COLOURS = ("#8e3b77", "#2f7d5b", "#c0612b", "#3d6fb6", "#7a6a58")
 _STYLE = Style(
@@ -22,19 +24,23 @@ _STYLE = Style(
     foreground_subtle="#d8d3cc",
     colors=_COLOURS,
     font_family="system-ui, sans-serif",
-    label_font_size=13,
-    major_label_font_size=13,
-    legend_font_size=14,
+    label_font_size=15,
+    major_label_font_size=15,
+    legend_font_size=16,
     title_font_size=16,
 )
 # pygal scopes its own rules to the chart's id; these win in the dark.
-_DARK = """
-@media (prefers-color-scheme: dark) {
-  text { fill: #f1eee9 !important; }
-  .axis .guides .line, .axis .line { stroke: #37332f !important; }
-  .axis .guide.line { stroke: #37332f !important; }
-}
-"""
+_DARK_COLOURS = ("#d9a3cb", "#7bd8a6", "#f0a46e", "#8fb4f0", "#c9bba8")
+_SERIES_IN_THE_DARK = "".join(
+    f".color-{index} {{ stroke: {colour} !important; fill: {colour} !important; }}"
+    for index, colour in enumerate(_DARK_COLOURS)
+)
+_DARK = (
+    "@media (prefers-color-scheme: dark) {"
+    " text { fill: #f1eee9 !important; }"
+    " .axis .guides .line, .axis .line, .axis .guide.line { stroke: #37332f !important; }"
+    f" {_SERIES_IN_THE_DARK} }}"
+)
 
 
 def line_chart(table: Table, *, columns: list[int]) -> str:
@@ -44,13 +50,14 @@ def line_chart(table: Table, *, columns: list[int]) -> str:
         css=["file://style.css", "file://graph.css", f"inline:{_DARK}"],
         js=[],
         disable_xml_declaration=True,
-        width=720,
-        height=320,
+        width=WIDTH,
+        height=HEIGHT,
         show_dots=len(table.rows) <= 31,
         dots_size=3,
         legend_at_bottom=True,
         legend_at_bottom_columns=2,
         truncate_legend=-1,
+        truncate_label=-1,
         x_label_rotation=0,
         show_minor_x_labels=False,
         include_x_axis=True,
@@ -59,7 +66,7 @@ def line_chart(table: Table, *, columns: list[int]) -> str:
     )
     days = table.column(0)
     chart.x_labels = [f"{day:%-d %b}" for day in days]
-    chart.x_labels_major_every = max(1, len(days) // 6)
+    chart.x_labels_major_every = max(1, len(days) // 4)
     for index in columns:
         chart.add(table.headings[index], table.column(index))
     svg = chart.render_tree()
