@@ -91,11 +91,14 @@ class Membership(models.Model):
         with transaction.atomic():
             super().save(*args, **kwargs)
             if kind is not None:
+                joined = kind == ChangeKind.JOINED
                 MembershipChange.objects.create(
                     community_id=self.community_id,
                     user_id=self.user_id,
                     kind=kind,
                     tier_id=self.tier_id,
+                    via_invitation_id=self.joined_via_invitation_id if joined else None,
+                    via_request_id=self.joined_via_request_id if joined else None,
                     at=timezone.now(),
                 )
         self._saved_state = self._state_now()
@@ -153,6 +156,17 @@ class MembershipChange(models.Model):
     # The tier the person holds after the change; a deleted tier leaves the history unnamed.
     tier = models.ForeignKey(
         "communities.Tier", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # How a join came about (Insights' sources): the invitation or join request it went through.
+    via_invitation = models.ForeignKey(
+        "communities.Invitation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    via_request = models.ForeignKey(
+        "communities.JoinRequest",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     at = models.DateTimeField(default=timezone.now)
 

@@ -9,6 +9,7 @@ import random
 from datetime import datetime, time, timedelta
 
 from communities.models import Community, MembershipChange
+from communities.services.invitations import do_create_invitation
 from communities.services.members import do_ban_member, do_leave_community
 from communities.services.membership_rules import do_add_member
 from feeds.insights.days import today, zone_of
@@ -50,6 +51,10 @@ def seed_history(community: Community) -> list[str]:
     first_day = today(community) - timedelta(days=HISTORY_DAYS)
     Community.objects.filter(pk=community.pk).update(created_at=_at(community, first_day, 9))
     MembershipChange.objects.filter(community=community).update(at=_at(community, first_day, 9))
+    base = community.tiers.get(rank=0)
+    # The launch came by word of mouth (direct), the second wave through a shared link, the
+    # third through a mailing of email invitations.
+    link = do_create_invitation(community, community.owner, tier=base)
     joined_on = {}
     for number in range(1, TASTERS + 1):
         user = User.objects.create_user(
@@ -58,10 +63,17 @@ def seed_history(community: Community) -> list[str]:
             display_name=f"Taster {number}",
             password=None,
         )
-        wave = WAVES[number % len(WAVES)]
-        offset = min(HISTORY_DAYS - 1, wave + int(rng.expovariate(1 / 4)))
+        wave_number = number % len(WAVES)
+        offset = min(HISTORY_DAYS - 1, WAVES[wave_number] + int(rng.expovariate(1 / 4)))
         day = first_day + timedelta(days=offset)
-        do_add_member(user, community)
+        invitation = None
+        if wave_number == 1:
+            invitation = link
+        elif wave_number == 2:
+            invitation = do_create_invitation(
+                community, community.owner, tier=base, email=user.email
+            )
+        do_add_member(user, community, invitation=invitation)
         _backdate_last_change(community, user, _at(community, day, rng.randint(8, 22)))
         joined_on[user] = day
     gone_on = {}

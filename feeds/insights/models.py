@@ -158,3 +158,30 @@ class CohortWeek(models.Model):
 
     def __str__(self) -> str:
         return f"Cohort {self.week} +{self.weeks_after} in {self.community_id}"
+
+
+class Source(models.TextChoices):
+    CROSSPOST = "crosspost", "Cross-post"
+    INVITATION_LINK = "invitation_link", "Invitation link"
+    EMAIL_INVITATION = "email_invitation", "Email invitation"
+    DIRECTORY = "directory", "Directory (join request)"
+    DIRECT = "direct", "Direct (founded, added)"
+
+
+class MemberJoin(models.Model):
+    """One join on one day, by where it came from, and whether the person was still active
+    in the week 30 days later (empty until that week has been rolled up)."""
+
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="+"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    source = models.CharField(max_length=20, choices=Source.choices)
+    retained = models.BooleanField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["community", "day"], name="insights_join_day")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} joined {self.community_id} on {self.day} ({self.source})"

@@ -12,7 +12,16 @@ from django.db.models import Count, F, Max, Q, Sum
 
 from communities.chat.models import ChatRoom
 from feeds.insights.days import week_start
-from feeds.insights.models import CohortWeek, CommunityDay, MemberDay, PostDay, RoomDay, TierDay
+from feeds.insights.models import (
+    CohortWeek,
+    CommunityDay,
+    MemberDay,
+    MemberJoin,
+    PostDay,
+    RoomDay,
+    Source,
+    TierDay,
+)
 from feeds.insights.periods import Period
 from feeds.insights.rollups import COHORT_WEEKS
 from feeds.models import Audience, Post
@@ -137,6 +146,51 @@ def tiers_table(community, period: Period) -> Table:
     table = Table("Members by tier", ["Tier", "Members at the end", "The period before"])
     for name in sorted(counts, key=lambda name: (ranks[name], name)):
         table.rows.append([name, counts[name].get(ends[0], 0), counts[name].get(ends[1], 0)])
+    return table
+
+
+def sources_table(community, period: Period) -> Table:
+    """Joins by where they came from, beside the period before, and of the period's joins
+    whose 30-day week has passed, how many were still active in it."""
+    before = period.previous()
+    now_q = Q(day__gte=period.start)
+    counts = {
+        row["source"]: row
+        for row in MemberJoin.objects.filter(
+            community=community, day__gte=before.start, day__lte=period.end
+        )
+        .values("source")
+        .annotate(
+            now=Count("pk", filter=now_q),
+            before=Count("pk", filter=Q(day__lte=before.end)),
+            settled=Count("pk", filter=now_q & Q(retained__isnull=False)),
+            retained=Count("pk", filter=now_q & Q(retained=True)),
+        )
+        .order_by()
+    }
+    table = Table(
+        "Joins by source",
+        [
+            "Source",
+            "Joined",
+            "The period before",
+            "Joined 36+ days ago",
+            "Still active after 30 days",
+        ],
+    )
+    for source in Source:
+        row = counts.get(source.value)
+        if row is None:
+            continue
+        table.rows.append(
+            [
+                source.label,
+                row["now"],
+                row["before"],
+                row["settled"],
+                _share(row["retained"], row["settled"]),
+            ]
+        )
     return table
 
 
@@ -265,6 +319,7 @@ class Insights:
     members: Table
     activity: Table
     tiers: Table
+    sources: Table
     cohorts: Table
     posts: list[TopPost]
     rooms: list[TopRoom]
@@ -278,10 +333,16 @@ def insights_for(community, period: Period, viewer) -> Insights:
         members=members_table(community, period, days),
         activity=activity_table(community, period, days),
         tiers=tiers_table(community, period),
+        sources=sources_table(community, period),
         cohorts=cohorts_table(community, period),
         posts=top_posts(community, period, viewer),
         rooms=top_rooms(community, period, viewer),
     )
 
 
-TABLES = {"members": members_table, "activity": activity_table, "cohorts": cohorts_table}
+TABLES = {
+    "members": members_table,
+    "activity": activity_table,
+    "cohorts": cohorts_table,
+    "sources": sources_table,
+}

@@ -15,21 +15,27 @@ from django.db.models import Count, Max, Min
 
 from communities.chat.models import ChatMessage
 from communities.models import ChangeKind, Community, MembershipChange, Tier
+from feeds.crossposting.models import CrossPost, Referral
 from feeds.insights import activity
 from feeds.insights.days import day_bounds, local_day, today, week_start
 from feeds.insights.models import (
     CohortWeek,
     CommunityDay,
     MemberDay,
+    MemberJoin,
     MemberVisit,
     PostDay,
     RoomDay,
+    Source,
     TierDay,
 )
 from feeds.models import Comment, Post, Reaction
 from feeds.policy import audience_of
 
 COHORT_WEEKS = 8
+# A member who joined on day J is "still active after 30 days" if active on a day of
+# J+30 .. J+36 (the week from the 30th day on).
+RETAINED_FROM, RETAINED_UNTIL = 30, 36
 _STILL_IN = {ChangeKind.JOINED, ChangeKind.TIER}
 
 
@@ -105,6 +111,67 @@ def _room_rows(community: Community, day: date, start, end) -> list[RoomDay]:
     return [RoomDay(community=community, day=day, **row) for row in rows]
 
 
+def _source_of(change, crosspost_invitations: set[int], referred_requests: set[int]) -> str:
+    if change.via_request_id:
+        if change.via_request_id in referred_requests:
+            return Source.CROSSPOST
+        return Source.DIRECTORY
+    if change.via_invitation_id:
+        if change.via_invitation_id in crosspost_invitations:
+            return Source.CROSSPOST
+        if change.via_invitation.email:
+            return Source.EMAIL_INVITATION
+        return Source.INVITATION_LINK
+    return Source.DIRECT
+
+
+def _retained(community: Community, user_id: int, joined: date) -> bool | None:
+    """Active in the week from the 30th day after joining; None while that week is unrolled."""
+    last = joined + timedelta(days=RETAINED_UNTIL)
+    if not CommunityDay.objects.filter(community=community, day=last).exists():
+        return None
+    return MemberDay.objects.filter(
+        community=community,
+        user_id=user_id,
+        day__gte=joined + timedelta(days=RETAINED_FROM),
+        day__lte=last,
+    ).exists()
+
+
+def _join_rows(community: Community, day: date, start, end) -> list[MemberJoin]:
+    joins = list(
+        MembershipChange.objects.filter(
+            community=community, kind=ChangeKind.JOINED, at__gte=start, at__lt=end
+        ).select_related("via_invitation")
+    )
+    invitations = {change.via_invitation_id for change in joins if change.via_invitation_id}
+    requests = {change.via_request_id for change in joins if change.via_request_id}
+    crosspost_invitations = set(
+        CrossPost.objects.filter(invitation__in=invitations).values_list("invitation", flat=True)
+    )
+    referred = set(
+        Referral.objects.filter(join_request__in=requests).values_list("join_request", flat=True)
+    )
+    return [
+        MemberJoin(
+            community=community,
+            user_id=change.user_id,
+            day=day,
+            source=_source_of(change, crosspost_invitations, referred),
+            retained=_retained(community, change.user_id, day),
+        )
+        for change in joins
+    ]
+
+
+def _settle_retention(community: Community, day: date) -> None:
+    """With `day` rolled up, the joins of 36 days before know whether they stayed active."""
+    joined = day - timedelta(days=RETAINED_UNTIL)
+    for join in MemberJoin.objects.filter(community=community, day=joined):
+        join.retained = _retained(community, join.user_id, joined)
+        join.save(update_fields=["retained"])
+
+
 def _distinct_active(community: Community, first: date, last: date) -> tuple[int, int]:
     """People active, and people who contributed, on any day from `first` to `last`."""
     rows = MemberDay.objects.filter(community=community, day__gte=first, day__lte=last)
@@ -129,7 +196,7 @@ def roll_up_day(community: Community, day: date) -> CommunityDay:
         .order_by()
     )
     with transaction.atomic():
-        for model in (MemberDay, TierDay, PostDay, RoomDay, CommunityDay):
+        for model in (MemberDay, TierDay, PostDay, RoomDay, MemberJoin, CommunityDay):
             model.objects.filter(community=community, day=day).delete()
         MemberDay.objects.bulk_create(
             (
@@ -149,7 +216,7 @@ def roll_up_day(community: Community, day: date) -> CommunityDay:
         RoomDay.objects.bulk_create(_room_rows(community, day, start, end))
         active_week, _ = _distinct_active(community, day - timedelta(days=6), day)
         active_month, _ = _distinct_active(community, day - timedelta(days=29), day)
-        return CommunityDay.objects.create(
+        rolled = CommunityDay.objects.create(
             community=community,
             day=day,
             members=len(members),
@@ -162,6 +229,9 @@ def roll_up_day(community: Community, day: date) -> CommunityDay:
             contributors=len(contributed),
             contributions=sum(contributed.values()),
         )
+        MemberJoin.objects.bulk_create(_join_rows(community, day, start, end))
+        _settle_retention(community, day)
+        return rolled
 
 
 def roll_up_cohorts(community: Community, through: date) -> None:

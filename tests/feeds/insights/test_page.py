@@ -12,6 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from communities.chat.models import ChatMessage, ChatRoom
+from communities.models import MembershipChange
+from communities.services.invitations import do_create_invitation
+from communities.services.membership_rules import do_add_member
 from feeds.insights.rollups import roll_up_days
 from feeds.models import Audience, CircleMember, Post, Reaction
 from feeds.services.circles import close_friends_of
@@ -220,3 +223,31 @@ def test_the_page_costs_the_same_queries_for_any_period_and_history(client, roll
     assert _queries(client, _url(community) + WORLD) == small
     assert _queries(client, _url(community) + "?period=90") <= small
     assert small <= 14
+
+
+def test_joins_by_source_on_the_page_and_in_its_csv(client, world, owner, user_factory):
+    community = world["community"]
+    link = do_create_invitation(community, owner, tier=community.tiers.get(rank=0))
+    do_add_member(user_factory(handle="lena"), community, invitation=link)
+    MembershipChange.objects.filter(user__handle="lena").update(at=utc(2026, 11, 1, 17))
+    roll_up_days(community, DAYS[0], DAYS[-1])
+    client.force_login(owner)
+    table = read_page(client.get(_url(community) + WORLD).content.decode()).tables["sources"]
+    assert table == [
+        [
+            "Source",
+            "Joined",
+            "The period before",
+            "Joined 36+ days ago",
+            "Still active after 30 days",
+        ],
+        ["Invitation link", "1", "0", "0", NOTHING],
+        ["Direct (founded, added)", "4", "0", "0", NOTHING],
+    ]
+    response = client.get(_url(community, "csv", name="sources") + WORLD)
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows == [
+        table[0],
+        ["Invitation link", "1", "0", "0", ""],
+        ["Direct (founded, added)", "4", "0", "0", ""],
+    ]

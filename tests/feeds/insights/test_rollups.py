@@ -9,21 +9,28 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django_q.models import Schedule
 
-from communities.models import MembershipChange
+from communities.models import JoinRequest, MembershipChange
+from communities.services.invitations import do_create_invitation
 from communities.services.members import do_change_tier
+from communities.services.membership_rules import do_add_member
 from communities.services.tiers import do_delete_tier
+from feeds.crossposting.models import CrossPost, ExternalAccount, Referral
 from feeds.insights.days import today
 from feeds.insights.models import (
     CohortWeek,
     CommunityDay,
     MemberDay,
+    MemberJoin,
     MemberVisit,
     PostDay,
     RoomDay,
+    Source,
     TierDay,
 )
 from feeds.insights.rollups import roll_up_day, roll_up_days
 from feeds.insights.tasks import roll_up_insights
+from feeds.models import Post
+from sosoon_site.accounts.models import User
 from tests.feeds.insights.conftest import DAYS, utc
 
 FIELDS = ["day", "members", "joined", "left", "banned", "active", "active_week", "contributors"]
@@ -160,3 +167,57 @@ def test_members_by_tier_follow_a_change_of_tier_and_a_deleted_tier(world):
     roll_up_days(community, now - timedelta(days=1), now)
     assert tiers(now - timedelta(days=1)) == [("Deleted tier", 1), ("Member", 1)]
     assert tiers(now) == [("Member", 2)]
+
+
+def _join(community, person, at, **via):
+    do_add_member(person, community, **via)
+    MembershipChange.objects.filter(user=person, kind="joined").update(at=at)
+
+
+def test_joins_are_counted_by_source_and_by_who_stayed_active(world, owner, user_factory):
+    community = world["community"]
+    tier = community.tiers.get(rank=0)
+    link = do_create_invitation(community, owner, tier=tier)
+    email = do_create_invitation(community, owner, tier=tier, email="dora@example.com")
+    account = ExternalAccount(community=community, platform="x", external_id="x-1", handle="wine")
+    account.access_token, account.refresh_token = "access", "refresh"
+    account.save()
+    teaser = Post.objects.create(community=community, author=owner, audience="public")
+    crosspost = CrossPost.objects.create(
+        post=teaser,
+        account=account,
+        created_by=owner,
+        scheduled_at=utc(2026, 10, 1),
+        invitation=do_create_invitation(community, owner, tier=tier),
+    )
+    asked = JoinRequest.objects.create(user=user_factory(handle="eve"), community=community)
+    referred = JoinRequest.objects.create(user=user_factory(handle="finn"), community=community)
+    Referral.objects.create(crosspost=crosspost, join_request=referred)
+    at = utc(2026, 10, 20, 17)
+    joined = date(2026, 10, 20)
+    _join(community, user_factory(handle="lena"), at, invitation=link)
+    _join(community, user_factory(handle="dora"), at, invitation=email)
+    _join(community, user_factory(handle="carl"), at, invitation=crosspost.invitation)
+    _join(community, asked.user, at, join_request=asked)
+    _join(community, referred.user, at, join_request=referred)
+    # Lena is back on the 33rd day after joining; nobody else is.
+    MemberVisit.objects.create(
+        community=community, user=User.objects.get(handle="lena"), day=date(2026, 11, 22)
+    )
+    roll_up_days(community, joined, DAYS[-1])
+    joins = MemberJoin.objects.filter(community=community)
+    assert sorted(joins.filter(day=joined).values_list("user__handle", "source", "retained")) == [
+        ("carl", Source.CROSSPOST, None),
+        ("dora", Source.EMAIL_INVITATION, None),
+        ("eve", Source.DIRECTORY, None),
+        ("finn", Source.CROSSPOST, None),
+        ("lena", Source.INVITATION_LINK, None),
+    ]
+    assert sorted(joins.exclude(day=joined).values_list("source", flat=True)) == [Source.DIRECT] * 4
+    # Rolling up the 36th day settles the week 30 days on; rolling the join day up again
+    # after it gives the same answer.
+    roll_up_days(community, DAYS[-1] + timedelta(days=1), joined + timedelta(days=36))
+    settled = dict(joins.filter(day=joined).values_list("user__handle", "retained"))
+    assert settled == {"carl": False, "dora": False, "eve": False, "finn": False, "lena": True}
+    roll_up_day(community, joined)
+    assert dict(joins.filter(day=joined).values_list("user__handle", "retained")) == settled
