@@ -69,6 +69,8 @@ class CommunityDay(models.Model):
     active_month = models.PositiveIntegerField(default=0)
     contributors = models.PositiveIntegerField(default=0)
     contributions = models.PositiveIntegerField(default=0)
+    # Visits to the community's cross-posts' tracked links (the one source that counts visits).
+    crosspost_visits = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["day"]

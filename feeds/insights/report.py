@@ -149,9 +149,12 @@ def tiers_table(community, period: Period) -> Table:
     return table
 
 
-def sources_table(community, period: Period) -> Table:
-    """Joins by where they came from, beside the period before, and of the period's joins
-    whose 30-day week has passed, how many were still active in it."""
+def sources_table(community, period: Period, days=None) -> Table:
+    """Visits and joins by where they came from, beside the period before, and of the
+    period's joins whose 30-day week has passed, how many were still active in it. Only
+    cross-posts' tracked links count visits."""
+    days = _days(community, period) if days is None else days
+    visits = sum(row.crosspost_visits for row in _series(days, period))
     before = period.previous()
     now_q = Q(day__gte=period.start)
     counts = {
@@ -169,9 +172,10 @@ def sources_table(community, period: Period) -> Table:
         .order_by()
     }
     table = Table(
-        "Joins by source",
+        "Visits and joins by source",
         [
             "Source",
+            "Visits",
             "Joined",
             "The period before",
             "Joined 36+ days ago",
@@ -180,11 +184,14 @@ def sources_table(community, period: Period) -> Table:
     )
     for source in Source:
         row = counts.get(source.value)
-        if row is None:
+        is_crosspost = source == Source.CROSSPOST
+        if row is None and not (is_crosspost and visits):
             continue
+        row = row or {"now": 0, "before": 0, "settled": 0, "retained": 0}
         table.rows.append(
             [
                 source.label,
+                visits if is_crosspost else None,
                 row["now"],
                 row["before"],
                 row["settled"],
@@ -333,7 +340,7 @@ def insights_for(community, period: Period, viewer) -> Insights:
         members=members_table(community, period, days),
         activity=activity_table(community, period, days),
         tiers=tiers_table(community, period),
-        sources=sources_table(community, period),
+        sources=sources_table(community, period, days),
         cohorts=cohorts_table(community, period),
         posts=top_posts(community, period, viewer),
         rooms=top_rooms(community, period, viewer),

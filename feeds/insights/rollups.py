@@ -11,11 +11,11 @@ from collections import Counter, defaultdict
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.db.models import Count, Max, Min
+from django.db.models import Count, Max, Min, Sum
 
 from communities.chat.models import ChatMessage
 from communities.models import ChangeKind, Community, MembershipChange, Tier
-from feeds.crossposting.models import CrossPost, Referral
+from feeds.crossposting.models import CrossPost, Referral, VisitDay
 from feeds.insights import activity
 from feeds.insights.days import day_bounds, local_day, today, week_start
 from feeds.insights.models import (
@@ -228,6 +228,10 @@ def roll_up_day(community: Community, day: date) -> CommunityDay:
             active_month=active_month,
             contributors=len(contributed),
             contributions=sum(contributed.values()),
+            crosspost_visits=VisitDay.objects.filter(
+                crosspost__post__community=community, day=day
+            ).aggregate(total=Sum("visits"))["total"]
+            or 0,
         )
         MemberJoin.objects.bulk_create(_join_rows(community, day, start, end))
         _settle_retention(community, day)

@@ -34,7 +34,12 @@ from feeds.crossposting.metrics.models import (  # noqa: F401
     MetricsWatch,
     RateWindow,
 )
-from feeds.crossposting.models import CrossPost, ExternalAccount, Referral  # noqa: F401
+from feeds.crossposting.models import (  # noqa: F401
+    CrossPost,
+    ExternalAccount,
+    Referral,
+    VisitDay,
+)
 
 # isort: split
 # Insights' summary tables point at posts, so they come after feeds' own models.

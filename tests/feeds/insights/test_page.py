@@ -15,6 +15,8 @@ from communities.chat.models import ChatMessage, ChatRoom
 from communities.models import MembershipChange
 from communities.services.invitations import do_create_invitation
 from communities.services.membership_rules import do_add_member
+from feeds.crossposting.models import CrossPost, ExternalAccount, VisitDay
+from feeds.crossposting.services import tracking
 from feeds.insights.rollups import roll_up_days
 from feeds.models import Audience, CircleMember, Post, Reaction
 from feeds.services.circles import close_friends_of
@@ -236,18 +238,41 @@ def test_joins_by_source_on_the_page_and_in_its_csv(client, world, owner, user_f
     assert table == [
         [
             "Source",
+            "Visits",
             "Joined",
             "The period before",
             "Joined 36+ days ago",
             "Still active after 30 days",
         ],
-        ["Invitation link", "1", "0", "0", NOTHING],
-        ["Direct (founded, added)", "4", "0", "0", NOTHING],
+        ["Invitation link", NOTHING, "1", "0", "0", NOTHING],
+        ["Direct (founded, added)", NOTHING, "4", "0", "0", NOTHING],
     ]
     response = client.get(_url(community, "csv", name="sources") + WORLD)
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows == [
         table[0],
-        ["Invitation link", "1", "0", "0", ""],
-        ["Direct (founded, added)", "4", "0", "0", ""],
+        ["Invitation link", "", "1", "0", "0", ""],
+        ["Direct (founded, added)", "", "4", "0", "0", ""],
     ]
+
+
+def test_visits_to_a_crossposts_link_are_counted_by_day_once_a_session(
+    client, world, owner, user_factory
+):
+    community = world["community"]
+    account = ExternalAccount(community=community, platform="x", external_id="x-1", handle="wine")
+    account.access_token, account.refresh_token = "access", "refresh"
+    account.save()
+    teaser = Post.objects.create(community=community, author=owner, audience="public")
+    crosspost = CrossPost.objects.create(
+        post=teaser, account=account, created_by=owner, scheduled_at=utc(2026, 10, 1)
+    )
+    first, second = {}, {}
+    for session in (first, first, second):
+        tracking.record_visit(session, CrossPost.objects.select_related("post__community").get())
+    assert list(VisitDay.objects.values_list("crosspost", "visits")) == [(crosspost.pk, 2)]
+    VisitDay.objects.update(day=DAYS[2])
+    roll_up_days(community, DAYS[0], DAYS[-1])
+    client.force_login(owner)
+    table = read_page(client.get(_url(community) + WORLD).content.decode()).tables["sources"]
+    assert table[1] == ["Cross-post", "2", "0", "0", "0", NOTHING]
