@@ -4,7 +4,6 @@ a community they may not know, moderators and members included."""
 
 import csv
 
-from csp.decorators import csp_replace
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -12,17 +11,11 @@ from django.shortcuts import render
 from communities.permissions import Action, access_community, may, page_context
 from feeds.insights import charts, report
 from feeds.insights.periods import PRESETS, PeriodForm
-
-# pygal writes its styles inline; only the chart's own response allows that, and no script.
-SVG_POLICY = {
-    "default-src": ["'none'"],
-    "style-src": ["'unsafe-inline'"],
-    "img-src": ["'none'"],
-    "script-src": ["'none'"],
-}
+from sosoon_site.svg_charts import svg_chart_policy
 
 
 def _community(request, slug):
+    """The community if the viewer may read its Insights; the same 404 as a hidden one else."""
     community = access_community(request, slug)
     if not may(request, community, Action.VIEW_INSIGHTS):
         raise Http404("No such page.")
@@ -37,6 +30,8 @@ def _period(request, community):
 
 @login_required
 def insights_page(request, slug):
+    """The page: the period asked for (or the last 30 days, beside a message when the asked
+    one is refused) compared with the one before."""
     community = _community(request, slug)
     form, preset, period = _period(request, community)
     query = period.query(preset)
@@ -70,6 +65,7 @@ def insights_page(request, slug):
 
 
 def _table(request, slug, name):
+    """The community, the period and the named table: what a chart and a CSV are made of."""
     if name not in report.TABLES:
         raise Http404("No such table.")
     community = _community(request, slug)
@@ -78,8 +74,9 @@ def _table(request, slug, name):
 
 
 @login_required
-@csp_replace(SVG_POLICY)
+@svg_chart_policy
 def chart(request, slug, name):
+    """One table drawn as a line chart: an SVG image with the page's period."""
     if name not in charts.CHARTS:
         raise Http404("No such chart.")
     table = _table(request, slug, name)[2]
@@ -89,6 +86,7 @@ def chart(request, slug, name):
 
 @login_required
 def table_csv(request, slug, name):
+    """One table as a CSV download, cell for cell what the page shows."""
     community, period, table = _table(request, slug, name)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"{community.slug}-{name}-{period.start}-{period.end}.csv"
