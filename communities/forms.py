@@ -7,6 +7,7 @@ from communities.models import Community, Role
 from communities.models.membership import ROLE_RANK
 from communities.services.communities import validate_unique_name_and_slug
 from communities.services.email_invitations import read_address_rows
+from sosoon_site.accounts.forms import time_zone_choices
 from sosoon_site.header_safe import validate_header_safe
 from sosoon_site.images import AVATAR_LIMITS, ImageLimits, clean_image
 
@@ -74,6 +75,13 @@ class CommunityCreateForm(CommunityImagesMixin, forms.ModelForm):
 
 
 class CommunitySettingsForm(CommunityImagesMixin, forms.ModelForm):
+    time_zone = forms.ChoiceField(
+        choices=time_zone_choices,
+        label="Time zone",
+        required=False,
+        help_text="Insights count each day from midnight to midnight in this time zone.",
+    )
+
     class Meta:
         model = Community
         fields = [
@@ -85,6 +93,7 @@ class CommunitySettingsForm(CommunityImagesMixin, forms.ModelForm):
             "member_cap",
             "allow_public_teasers",
             "auto_approve_domains",
+            "time_zone",
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
@@ -93,6 +102,10 @@ class CommunitySettingsForm(CommunityImagesMixin, forms.ModelForm):
 
     def clean_name(self):
         return clean_community_name(self.cleaned_data["name"])
+
+    def clean_time_zone(self):
+        """Left out of the form, the time zone stays as it is."""
+        return self.cleaned_data.get("time_zone") or self.instance.time_zone
 
     def clean_member_cap(self):
         cap = self.cleaned_data.get("member_cap")

@@ -41,6 +41,7 @@ class Action(StrEnum):
     MODERATE = "moderate"
     SEE_EVERY_TIER = "see_every_tier"
     EDIT_SETTINGS = "edit_settings"
+    VIEW_INSIGHTS = "view_insights"
     TRANSFER_OWNERSHIP = "transfer_ownership"
     DELETE_COMMUNITY = "delete_community"
 
@@ -57,6 +58,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.MODERATE: frozenset({Role.OWNER, Role.ADMIN, Role.MODERATOR}),
     Action.SEE_EVERY_TIER: _STAFF,
     Action.EDIT_SETTINGS: _STAFF,
+    Action.VIEW_INSIGHTS: _STAFF,
     Action.TRANSFER_OWNERSHIP: frozenset({Role.OWNER}),
     Action.DELETE_COMMUNITY: frozenset({Role.OWNER}),
 }

@@ -4,8 +4,9 @@ Every demo member gets the default weekly digest of each community (feeds/digest
 In the Natural Wine Club: a post for everyone, an Insider-only preview (ana, the owner, sees
 it from the base tier), a post to ana's
 "Close friends" (ben and emma are in it), a pinned announcement, comments and reactions, and
-a public teaser with a photo for ana to cross-post to the sandbox networks. In
-Vintage Synth Makers: a public teaser (the community allows them) and a member post.
+a public teaser with a photo for ana to cross-post to the sandbox networks, and 90 days of
+tasters' history for Insights (feeds/insights/demo.py). In Vintage Synth Makers: a public
+teaser (the community allows them) and a member post.
 """
 
 from io import BytesIO
@@ -15,6 +16,7 @@ from PIL import Image, ImageDraw
 
 from communities.models import Community, Tier
 from feeds.digests import demo as digest_demo
+from feeds.insights.demo import seed_history
 from feeds.models import Audience, CircleMember, Post
 from feeds.services.circles import close_friends_of
 from feeds.services.comments import do_add_comment
@@ -135,5 +137,6 @@ def seed() -> list[str]:
         _, new = _post(synth, "dev", audience, body)
         if new:
             created.append(f"{audience} post by dev in Vintage Synth Makers")
+    created += seed_history(wine)
     created.extend(digest_demo.seed())
     return created

@@ -69,6 +69,11 @@ SCHEDULES = [
         "schedule_type": Schedule.HOURLY,
     },
     {
+        "name": "insights-rollup",
+        "func": "feeds.insights.tasks.roll_up_insights",
+        "schedule_type": Schedule.HOURLY,
+    },
+    {
         "name": "chat-retention",
         "func": "communities.tasks.purge_expired_chat_messages",
         "schedule_type": Schedule.DAILY,

@@ -28,6 +28,7 @@ urlpatterns = [
     ),
     path("", include("feeds.crossposting.urls")),
     path("", include("feeds.digests.urls")),
+    path("", include("feeds.insights.urls")),
     path("profile/", account_views.edit_profile, name="profile"),
     path("profile/blocked/", account_views.blocked_people, name="blocked_people"),
     path("people/<str:handle>/block/", account_views.block_person, name="block_person"),

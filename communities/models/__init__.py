@@ -10,7 +10,14 @@ from communities.models.community import Community, CommunityQuerySet, Discovera
 from communities.models.invitation import Invitation, InvitationState, new_token
 from communities.models.invitation_batch import BatchStatus, InvalidInvitationRow, InvitationBatch
 from communities.models.join_request import JoinRequest, JoinRequestStatus
-from communities.models.membership import ROLE_RANK, Membership, MembershipStatus, Role
+from communities.models.membership import (
+    ROLE_RANK,
+    ChangeKind,
+    Membership,
+    MembershipChange,
+    MembershipStatus,
+    Role,
+)
 from communities.models.tier import Tier
 
 # isort: split
@@ -54,6 +61,7 @@ __all__ = [
     "ActionKind",
     "AutoModeration",
     "BatchStatus",
+    "ChangeKind",
     "ChatMessage",
     "ChatRoom",
     "Community",
@@ -67,6 +75,7 @@ __all__ = [
     "JoinRequest",
     "JoinRequestStatus",
     "Membership",
+    "MembershipChange",
     "MembershipStatus",
     "ModerationAction",
     "Notification",

@@ -6,11 +6,17 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 
 from communities.models.membership import MembershipStatus
+from sosoon_site.accounts.models import validate_time_zone
 
 
 class Discoverability(models.TextChoices):
     LISTED = "listed", "Listed: anyone can find it and ask to join"
     UNLISTED = "unlisted", "Unlisted: invite only, invisible to non-members"
+
+
+def site_time_zone() -> str:
+    """The site's time zone (settings.TIME_ZONE): a community's until its owner's is known."""
+    return settings.TIME_ZONE
 
 
 class CommunityQuerySet(models.QuerySet):
@@ -52,6 +58,13 @@ class Community(models.Model):
     auto_approve_domains = models.TextField(
         blank=True,
         help_text="Email domains whose people are let in without review, one per line.",
+    )
+    # Insights count days from midnight to midnight here; set from the owner's at creation.
+    time_zone = models.CharField(
+        max_length=64,
+        default=site_time_zone,
+        validators=[validate_time_zone],
+        help_text="Insights count each day from midnight to midnight in this time zone.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -40,6 +40,7 @@ def do_create_community(owner, *, name: str, slug: str, **fields) -> Community:
     """The community, its base tier, the owner's membership and what the capabilities start
     every community with (#general), all or nothing."""
     with transaction.atomic():
+        fields.setdefault("time_zone", owner.time_zone or settings.TIME_ZONE)
         community = Community.objects.create(owner=owner, name=name, slug=slug, **fields)
         tier = Tier.objects.create(community=community, name=BASE_TIER_NAME, rank=0)
         Membership.objects.create(user=owner, community=community, role=Role.OWNER, tier=tier)

@@ -4,7 +4,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
-from communities.models import Community, Invitation, InvitationBatch, Membership, Tier
+from communities.models import (
+    ChangeKind,
+    Community,
+    Invitation,
+    InvitationBatch,
+    Membership,
+    MembershipChange,
+    MembershipStatus,
+    Tier,
+)
 from communities.permissions import Action
 from communities.services.membership_rules import authorise, base_tier
 from communities.signals import tier_deleting
@@ -45,7 +54,16 @@ def do_delete_tier(tier: Tier) -> None:
     """Move the tier's members and invitations down to the base tier, then delete it."""
     with transaction.atomic():
         base = base_tier(tier.community)
-        Membership.objects.filter(tier=tier).update(tier=base)
+        moved = Membership.objects.filter(tier=tier)
+        MembershipChange.objects.bulk_create(
+            MembershipChange(
+                community_id=tier.community_id, user_id=user_id, kind=ChangeKind.TIER, tier=base
+            )
+            for user_id in moved.filter(status=MembershipStatus.ACTIVE).values_list(
+                "user_id", flat=True
+            )
+        )
+        moved.update(tier=base)
         Invitation.objects.filter(tier=tier).update(tier=base)
         InvitationBatch.objects.filter(tier=tier).update(tier=base)
         tier.delete()

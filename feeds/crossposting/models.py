@@ -229,3 +229,20 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"Join request {self.join_request_id} from cross-post {self.crosspost_id}"
+
+
+class VisitDay(models.Model):
+    """Visits to a cross-post's tracked link on one day of its community (for Insights'
+    sources); `CrossPost.visit_count` keeps the running total."""
+
+    crosspost = models.ForeignKey(CrossPost, on_delete=models.CASCADE, related_name="visit_days")
+    day = models.DateField()
+    visits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["crosspost", "day"], name="crossposting_visit_day_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.visits} visits to cross-post {self.crosspost_id} on {self.day}"

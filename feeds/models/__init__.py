@@ -34,10 +34,27 @@ from feeds.crossposting.metrics.models import (  # noqa: F401
     MetricsWatch,
     RateWindow,
 )
-from feeds.crossposting.models import CrossPost, ExternalAccount, Referral  # noqa: F401
+from feeds.crossposting.models import (  # noqa: F401
+    CrossPost,
+    ExternalAccount,
+    Referral,
+    VisitDay,
+)
 
 # Digests keep their models in their own package too.
 from feeds.digests.models import DigestPreference, DigestSent  # noqa: F401
 
 # Staged releases keep theirs in their own package too.
 from feeds.releases.models import ReleaseStep  # noqa: F401
+
+# isort: split
+# Insights' summary tables point at posts, so they come after feeds' own models.
+from feeds.insights.models import (  # noqa: F401
+    CohortWeek,
+    CommunityDay,
+    MemberDay,
+    MemberVisit,
+    PostDay,
+    RoomDay,
+    TierDay,
+)

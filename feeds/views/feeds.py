@@ -9,6 +9,7 @@ from django.shortcuts import render
 from communities.permissions import access_community, page_context
 from feeds.feed import LATEST, TOP, community_source, feed_page, home_source, pinned_posts
 from feeds.forms import PostForm
+from feeds.insights.visits import record_visit
 from feeds.models import Post
 from feeds.services.posts import active_membership
 
@@ -47,6 +48,8 @@ def community_feed(request, slug):
     if not request.GET.get("after") and not query:
         page.pinned = pinned_posts(request.user, community)
     is_member = active_membership(request.user, community.pk) is not None
+    if is_member:
+        record_visit(request.user, community)
     context = {
         **page_context(request, community),
         "page": page,

@@ -15,6 +15,7 @@ from PIL import Image
 from communities.models import Community, Membership, Tier
 from communities.services.invitations import do_create_invitation
 from communities.services.join_requests import check_request_to_join
+from tests.factories import create_community
 
 CREATE = reverse("communities:create")
 
@@ -324,3 +325,20 @@ def test_service_refuses_requests_to_unlisted_communities(community, outsider):
 
     with pytest.raises(Http404):
         check_request_to_join(outsider, community)
+
+
+def test_a_community_counts_its_days_in_its_owners_time_zone_until_changed(
+    client, user_factory, admin, community
+):
+    founder = user_factory(handle="founder", time_zone="Europe/Sofia")
+    assert create_community(owner=founder).time_zone == "Europe/Sofia"
+    client.force_login(admin)
+    url = reverse("communities:settings", kwargs={"slug": "wine"})
+    base = {"name": "Natural Wine Club", "discoverability": "unlisted"}
+    response = client.post(url, {**base, "time_zone": "Mars/Olympus_Mons"})
+    assert "Select a valid choice" in response.content.decode()
+    community.refresh_from_db()
+    assert community.time_zone == "UTC"
+    client.post(url, {**base, "time_zone": "America/New_York"})
+    community.refresh_from_db()
+    assert community.time_zone == "America/New_York"

@@ -27,6 +27,7 @@ EXPECTED_YES = {
     # Moderators judge tier content once it is reported or withheld, not by their role.
     Action.SEE_EVERY_TIER: {"owner", "admin"},
     Action.EDIT_SETTINGS: {"owner", "admin"},
+    Action.VIEW_INSIGHTS: {"owner", "admin"},
     Action.TRANSFER_OWNERSHIP: {"owner"},
     Action.DELETE_COMMUNITY: {"owner"},
 }

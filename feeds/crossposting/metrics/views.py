@@ -3,7 +3,6 @@ Sosoon's own visits and joins from the tracked links. Like every cross-posting p
 for the community's owners and admins (404 for anyone who may not know the community, 403 for
 members without the role)."""
 
-from csp.decorators import csp_replace
 from django.contrib.auth.decorators import login_required
 from django.db.models import F
 from django.http import HttpResponse
@@ -17,16 +16,10 @@ from feeds.crossposting.models import CrossPost, CrossPostStatus
 from feeds.crossposting.providers import provider_for
 from feeds.crossposting.services import tracking
 from feeds.crossposting.services.scheduling import text_while_public
+from sosoon_site.svg_charts import svg_chart_policy
 
 # Recent cross-posts drawn per account.
 ACCOUNT_CHART_POSTS = 12
-# pygal writes its styles inline; only the chart's own response allows that, and no script.
-SVG_POLICY = {
-    "default-src": ["'none'"],
-    "style-src": ["'unsafe-inline'"],
-    "img-src": ["'none'"],
-    "script-src": ["'none'"],
-}
 
 
 def _crosspost(community, crosspost_id: int) -> CrossPost:
@@ -68,7 +61,7 @@ def crosspost_metrics(request, slug, crosspost_id):
 
 
 @login_required
-@csp_replace(SVG_POLICY)
+@svg_chart_policy
 def crosspost_chart(request, slug, crosspost_id):
     community, _actor = community_for(request, slug, Action.MANAGE_CROSSPOSTS)
     crosspost = _crosspost(community, crosspost_id)
@@ -132,7 +125,7 @@ def account_metrics(request, slug):
 
 
 @login_required
-@csp_replace(SVG_POLICY)
+@svg_chart_policy
 def account_chart(request, slug, account_id):
     community, _actor = community_for(request, slug, Action.MANAGE_CROSSPOSTS)
     account = get_object_or_404(community.external_accounts.connected(), pk=account_id)

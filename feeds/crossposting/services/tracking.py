@@ -6,11 +6,15 @@ session; a join through the landing page's invitation is attributed by the invit
 join request filed from the landing page (listed communities) by a Referral row.
 """
 
+from zoneinfo import ZoneInfo
+
+from django.db import IntegrityError, transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from communities.models import JoinRequestStatus, Membership, MembershipStatus
-from feeds.crossposting.models import CrossPost, Referral
+from feeds.crossposting.models import CrossPost, Referral, VisitDay
 
 SESSION_KEY = "crossposting_ref"
 
@@ -20,7 +24,22 @@ def record_visit(session, crosspost: CrossPost) -> None:
     seen = session.get(SESSION_KEY)
     if seen != crosspost.ref_code:
         CrossPost.objects.filter(pk=crosspost.pk).update(visit_count=F("visit_count") + 1)
+        _count_today(crosspost)
         session[SESSION_KEY] = crosspost.ref_code
+
+
+def _count_today(crosspost: CrossPost) -> None:
+    """One more visit on the community's date (Insights reads visits by day and source).
+    Caller loaded `crosspost.post.community`."""
+    day = timezone.localdate(timezone=ZoneInfo(crosspost.post.community.time_zone))
+    visits = VisitDay.objects.filter(crosspost=crosspost, day=day)
+    if visits.update(visits=F("visits") + 1):
+        return
+    try:
+        with transaction.atomic():
+            VisitDay.objects.create(crosspost=crosspost, day=day, visits=1)
+    except IntegrityError:  # another visit made the day's row first
+        visits.update(visits=F("visits") + 1)
 
 
 def do_record_referral(crosspost: CrossPost, join_request) -> Referral:

@@ -1,0 +1,189 @@
+"""The summary tables Insights reads, one row per community and day (or per member, post,
+room or cohort and day), written only by the roll-up (`rollups.py`), which replaces a day's
+rows whole so that rolling a day up again gives the same rows.
+
+`MemberVisit` is the one row written outside the roll-up: a member opened the community's
+feed on that day (the community's day), recorded once per member per day.
+"""
+
+from django.conf import settings
+from django.db import models
+
+
+class MemberVisit(models.Model):
+    """A member opened the community's feed on `day` (in the community's time zone)."""
+
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="+"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "day", "user"], name="insights_visit_once_a_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} opened {self.community_id} on {self.day}"
+
+
+class MemberDay(models.Model):
+    """What one person did in one community on one day; a row exists only if they were active."""
+
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="+"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    contributions = models.PositiveIntegerField(default=0)
+    visited = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "day", "user"], name="insights_member_day_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.community_id} on {self.day}"
+
+
+class CommunityDay(models.Model):
+    """One community's day: members at its end, the day's changes, and who was active."""
+
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="+"
+    )
+    day = models.DateField()
+    members = models.PositiveIntegerField(default=0)
+    joined = models.PositiveIntegerField(default=0)
+    left = models.PositiveIntegerField(default=0)
+    banned = models.PositiveIntegerField(default=0)
+    # Distinct people active on the day, in the 7 and the 30 days ending with it.
+    active = models.PositiveIntegerField(default=0)
+    active_week = models.PositiveIntegerField(default=0)
+    active_month = models.PositiveIntegerField(default=0)
+    contributors = models.PositiveIntegerField(default=0)
+    contributions = models.PositiveIntegerField(default=0)
+    # Visits to the community's cross-posts' tracked links (the one source that counts visits).
+    crosspost_visits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["day"]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "day"], name="insights_community_day_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.community_id} on {self.day}"
+
+
+class TierDay(models.Model):
+    """Members of one tier at the end of a day; the tier's name is kept as it was then."""
+
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="+"
+    )
+    day = models.DateField()
+    tier_name = models.CharField(max_length=40)
+    tier_rank = models.IntegerField(default=0)
+    members = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["day", "tier_rank"]
+        indexes = [models.Index(fields=["community", "day"], name="insights_tier_day")]
+
+    def __str__(self) -> str:
+        return f"{self.tier_name} in {self.community_id} on {self.day}"
+
+
+class PostDay(models.Model):
+    """Interactions with one post on one day, and its audience's size when rolled up."""
+
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="+"
+    )
+    post = models.ForeignKey("feeds.Post", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    comments = models.PositiveIntegerField(default=0)
+    reactions = models.PositiveIntegerField(default=0)
+    audience = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["community", "day"], name="insights_post_day")]
+
+    def __str__(self) -> str:
+        return f"Post {self.post_id} on {self.day}"
+
+
+class RoomDay(models.Model):
+    """Messages in one community chat room on one day, and how many people wrote them."""
+
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="+"
+    )
+    room = models.ForeignKey("communities.ChatRoom", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    messages = models.PositiveIntegerField(default=0)
+    chatters = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["community", "day"], name="insights_room_day")]
+
+    def __str__(self) -> str:
+        return f"Room {self.room_id} on {self.day}"
+
+
+class CohortWeek(models.Model):
+    """The members who first joined in the week starting `week` (a Monday), and how many of
+    them were active `weeks_after` weeks later (0 is the join week itself)."""
+
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="+"
+    )
+    week = models.DateField()
+    weeks_after = models.PositiveSmallIntegerField()
+    members = models.PositiveIntegerField(default=0)
+    active = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["week", "weeks_after"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "week", "weeks_after"], name="insights_cohort_week_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Cohort {self.week} +{self.weeks_after} in {self.community_id}"
+
+
+class Source(models.TextChoices):
+    CROSSPOST = "crosspost", "Cross-post"
+    INVITATION_LINK = "invitation_link", "Invitation link"
+    EMAIL_INVITATION = "email_invitation", "Email invitation"
+    DIRECTORY = "directory", "Directory (join request)"
+    DIRECT = "direct", "Direct (founded, added)"
+
+
+class MemberJoin(models.Model):
+    """One join on one day, by where it came from, and whether the person was still active
+    in the week 30 days later (empty until that week has been rolled up)."""
+
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="+"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    source = models.CharField(max_length=20, choices=Source.choices)
+    retained = models.BooleanField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["community", "day"], name="insights_join_day")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} joined {self.community_id} on {self.day} ({self.source})"

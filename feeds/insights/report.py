@@ -1,0 +1,355 @@
+"""What the Insights page shows, read from the summary tables only: a fixed handful of queries
+for any period, any size of community (docs/insights.md defines each number).
+
+Tables are built once here and used three ways: the page's tables, the charts drawn from
+them, and their CSV downloads, so the three always hold the same numbers.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Count, F, Max, Q, Sum
+
+from communities.chat.models import ChatRoom
+from feeds.insights.days import week_start
+from feeds.insights.models import (
+    CohortWeek,
+    CommunityDay,
+    MemberDay,
+    MemberJoin,
+    PostDay,
+    RoomDay,
+    Source,
+    TierDay,
+)
+from feeds.insights.periods import Period
+from feeds.insights.rollups import COHORT_WEEKS
+from feeds.models import Audience, Post
+
+TOP = 5
+# Ranked candidates read from the summary before asking the policy which may be named.
+CANDIDATES = 50
+
+
+@dataclass
+class Table:
+    """A heading row and rows of cells: what a chart draws, the page lists and a CSV holds."""
+
+    title: str
+    headings: list[str]
+    rows: list[list] = field(default_factory=list)
+
+    def column(self, index: int) -> list:
+        return [row[index] for row in self.rows]
+
+
+@dataclass
+class Figure:
+    """One headline number for the period beside the same number for the period before."""
+
+    label: str
+    now: float | None
+    before: float | None
+    percent: bool = False
+
+    @property
+    def change(self) -> float | None:
+        if self.now is None or self.before is None:
+            return None
+        return self.now - self.before
+
+
+def as_text(cell) -> str:
+    """A cell as a CSV writes it: dates in ISO form, shares without a needless ".0"."""
+    if cell is None:
+        return ""
+    if isinstance(cell, float):
+        return f"{cell:g}"
+    if isinstance(cell, date):
+        return cell.isoformat()
+    return str(cell)
+
+
+def _share(part: float, whole: float) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def _days(community, period: Period) -> dict[date, CommunityDay]:
+    rows = CommunityDay.objects.filter(
+        community=community, day__gte=period.previous().start, day__lte=period.end
+    )
+    return {row.day: row for row in rows}
+
+
+def _series(days: dict[date, CommunityDay], period: Period) -> list[CommunityDay]:
+    """One row per day of `period`; a day not rolled up reads as an empty one."""
+    return [days.get(day) or CommunityDay(day=day) for day in period.each_day()]
+
+
+def members_table(community, period: Period, days=None) -> Table:
+    days = _days(community, period) if days is None else days
+    table = Table("Members", ["Day", "Members", "Joined", "Left", "Banned"])
+    for row in _series(days, period):
+        table.rows.append([row.day, row.members, row.joined, row.left, row.banned])
+    return table
+
+
+def activity_table(community, period: Period, days=None) -> Table:
+    days = _days(community, period) if days is None else days
+    table = Table(
+        "Active members",
+        ["Day", "Active that day", "Active in 7 days", "Active in 30 days", "Contributors"],
+    )
+    for row in _series(days, period):
+        table.rows.append(
+            [row.day, row.active, row.active_week, row.active_month, row.contributors]
+        )
+    return table
+
+
+def cohorts_table(community, period: Period) -> Table:
+    """The eight join weeks up to the period's end: members, then the share active in each
+    of the eight weeks after (empty where that week has not come yet)."""
+    last = week_start(period.end)
+    first = last - timedelta(weeks=COHORT_WEEKS - 1)
+    rows = CohortWeek.objects.filter(
+        community=community, week__gte=first, week__lte=last, weeks_after__gte=1
+    )
+    by_week: dict[date, dict[int, CohortWeek]] = {}
+    sizes: dict[date, int] = {}
+    for row in rows:
+        by_week.setdefault(row.week, {})[row.weeks_after] = row
+        sizes[row.week] = row.members
+    table = Table(
+        "Retention by join week",
+        ["Join week", "Members"] + [f"Week {n}" for n in range(1, COHORT_WEEKS + 1)],
+    )
+    for week in sorted(sizes):
+        cells = by_week[week]
+        table.rows.append(
+            [week, sizes[week]]
+            + [
+                _share(cells[n].active, cells[n].members) if n in cells else None
+                for n in range(1, COHORT_WEEKS + 1)
+            ]
+        )
+    return table
+
+
+def tiers_table(community, period: Period) -> Table:
+    ends = [period.end, period.previous().end]
+    counts: dict[str, dict[date, int]] = {}
+    ranks: dict[str, int] = {}
+    for row in TierDay.objects.filter(community=community, day__in=ends):
+        counts.setdefault(row.tier_name, {})[row.day] = row.members
+        ranks[row.tier_name] = row.tier_rank
+    table = Table("Members by tier", ["Tier", "Members at the end", "The period before"])
+    for name in sorted(counts, key=lambda name: (ranks[name], name)):
+        table.rows.append([name, counts[name].get(ends[0], 0), counts[name].get(ends[1], 0)])
+    return table
+
+
+def sources_table(community, period: Period, days=None) -> Table:
+    """Visits and joins by where they came from, beside the period before, and of the
+    period's joins whose 30-day week has passed, how many were still active in it. Only
+    cross-posts' tracked links count visits."""
+    days = _days(community, period) if days is None else days
+    visits = sum(row.crosspost_visits for row in _series(days, period))
+    before = period.previous()
+    now_q = Q(day__gte=period.start)
+    counts = {
+        row["source"]: row
+        for row in MemberJoin.objects.filter(
+            community=community, day__gte=before.start, day__lte=period.end
+        )
+        .values("source")
+        .annotate(
+            now=Count("pk", filter=now_q),
+            before=Count("pk", filter=Q(day__lte=before.end)),
+            settled=Count("pk", filter=now_q & Q(retained__isnull=False)),
+            retained=Count("pk", filter=now_q & Q(retained=True)),
+        )
+        .order_by()
+    }
+    table = Table(
+        "Visits and joins by source",
+        [
+            "Source",
+            "Visits",
+            "Joined",
+            "The period before",
+            "Joined 36+ days ago",
+            "Still active after 30 days",
+        ],
+    )
+    for source in Source:
+        row = counts.get(source.value)
+        is_crosspost = source == Source.CROSSPOST
+        if row is None and not (is_crosspost and visits):
+            continue
+        row = row or {"now": 0, "before": 0, "settled": 0, "retained": 0}
+        table.rows.append(
+            [
+                source.label,
+                visits if is_crosspost else None,
+                row["now"],
+                row["before"],
+                row["settled"],
+                _share(row["retained"], row["settled"]),
+            ]
+        )
+    return table
+
+
+def _distinct(community, period: Period) -> dict[str, int]:
+    """Distinct active people and contributors in the period and in the one before: the only
+    numbers that cannot be summed from days, counted in one query over the member rows."""
+    before = period.previous()
+    now_q, before_q = Q(day__gte=period.start), Q(day__lte=before.end)
+    contributed = Q(contributions__gt=0)
+    return MemberDay.objects.filter(
+        community=community, day__gte=before.start, day__lte=period.end
+    ).aggregate(
+        active_now=Count("user", distinct=True, filter=now_q),
+        active_before=Count("user", distinct=True, filter=before_q),
+        contributors_now=Count("user", distinct=True, filter=now_q & contributed),
+        contributors_before=Count("user", distinct=True, filter=before_q & contributed),
+    )
+
+
+def figures(community, period: Period, days) -> list[Figure]:
+    now, before = _series(days, period), _series(days, period.previous())
+    distinct = _distinct(community, period)
+
+    def average_daily(rows) -> float:
+        return sum(row.active for row in rows) / len(rows)
+
+    def stickiness(rows) -> float | None:
+        return _share(average_daily(rows), rows[-1].active_month)
+
+    def rounded(rows) -> float:
+        return round(average_daily(rows), 1)
+
+    return [
+        Figure("Members", now[-1].members, before[-1].members),
+        Figure("Joined", sum(r.joined for r in now), sum(r.joined for r in before)),
+        Figure("Left", sum(r.left for r in now), sum(r.left for r in before)),
+        Figure("Banned", sum(r.banned for r in now), sum(r.banned for r in before)),
+        Figure("Active a day, on average (DAU)", rounded(now), rounded(before)),
+        Figure("Active in the last 7 days (WAU)", now[-1].active_week, before[-1].active_week),
+        Figure("Active in the last 30 days (MAU)", now[-1].active_month, before[-1].active_month),
+        Figure("Stickiness (DAU / MAU)", stickiness(now), stickiness(before), percent=True),
+        Figure("Active in the period", distinct["active_now"], distinct["active_before"]),
+        Figure("Contributors", distinct["contributors_now"], distinct["contributors_before"]),
+        Figure(
+            "Engagement rate",
+            _share(distinct["contributors_now"], distinct["active_now"]),
+            _share(distinct["contributors_before"], distinct["active_before"]),
+            percent=True,
+        ),
+    ]
+
+
+@dataclass
+class TopPost:
+    post: Post
+    comments: int
+    reactions: int
+    audience: int
+
+    @property
+    def interactions(self) -> int:
+        return self.comments + self.reactions
+
+    @property
+    def engagement(self) -> float | None:
+        return _share(self.interactions, self.audience)
+
+
+def top_posts(community, period: Period, viewer) -> list[TopPost]:
+    """The most engaging posts of the period that the audience policy lets `viewer` see,
+    leaving out every circle post: those count in the totals and are never named."""
+    ranked = list(
+        PostDay.objects.filter(community=community, day__gte=period.start, day__lte=period.end)
+        .values("post_id")
+        .annotate(comments=Sum("comments"), reactions=Sum("reactions"), audience=Max("audience"))
+        .annotate(interactions=F("comments") + F("reactions"))
+        .order_by("-interactions", "post_id")[:CANDIDATES]
+    )
+    named = {
+        post.pk: post
+        for post in Post.objects.visible_to(viewer)
+        .filter(pk__in=[row["post_id"] for row in ranked], deleted__isnull=True)
+        .exclude(audience=Audience.CIRCLE)
+        .select_related("author")
+    }
+    return [
+        TopPost(named[row["post_id"]], row["comments"], row["reactions"], row["audience"])
+        for row in ranked
+        if row["post_id"] in named
+    ][:TOP]
+
+
+@dataclass
+class TopRoom:
+    room: ChatRoom
+    messages: int
+    people_a_day: float
+
+
+def top_rooms(community, period: Period, viewer) -> list[TopRoom]:
+    """The busiest rooms of the period among those chat's rule lets `viewer` read."""
+    ranked = list(
+        RoomDay.objects.filter(community=community, day__gte=period.start, day__lte=period.end)
+        .values("room_id")
+        .annotate(messages=Sum("messages"), chatter_days=Sum("chatters"))
+        .order_by("-messages", "room_id")[:CANDIDATES]
+    )
+    readable = {
+        room.pk: room
+        for room in ChatRoom.objects.readable_by(viewer, direct=False).filter(
+            community=community, pk__in=[row["room_id"] for row in ranked]
+        )
+    }
+    return [
+        TopRoom(
+            readable[row["room_id"]], row["messages"], round(row["chatter_days"] / period.days, 1)
+        )
+        for row in ranked
+        if row["room_id"] in readable
+    ][:TOP]
+
+
+@dataclass
+class Insights:
+    figures: list[Figure]
+    members: Table
+    activity: Table
+    tiers: Table
+    sources: Table
+    cohorts: Table
+    posts: list[TopPost]
+    rooms: list[TopRoom]
+
+
+def insights_for(community, period: Period, viewer) -> Insights:
+    """Everything the page shows for `period`, compared with the period before."""
+    days = _days(community, period)
+    return Insights(
+        figures=figures(community, period, days),
+        members=members_table(community, period, days),
+        activity=activity_table(community, period, days),
+        tiers=tiers_table(community, period),
+        sources=sources_table(community, period, days),
+        cohorts=cohorts_table(community, period),
+        posts=top_posts(community, period, viewer),
+        rooms=top_rooms(community, period, viewer),
+    )
+
+
+TABLES = {
+    "members": members_table,
+    "activity": activity_table,
+    "cohorts": cohorts_table,
+    "sources": sources_table,
+}

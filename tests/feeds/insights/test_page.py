@@ -1,0 +1,278 @@
+"""The Insights page: who may open it, the numbers of the small world (conftest) as a person
+reads them, periods good and bad, circle posts never named, CSV equal to the tables, charts
+as SVG, and the same few queries whatever the period or the size of the history."""
+
+import csv
+import io
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from communities.chat.models import ChatMessage, ChatRoom
+from communities.models import MembershipChange
+from communities.services.invitations import do_create_invitation
+from communities.services.membership_rules import do_add_member
+from feeds.crossposting.models import CrossPost, ExternalAccount, VisitDay
+from feeds.crossposting.services import tracking
+from feeds.insights.rollups import roll_up_days
+from feeds.models import Audience, CircleMember, Post, Reaction
+from feeds.services.circles import close_friends_of
+from tests.factories import add_member
+from tests.feeds.insights.conftest import DAYS, utc
+from tests.feeds.insights.pages import read_page
+
+WORLD = "?period=custom&start=2026-10-30&end=2026-11-02"
+
+
+NOTHING = "\u2013"  # the en dash an empty cell shows
+
+
+def _url(community, view="page", **kwargs):
+    return reverse(f"insights:{view}", kwargs={"slug": community.slug, **kwargs})
+
+
+@pytest.fixture
+def rolled(world):
+    roll_up_days(world["community"], DAYS[0] - timedelta(days=4), DAYS[-1])
+    return world
+
+
+@pytest.mark.parametrize("who", ["owner", "admin"])
+def test_owner_and_admins_see_insights_and_the_nav_links_to_it(client, community, who, request):
+    client.force_login(request.getfixturevalue(who))
+    response = client.get(_url(community))
+    assert response.status_code == 200
+    assert "<title>Insights · Natural Wine Club · Sosoon</title>" in response.content.decode()
+    home = client.get(reverse("communities:home", kwargs={"slug": community.slug}))
+    assert f'href="{_url(community)}"' in home.content.decode()
+
+
+@pytest.mark.parametrize("who", ["moderator", "member", "insider", "outsider", "banned"])
+@pytest.mark.parametrize("listed", [False, True])
+def test_everyone_else_gets_404_on_the_page_its_charts_and_csv(
+    client, community, who, listed, request
+):
+    if listed:
+        community.discoverability = "listed"
+        community.save(update_fields=["discoverability"])
+    client.force_login(request.getfixturevalue(who))
+    for url in [
+        _url(community),
+        _url(community, "chart", name="members"),
+        _url(community, "csv", name="members"),
+    ]:
+        assert client.get(url).status_code == 404
+    home = client.get(reverse("communities:home", kwargs={"slug": community.slug}))
+    assert _url(community) not in home.content.decode()
+
+
+def test_signed_out_visitors_are_sent_to_sign_in(client, community):
+    response = client.get(_url(community))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_the_page_shows_the_worlds_numbers(client, rolled, owner):
+    client.force_login(owner)
+    page = read_page(client.get(_url(rolled["community"]) + WORLD).content.decode())
+    assert page.tables["members"] == [
+        ["Day", "Members", "Joined", "Left", "Banned"],
+        ["30 Oct 2026", "2", "2", "0", "0"],
+        ["31 Oct 2026", "4", "2", "0", "0"],
+        ["1 Nov 2026", "3", "0", "1", "0"],
+        ["2 Nov 2026", "2", "0", "0", "1"],
+    ]
+    assert page.tables["activity"][1:] == [
+        ["30 Oct 2026", "1", "1", "1", "1"],
+        ["31 Oct 2026", "1", "2", "2", "1"],
+        ["1 Nov 2026", "2", "4", "4", "2"],
+        ["2 Nov 2026", "1", "4", "4", "1"],
+    ]
+    assert page.tables["tiers"][1:] == [["Member", "2", "0"]]
+    # Everyone active in the period contributed; the four days before were empty.
+    assert page.figures["Members"] == "2"
+    assert page.figures["Joined"] == "4"
+    assert page.figures["Left"] == "1"
+    assert page.figures["Banned"] == "1"
+    assert page.figures["Active a day, on average (DAU)"] == "1.2"
+    assert page.figures["Active in the last 30 days (MAU)"] == "4"
+    assert page.figures["Stickiness (DAU / MAU)"] == "31.2%"
+    assert page.figures["Active in the period"] == "4"
+    assert page.figures["Engagement rate"] == "100%"
+    assert page.tables["cohorts"][1] == ["26 Oct 2026", "4", "25%"] + [NOTHING] * 7
+
+
+def test_top_posts_and_rooms_are_named_but_never_a_circle_post(client, rolled, owner, admin):
+    community = rolled["community"]
+    friend = add_member(community).user
+    CircleMember.objects.create(circle=close_friends_of(owner), user=friend)
+    secret = Post.objects.create(
+        community=community,
+        author=owner,
+        body="Secret allocation for close friends",
+        audience=Audience.CIRCLE,
+        circle=close_friends_of(owner),
+        created=utc(2026, 11, 1, 12),
+    )
+    for person in [friend, admin, owner]:
+        Reaction.objects.create(
+            post=secret, user=person, emoji="heart", created=utc(2026, 11, 1, 13)
+        )
+    insiders = ChatRoom.objects.create(community=community, name="cellar")
+    ChatMessage.objects.create(
+        room=insiders, author=admin, body="Hi", created_at=utc(2026, 11, 1, 13)
+    )
+    roll_up_days(community, DAYS[0], DAYS[-1])
+    for viewer in [owner, admin]:
+        client.force_login(viewer)
+        html = client.get(_url(community) + WORLD).content.decode()
+        assert "Secret allocation" not in html
+        assert secret.get_absolute_url() not in html
+        assert "Tasting notes" in html and rolled["tasting"].get_absolute_url() in html
+        assert "#general" in html and "#cellar" in html
+        # The circle post's reactions still count: three more contributors on 1 November.
+        page = read_page(html)
+        assert page.tables["activity"][3][4] == "5"
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("start=2026-11-02&end=2026-10-30", "The last day comes before the first"),
+        ("start=2026-11-01", "A custom period needs a first and a last day"),
+        ("start=2024-01-01&end=2026-11-01", "two years long at most"),
+        ("start=2026-11-01&end=2099-01-01", "Insights count finished days only"),
+        ("start=yesterday&end=2026-11-01", "Enter a valid date"),
+    ],
+)
+def test_a_bad_custom_period_says_why_and_shows_the_last_30_days(
+    client, community, owner, query, message
+):
+    client.force_login(owner)
+    response = client.get(_url(community) + "?period=custom&" + query)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert message in html and "Showing the last 30 days instead." in html
+    assert len(read_page(html).tables["members"]) == 31
+
+
+def test_the_presets_compare_with_the_period_before(client, community, owner):
+    client.force_login(owner)
+    html = client.get(_url(community) + "?period=7").content.decode()
+    last = date.today() - timedelta(days=1)
+    assert f"{last - timedelta(days=6):%-d %b %Y} to {last:%-d %b %Y} (7 days)" in html
+    assert f"compared with {last - timedelta(days=13):%-d %b %Y}" in html
+    assert 'href="?period=7" aria-current="page"' in html
+
+
+@pytest.mark.parametrize("name", ["members", "activity", "cohorts"])
+def test_each_csv_holds_the_same_numbers_as_its_table(client, rolled, owner, name):
+    client.force_login(owner)
+    community = rolled["community"]
+    table = read_page(client.get(_url(community) + WORLD).content.decode()).tables[name]
+    response = client.get(_url(community, "csv", name=name) + WORLD)
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == table[0]
+    assert len(rows) == len(table)
+
+    def same(page_cell, csv_cell):
+        return page_cell in (csv_cell, f"{csv_cell}%") or (page_cell == NOTHING and csv_cell == "")
+
+    for page_row, csv_row in zip(table[1:], rows[1:], strict=True):
+        assert date.fromisoformat(csv_row[0]).strftime("%-d %b %Y") == page_row[0]
+        assert all(same(p, c) for p, c in zip(page_row[1:], csv_row[1:], strict=True))
+
+
+def test_charts_are_svg_with_each_series_of_their_table(client, rolled, owner):
+    client.force_login(owner)
+    response = client.get(_url(rolled["community"], "chart", name="members") + WORLD)
+    assert response["Content-Type"] == "image/svg+xml"
+    svg = response.content.decode()
+    assert svg.startswith("<svg") and "<script" not in svg
+    for series in ["Members", "Joined", "Left", "Banned"]:
+        assert f">{series}<" in svg
+    assert "prefers-color-scheme:dark" in svg
+    assert "script-src 'none'" in response["Content-Security-Policy"]
+    assert client.get(_url(rolled["community"], "chart", name="cohorts")).status_code == 404
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_page_costs_the_same_queries_for_any_period_and_history(client, rolled, owner):
+    """A day with one named post and one room, then four days and 90 days over a longer
+    history with more rooms: the page reads the summary tables in the same queries."""
+    client.force_login(owner)
+    community = rolled["community"]
+    ChatMessage.objects.create(
+        room=rolled["general"], author=owner, body="Hi", created_at=utc(2026, 11, 1, 15)
+    )
+    roll_up_days(community, DAYS[0], DAYS[-1])
+    small = _queries(client, _url(community) + "?period=custom&start=2026-11-01&end=2026-11-01")
+    for extra in range(5):
+        room = ChatRoom.objects.create(community=community, name=f"room{extra}")
+        ChatMessage.objects.create(
+            room=room, author=owner, body="Hi", created_at=utc(2026, 11, 1, 15)
+        )
+    roll_up_days(community, DAYS[0] - timedelta(days=120), DAYS[-1])
+    assert _queries(client, _url(community) + WORLD) == small
+    assert _queries(client, _url(community) + "?period=90") <= small
+    assert small <= 14
+
+
+def test_joins_by_source_on_the_page_and_in_its_csv(client, world, owner, user_factory):
+    community = world["community"]
+    link = do_create_invitation(community, owner, tier=community.tiers.get(rank=0))
+    do_add_member(user_factory(handle="lena"), community, invitation=link)
+    MembershipChange.objects.filter(user__handle="lena").update(at=utc(2026, 11, 1, 17))
+    roll_up_days(community, DAYS[0], DAYS[-1])
+    client.force_login(owner)
+    table = read_page(client.get(_url(community) + WORLD).content.decode()).tables["sources"]
+    assert table == [
+        [
+            "Source",
+            "Visits",
+            "Joined",
+            "The period before",
+            "Joined 36+ days ago",
+            "Still active after 30 days",
+        ],
+        ["Invitation link", NOTHING, "1", "0", "0", NOTHING],
+        ["Direct (founded, added)", NOTHING, "4", "0", "0", NOTHING],
+    ]
+    response = client.get(_url(community, "csv", name="sources") + WORLD)
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows == [
+        table[0],
+        ["Invitation link", "", "1", "0", "0", ""],
+        ["Direct (founded, added)", "", "4", "0", "0", ""],
+    ]
+
+
+def test_visits_to_a_crossposts_link_are_counted_by_day_once_a_session(
+    client, world, owner, user_factory
+):
+    community = world["community"]
+    account = ExternalAccount(community=community, platform="x", external_id="x-1", handle="wine")
+    account.access_token, account.refresh_token = "access", "refresh"
+    account.save()
+    teaser = Post.objects.create(community=community, author=owner, audience="public")
+    crosspost = CrossPost.objects.create(
+        post=teaser, account=account, created_by=owner, scheduled_at=utc(2026, 10, 1)
+    )
+    first, second = {}, {}
+    for session in (first, first, second):
+        tracking.record_visit(session, CrossPost.objects.select_related("post__community").get())
+    assert list(VisitDay.objects.values_list("crosspost", "visits")) == [(crosspost.pk, 2)]
+    VisitDay.objects.update(day=DAYS[2])
+    roll_up_days(community, DAYS[0], DAYS[-1])
+    client.force_login(owner)
+    table = read_page(client.get(_url(community) + WORLD).content.decode()).tables["sources"]
+    assert table[1] == ["Cross-post", "2", "0", "0", "0", NOTHING]
