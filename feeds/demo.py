@@ -2,22 +2,27 @@
 
 Every demo member gets the default weekly digest of each community (feeds/digests/demo.py).
 In the Natural Wine Club: a post for everyone, an Insider-only preview (ana, the owner, sees
-it from the base tier), a post to ana's
+it from the base tier) on a release ladder (every member from the coming Friday 09:00, a
+public teaser from the Monday after), a post to ana's
 "Close friends" (ben and emma are in it), a pinned announcement, comments and reactions, and
 a public teaser with a photo for ana to cross-post to the sandbox networks, and 90 days of
 tasters' history for Insights (feeds/insights/demo.py). In Vintage Synth Makers: a public
 teaser (the community allows them) and a member post.
 """
 
+import zoneinfo
+from datetime import datetime, time, timedelta
 from io import BytesIO
 
 from django.core.files.base import ContentFile
+from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from communities.models import Community, Tier
 from feeds.digests import demo as digest_demo
 from feeds.insights.demo import seed_history
 from feeds.models import Audience, CircleMember, Post
+from feeds.releases.services import StepDraft, do_save_ladder
 from feeds.services.circles import close_friends_of
 from feeds.services.comments import do_add_comment
 from feeds.services.posts import do_create_post
@@ -48,6 +53,19 @@ WINE_POSTS = [
         [("emma", "heart")],
     ),
 ]
+
+
+def _preview_ladder(community: Community) -> list[StepDraft]:
+    """The preview's later steps: all members from the coming Friday at 09:00 and a public
+    teaser from the Monday after at 08:00, in the community's time zone."""
+    zone = zoneinfo.ZoneInfo(community.time_zone)
+    today = timezone.localdate(timezone=zone)
+    friday = today + timedelta(days=(4 - today.weekday()) % 7 or 7)
+    monday = friday + timedelta(days=3)
+    return [
+        StepDraft(at=datetime.combine(friday, time(9), tzinfo=zone), audience=Audience.COMMUNITY),
+        StepDraft(at=datetime.combine(monday, time(8), tzinfo=zone), audience=Audience.PUBLIC),
+    ]
 
 
 WINE_TEASER = "Spring allocation: twelve growers, six bottles each. Members hear first."
@@ -101,6 +119,9 @@ def seed() -> list[str]:
             min_tier=insider if audience == Audience.TIER else None,
             circle=friends if audience == Audience.CIRCLE else None,
         )
+        if audience == Audience.TIER and not post.staged:
+            do_save_ladder(post, _preview_ladder(wine))
+            created.append("a release ladder on the Insider preview")
         if not new:
             continue
         created.append(f"{audience} post by {handle} in Natural Wine Club")

@@ -1,7 +1,9 @@
 """Demo data and the bulk seeder (scaled down)."""
 
+import zoneinfo
 from io import StringIO
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -47,3 +49,25 @@ def test_in_the_demo_ana_who_owns_the_wine_club_sees_bens_insider_preview(db, se
         assert (page.status_code, card in feed.text, card in search.text) == (
             (200, True, True) if sees else (404, False, False)
         ), handle
+
+
+def test_in_the_demo_the_insider_preview_opens_to_everyone_on_friday(db, settings, clock):
+    """The preview's ladder: every member from the coming Friday at 09:00 in the club's time
+    zone, anyone from the Monday after; before, farid (base tier) does not see it."""
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=StringIO())
+    preview = Post.objects.get(audience=Audience.TIER, author__handle="ben")
+    steps = list(preview.release_steps.order_by("at"))
+    assert [step.audience for step in steps] == [Audience.COMMUNITY, Audience.PUBLIC]
+    zone = zoneinfo.ZoneInfo(preview.community.time_zone)
+    friday, monday = (step.at.astimezone(zone) for step in steps)
+    assert (friday.weekday(), friday.hour, monday.weekday(), monday.hour) == (4, 9, 0, 8)
+    assert friday > clock.at
+
+    farid = User.objects.get(handle="farid")
+    assert not Post.objects.visible_to(farid).filter(pk=preview.pk).exists()
+    clock.at = friday
+    assert Post.objects.visible_to(farid).filter(pk=preview.pk).exists()
+    assert not Post.objects.visible_to(AnonymousUser()).filter(pk=preview.pk).exists()
+    clock.at = monday
+    assert Post.objects.visible_to(AnonymousUser()).filter(pk=preview.pk).exists()
