@@ -51,6 +51,12 @@ SCHEDULES = [
         "next_run": _DISPATCH_START + timedelta(seconds=30),
     },
     {
+        "name": "event-reminders",
+        "func": "feeds.events.tasks.send_event_reminders",
+        "schedule_type": Schedule.MINUTES,
+        "minutes": 1,
+    },
+    {
         "name": "heartbeat",
         "func": "sosoon_site.tasks.heartbeat",
         "schedule_type": Schedule.MINUTES,

@@ -266,6 +266,9 @@ if SOSOON_MAIL_DELIVERY_BACKEND == EMAIL_BACKEND:
 # until a message has failed this many times.
 SOSOON_MAIL_RETRY_SECONDS = env.integer("SOSOON_MAIL_RETRY_SECONDS", 60, minimum=1)
 SOSOON_MAIL_MAX_ATTEMPTS = env.integer("SOSOON_MAIL_MAX_ATTEMPTS", 10, minimum=1)
+# The address links in mail sent by background jobs (event reminders) start with: a job has
+# no request to take the host from.
+SOSOON_SITE_URL = env.text("SOSOON_SITE_URL", "http://localhost:8000").rstrip("/")
 EMAIL_HOST = env.text("EMAIL_HOST", "localhost")
 EMAIL_PORT = env.integer("EMAIL_PORT", 25, minimum=1)
 EMAIL_HOST_USER = env.text("EMAIL_HOST_USER")

@@ -35,3 +35,6 @@ from feeds.crossposting.metrics.models import (  # noqa: F401
     RateWindow,
 )
 from feeds.crossposting.models import CrossPost, ExternalAccount, Referral  # noqa: F401
+
+# Events keep their models in their own package too.
+from feeds.events.models import RSVP, CalendarFeed, Event, EventReminder  # noqa: F401
