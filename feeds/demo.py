@@ -2,8 +2,9 @@
 
 In the Natural Wine Club: a post for everyone, an Insider-only preview, a post to ana's
 "Close friends" (ben and emma are in it), a pinned announcement, comments and reactions, and
-a public teaser with a photo for ana to cross-post to the sandbox networks. In
-Vintage Synth Makers: a public teaser (the community allows them) and a member post.
+a public teaser with a photo for ana to cross-post to the sandbox networks, and its events
+(feeds/events/demo.py). In Vintage Synth Makers: a public teaser (the community allows
+them) and a member post.
 """
 
 from io import BytesIO
@@ -12,6 +13,7 @@ from django.core.files.base import ContentFile
 from PIL import Image, ImageDraw
 
 from communities.models import Community, Tier
+from feeds.events import demo as events_demo
 from feeds.models import Audience, CircleMember, Post
 from feeds.services.circles import close_friends_of
 from feeds.services.comments import do_add_comment
@@ -122,6 +124,7 @@ def seed() -> list[str]:
             images=[_teaser_photo()],
         )
         created.append("public teaser with a photo by ana in Natural Wine Club")
+    created.extend(events_demo.seed(wine))
     if not synth.allow_public_teasers:
         synth.allow_public_teasers = True
         synth.save(update_fields=["allow_public_teasers"])
