@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from communities.permissions import access_community, page_context
+from feeds.crossposting.services.scheduling import is_public, may_manage_crossposts
 from feeds.events.calendar import event_calendar, personal_calendar, shows_link
 from feeds.events.forms import EventForm
 from feeds.events.models import RSVP, Event, RSVPStatus
@@ -181,6 +182,10 @@ def event_detail(request, event_id):
             "comment_form": CommentForm() if is_member and not post.is_removed else None,
             "is_author": viewer.is_authenticated and event.post.author_id == viewer.pk,
             "may_cancel": viewer.is_authenticated and may_organise(viewer, event),
+            # A public event is a public post: its teaser is cross-posted like any other.
+            "can_crosspost": viewer.is_authenticated
+            and may_manage_crossposts(viewer, post.community)
+            and is_public(post),
         },
     )
 
