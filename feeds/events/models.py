@@ -74,6 +74,10 @@ class Event(models.Model):
         return self.cancelled_at is not None
 
     @property
+    def has_started(self) -> bool:
+        return self.starts_at <= timezone.now()
+
+    @property
     def is_over(self) -> bool:
         return self.ends_at < timezone.now()
 

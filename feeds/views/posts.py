@@ -57,8 +57,10 @@ def post_detail(request, post_id):
             request_url=reverse("communities:request_to_join", args=[found.community.slug]),
         )
     try:
-        # An event's post is shown on the event's page, with its time, place and answers.
-        return redirect(found.event)
+        # An event's post is shown on the event's page, with its time, place and answers
+        # (a removed one stays here, as the tombstone every removed post leaves).
+        if not found.is_removed:
+            return redirect(found.event)
     except ObjectDoesNotExist:
         pass
     post = card(found.pk, request.user)

@@ -24,7 +24,7 @@ def validate_answerable(event: Event) -> None:
     """ValidationError with a message for a cancelled or finished event."""
     if event.is_cancelled:
         raise ValidationError("This event was cancelled, so it takes no answers.")
-    if event.starts_at <= timezone.now():
+    if event.has_started:
         raise ValidationError("This event has already started, so it takes no more answers.")
 
 
