@@ -22,3 +22,5 @@ class FeedsConfig(AppConfig):
         from feeds.crossposting.content import register_crossposting_content
 
         register_crossposting_content()
+        # Events' admin, in its own package too.
+        from feeds.events import admin as events_admin  # noqa: F401
