@@ -18,7 +18,8 @@ def test_the_demo_has_an_insider_tasting_with_a_waitlist_and_a_past_event(db, se
     tasting, harvest = Event.objects.get(title=TASTING), Event.objects.get(title=HARVEST)
     assert tasting.post.audience == "tier" and tasting.post.min_tier.name == "Insider"
     assert not tasting.is_over and harvest.is_over
-    assert list(RSVP.objects.filter(event=tasting).values_list("user__handle", "status")) == [
+    rsvps = RSVP.objects.filter(event=tasting).order_by("pk")
+    assert list(rsvps.values_list("user__handle", "status")) == [
         ("emma", "going"),
         ("ben", "waitlisted"),
     ]
