@@ -30,6 +30,10 @@ class NotificationKind(models.TextChoices):
     CROSSPOST_PROBLEM = "crosspost_problem", "A cross-post needs your attention"
     ACCOUNT_PROBLEM = "account_problem", "A connected account must be reconnected"
     RELEASED = "released", "opened a post to you"
+    EVENT_PLACE = "event_place", "A place freed up: you are going to an event"
+    EVENT_CHANGED = "event_changed", "An event you answered changed"
+    EVENT_CANCELLED = "event_cancelled", "An event you answered was cancelled"
+    EVENT_REMINDER = "event_reminder", "An event you are going to starts soon"
 
 
 # Sent with sender=NotificationKind, `recipients` (a list of users or ids), `kind`, `actor`,

@@ -24,3 +24,6 @@ class FeedsConfig(AppConfig):
         register_crossposting_content()
         # Digests too: their admin.
         from feeds.digests import admin as digest_admin  # noqa: F401
+
+        # Events' admin, in its own package too.
+        from feeds.events import admin as events_admin  # noqa: F401

@@ -5,9 +5,10 @@ In the Natural Wine Club: a post for everyone, an Insider-only preview (ana, the
 it from the base tier) on a release ladder (every member from the coming Friday 09:00, a
 public teaser from the Monday after), a post to ana's
 "Close friends" (ben and emma are in it), a pinned announcement, comments and reactions, and
-a public teaser with a photo for ana to cross-post to the sandbox networks, and 90 days of
-tasters' history for Insights (feeds/insights/demo.py). In Vintage Synth Makers: a public
-teaser (the community allows them) and a member post.
+a public teaser with a photo for ana to cross-post to the sandbox networks, its events
+(feeds/events/demo.py), and 90 days of tasters' history for Insights
+(feeds/insights/demo.py). In Vintage Synth Makers: a public teaser (the community allows
+them) and a member post.
 """
 
 import zoneinfo
@@ -20,6 +21,7 @@ from PIL import Image, ImageDraw
 
 from communities.models import Community, Tier
 from feeds.digests import demo as digest_demo
+from feeds.events import demo as events_demo
 from feeds.insights.demo import seed_history
 from feeds.models import Audience, CircleMember, Post
 from feeds.releases.services import StepDraft, do_save_ladder
@@ -148,6 +150,7 @@ def seed() -> list[str]:
             images=[_teaser_photo()],
         )
         created.append("public teaser with a photo by ana in Natural Wine Club")
+    created.extend(events_demo.seed(wine))
     if not synth.allow_public_teasers:
         synth.allow_public_teasers = True
         synth.save(update_fields=["allow_public_teasers"])

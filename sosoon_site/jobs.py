@@ -58,6 +58,12 @@ SCHEDULES = [
         "minutes": 1,
     },
     {
+        "name": "event-reminders",
+        "func": "feeds.events.tasks.send_event_reminders",
+        "schedule_type": Schedule.MINUTES,
+        "minutes": 1,
+    },
+    {
         "name": "heartbeat",
         "func": "sosoon_site.tasks.heartbeat",
         "schedule_type": Schedule.MINUTES,

@@ -231,8 +231,9 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
 }
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
-# Where the site is reached, for links in mail written by background jobs (digests), which
-# have no request to take the address from. Production defaults to https on the first host.
+# Where the site is reached, for links in mail written by background jobs (digests, event
+# reminders), which have no request to take the address from. Production defaults to https
+# on the first host.
 SOSOON_SITE_URL = env.text(
     "SOSOON_SITE_URL",
     "http://localhost:8000" if DEBUG else f"https://{ALLOWED_HOSTS[0].lstrip('.')}",

@@ -37,6 +37,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("communities.urls")),
     path("", include("feeds.urls")),
+    path("", include("feeds.events.urls")),
     path("admin/", admin.site.urls),
 ]
 if settings.DEBUG:

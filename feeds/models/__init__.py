@@ -44,6 +44,9 @@ from feeds.crossposting.models import (  # noqa: F401
 # Digests keep their models in their own package too.
 from feeds.digests.models import DigestPreference, DigestSent  # noqa: F401
 
+# Events keep their models in their own package too.
+from feeds.events.models import RSVP, CalendarFeed, Event, EventReminder  # noqa: F401
+
 # Staged releases keep theirs in their own package too.
 from feeds.releases.models import ReleaseStep  # noqa: F401
 

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -33,7 +33,7 @@ from feeds.services.reactions import check_toggle_reaction
 from feeds.services.screening import held_notice
 
 
-def _thread(post: Post, viewer) -> list[Comment]:
+def comment_thread(post: Post, viewer) -> list[Comment]:
     """Top-level comments `viewer` may see, each with `.visible_replies`. One query."""
     comments = list(Comment.objects.visible_to(viewer).filter(post=post).select_related("author"))
     replies: dict[int, list[Comment]] = {}
@@ -56,8 +56,15 @@ def post_detail(request, post_id):
             found,
             request_url=reverse("communities:request_to_join", args=[found.community.slug]),
         )
+    try:
+        # An event's post is shown on the event's page, with its time, place and answers
+        # (a removed one stays here, as the tombstone every removed post leaves).
+        if not found.is_removed:
+            return redirect(found.event)
+    except ObjectDoesNotExist:
+        pass
     post = card(found.pk, request.user)
-    thread = _thread(post, request.user)
+    thread = comment_thread(post, request.user)
     signed_in = request.user.is_authenticated
     return render(
         request,

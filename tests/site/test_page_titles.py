@@ -37,6 +37,8 @@ OWNER_SECTIONS = [
     "crossposting:list",
     "crossposting:accounts",
     "crossposting:metrics:accounts",
+    "events:community",
+    "events:new",
 ]
 
 
@@ -110,6 +112,7 @@ def test_every_main_page_an_owner_sees_has_a_plain_title(client, demo):
         "/profile/",
         "/profile/blocked/",
         "/circles/",
+        reverse("events:calendar_settings"),
         reverse("crossposting:calendar"),
         reverse("crossposting:calendar") + f"?community={wine.slug}",
         reverse("crossposting:calendar_choose"),

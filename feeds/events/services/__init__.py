@@ -1,0 +1,2 @@
+"""Writes about events: creating, editing and cancelling them (`events`), answering them
+(`rsvps`) and reminding the people going (`reminders`)."""
