@@ -39,7 +39,7 @@ class EventForm(PostForm):
 
     field_order = [
         *("title", "starts_at", "ends_at", "time_zone", "place", "online_link"),
-        *("link_only_for_going", "capacity", "body", "audience", "min_tier", "circle", "images"),
+        *("link_only_for_going", "capacity", "body", "audience", "images"),
     ]
 
     def __init__(self, *args, was_start: datetime | None = None, **kwargs):
@@ -77,6 +77,7 @@ class EventForm(PostForm):
     def event_fields(self) -> dict:
         """The cleaned fields as the event services take them."""
         names = ["title", "starts_at", "ends_at", "time_zone", "place", "online_link"]
+        # The one audience control's choice: `clean_audience` put its tier and circle apart.
         names += ["link_only_for_going", "capacity", "body", "audience", "min_tier", "circle"]
         fields = {name: self.cleaned_data.get(name) for name in names}
         fields["place"] = fields["place"] or ""

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from communities.permissions import access_community, page_context
+from feeds.audiences import choice_value
 from feeds.crossposting.services.scheduling import is_public, may_manage_crossposts
 from feeds.events.calendar import event_calendar, personal_calendar, shows_link
 from feeds.events.forms import EventForm
@@ -107,9 +108,9 @@ def edit_event(request, event_id):
         "link_only_for_going": event.link_only_for_going,
         "capacity": event.capacity,
         "body": post.body,
-        "audience": post.audience,
-        "min_tier": post.min_tier_id,
-        "circle": post.circle_id,
+        "audience": choice_value(
+            post.audience, min_tier_id=post.min_tier_id, circle_id=post.circle_id
+        ),
     }
     form = EventForm(
         request.POST or None,

@@ -18,7 +18,9 @@ def test_owner_invites_a_stranger_who_signs_up_and_lands_in_the_community(live, 
     owner.goto("/accounts/login/")
     submit_login(owner, ANA)
     owner.goto("/c/natural-wine-club/")
-    owner.get_by_role("link", name="Invitations").click()
+    owner.get_by_role("navigation", name="Natural Wine Club").get_by_role(
+        "link", name="Invitations"
+    ).click()
     owner.get_by_label("Maximum uses").fill("1")
     owner.get_by_role("button", name="Create link").click()
     expect(owner.get_by_text("Invitation link created")).to_be_visible()

@@ -85,7 +85,7 @@ def test_the_zone_defaults_to_the_creators_own(client, member):
         ({"capacity": "-3"}, "Capacity is at least 1"),
         ({"place": "", "online_link": ""}, "Give a place or an online link"),
         ({"title": ""}, "This field is required"),
-        ({"audience": Audience.PUBLIC}, "Select a valid choice"),
+        ({"audience": Audience.PUBLIC}, "Choose who will see the post from the list"),
     ],
 )
 def test_bad_input_is_refused_and_nothing_is_saved(client, member, changes, message):
