@@ -185,6 +185,7 @@ def seed_posts(
                 world.insider_tier[community] if audience == Audience.TIER else None,
                 world.close_friends.get(author) if audience == Audience.CIRCLE else None,
                 created,
+                False,  # staged: no release ladder
             ))  # fmt: skip
             plan.append((people, created))
             written += 1
@@ -201,6 +202,7 @@ def seed_posts(
                     "min_tier",
                     "circle",
                     "created",
+                    "staged",
                 ],
                 rows,
             )

@@ -174,7 +174,8 @@ def test_a_search_costs_the_same_queries_whatever_it_finds(
     with CaptureQueriesContext(connection) as many:
         page = client.get("/search/", {"q": "pet"})
     found = page.context["found"]
-    assert (len(page.context["page"].posts), len(found.messages), len(found.people)) == (7, 7, 6)
+    petras = [person for person in found.people if person.handle.startswith("petra")]
+    assert (len(page.context["page"].posts), len(found.messages), len(petras)) == (7, 7, 6)
     assert len(many.captured_queries) == len(few.captured_queries)
 
 
