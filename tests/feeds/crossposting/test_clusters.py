@@ -35,7 +35,10 @@ def test_two_clusters_publish_each_row_exactly_once(tmp_path):
                 "    Schedule.objects.create(name=f'race-{n}', schedule_type=Schedule.ONCE,"
                 " func='feeds.crossposting.tasks.dispatch_due_crossposts', repeats=1)",
             )
-            with clusters(env, count=2, workdir=tmp_path):
+            # Small pools: the two clusters' processes share PostgreSQL's 100 connections with
+            # the other test workers of CI's second pass.
+            small_pools = {"SOSOON_DB_POOL_MAX_SIZE": "4", "SOSOON_CROSSPOST_CONCURRENCY": "3"}
+            with clusters({**env, **small_pools}, count=2, workdir=tmp_path):
                 done = wait_for(
                     lambda: len(fake.posts) >= COUNT and _statuses(env) == {"published": COUNT},
                     timeout=150,
