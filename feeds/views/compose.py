@@ -23,6 +23,17 @@ def _member_community(request, slug):
     return community
 
 
+def _draft(author, community, chosen: dict) -> Post:
+    """An unsaved post with the audience the form chose so far, for the "Visible to" lines."""
+    return Post(
+        community=community,
+        author=author,
+        audience=chosen.get("audience") or Audience.COMMUNITY,
+        min_tier=chosen.get("min_tier"),
+        circle=chosen.get("circle"),
+    )
+
+
 @login_required
 def compose(request, slug):
     """The composer on its own page; the community feed embeds the same form."""
@@ -56,13 +67,7 @@ def compose(request, slug):
                 messages.success(request, "Posted.")
             return redirect(post)
     chosen = getattr(form, "cleaned_data", {})
-    draft = Post(
-        community=community,
-        author=request.user,
-        audience=chosen.get("audience") or Audience.COMMUNITY,
-        min_tier=chosen.get("min_tier"),
-        circle=chosen.get("circle"),
-    )
+    draft = _draft(request.user, community, chosen)
     steps = chosen.get("steps", []) if form.is_bound and not form.errors else []
     context = {
         **page_context(request, community),
@@ -82,14 +87,7 @@ def audience_preview(request, slug):
         request.GET, author=request.user, community=community, with_ladder=True
     )
     form.is_valid()
-    data = getattr(form, "cleaned_data", {})
-    draft = Post(
-        community=community,
-        author=request.user,
-        audience=data.get("audience") or Audience.COMMUNITY,
-        min_tier=data.get("min_tier"),
-        circle=data.get("circle"),
-    )
+    draft = _draft(request.user, community, getattr(form, "cleaned_data", {}))
     try:
         steps = form.ladder_steps()
     except ValidationError:
