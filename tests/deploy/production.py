@@ -68,6 +68,12 @@ def running_daphne(env: Mapping[str, str], workdir: Path, *, name: str) -> Itera
         stop(process)
 
 
+# daphne as the unit starts it gives Sosoon 30 s to accept a handshake
+# (--websocket_connect_timeout); a client that gives up sooner fails on a busy CI machine
+# where the server was only slow.
+HANDSHAKE_SECONDS = 35
+
+
 def browser_socket(port: int, *, tls: ssl.SSLContext | None = None) -> ClientConnection:
     """A websocket to /ws/ on 127.0.0.1:`port` sent as a browser on https://HOST:port sends it:
     Host and Origin both name the site's host and that port, as the origin check requires."""
@@ -78,6 +84,7 @@ def browser_socket(port: int, *, tls: ssl.SSLContext | None = None) -> ClientCon
         ssl=tls,
         server_hostname=HOST if tls else None,
         origin=f"https://{HOST}:{port}",
+        open_timeout=HANDSHAKE_SECONDS,
     )
 
 

@@ -134,10 +134,14 @@ def test_nginx_in_front_of_daphne_serves_pages_sockets_and_private_images(
             plain = httpx.get(
                 f"http://127.0.0.1:{paths.http_port}/", headers={"Host": HOST}, timeout=10
             )
-            with (
-                browser_socket(paths.https_port, tls=tls) as socket_through_nginx,
-                pytest.raises(ConnectionClosed) as closed,
-            ):
+            try:
+                socket_through_nginx = browser_socket(paths.https_port, tls=tls)
+            except TimeoutError as error:
+                raise AssertionError(
+                    f"no handshake answer through nginx\n--- daphne:\n{web.stderr()[-4000:]}"
+                    f"\n--- nginx:\n{(tmp_path / 'error.log').read_text()[-4000:]}"
+                ) from error
+            with socket_through_nginx, pytest.raises(ConnectionClosed) as closed:
                 socket_through_nginx.recv(timeout=10)
 
     assert page.status_code == 200, page.text
