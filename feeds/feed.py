@@ -37,6 +37,7 @@ from feeds.policy import (
 from feeds.ranking import AFFINITY_WINDOW, HoursSince, interaction_querysets, top_score
 from sosoon_site.accounts.models import User
 from sosoon_site.compiled_queries import compiled_rows, loaded
+from sosoon_site.text_search import HasWords, search_words
 
 TOP_WINDOW = 200
 LATEST, TOP = "latest", "top"
@@ -76,10 +77,11 @@ def home_posts(viewer, *, now=None) -> QuerySet:
 
 def community_posts(viewer, community: Community | int, *, query: str = "", now=None) -> QuerySet:
     """Posts of one community `viewer` may see (at `now`, the present by default), not
-    removed, optionally matching `query`."""
+    removed, optionally holding every word of `query` (matched as /search/ matches words:
+    sosoon_site.text_search; the caller has checked it with `search_words`)."""
     posts = Post.objects.visible_to(viewer, now=now).live().filter(community=community)
     if query:
-        posts = posts.filter(body__icontains=query)
+        posts = posts.filter(HasWords("body", search_words(query)))
     return posts
 
 

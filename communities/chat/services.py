@@ -35,6 +35,7 @@ from sosoon_site.frames import is_clean_text
 from sosoon_site.rate_limits import RateLimited, TokenBucket
 from sosoon_site.realtime import push_to_group, revoke_for_users
 from sosoon_site.rendering import mentioned_people, render_markdown
+from sosoon_site.text_search import HasWords, search_words
 
 HISTORY_PAGE = 50
 SYNC_PAGE = 200
@@ -176,15 +177,13 @@ def renumber_message(message_id: int) -> None:
 
 
 def search_messages(user, room_id, query: str) -> tuple[ChatRoom, list[ChatMessage]]:
-    """Messages of one readable room containing `query`, newest first."""
+    """Messages of one readable room holding every word of `query`, newest first: the
+    words are matched as /search/ matches them (sosoon_site.text_search), through the chat
+    messages' full-text index on PostgreSQL."""
     room = access_room(user, room_id)
-    if query is not None and not (isinstance(query, str) and is_clean_text(query)):
-        raise ValidationError("Search for some text.")
-    query = (query or "").strip()
-    if len(query) < 2:
-        raise ValidationError("Search for at least two characters.")
+    words = search_words(query)
     SEARCH_RATE.require(user.pk, action="searches")
-    rows = _messages(user, room).filter(deleted_at__isnull=True, body__icontains=query[:200])
+    rows = _messages(user, room).filter(HasWords("body", words), deleted_at__isnull=True)
     return room, list(rows.order_by("-id")[:SEARCH_RESULTS])
 
 

@@ -4,6 +4,7 @@ A full page renders the list; an htmx request for the next page (infinite scroll
 the next cards and the next "More posts" link, which is a plain link without JavaScript.
 """
 
+from django.core.exceptions import ValidationError
 from django.shortcuts import render
 
 from communities.permissions import access_community, page_context
@@ -12,6 +13,7 @@ from feeds.forms import PostForm
 from feeds.insights.visits import record_visit
 from feeds.models import Post
 from feeds.services.posts import active_membership
+from sosoon_site.text_search import search_words
 
 
 def _order(request) -> str:
@@ -42,7 +44,13 @@ def community_feed(request, slug):
     outsiders), pinned announcements first, optionally searched."""
     community = access_community(request, slug)
     order = _order(request)
-    query = request.GET.get("q", "").strip()[:100]
+    typed = request.GET.get("q", "").strip()
+    query, search_error = typed, ""
+    if typed:
+        try:
+            search_words(typed)
+        except ValidationError as error:
+            query, search_error = "", error.messages[0]
     source = community_source(community, query=query)
     page = feed_page(source, request.user, order=order, cursor=request.GET.get("after", ""))
     if not request.GET.get("after") and not query:
@@ -55,6 +63,8 @@ def community_feed(request, slug):
         "page": page,
         "order": order,
         "query": query,
+        "typed": typed,
+        "search_error": search_error,
         "form": PostForm(author=request.user, community=community) if is_member else None,
         "draft": Post(community=community, author=request.user) if is_member else None,
     }

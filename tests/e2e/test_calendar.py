@@ -73,6 +73,9 @@ def test_schedule_by_clicking_an_empty_hour_then_drag_a_post_to_another_day(
     expect(page).to_have_title("Schedule a post · Sosoon")
     page.get_by_test_id("choose-post").filter(has_text="Juno-60").click()
     expect(page.get_by_label("Publish at (your time zone)")).to_have_value(f"{thursday}T15:00")
+    # The live count listens once htmx has started (a deferred script): typing into the page
+    # before then, as only a test can, would send no preview request at all.
+    page.wait_for_load_state("load")
     section = page.locator("fieldset").filter(has_text=f"X @{HANDLE}")
     section.get_by_label("Post to this account").check()
     section.get_by_label("Text").fill("Juno-60 restoration live on Sunday {link}")

@@ -195,6 +195,33 @@ def test_search_finds_only_posts_the_viewer_may_see(
     assert client.get(url, {"q": "orange"}).text.count('data-testid="post"') == 2
 
 
+def test_community_search_matches_every_word_in_any_order(client, member, post_factory):
+    """Words as /search/ reads them: "wine orange" finds "Orange wine", punctuation aside."""
+    both = post_factory(body="Orange wine, tasting notes")
+    post_factory(body="Orange juice")
+    client.force_login(member)
+    page = client.get(reverse("feeds:community", kwargs={"slug": "wine"}), {"q": "wine, orange!"})
+    assert page.text.count('data-testid="post"') == 1
+    assert f'id="post-{both.pk}"' in page.text
+    assert "Posts matching" in page.text
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [("o", "at least 2 characters"), ("?!", "letters or digits"), ("w" * 201, "at most 200")],
+)
+def test_community_search_says_what_to_type_and_keeps_the_feed(
+    client, member, post_factory, typed, said
+):
+    post_factory(body="Orange wine tasting")
+    client.force_login(member)
+    page = client.get(reverse("feeds:community", kwargs={"slug": "wine"}), {"q": typed})
+    assert page.status_code == 200
+    assert said in page.text
+    assert 'aria-invalid="true"' in page.text
+    assert page.text.count('data-testid="post"') == 1, "the feed is shown unsearched"
+
+
 def test_community_feed_is_404_for_outsiders_of_an_unlisted_community(client, outsider, anonymous):
     url = reverse("feeds:community", kwargs={"slug": "wine"})
     assert client.get(url).status_code == 404
