@@ -296,13 +296,32 @@ def _with_engagement(rows: list[Post], seen: Engagement) -> list[Post]:
     return rows
 
 
+@dataclass(frozen=True)
+class CardEvent:
+    """What a card says of the gathering when its post is an event: the event page links it,
+    so the card of an event reads as one and not as an untitled description."""
+
+    id: int
+    title: str
+    starts_at: datetime
+    cancelled: bool
+
+
 def _card_rows(posts: QuerySet) -> list[Post]:
     """`posts` with the related rows a card shows (their images come with the engagement)."""
-    return list(
-        posts.select_related("author", "community", "min_tier", "circle").annotate(
+    rows = list(
+        posts.select_related("author", "community", "min_tier", "circle", "event").annotate(
             **audience_now(timezone.now())
         )
     )
+    for post in rows:
+        event = getattr(post, "event", None)
+        post.card_event = (
+            CardEvent(event.pk, event.title, event.starts_at, event.cancelled_at is not None)
+            if event is not None
+            else None
+        )
+    return rows
 
 
 def with_card_data(posts: QuerySet, viewer) -> list[Post]:
@@ -324,6 +343,8 @@ _CARD_RELATED_COLUMNS = (
     *("min_tier__name", "circle__is_close_friends"),
     # The badge as a release ladder has it now (feeds.policy.audience_now).
     *("audience_now", "tier_name_now"),
+    # The event the post announces, if it is one (a left join on a unique key).
+    *("event__id", "event__title", "event__starts_at", "event__cancelled_at"),
 )
 
 
@@ -341,10 +362,20 @@ def _card_from_row(row: tuple) -> Post:
         community_avatar,
         tier_name,
         close_friends,
-        *now,
+        audience_now,
+        tier_name_now,
+        event_id,
+        event_title,
+        event_starts_at,
+        event_cancelled_at,
     ) = row[split:]
     post = loaded(Post, own)
-    post.audience_now, post.tier_name_now = now
+    post.audience_now, post.tier_name_now = audience_now, tier_name_now
+    post.card_event = (
+        CardEvent(event_id, event_title, event_starts_at, event_cancelled_at is not None)
+        if event_id is not None
+        else None
+    )
     post.author = loaded(
         User,
         {"id": own["author_id"], "handle": handle, "display_name": display_name, "avatar": avatar},

@@ -19,6 +19,7 @@ from urllib.parse import quote
 from django import template
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils import dateformat, timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from feeds.audiences import describe_audience
@@ -151,6 +152,26 @@ def _post_header(post: Post, page: _Page) -> str:
     return "\n    ".join(parts)
 
 
+EVENT_START_FORMAT = "D j M, H:i e"
+
+
+def _event_line(post: Post, page: _Page) -> str:
+    """An event's title and start above its description, linking the event page (where the
+    RSVP is); empty for a plain post. Needs feeds.feed's `card_event`."""
+    event = getattr(post, "card_event", None)
+    if event is None:
+        return ""
+    starts = timezone.localtime(event.starts_at)
+    cancelled = ' <strong class="pill">Cancelled</strong>' if event.cancelled else ""
+    return (
+        f'    <p class="post__event" data-testid="post-event">'
+        f'<a href="{page.url("events:event", "event_id", event.id)}">'
+        f"<strong>{escape(event.title)}</strong></a>{cancelled}"
+        f' <time class="muted" datetime="{starts.isoformat()}">'
+        f"{escape(dateformat.format(starts, EVENT_START_FORMAT))}</time></p>\n"
+    )
+
+
 def _reaction_button(reaction) -> str:
     emoji = Emoji(reaction.emoji)  # a fixed choice, or ValueError: nothing else gets through
     count = f" <span>{reaction.count:d}</span>" if reaction.count else ""
@@ -245,6 +266,7 @@ def post_card(context, post: Post) -> SafeString:
         comments = post.visible_comments
         content = (
             # body_html was sanitised when written (sosoon_site.rendering).
+            f"{_event_line(post, page)}"
             f'    <div class="post__body">{post.body_html}</div>{_images(post)}\n'
             f'    <footer class="post__footer">\n      {_reactions(post, page)}\n'
             f'      <a href="{page.url("feeds:post", "post_id", post.pk)}#comments"'
