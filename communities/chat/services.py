@@ -33,7 +33,7 @@ from sosoon_site.accounts.blocks import blocked_user_ids, is_blocked_between
 from sosoon_site.accounts.models import User
 from sosoon_site.frames import is_clean_text
 from sosoon_site.rate_limits import RateLimited, TokenBucket
-from sosoon_site.realtime import push_to_group, revoke_for_users
+from sosoon_site.realtime import push_to_group, push_to_users, revoke_for_users
 from sosoon_site.rendering import mentioned_people, render_markdown
 from sosoon_site.text_search import HasWords, search_words
 
@@ -198,7 +198,11 @@ def do_mark_read(user, room: ChatRoom, message_id: int) -> int:
     target = last.pk if last else 0
     with transaction.atomic():
         state, _ = ReadState.objects.get_or_create(user=user, room=room)
-        ReadState.objects.filter(pk=state.pk, last_read_id__lt=target).update(last_read_id=target)
+        moved = ReadState.objects.filter(pk=state.pk, last_read_id__lt=target).update(
+            last_read_id=target
+        )
+        if moved and room.is_direct:
+            tell_direct_changed(user.pk)
     return max(state.last_read_id, target)
 
 
@@ -451,6 +455,19 @@ def deliver_message(message: ChatMessage) -> None:
             community=message.room.community,
         )
     push_message(message, "chat.message")
+    if message.room.is_direct:
+        tell_direct_changed(message.room.other_person_id(message.author_id))
+
+
+# A hint without content: the person's open pages refresh their Messages badge, which counts
+# through the one message rule (`unread_direct_count`).
+DIRECT_CHANGED = {"type": "direct.changed"}
+
+
+def tell_direct_changed(user_id: int) -> None:
+    """Once committed, tell `user_id`'s open pages that their direct messages' unread count
+    may have moved."""
+    push_to_users([user_id], DIRECT_CHANGED)
 
 
 def deliver_approved_message(message: ChatMessage) -> None:

@@ -83,6 +83,17 @@ def room_change(request, slug, room_id):
 
 
 @login_required
+def direct_badge(request):
+    """The Messages badge alone, for htmx to refresh when the socket says a direct message
+    arrived or was read elsewhere."""
+    return render(
+        request,
+        "communities/chat/_direct_badge.html",
+        {"unread": chat.unread_direct_count(request.user)},
+    )
+
+
+@login_required
 def direct_messages(request):
     """My conversations with unread counts; POST a handle to start (or reopen) one. The
     Message button on profiles and member rows posts here with `next`: a refusal goes back

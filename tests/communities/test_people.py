@@ -167,6 +167,13 @@ def test_the_messages_badge_counts_what_the_messages_page_counts(client, member,
     assert messages_badge(client.get("/").content.decode()) == "3"
 
 
+def test_the_badge_alone_counts_the_same_and_needs_a_sign_in(client, member, conversations):
+    badge_url = reverse("communities:direct_badge")
+    assert client.get(badge_url).status_code == 302, "a visitor is sent to sign in"
+    client.force_login(member)
+    assert messages_badge(client.get(badge_url).content.decode()) == "6"
+
+
 def test_the_messages_badge_leaves_out_people_blocked_either_way(client, member, conversations):
     Block.objects.create(blocker=member, blocked=conversations[0])
     Block.objects.create(blocker=conversations[1], blocked=member)

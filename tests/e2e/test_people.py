@@ -1,5 +1,6 @@
 """A member on a phone opens someone's profile, presses Message and writes; the recipient
-sees the unread badge on Messages in the top bar, and the messages page agrees."""
+sees the unread badge on Messages in the top bar move without reloading, and the messages page
+agrees."""
 
 import pytest
 from playwright.sync_api import expect
@@ -15,6 +16,7 @@ def test_a_member_messages_someone_from_their_profile(new_page):
     gina = sign_in(new_page(viewport=PHONE), "gina@demo.sosoon.test")
     chloe = sign_in(new_page(), "chloe@demo.sosoon.test")
     expect(chloe.get_by_test_id("messages-badge")).to_be_hidden()
+    chloe.wait_for_function("() => window.sosoonSocket && window.sosoonSocket().isOpen")
 
     gina.goto("/c/natural-wine-club/members/")
     gina.get_by_test_id("member-chloe").get_by_role("link", name="Chloé Martin").click()
@@ -30,7 +32,6 @@ def test_a_member_messages_someone_from_their_profile(new_page):
     # The page never scrolls sideways on a phone.
     assert gina.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
-    chloe.reload()
     badge = chloe.get_by_test_id("messages-badge")
     expect(badge).to_have_text("1")
     expect(badge).to_have_attribute("aria-label", "1 unread")

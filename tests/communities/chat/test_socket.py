@@ -491,6 +491,24 @@ async def test_a_block_closes_the_direct_room_for_both_and_hides_room_messages(
         assert (await frame_of(blocker, "chat.message"))["message"]["body"] == "and now?"
 
 
+async def test_a_direct_message_tells_only_its_recipient_to_refresh_the_messages_badge(
+    general, member, insider, moderator
+):
+    direct = await sync_to_async(chat.check_open_direct_room)(member, insider.handle)
+    async with socket_of(insider) as recipient, socket_of(moderator) as bystander:
+        message = await sent_by(member, direct.pk, "Jura on Friday?")
+        assert await frame_of(recipient, "direct.changed") == {"type": "direct.changed"}
+        assert await none_of(bystander, "direct.changed")
+        await sent_by(member, general.pk, "a room message")
+        assert await none_of(recipient, "direct.changed"), "only direct messages move it"
+
+        async with socket_of(insider) as other_tab:
+            await sync_to_async(chat.check_mark_read)(insider, direct.pk, message.pk)
+            assert await frame_of(other_tab, "direct.changed") == {"type": "direct.changed"}
+            await sync_to_async(chat.check_mark_read)(insider, direct.pk, message.pk)
+            assert await none_of(other_tab, "direct.changed"), "reading again changes nothing"
+
+
 # Frame limits ------------------------------------------------------------------------------
 
 
