@@ -24,9 +24,7 @@ def room_event(event_factory):
 
 
 def room_page(event) -> str:
-    return reverse(
-        "communities:chat_room", kwargs={"slug": "wine", "room_id": event.chat_room_id}
-    )
+    return reverse("communities:chat_room", kwargs={"slug": "wine", "room_id": event.chat_room_id})
 
 
 def sidebar_of(client) -> str:
@@ -62,9 +60,7 @@ def test_a_circle_event_takes_no_room_and_nothing_is_saved(client, member):
     assert not ChatRoom.objects.filter(listed_only=True).exists()
 
 
-def test_people_going_see_the_link_and_enter_others_get_404(
-    client, room_event, people, outsider
-):
+def test_people_going_see_the_link_and_enter_others_get_404(client, room_event, people, outsider):
     going, maybe, cannot, waiting = people[:4]
     do_rsvp(going, room_event, RSVPStatus.GOING)
     do_rsvp(maybe, room_event, RSVPStatus.MAYBE)
@@ -91,9 +87,7 @@ def test_owner_and_admins_enter_moderators_do_not(client, room_event, owner, adm
         assert client.get(room_page(room_event)).status_code == status
 
 
-def test_giving_up_a_place_closes_the_room_and_lets_the_waitlist_in(
-    client, event_factory, people
-):
+def test_giving_up_a_place_closes_the_room_and_lets_the_waitlist_in(client, event_factory, people):
     event = event_factory(chat_room=True, capacity=1)
     first, second = people[:2]
     do_rsvp(first, event, RSVPStatus.GOING)
