@@ -8,7 +8,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from communities.chat.models import ChatRoom
+from communities.chat.models import ChatRoom, room_audience
 from feeds.events.models import Event, RSVPStatus
 from feeds.events.services.events import check_cancel_event
 from feeds.events.services.rsvps import do_rsvp
@@ -134,3 +134,18 @@ def test_cancelling_closes_the_room_to_those_going(client, author, room_event, p
     client.force_login(owner)
     page = client.get(room_event.get_absolute_url()).text
     assert "(closed: read-only)" in page
+
+
+def test_the_room_rule_and_its_reverse_form_agree_for_every_kind_of_viewer(
+    room_event, people, author, owner, admin, moderator, outsider, banned
+):
+    """Mentions and moderation notices ask `room_audience`; pages and sockets `readable_by`."""
+    going, maybe = people[:2]
+    do_rsvp(going, room_event, RSVPStatus.GOING)
+    do_rsvp(maybe, room_event, RSVPStatus.MAYBE)
+    room = ChatRoom.objects.get(pk=room_event.chat_room_id)
+    readers = set(room_audience(room))
+    assert readers == {author, going, owner, admin}
+    for person in (going, maybe, author, owner, admin, moderator, outsider, banned):
+        readable = ChatRoom.objects.readable_by(person).filter(pk=room.pk).exists()
+        assert readable == (person in readers), person.handle
