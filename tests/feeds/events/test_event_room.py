@@ -14,6 +14,7 @@ from feeds.events.services.events import check_cancel_event
 from feeds.events.services.rsvps import do_rsvp
 from feeds.models import Audience
 from feeds.services.circles import close_friends_of
+from feeds.services.posts import check_remove_post
 from tests.feeds.events.test_changes import edit_data
 from tests.feeds.events.test_creating_events import NEW, form_data
 
@@ -149,3 +150,11 @@ def test_the_room_rule_and_its_reverse_form_agree_for_every_kind_of_viewer(
     for person in (going, maybe, author, owner, admin, moderator, outsider, banned):
         readable = ChatRoom.objects.readable_by(person).filter(pk=room.pk).exists()
         assert readable == (person in readers), person.handle
+
+
+def test_removing_the_event_closes_its_room(client, author, room_event, people):
+    do_rsvp(people[0], room_event, RSVPStatus.GOING)
+    check_remove_post(author, room_event.post_id)
+    client.force_login(people[0])
+    assert client.get(room_page(room_event)).status_code == 404
+    assert ChatRoom.objects.get(pk=room_event.chat_room_id).archived
