@@ -66,15 +66,20 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
 _CACHE_ATTRIBUTE = "_community_memberships"
 
 
+def sees_every_tier() -> Q:
+    """The condition on a Membership row that its role sees every tier's content and rooms
+    (the SEE_EVERY_TIER row: the people who run the space). Callers add the community and
+    the active status."""
+    return Q(role__in=PERMISSIONS[Action.SEE_EVERY_TIER])
+
+
 def reaches_tier(rank) -> Q:
     """The condition on a Membership row that its person may see content gated at `rank` (a
     value or an expression such as an OuterRef): their tier ranks at or above it, or their
     role sees every tier. A gate whose tier is gone (`rank` NULL) is reached by nobody, so
     deleting a tier never opens its content to more people. Callers add the community and
     the active status."""
-    return Q(tier__rank__gte=rank) | (
-        Q(role__in=PERMISSIONS[Action.SEE_EVERY_TIER]) & Q(IsNull(rank, False))
-    )
+    return Q(tier__rank__gte=rank) | (sees_every_tier() & Q(IsNull(rank, False)))
 
 
 def role_may(membership: Membership | None, action: Action) -> bool:

@@ -25,5 +25,6 @@ class FeedsConfig(AppConfig):
         # Digests too: their admin.
         from feeds.digests import admin as digest_admin  # noqa: F401
 
-        # Events' admin, in its own package too.
+        # Events' admin and receivers (a removed event's room closes), in its own package too.
         from feeds.events import admin as events_admin  # noqa: F401
+        from feeds.events import receivers as events_receivers  # noqa: F401

@@ -4,6 +4,11 @@ Who may read a room is decided when read, in SQL (`ChatRoomQuerySet.readable_by`
 copied: a community room is for its community's active members at or above its minimum tier
 (and the roles that see every tier: `communities.permissions.reaches_tier`, the same condition
 the audience policy uses for tier posts);
+a community room kept for a list of people (`listed_only`: an event's room for those going,
+whose list feeds' event services keep, communities.chat.services.do_set_listed_people) asks
+one thing more: that its reader is on the list (`ChatRoomPerson`) or holds a role that sees
+every tier (the owner and admins, `communities.permissions.sees_every_tier`, as for tier rooms:
+they run the space; moderators are not in that row);
 a direct-message room is for its two people while they share a community and neither has
 blocked the other. Every surface (pages, socket frames, notifications, search) starts there.
 
@@ -21,7 +26,7 @@ from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
 from communities.models.membership import Membership, MembershipStatus
-from communities.permissions import reaches_tier
+from communities.permissions import reaches_tier, sees_every_tier
 from communities.screening import withheld_from
 from sosoon_site.accounts.blocks import blocked_user_ids
 from sosoon_site.accounts.models import Block, User
@@ -46,6 +51,19 @@ class ChatRoomQuerySet(models.QuerySet):
                 status=MembershipStatus.ACTIVE,
             )
         )
+        on_the_list = (
+            Q(listed_only=False)
+            | Exists(ChatRoomPerson.objects.filter(room=OuterRef("pk"), user=user))
+            | Exists(
+                Membership.objects.filter(
+                    sees_every_tier(),
+                    user=user,
+                    community=OuterRef("community"),
+                    status=MembershipStatus.ACTIVE,
+                )
+            )
+        )
+        in_room_tier &= on_the_list
         open_direct = (Q(direct_low=user) | Q(direct_high=user)) & Q(
             _shared_community=True, _blocked=False
         )
@@ -102,6 +120,9 @@ class ChatRoom(models.Model):
     retention_days = models.PositiveIntegerField(
         null=True, blank=True, help_text="Delete messages older than this; empty keeps them."
     )
+    # Only the people on the room's list (ChatRoomPerson) and the roles that see every tier
+    # read it; the app that made the room keeps the list (an event's people going).
+    listed_only = models.BooleanField(default=False, editable=False)
     slow_mode_seconds = models.PositiveIntegerField(
         default=0, help_text="Members wait this long between messages; 0 for no slow mode."
     )
@@ -182,10 +203,23 @@ def room_audience(room: ChatRoom) -> models.QuerySet:
             Exists(still_open)
         )
     minimum_rank = room.minimum_tier.rank if room.minimum_tier_id else 0
-    return User.objects.filter(
+    readers = User.objects.filter(
         Exists(
             Membership.objects.filter(
                 reaches_tier(minimum_rank),
+                user=OuterRef("pk"),
+                community=room.community_id,
+                status=MembershipStatus.ACTIVE,
+            )
+        )
+    )
+    if not room.listed_only:
+        return readers
+    return readers.filter(
+        Exists(ChatRoomPerson.objects.filter(room=room.pk, user=OuterRef("pk")))
+        | Exists(
+            Membership.objects.filter(
+                sees_every_tier(),
                 user=OuterRef("pk"),
                 community=room.community_id,
                 status=MembershipStatus.ACTIVE,
@@ -256,6 +290,23 @@ class ChatMessage(models.Model):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+
+class ChatRoomPerson(models.Model):
+    """One person on a `listed_only` room's list. The list says who the room is for; the
+    room rule still asks for an active membership at the room's tier, so leaving the
+    community or its tier closes the room without anyone touching the list."""
+
+    room = models.ForeignKey(ChatRoom, on_delete=models.CASCADE, related_name="listed_people")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["room", "user"], name="communities_chatroomperson_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} listed in {self.room_id}"
 
 
 class ReadState(models.Model):

@@ -21,7 +21,9 @@ from communities.chat.models import (
     MAX_BODY,
     ChatMessage,
     ChatRoom,
+    ChatRoomPerson,
     ReadState,
+    room_audience,
     room_key,
 )
 from communities.models import Community, Membership, MembershipStatus, Tier
@@ -336,6 +338,42 @@ def check_update_room(actor: Membership, room: ChatRoom, **fields) -> ChatRoom:
             raise ValidationError("#general cannot be archived.")
         cleaned["archived"] = bool(fields["archived"])
     return do_update_room(room, **cleaned)
+
+
+def do_open_listed_room(
+    community: Community, *, name: str, minimum_tier: Tier | None = None
+) -> ChatRoom:
+    """A room of `community` for the people on its list only (the list starts empty; see
+    `do_set_listed_people`). Another app that keeps a list of people calls this: an event's
+    room for those going. ValidationError when the name is taken."""
+    try:
+        with transaction.atomic():
+            return ChatRoom.objects.create(
+                community=community,
+                name=_clean_room_name(name),
+                minimum_tier=minimum_tier,
+                listed_only=True,
+            )
+    except IntegrityError:
+        raise ValidationError("Another room here already has this name.") from None
+
+
+def do_set_listed_people(room: ChatRoom, user_ids, *, reason: str) -> None:
+    """Make `user_ids` the list of a `listed_only` room. People taken off it who may no longer
+    read the room (the room rule decides: the owner and admins still may) lose it on their
+    open sockets once the caller's transaction commits, told `reason`."""
+    wanted = set(user_ids)
+    listed = set(ChatRoomPerson.objects.filter(room=room).values_list("user_id", flat=True))
+    removed, added = listed - wanted, wanted - listed
+    if removed:
+        ChatRoomPerson.objects.filter(room=room, user__in=removed).delete()
+    ChatRoomPerson.objects.bulk_create(
+        [ChatRoomPerson(room=room, user_id=user_id) for user_id in sorted(added)],
+        ignore_conflicts=True,
+    )
+    if removed:
+        still = set(room_audience(room).filter(pk__in=removed).values_list("pk", flat=True))
+        revoke_for_users(sorted(removed - still), [room.key], reason)
 
 
 def room_for_admin(actor: Membership, room_id) -> ChatRoom:

@@ -44,6 +44,7 @@ from communities.notifications.models import GROUPED_KINDS, Notification, Notifi
 from communities.chat.models import (
     ChatMessage,
     ChatRoom,
+    ChatRoomPerson,
     ReadState,
     room_audience,
     room_group,
@@ -64,6 +65,7 @@ __all__ = [
     "ChangeKind",
     "ChatMessage",
     "ChatRoom",
+    "ChatRoomPerson",
     "Community",
     "CommunityQuerySet",
     "Discoverability",

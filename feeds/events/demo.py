@@ -1,7 +1,8 @@
 """Demo events in the Natural Wine Club, after feeds' demo posts. Idempotent.
 
-An Insider-only tasting next week with one place, taken by emma, and ben on the waitlist; a
-members' harvest party that took place last month, with people who went.
+An Insider-only tasting next week with one place, taken by emma, ben on the waitlist, and a
+chat room for those going (ana hosts it, emma is going); a members' harvest party that took
+place last month, with people who went.
 """
 
 from datetime import timedelta
@@ -11,6 +12,7 @@ from django.utils import timezone
 
 from communities.models import Community, Tier
 from feeds.events.models import RSVP, Event, RSVPStatus
+from feeds.events.services.rooms import do_set_event_room
 from feeds.models import Audience
 from feeds.services.posts import do_create_post
 from sosoon_site.accounts.models import User
@@ -63,6 +65,7 @@ def seed(wine: Community) -> list[str]:
         RSVP.objects.create(
             event=tasting, user=people["ben"], status=RSVPStatus.WAITLISTED, waitlist_position=1
         )
+        do_set_event_room(tasting, on=True)
         created.append("Insider tasting with a waitlist in Natural Wine Club")
     if not Event.objects.filter(post__community=wine, title=HARVEST).exists():
         harvest = _event(

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 
 from feeds.events.models import MAX_PLACE, MAX_TITLE
 from feeds.events.services.events import validate_schedule
+from feeds.events.services.rooms import validate_room_audience
 from feeds.forms import PostForm
 from sosoon_site.accounts.forms import time_zone_choices
 
@@ -36,10 +37,15 @@ class EventForm(PostForm):
         widget=forms.NumberInput(attrs={"min": 1}),
         help_text="Leave empty for no limit; past it, people join a waitlist.",
     )
+    chat_room = forms.BooleanField(
+        required=False,
+        label="A chat room for those going",
+        help_text="Only the people going, you, and the community's owner and admins read it.",
+    )
 
     field_order = [
         *("title", "starts_at", "ends_at", "time_zone", "place", "online_link"),
-        *("link_only_for_going", "capacity", "body", "audience", "images"),
+        *("link_only_for_going", "capacity", "chat_room", "body", "audience", "images"),
     ]
 
     def __init__(self, *args, was_start: datetime | None = None, **kwargs):
@@ -72,13 +78,18 @@ class EventForm(PostForm):
                 )
             except ValidationError as error:
                 self.add_validation_error(error)
+        try:
+            validate_room_audience(data.get("audience"), chat_room=bool(data.get("chat_room")))
+        except ValidationError as error:
+            self.add_validation_error(error)
         return data
 
     def event_fields(self) -> dict:
         """The cleaned fields as the event services take them."""
         names = ["title", "starts_at", "ends_at", "time_zone", "place", "online_link"]
         # The one audience control's choice: `clean_audience` put its tier and circle apart.
-        names += ["link_only_for_going", "capacity", "body", "audience", "min_tier", "circle"]
+        names += ["link_only_for_going", "capacity", "chat_room", "body", "audience"]
+        names += ["min_tier", "circle"]
         fields = {name: self.cleaned_data.get(name) for name in names}
         fields["place"] = fields["place"] or ""
         fields["online_link"] = fields["online_link"] or ""

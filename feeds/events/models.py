@@ -45,6 +45,16 @@ class Event(models.Model):
     link_only_for_going = models.BooleanField(default=False)
     capacity = models.PositiveIntegerField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # The chat room for those going, once the organiser turned it on (archived while off):
+    # chat's room rule decides who reads it, from the list feeds.events.services.rooms keeps.
+    chat_room = models.OneToOneField(
+        "communities.ChatRoom",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
     edited = models.DateTimeField(null=True, blank=True)
 
     objects = EventQuerySet.as_manager()

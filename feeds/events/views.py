@@ -34,6 +34,7 @@ from feeds.events.services.events import (
     check_edit_event,
     may_organise,
 )
+from feeds.events.services.rooms import has_open_room, room_for
 from feeds.events.services.rsvps import check_rsvp
 from feeds.feed import card
 from feeds.forms import CommentForm
@@ -107,6 +108,7 @@ def edit_event(request, event_id):
         "online_link": event.online_link,
         "link_only_for_going": event.link_only_for_going,
         "capacity": event.capacity,
+        "chat_room": has_open_room(event),
         "body": post.body,
         "audience": choice_value(
             post.audience, min_tier_id=post.min_tier_id, circle_id=post.circle_id
@@ -179,6 +181,8 @@ def event_detail(request, event_id):
                 (RSVPStatus.MAYBE, "Maybe"),
                 (RSVPStatus.NOT_GOING, "Can't go"),
             ],
+            "chat_room": room_for(viewer, event),
+            "room_is_open": has_open_room(event) and not event.is_cancelled,
             "comments": comment_thread(post, viewer),
             "comment_form": CommentForm() if is_member and not post.is_removed else None,
             "is_author": viewer.is_authenticated and event.post.author_id == viewer.pk,

@@ -19,6 +19,11 @@ from communities.models import Community, Tier
 from communities.notifying import NotificationKind, notify
 from communities.permissions import Action, role_may
 from feeds.events.models import RSVP, Event, RSVPStatus
+from feeds.events.services.rooms import (
+    do_set_event_room,
+    has_open_room,
+    validate_room_audience,
+)
 from feeds.events.services.rsvps import promote_waitlisted
 from feeds.models import Circle
 from feeds.services.posts import active_membership, check_create_post, check_edit_post
@@ -77,6 +82,7 @@ def check_create_event(
     online_link: str = "",
     link_only_for_going: bool = False,
     capacity: int | None = None,
+    chat_room: bool = False,
     body: str,
     audience: str,
     min_tier: Tier | None = None,
@@ -84,10 +90,12 @@ def check_create_event(
     images: Sequence[ContentFile] = (),
 ) -> Event:
     """Create an event and its post (description, audience, cover image) for a member, after
-    the post's own checks; nothing is saved when anything is refused."""
+    the post's own checks, with a chat room for those going when `chat_room`; nothing is
+    saved when anything is refused."""
     if not title.strip():
         raise ValidationError({"title": "Give the event a title."})
     validate_schedule(starts_at, ends_at, capacity)
+    validate_room_audience(audience, chat_room=chat_room)
     with transaction.atomic():
         post = check_create_post(
             author,
@@ -109,6 +117,8 @@ def check_create_event(
             link_only_for_going=link_only_for_going,
             capacity=capacity,
         )
+        if chat_room:
+            do_set_event_room(event, on=True)
     event.held_reason = post.held_reason
     return event
 
@@ -135,13 +145,15 @@ def check_edit_event(
     online_link: str = "",
     link_only_for_going: bool = False,
     capacity: int | None = None,
+    chat_room: bool | None = None,
     body: str,
     audience: str,
     min_tier: Tier | None = None,
     circle: Circle | None = None,
 ) -> Event:
     """The author edits the event and its post; people going or waitlisted hear of it once.
-    A larger capacity lets the waitlist in, in order."""
+    A larger capacity lets the waitlist in, in order (and into the room for those going).
+    `chat_room` turns that room on or off; None leaves it as it is."""
     event = access_event(user, event_id)
     if event.post.author_id != user.pk:
         raise PermissionDenied("Only the event's author can edit it.")
@@ -150,6 +162,9 @@ def check_edit_event(
     if not title.strip():
         raise ValidationError({"title": "Give the event a title."})
     validate_schedule(starts_at, ends_at, capacity, was_start=event.starts_at)
+    if chat_room is None:
+        chat_room = has_open_room(event)
+    validate_room_audience(audience, chat_room=chat_room)
     with transaction.atomic():
         event = Event.objects.select_for_update().get(pk=event.pk)
         going = RSVP.objects.filter(event=event, status=RSVPStatus.GOING).count()
@@ -172,6 +187,7 @@ def check_edit_event(
         event.edited = timezone.now()
         event.save()
         promote_waitlisted(event)
+        do_set_event_room(event, on=chat_room)
         notify(answered(event), kind=NotificationKind.EVENT_CHANGED, actor=user, target=event.post)
     return event
 
@@ -188,6 +204,8 @@ def check_cancel_event(user, event_id) -> Event:
             return event
         event.cancelled_at = timezone.now()
         event.save(update_fields=["cancelled_at"])
+        if event.chat_room_id is not None:
+            do_set_event_room(event, on=False, reason=f"{event.title} was cancelled.")
         notify(
             answered(event), kind=NotificationKind.EVENT_CANCELLED, actor=user, target=event.post
         )

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from communities.notifying import NotificationKind, notify
 from feeds.events.models import RSVP, Event, RSVPStatus
+from feeds.events.services.rooms import sync_event_room
 from feeds.services.posts import active_membership
 
 # What a person may ask for; `waitlisted` is where a full event puts someone who asked to go.
@@ -77,6 +78,8 @@ def do_rsvp(user, event: Event, answer: str) -> RSVP:
         rsvp.save()
         if was == RSVPStatus.GOING and status != RSVPStatus.GOING:
             promote_waitlisted(locked)
+        if RSVPStatus.GOING in (was, status):
+            sync_event_room(locked, reason=f"You are no longer going to {locked.title}.")
     return rsvp
 
 
