@@ -34,6 +34,7 @@ class NotificationKind(models.TextChoices):
     EVENT_CHANGED = "event_changed", "An event you answered changed"
     EVENT_CANCELLED = "event_cancelled", "An event you answered was cancelled"
     EVENT_REMINDER = "event_reminder", "An event you are going to starts soon"
+    INSIGHTS_WEEKLY = "insights_weekly", "Last week's Insights are ready"
 
 
 # Sent with sender=NotificationKind, `recipients` (a list of users or ids), `kind`, `actor`,

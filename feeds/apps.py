@@ -25,6 +25,10 @@ class FeedsConfig(AppConfig):
         # Digests too: their admin.
         from feeds.digests import admin as digest_admin  # noqa: F401
 
+        # The weekly Insights email's claims are what its notifications point at.
+        from feeds.insights.weekly import register_weekly_content
+
+        register_weekly_content()
         # Events' admin and receivers (a removed event's room closes), in its own package too.
         from feeds.events import admin as events_admin  # noqa: F401
         from feeds.events import receivers as events_receivers  # noqa: F401

@@ -80,6 +80,12 @@ SCHEDULES = [
         "schedule_type": Schedule.HOURLY,
     },
     {
+        # Each community's week is due from its own Monday midnight, once Sunday is rolled up.
+        "name": "insights-weekly",
+        "func": "feeds.insights.tasks.send_weekly_insights",
+        "schedule_type": Schedule.HOURLY,
+    },
+    {
         "name": "chat-retention",
         "func": "communities.tasks.purge_expired_chat_messages",
         "schedule_type": Schedule.DAILY,

@@ -2,6 +2,7 @@
 size asked for and was seeded by the code of this checkout; otherwise it is seeded anew."""
 
 import sqlite3
+from pathlib import Path
 
 from tests.bench.bulk_data import MARKER, fingerprint, is_seeded
 
@@ -38,3 +39,15 @@ def test_an_interrupted_seeding_without_its_marker_is_not_reused(tmp_path):
     sqlite3.connect(tmp_path / "bulk.sqlite3").close()
 
     assert not is_seeded(f"sqlite:///{tmp_path / 'bulk.sqlite3'}", posts=50_000)
+
+
+def test_a_dataset_of_another_shape_is_known_by_its_own_fingerprint(tmp_path):
+    """bench_insights keeps one community of its own: its members count and module are part
+    of what made it, so the bulk dataset's fingerprint does not open it, nor another size."""
+    insights = fingerprint(Path(__file__), size="insights 5000 members")
+    url = kept(tmp_path / "insights.sqlite3", posts=50_000, made_by=insights)
+
+    assert insights != fingerprint()
+    assert insights != fingerprint(Path(__file__), size="insights 300 members")
+    assert is_seeded(url, posts=50_000, made_by=insights)
+    assert not is_seeded(url, posts=50_000)

@@ -16,7 +16,9 @@ DEFAULT_FREQUENCY = Frequency.WEEKLY
 
 
 class DigestPreference(models.Model):
-    """How often `user` wants the digest of `community`; without a row, DEFAULT_FREQUENCY."""
+    """How often `user` wants the digest of `community`; without a row, DEFAULT_FREQUENCY.
+    `insights_weekly`: an owner or admin also wants the community's weekly Insights email
+    (feeds/insights/weekly.py); off without a row, and ignored for anyone else."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_preferences"
@@ -25,6 +27,9 @@ class DigestPreference(models.Model):
         "communities.Community", on_delete=models.CASCADE, related_name="+"
     )
     frequency = models.CharField(max_length=10, choices=Frequency, default=DEFAULT_FREQUENCY)
+    insights_weekly = models.BooleanField(
+        "weekly Insights email", default=False, help_text="Owners and admins only."
+    )
     updated = models.DateTimeField(auto_now=True)
 
     class Meta:

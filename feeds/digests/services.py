@@ -19,6 +19,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from communities.models import Community, Membership, MembershipStatus
+from communities.permissions import Action, communities_where
 from feeds.digests.messages import Digest, digest_message
 from feeds.digests.models import (
     DEFAULT_FREQUENCY,
@@ -29,7 +30,7 @@ from feeds.digests.models import (
 )
 from feeds.digests.periods import Period, last_closed_period
 from feeds.digests.sections import sections
-from feeds.digests.tokens import read_unsubscribe_token
+from feeds.digests.tokens import INSIGHTS_WEEKLY_SALT, SALT, read_unsubscribe_token
 from sosoon_site.accounts.models import User
 
 # Claims are only ever checked for a person's last closed period, so older ones can go.
@@ -174,10 +175,37 @@ def do_set_frequency(person: User, community: Community, frequency: str) -> None
     )
 
 
-def access_unsubscribe(token: str) -> tuple[User, Community]:
-    """The person and community an unsubscribe token names; Http404 for a token this site
-    did not sign, or for a person or community that is gone."""
-    found = read_unsubscribe_token(token)
+def insights_choices_of(person: User) -> list[tuple[Community, bool]]:
+    """Each community whose Insights `person` may read (owner, admin), with whether they get
+    its weekly Insights email."""
+    chosen = DigestPreference.objects.filter(
+        user=person, community=OuterRef("pk"), insights_weekly=True
+    )
+    communities = (
+        communities_where(person, Action.VIEW_INSIGHTS)
+        .annotate(wanted=Exists(chosen))
+        .order_by("name")
+    )
+    return [(community, community.wanted) for community in communities]
+
+
+def do_set_insights_weekly(person: User, community: Community, wanted: bool) -> None:
+    """Turn the weekly Insights email of `community` on or off for `person`; nothing else
+    about their digests changes."""
+    DigestPreference.objects.update_or_create(
+        user=person, community=community, defaults={"insights_weekly": wanted}
+    )
+
+
+# What each kind of unsubscribe link turns off: the member digest, or the owner's weekly
+# Insights email. Each kind's token is signed with its own salt, so neither opens the other.
+UNSUBSCRIBE_SALTS = {"digest": SALT, "insights": INSIGHTS_WEEKLY_SALT}
+
+
+def access_unsubscribe(token: str, *, kind: str = "digest") -> tuple[User, Community]:
+    """The person and community an unsubscribe token of `kind` names; Http404 for a token
+    this site did not sign for that kind, or for a person or community that is gone."""
+    found = read_unsubscribe_token(token, salt=UNSUBSCRIBE_SALTS[kind])
     person = User.objects.filter(pk=found[0]).first() if found else None
     community = Community.objects.filter(pk=found[1]).first() if found else None
     if person is None or community is None:
@@ -185,8 +213,12 @@ def access_unsubscribe(token: str) -> tuple[User, Community]:
     return person, community
 
 
-def do_unsubscribe(token: str) -> tuple[User, Community]:
-    """Turn off the digest the token names (one click, no sign-in: RFC 8058)."""
-    person, community = access_unsubscribe(token)
-    do_set_frequency(person, community, Frequency.OFF)
+def do_unsubscribe(token: str, *, kind: str = "digest") -> tuple[User, Community]:
+    """Turn off what the token names, the digest or the weekly Insights email (one click,
+    no sign-in: RFC 8058)."""
+    person, community = access_unsubscribe(token, kind=kind)
+    if kind == "insights":
+        do_set_insights_weekly(person, community, False)
+    else:
+        do_set_frequency(person, community, Frequency.OFF)
     return person, community

@@ -9,16 +9,19 @@ Deterministic, so every digest of a community carries the same link; rotating SE
 from django.core import signing
 
 SALT = "feeds.digests.unsubscribe"
+# The owner's weekly Insights email has links of its own: one turns off only that email.
+INSIGHTS_WEEKLY_SALT = "feeds.digests.unsubscribe.insights-weekly"
 
 
-def unsubscribe_token(user_id: int, community_id: int) -> str:
-    return signing.Signer(salt=SALT).sign_object([user_id, community_id])
+def unsubscribe_token(user_id: int, community_id: int, *, salt: str = SALT) -> str:
+    return signing.Signer(salt=salt).sign_object([user_id, community_id])
 
 
-def read_unsubscribe_token(token: str) -> tuple[int, int] | None:
-    """(user id, community id) of a token this site signed; None for any other text."""
+def read_unsubscribe_token(token: str, *, salt: str = SALT) -> tuple[int, int] | None:
+    """(user id, community id) of a token this site signed with `salt`; None for any other
+    text (a member digest's token turns off no weekly Insights email, and the other way)."""
     try:
-        value = signing.Signer(salt=SALT).unsign_object(token)
+        value = signing.Signer(salt=salt).unsign_object(token)
     except (signing.BadSignature, ValueError, TypeError):
         return None
     if (

@@ -9,4 +9,10 @@ app_name = "digests"
 urlpatterns = [
     path("digests/", views.preferences, name="preferences"),
     path("digests/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path(
+        "digests/insights/unsubscribe/<str:token>/",
+        views.unsubscribe,
+        {"kind": "insights"},
+        name="unsubscribe_insights",
+    ),
 ]

@@ -3,11 +3,13 @@ room or cohort and day), written only by the roll-up (`rollups.py`), which repla
 rows whole so that rolling a day up again gives the same rows.
 
 `MemberVisit` is the one row written outside the roll-up: a member opened the community's
-feed on that day (the community's day), recorded once per member per day.
+feed on that day (the community's day), recorded once per member per day. `WeeklyInsightsSent`
+is the weekly email's claim, not a summary.
 """
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class MemberVisit(models.Model):
@@ -28,6 +30,42 @@ class MemberVisit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} opened {self.community_id} on {self.day}"
+
+
+class WeeklyOutcome(models.TextChoices):
+    SENT = "sent", "Sent: email and notification"
+    IN_APP = "in_app", "Notification only: no verified address"
+    SKIPPED = "skipped", "Not sent: turned off, or no longer an owner or admin"
+
+
+class WeeklyInsightsSent(models.Model):
+    """One owner's or admin's weekly Insights of one community for one week (`week`: its
+    Monday), claimed before anything is sent (feeds/insights/weekly.py).
+
+    The unique constraint is the claim, as for digests: a second worker's insert for the
+    same week fails, so nobody hears of a week twice. The row, the notification and the
+    queued mail are written in one transaction: a worker that dies leaves none of them. The
+    row is also what the in-app notification points at."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="+"
+    )
+    week = models.DateField()
+    outcome = models.CharField(max_length=10, choices=WeeklyOutcome)
+    claimed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "weekly Insights sent"
+        verbose_name_plural = "weekly Insights sent"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "community", "week"], name="insights_weekly_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Insights of {self.community_id}, week of {self.week}, for {self.user_id}"
 
 
 class MemberDay(models.Model):

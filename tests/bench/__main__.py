@@ -13,13 +13,17 @@ Options (any order, before or after the names):
   --concurrency=A,B  bench_pages' levels, of 1, 8 and 32 (SOSOON_BENCH_CONCURRENCY, default all)
   --pages=A,B   bench_pages' pages, of home_latest, home_top, community, post
                 (SOSOON_BENCH_PAGES, default all)
+  --insights-members=N, --insights-posts=N  the size of bench_insights' kept community
+                (SOSOON_BENCH_INSIGHTS_MEMBERS, _POSTS; default 5,000 members, 1,000,000
+                posts: the issue's; smaller for a quick check)
   --sqlite      the embedded default even when DATABASE_URL names PostgreSQL
 
 Most benchmarks get a database of the run's own (tests/e2e/databases.py): a SQLite file in a
 temporary directory, or `<name>_bench` next to DATABASE_URL's PostgreSQL database, migrated
 and seeded with demo data here and removed afterwards. The ones in ON_BULK_DATA read the
-kept large dataset instead (tests/bench/bulk_data.py), in a process of their own since
-Django is set up once per process. The developer's database is never opened. Set-up messages
+kept large dataset instead (tests/bench/bulk_data.py), and bench_insights its own kept
+community (tests/bench/bench_insights.py), each kind in a process of its own since Django is
+set up once per process. The developer's database is never opened. Set-up messages
 go to stderr, so stdout carries only the JSON results.
 """
 
@@ -43,6 +47,7 @@ from tests import bench
 from tests.e2e.databases import scratch_database
 
 ON_BULK_DATA = {"pages", "memory", "capacity"}
+ON_INSIGHTS_DATA = {"insights"}
 OPTIONS = {
     "--posts": "SOSOON_BENCH_POSTS",
     "--requests": "SOSOON_BENCH_REQUESTS",
@@ -52,6 +57,8 @@ OPTIONS = {
     "--clients": "SOSOON_BENCH_CLIENTS",
     "--concurrency": "SOSOON_BENCH_CONCURRENCY",
     "--pages": "SOSOON_BENCH_PAGES",
+    "--insights-members": "SOSOON_BENCH_INSIGHTS_MEMBERS",
+    "--insights-posts": "SOSOON_BENCH_INSIGHTS_POSTS",
 }
 DEFAULT_BULK_POSTS = {"postgresql": 1_000_000, "sqlite": 100_000}
 
@@ -124,6 +131,37 @@ def on_bulk_data(names: list[str], configured_url: str) -> None:
             connections.close_all()
 
 
+def on_insights_data(names: list[str], configured_url: str) -> None:
+    """bench_insights on its kept community (PostgreSQL only: it says so and skips else)."""
+    if not configured_url.startswith("postgres"):
+        on_demo_data(names, configured_url)
+        return
+    from tests.bench import bench_insights
+
+    url = bench_insights.database_url(configured_url)
+    seeded = bench_insights.is_seeded(url)
+    with tempfile.TemporaryDirectory(prefix="sosoon-bench-") as workdir:
+        os.environ.update(
+            DJANGO_SETTINGS_MODULE="tests.bench.settings",
+            DEBUG="1",
+            DATABASE_URL=url,
+            MEDIA_ROOT=str(Path(workdir) / "media"),
+        )
+        django.setup()
+        try:
+            call_command("migrate", interactive=False, verbosity=0)
+            if not seeded:
+                print(
+                    f"seeding the Insights community: {bench_insights.MEMBERS:,} members, "
+                    f"{bench_insights.POSTS:,} posts ({url})",
+                    file=sys.stderr,
+                )
+                bench_insights.seed()
+            run_and_print(names)
+        finally:
+            connections.close_all()
+
+
 def main(arguments: list[str]) -> None:
     # One line per request from the load generator's HTTP client would bury the results.
     logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -139,17 +177,19 @@ def main(arguments: list[str]) -> None:
             requested.append(argument)
     names = benchmark_names(requested)
     configured_url = "" if sqlite else os.environ.get("DATABASE_URL", "")
-    bulk = [name for name in names if name in ON_BULK_DATA]
-    demo = [name for name in names if name not in ON_BULK_DATA]
-    if demo and bulk:
-        # A process of its own for each kind of database; the options are in the environment.
-        flags = ["--sqlite"] if sqlite else []
-        subprocess.run([sys.executable, "-m", "tests.bench", *flags, *demo], check=True)
-        on_bulk_data(bulk, configured_url)
-    elif bulk:
-        on_bulk_data(bulk, configured_url)
-    else:
-        on_demo_data(demo, configured_url)
+    kinds = [
+        (on_demo_data, [n for n in names if n not in ON_BULK_DATA | ON_INSIGHTS_DATA]),
+        (on_insights_data, [n for n in names if n in ON_INSIGHTS_DATA]),
+        (on_bulk_data, [n for n in names if n in ON_BULK_DATA]),
+    ]
+    kinds = [(runner, chosen) for runner, chosen in kinds if chosen]
+    # A process of its own for each kind of database but the last; the options are in the
+    # environment.
+    flags = ["--sqlite"] if sqlite else []
+    for _runner, chosen in kinds[:-1]:
+        subprocess.run([sys.executable, "-m", "tests.bench", *flags, *chosen], check=True)
+    runner, chosen = kinds[-1]
+    runner(chosen, configured_url)
 
 
 if __name__ == "__main__":

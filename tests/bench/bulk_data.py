@@ -32,11 +32,12 @@ SQLITE_DIRECTORY = BASE_DIR / "var" / "bench"
 MARKER = "bench_dataset"
 
 
-def fingerprint() -> str:
-    """What the kept data was made by: this module, feeds/bulk_seed.py and every migration.
-    A change to any of them (a new denormalised column the seeder fills, say) seeds anew."""
-    digest = hashlib.sha256()
-    sources = [Path(__file__), BASE_DIR / "feeds" / "bulk_seed.py"]
+def fingerprint(*also: Path, size: str = "") -> str:
+    """What the kept data was made by: this module, feeds/bulk_seed.py and every migration
+    (and the modules `also` and the `size` of a dataset of another shape). A change to any of
+    them (a new denormalised column the seeder fills, say) seeds anew."""
+    digest = hashlib.sha256(size.encode())
+    sources = [Path(__file__), BASE_DIR / "feeds" / "bulk_seed.py", *also]
     sources += sorted(BASE_DIR.glob("*/migrations/*.py")) + sorted(
         BASE_DIR.glob("*/*/migrations/*.py")
     )
@@ -55,10 +56,11 @@ def database_url(configured_url: str, *, posts: int) -> str:
     return urlsplit(configured_url)._replace(path=f"/{config['NAME']}_b").geturl()
 
 
-def is_seeded(url: str, *, posts: int) -> bool:
-    """Whether the database at `url` holds `posts` posts seeded by this code (fingerprint());
-    a PostgreSQL database that does not is dropped and created empty, a SQLite file removed."""
-    wanted = (posts, fingerprint())
+def is_seeded(url: str, *, posts: int, made_by: str | None = None) -> bool:
+    """Whether the database at `url` holds `posts` posts seeded by this code (`made_by`, by
+    default fingerprint()); a PostgreSQL database that does not is dropped and created empty,
+    a SQLite file removed."""
+    wanted = (posts, made_by or fingerprint())
     if url.startswith("sqlite:"):
         path = Path(urlsplit(url).path)
         if path.exists():
@@ -98,7 +100,6 @@ def seed(posts: int, rng_seed: int = 4) -> None:
     Production's password hasher for the readers, not the test profile's fast one."""
     from allauth.account.models import EmailAddress
     from django.contrib.auth.hashers import PBKDF2PasswordHasher
-    from django.db import connection
 
     from feeds.bulk_seed import seed_people, seed_posts
     from sosoon_site.accounts.models import User
@@ -123,6 +124,13 @@ def seed(posts: int, rng_seed: int = 4) -> None:
         EmailAddress.objects.get_or_create(
             user=reader, email=reader.email, defaults={"verified": True, "primary": True}
         )
+    mark_seeded(posts, fingerprint())
+
+
+def mark_seeded(posts: int, made_by: str) -> None:
+    """Refresh the planner's statistics, then record what the database holds (is_seeded)."""
+    from django.db import connection
+
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # Statistics and the visibility map autovacuum would have built by now on a real
@@ -131,7 +139,7 @@ def seed(posts: int, rng_seed: int = 4) -> None:
         else:
             cursor.execute("ANALYZE")
         cursor.execute(f"CREATE TABLE {MARKER} (posts bigint, fingerprint text)")
-        cursor.execute(f"INSERT INTO {MARKER} VALUES (%s, %s)", [posts, fingerprint()])
+        cursor.execute(f"INSERT INTO {MARKER} VALUES (%s, %s)", [posts, made_by])
 
 
 def reader_emails(count: int) -> list[str]:
