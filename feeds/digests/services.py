@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from allauth.account.models import EmailAddress
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -32,6 +32,7 @@ from feeds.digests.periods import Period, last_closed_period
 from feeds.digests.sections import sections
 from feeds.digests.tokens import INSIGHTS_WEEKLY_SALT, SALT, read_unsubscribe_token
 from sosoon_site.accounts.models import User
+from sosoon_site.claims import claim_once
 
 # Claims are only ever checked for a person's last closed period, so older ones can go.
 CLAIMS_KEPT = timedelta(days=35)
@@ -131,18 +132,17 @@ def do_send_digest(due: Due, *, now: datetime) -> str:
     """Claim `due`'s period and, if the person is still owed a digest with something in it,
     queue its mail; the outcome ("sent", "empty", "skipped", or "claimed elsewhere")."""
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                claim = DigestSent.objects.create(
-                    user_id=due.user_id,
-                    community_id=due.community_id,
-                    frequency=due.frequency,
-                    period_start=due.start,
-                    period_end=due.end,
-                    outcome=DigestOutcome.SKIPPED,
-                    claimed_at=now,
-                )
-        except IntegrityError:
+        claim = claim_once(
+            DigestSent,
+            user_id=due.user_id,
+            community_id=due.community_id,
+            frequency=due.frequency,
+            period_start=due.start,
+            period_end=due.end,
+            outcome=DigestOutcome.SKIPPED,
+            claimed_at=now,
+        )
+        if claim is None:
             return "claimed elsewhere"
         if not _still_wanted(due):
             return claim.outcome

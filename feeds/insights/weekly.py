@@ -26,7 +26,7 @@ from datetime import date, datetime, timedelta
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -41,6 +41,7 @@ from feeds.insights.days import local_day, week_start
 from feeds.insights.models import CommunityDay, WeeklyInsightsSent, WeeklyOutcome
 from feeds.insights.periods import Period
 from sosoon_site.accounts.models import User
+from sosoon_site.claims import claim_once
 
 # The page's figures the email carries, by their label on the page.
 MEMBERS, JOINED, ACTIVE, ENGAGEMENT = (
@@ -197,15 +198,14 @@ def do_send_weekly(due: WeeklyDue) -> str:
     them and queue the email (to a verified address only); the outcome ("sent", "in_app",
     "skipped", or "claimed elsewhere")."""
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                claim = WeeklyInsightsSent.objects.create(
-                    user_id=due.user_id,
-                    community_id=due.community_id,
-                    week=due.week,
-                    outcome=WeeklyOutcome.SKIPPED,
-                )
-        except IntegrityError:
+        claim = claim_once(
+            WeeklyInsightsSent,
+            user_id=due.user_id,
+            community_id=due.community_id,
+            week=due.week,
+            outcome=WeeklyOutcome.SKIPPED,
+        )
+        if claim is None:
             return "claimed elsewhere"
         person = _wanted_by(due.community_id).filter(pk=due.user_id).first()
         if person is None:

@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -21,6 +21,7 @@ from communities.notifying import NotificationKind, notify
 from feeds.events.models import RSVP, Event, EventReminder, ReminderKind, RSVPStatus
 from feeds.policy import audience_of
 from sosoon_site.accounts.models import User
+from sosoon_site.claims import claim_once
 
 # How long before the start each reminder falls due. A reminder whose window has passed (an
 # event made 2 hours ahead gets no "tomorrow" reminder) is never sent late.
@@ -59,10 +60,7 @@ def do_send_reminder(event: Event, kind: str, user) -> bool:
     with transaction.atomic():
         if not audience_of(event.post).filter(pk=user.pk).exists():
             return False
-        try:
-            with transaction.atomic():
-                EventReminder.objects.create(event=event, user=user, kind=kind)
-        except IntegrityError:
+        if claim_once(EventReminder, event=event, user=user, kind=kind) is None:
             return False
         notify([user], kind=NotificationKind.EVENT_REMINDER, actor=None, target=event.post)
         link = settings.SOSOON_SITE_URL + event.get_absolute_url()
