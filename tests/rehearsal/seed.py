@@ -1,7 +1,8 @@
 """The people and places the soak walks: the demo data (`seed_demo`, run under DEBUG=1 as the
 development command it is) and `members` more people with a known password, every one in
 Vintage Synth Makers and every other one in the Natural Wine Club too, two more chat rooms,
-and the synth community's X account on the sandbox network."""
+and the synth community's X account on the sandbox network. Sockets open in the rooms every
+member may read."""
 
 import json
 from dataclasses import dataclass
@@ -38,9 +39,14 @@ for n in range({members}):
     people.append({{"email": email, "handle": user.handle, "wine": n % 2 == 0}})
 do_create_room(wine, name="tasting-notes")
 do_create_room(synth, name="patch-bay")
+# The rooms every member of its community may read, by chat's one rule as the first person
+# (a base-tier member of both) meets it: not a tier room, nor an event's room for those going.
+first = User.objects.get(handle="member000")
+readable = ChatRoom.objects.readable_by(first, direct=False).filter(
+    community__in=[wine, synth], archived=False
+)
 rooms = sorted(
-    ({{"id": room.pk, "community": room.community.slug}}
-     for room in ChatRoom.objects.filter(community__in=[wine, synth], direct_low__isnull=True)),
+    ({{"id": room.pk, "community": room.community.slug}} for room in readable),
     key=lambda room: room["id"],
 )
 account = ExternalAccount(
