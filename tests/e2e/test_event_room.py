@@ -45,7 +45,11 @@ def test_the_people_going_talk_in_the_events_room_and_lose_it_when_they_stop(liv
     composer = emma.get_by_label("Message", exact=True)
     composer.fill("I will bring the bread")
     composer.press("Enter")
-    expect(emma.get_by_test_id("chat-messages")).to_contain_text("I will bring the bread")
+    # The first socket of a freshly started daphne can take seconds on a loaded machine; the
+    # page queues the message meanwhile, so wait for it rather than for the usual 5 s.
+    expect(emma.get_by_test_id("chat-messages")).to_contain_text(
+        "I will bring the bread", timeout=30_000
+    )
     assert emma.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
     gina: Page = sign_in(new_page(viewport=PHONE), "gina@demo.sosoon.test")
@@ -67,4 +71,6 @@ def test_the_people_going_talk_in_the_events_room_and_lose_it_when_they_stop(liv
     gina.goto(url)
     expect(gina.get_by_test_id("my-answer")).to_have_text("Going")
     gina.get_by_test_id("event-room").click()
-    expect(gina.get_by_test_id("chat-messages")).to_contain_text("I will bring the bread")
+    expect(gina.get_by_test_id("chat-messages")).to_contain_text(
+        "I will bring the bread", timeout=30_000
+    )
