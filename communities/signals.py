@@ -19,6 +19,10 @@ record otherwise gone), inside the transaction that releases it, by the capabili
 withholds content (communities.screening; moderation) with `label` and `target_id`. Chat
 renumbers the message, so readers who were away get it on their next sync.
 
+`content_withheld` is its counterpart, sent when content is held or hidden, inside the
+transaction that withholds it, with `label` and `target_id`. Events shrink the chat room of a
+hidden event's post to those who still see it.
+
 Telling people about something is `notify()` in communities.notifying, whose signal the
 notifications capability answers; it lives there because notifications' models need its kinds.
 """
@@ -33,6 +37,7 @@ community_created = Signal()
 tier_deleting = Signal()
 member_home = Signal()
 content_released = Signal()
+content_withheld = Signal()
 
 
 def announce_membership_change(membership, reason: str) -> None:

@@ -1,12 +1,22 @@
-"""Moderation tells governance when withheld content goes back out (`content_released`,
-communities.signals): whenever a `WithheldContent` row goes, by approval, unhiding or a
-cascade, so a capability that numbers its content's changes (chat) numbers this one too."""
+"""Moderation tells governance when content is withheld or goes back out
+(`content_withheld`, `content_released`, communities.signals): whenever a `WithheldContent`
+row is made or goes, by holding, hiding, approval, unhiding or a cascade, so a capability that
+numbers its content's changes (chat) numbers this one too, and one that keeps a list of who
+may take part (an event's room) keeps it in step."""
 
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from communities.moderation.models import WithheldContent
-from communities.signals import content_released
+from communities.signals import content_released, content_withheld
+
+
+@receiver(post_save, sender=WithheldContent, dispatch_uid="moderation.withheld")
+def announce_withholding(sender, instance: WithheldContent, created: bool, **kwargs) -> None:
+    if created:
+        content_withheld.send(
+            WithheldContent, label=instance.target_label, target_id=instance.target_id
+        )
 
 
 @receiver(post_delete, sender=WithheldContent, dispatch_uid="moderation.released")

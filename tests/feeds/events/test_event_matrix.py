@@ -7,13 +7,14 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
+from communities.chat.models import ChatRoom
 from communities.notifications.models import Notification
 from communities.notifying import NotificationKind
 from feeds.events.models import RSVP, Event, RSVPStatus
 from feeds.events.services.calendar_feeds import do_renew_calendar_feed
 from feeds.events.services.events import check_edit_event
 from feeds.models import Audience
-from tests.feeds.test_matrix import ACTIVE_MEMBERS, SEES, VIEWERS, client_for
+from tests.feeds.test_matrix import ACTIVE_MEMBERS, SEES, STAFF, VIEWERS, client_for
 
 CASES = [(audience, viewer) for audience in SEES for viewer in VIEWERS]
 MEMBER_SURFACES = {"events_tab", "home_list"}
@@ -98,3 +99,48 @@ def test_every_event_surface_agrees_with_the_rules(
     seen = event_surfaces(viewer, event)
     wrong = {surface: shown for surface, shown in seen.items() if shown != expected_on(surface)}
     assert not wrong, f"{viewer_name} on a {audience} event (expected {expected})"
+
+
+ROOM_CASES = [(audience, viewer) for audience in SEES if audience != "circle" for viewer in VIEWERS]
+
+
+@pytest.mark.parametrize(("audience", "viewer_name"), ROOM_CASES)
+def test_the_event_room_is_for_members_going_who_see_the_event(
+    audience, viewer_name, request, community, event_factory, close_friends, author
+):
+    """Everyone signed in said "going"; the room lets in those of them who see the event and
+    are active members, and the owner and admins (who read every room of their community, by
+    chat's rule). A circle event takes no room (test_event_room.py)."""
+    people = {name: request.getfixturevalue(name) for name in VIEWERS}
+    if audience.startswith("public"):
+        community.allow_public_teasers = True
+        community.save()
+    event = make_event(audience, community, event_factory, close_friends)
+    for person in people.values():
+        if person.is_authenticated and person != author:
+            RSVP.objects.create(event=event, user=person, status=RSVPStatus.GOING)
+    # Opening the room in an edit writes its list from those answers.
+    check_edit_event(
+        author,
+        event.pk,
+        title=event.title,
+        starts_at=event.starts_at,
+        ends_at=event.ends_at,
+        time_zone=event.time_zone,
+        place=event.place,
+        body=event.post.body,
+        audience=event.post.audience,
+        min_tier=event.post.min_tier,
+        circle=event.post.circle,
+        chat_room=True,
+    )
+    if audience == "public_teasers_off":
+        community.allow_public_teasers = False
+        community.save()
+    viewer = people[viewer_name]
+    expected = viewer_name in STAFF or (
+        viewer_name in SEES[audience] and viewer_name in ACTIVE_MEMBERS
+    )
+    room = Event.objects.get(pk=event.pk).chat_room
+    readable = ChatRoom.objects.readable_by(viewer).filter(pk=room.pk).exists()
+    assert readable == expected, f"{viewer_name} on a {audience} event's room"

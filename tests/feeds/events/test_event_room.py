@@ -9,12 +9,16 @@ import pytest
 from django.urls import reverse
 
 from communities.chat.models import ChatRoom, room_audience
+from communities.models import Membership
+from communities.moderation.services.actions import check_hide_content, check_unhide_content
+from communities.services.members import do_change_tier
 from feeds.events.models import Event, RSVPStatus
 from feeds.events.services.events import check_cancel_event
 from feeds.events.services.rsvps import do_rsvp
-from feeds.models import Audience
+from feeds.models import POST_LABEL, Audience
 from feeds.services.circles import close_friends_of
 from feeds.services.posts import check_remove_post
+from sosoon_site.accounts.blocks import do_block, do_unblock
 from tests.feeds.events.test_changes import edit_data
 from tests.feeds.events.test_creating_events import NEW, form_data
 
@@ -118,13 +122,23 @@ def test_turning_the_room_off_in_the_edit_form_closes_it_and_on_again_reopens_it
     assert Event.objects.get().chat_room_id == room_event.chat_room_id, "one room, history kept"
 
 
-def test_a_tier_event_room_follows_the_tier(client, event_factory, community, insider, people):
+def test_a_tier_event_room_follows_the_tier(
+    client, event_factory, community, insider, people, author, django_capture_on_commit_callbacks
+):
+    """Its author below the tier is in it too; a member raised to the tier gets in once going,
+    and one lowered from it loses the room."""
     tier = community.tiers.get(name="Insider")
     event = event_factory(chat_room=True, audience=Audience.TIER, min_tier=tier)
-    assert ChatRoom.objects.get(pk=event.chat_room_id).minimum_tier == tier
     do_rsvp(insider, event, RSVPStatus.GOING)
     client.force_login(insider)
     assert client.get(room_page(event)).status_code == 200
+    assert readers_of(event) >= {insider, author}
+    with django_capture_on_commit_callbacks(execute=True):
+        do_change_tier(
+            Membership.objects.get(user=insider, community=community),
+            community.tiers.get(rank=0),
+        )
+    assert client.get(room_page(event)).status_code == 404
 
 
 def test_cancelling_closes_the_room_to_those_going(client, author, room_event, people, owner):
@@ -158,3 +172,47 @@ def test_removing_the_event_closes_its_room(client, author, room_event, people):
     client.force_login(people[0])
     assert client.get(room_page(room_event)).status_code == 404
     assert ChatRoom.objects.get(pk=room_event.chat_room_id).archived
+
+
+def readers_of(event) -> set:
+    return set(room_audience(ChatRoom.objects.get(pk=event.chat_room_id)))
+
+
+def test_a_block_takes_the_blocked_one_out_of_the_room_and_unblocking_lets_them_back(
+    room_event, people, author, django_capture_on_commit_callbacks
+):
+    going = people[0]
+    do_rsvp(going, room_event, RSVPStatus.GOING)
+    with django_capture_on_commit_callbacks(execute=True):
+        do_block(author, going)
+    assert going not in readers_of(room_event)
+    assert not ChatRoom.objects.readable_by(going).filter(pk=room_event.chat_room_id).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        do_unblock(author, going)
+    assert going in readers_of(room_event)
+
+
+def test_hiding_the_events_post_closes_the_room_to_those_going_until_it_is_unhidden(
+    room_event, people, author, moderator, owner
+):
+    going = people[0]
+    do_rsvp(going, room_event, RSVPStatus.GOING)
+    check_hide_content(moderator, POST_LABEL, room_event.post_id, reason="Spam in the place")
+    assert going not in readers_of(room_event)
+    assert author in readers_of(room_event)
+    check_unhide_content(moderator, POST_LABEL, room_event.post_id, reason="It was fine")
+    assert going in readers_of(room_event)
+
+
+def test_turning_public_teasers_off_closes_a_public_events_room_to_those_going(
+    event_factory, community, people, author
+):
+    community.allow_public_teasers = True
+    community.save()
+    event = event_factory(audience=Audience.PUBLIC, chat_room=True)
+    going = people[0]
+    do_rsvp(going, event, RSVPStatus.GOING)
+    assert going in readers_of(event)
+    community.allow_public_teasers = False
+    community.save()
+    assert going not in readers_of(event)
