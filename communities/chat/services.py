@@ -292,6 +292,12 @@ def check_create_room(
     )
 
 
+LISTED_ROOM_TIER = (
+    "This room is for the people on its list (an event's room: those going), so it takes no "
+    "tier: the event's audience decides who is on the list."
+)
+
+
 def do_update_room(room: ChatRoom, **fields) -> ChatRoom:
     """Rename, archive, re-tier or change retention. People the new tier shuts out lose the
     room on their open sockets at once."""
@@ -329,6 +335,8 @@ def check_update_room(actor: Membership, room: ChatRoom, **fields) -> ChatRoom:
         if tier is not None:
             require_tier_of(room.community, tier)
         cleaned["minimum_tier"] = None if tier is None or tier.is_base else tier
+        if room.listed_only and cleaned["minimum_tier"] is not None:
+            raise ValidationError(LISTED_ROOM_TIER)
     if "retention_days" in fields:
         cleaned["retention_days"] = _clean_retention(fields["retention_days"])
     if "slow_mode_seconds" in fields:

@@ -216,3 +216,22 @@ def test_turning_public_teasers_off_closes_a_public_events_room_to_those_going(
     community.allow_public_teasers = False
     community.save()
     assert going not in readers_of(event)
+
+
+def test_an_admin_cannot_put_a_tier_on_an_events_room(client, room_event, admin, community):
+    insider_tier = community.tiers.get(name="Insider")
+    client.force_login(admin)
+    page = client.post(
+        reverse(
+            "communities:chat_room_change",
+            kwargs={"slug": "wine", "room_id": room_event.chat_room_id},
+        ),
+        {
+            "name": ChatRoom.objects.get(pk=room_event.chat_room_id).name,
+            "minimum_tier": insider_tier.pk,
+            "retention_days": "",
+        },
+        follow=True,
+    )
+    assert "it takes no tier" in page.text
+    assert ChatRoom.objects.get(pk=room_event.chat_room_id).minimum_tier is None
