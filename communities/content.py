@@ -48,6 +48,16 @@ class ContentKind:
     # Held `obj` was approved: do what creating it would have done had it not been held
     # (tell the people it mentions, push it to open pages). Runs in the approving transaction.
     on_approved: Callable[[models.Model], None] = lambda obj: None
+    # For a kind whose visibility moves with the clock (a post's release ladder): the
+    # queryset form at the moment `now`, `visible_at(user, now)`. A query compiled once
+    # (sosoon_site.compiled_queries) takes the moment as a value, so its text never holds one.
+    visible_at: Callable[..., models.QuerySet] | None = None
+
+    def visible_to_at(self, user, now=None) -> models.QuerySet:
+        """`visible_to`, at `now` when given and the kind moves with the clock."""
+        if now is not None and self.visible_at is not None:
+            return self.visible_at(user, now)
+        return self.visible_to(user)
 
     def take_snapshot(self, obj: models.Model) -> dict:
         """The kind's snapshot of `obj`, or one built from its summary and author."""

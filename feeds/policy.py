@@ -105,9 +105,9 @@ class PostQuerySet(models.QuerySet):
 
 
 class CommentQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "CommentQuerySet":
-        """Comments `user` may see now."""
-        return self.filter(visible_comments_filter(user))
+    def visible_to(self, user, *, now=None) -> "CommentQuerySet":
+        """Comments `user` may see now, or at `now`."""
+        return self.filter(visible_comments_filter(user, now=now))
 
 
 class ReactionQuerySet(models.QuerySet):
@@ -378,9 +378,9 @@ def comments_seen_on_visible_posts(user) -> Q:
     return _comment_viewer_constant(user, Q())
 
 
-def visible_comments_filter(user) -> Q:
-    """Comments `user` may see now (the queryset form of the comment rules)."""
-    posts = _feeds_model("Post").objects.visible_to(user)
+def visible_comments_filter(user, *, now=None) -> Q:
+    """Comments `user` may see now, or at `now` (the queryset form of the comment rules)."""
+    posts = _feeds_model("Post").objects.visible_to(user, now=now)
     return _comment_viewer_constant(user, Q(post__in=posts.values("pk")))
 
 

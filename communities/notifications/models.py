@@ -21,10 +21,13 @@ GROUPED_KINDS = frozenset({NotificationKind.REACTION})
 
 
 class NotificationQuerySet(models.QuerySet):
-    def visible_to(self, user, *, labels: set[str] | None = None) -> "NotificationQuerySet":
-        """`user`'s own notifications whose target they may still see, from people they have
-        not blocked (either way). One SQL query, whatever the kinds of content; `labels`
-        limits it to those kinds, which spares building the other kinds' policies."""
+    def visible_to(
+        self, user, *, labels: set[str] | None = None, now=None
+    ) -> "NotificationQuerySet":
+        """`user`'s own notifications whose target they may still see (at `now`, when given:
+        a compiled query's moment), from people they have not blocked (either way). One SQL
+        query, whatever the kinds of content; `labels` limits it to those kinds, which spares
+        building the other kinds' policies."""
         if not user.is_authenticated:
             return self.none()
         # EXISTS per row, not `target_id IN (everything visible)`: the database then checks
@@ -35,7 +38,7 @@ class NotificationQuerySet(models.QuerySet):
             if labels is not None and kind.label not in labels:
                 continue
             reachable |= Q(target_label=kind.label) & Q(
-                Exists(kind.visible_to(user).filter(pk=OuterRef("target_id")))
+                Exists(kind.visible_to_at(user, now).filter(pk=OuterRef("target_id")))
             )
         return (
             self.filter(recipient=user).filter(reachable).exclude(actor__in=blocked_user_ids(user))

@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Count, Model
+from django.db.models import Model
 from django.http import Http404
 from django.utils import timezone
 
-from communities.content import content_kind, kind_of
+from communities.content import content_kind, kind_of, registered_kinds
 from communities.notifications.models import Notification
 from sosoon_site.accounts.blocks import blocked_user_ids
 from sosoon_site.accounts.models import User
@@ -60,7 +60,9 @@ def unread_count(user) -> int:
 
     Every page shows it, and building each kind's policy costs more than running it, so the
     kinds of content the unread notifications point at are read first (one indexed query) and
-    only their policies are built; with nothing unread, no policy is built at all."""
+    only their policies are built; with nothing unread, no policy is built at all. The count
+    itself is compiled once per set of kinds (sosoon_site.compiled_queries): the viewer and
+    the policy's moment are its only values."""
     unread = compiled_rows(
         "unread_labels",
         lambda user: (
@@ -74,8 +76,25 @@ def unread_count(user) -> int:
     labels = {label for (label,) in unread}
     if not labels:
         return 0
-    unread_lines = Notification.objects.visible_to(user, labels=labels).unread().with_entry()
-    return unread_lines.aggregate(lines=Count("entry", distinct=True))["lines"]
+    # The moment is a value only of kinds that move with the clock (a post's release ladder).
+    clocked = any(
+        kind.visible_at is not None for kind in registered_kinds() if kind.label in labels
+    )
+    moment = {"now": timezone.now()} if clocked else {}
+    lines = compiled_rows(
+        ("unread_lines", tuple(sorted(labels))),
+        lambda user, now=None: (
+            Notification.objects.visible_to(User(pk=user), labels=labels, now=now)
+            .unread()
+            .with_entry()
+            .order_by()
+            .values_list("entry")
+            .distinct()
+        ),
+        user=user.pk,
+        **moment,
+    )
+    return len(lines)
 
 
 @dataclass
