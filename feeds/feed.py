@@ -24,6 +24,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import CharField, Count, F, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat
+from django.http import Http404
 from django.utils import timezone
 
 from communities.models import Community, Membership, MembershipStatus, Tier
@@ -424,8 +425,63 @@ def _cards(ids: list[int], viewer, *, known: Engagement | None = None) -> list[P
 
 
 def card(post_id: int, viewer) -> Post:
-    """One post `viewer` may see, with its card data (for the post page and htmx swaps)."""
-    return with_card_data(Post.objects.visible_to(viewer).filter(pk=post_id), viewer)[0]
+    """One post `viewer` may see, with its card data (for the post page and htmx swaps);
+    Http404 for a missing post and a forbidden one alike. The policy's answer is one query
+    compiled once (as a feed page's are), the card then read by id."""
+    try:
+        post_id = int(post_id)
+    except (TypeError, ValueError):
+        raise Http404("No such post.") from None
+    seen = compiled_rows(
+        "post_seen",
+        lambda viewer, now, post: (
+            Post.objects.visible_to(_person(viewer), now=now).filter(pk=post).values_list("pk")
+        ),
+        viewer=viewer.pk,
+        now=timezone.now(),
+        post=post_id,
+    )
+    if not seen:
+        raise Http404("No such post.")
+    return _cards([post_id], viewer)[0]
+
+
+_THREAD_COLUMNS = ("id", "post_id", "parent_id", "author_id", "body_html", "created", "deleted")
+_THREAD_AUTHOR_COLUMNS = ("author__handle", "author__display_name")
+
+
+def comment_thread(post: Post, viewer) -> list[Comment]:
+    """Top-level comments on `post` that `viewer` may see, oldest first, each with
+    `.visible_replies`. One query, compiled once."""
+    rows = compiled_rows(
+        "comment_thread",
+        lambda viewer, now, post: (
+            Comment.objects.visible_to(_person(viewer), now=now)
+            .filter(post=post)
+            .order_by("created", "id")
+            .values_list(*_THREAD_COLUMNS, *_THREAD_AUTHOR_COLUMNS)
+        ),
+        viewer=viewer.pk,
+        now=timezone.now(),
+        post=post.pk,
+    )
+    split = len(_THREAD_COLUMNS)
+    comments = []
+    for row in rows:
+        comment = loaded(Comment, dict(zip(_THREAD_COLUMNS, row[:split], strict=True)))
+        handle, display_name = row[split:]
+        comment.author = loaded(
+            User, {"id": comment.author_id, "handle": handle, "display_name": display_name}
+        )
+        comments.append(comment)
+    replies: dict[int, list[Comment]] = {}
+    for comment in comments:
+        if comment.parent_id:
+            replies.setdefault(comment.parent_id, []).append(comment)
+    top = [comment for comment in comments if comment.parent_id is None]
+    for comment in top:
+        comment.visible_replies = replies.get(comment.pk, [])
+    return top
 
 
 def _encode(*parts) -> str:

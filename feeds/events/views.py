@@ -36,11 +36,10 @@ from feeds.events.services.events import (
 )
 from feeds.events.services.rooms import has_open_room, room_for
 from feeds.events.services.rsvps import check_rsvp
-from feeds.feed import card
+from feeds.feed import card, comment_thread
 from feeds.forms import CommentForm
 from feeds.services.posts import active_membership
 from feeds.services.screening import held_notice
-from feeds.views.posts import comment_thread
 from sosoon_site.accounts.blocks import blocked_user_ids
 
 ICS_TYPE = "text/calendar; charset=utf-8"

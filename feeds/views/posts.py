@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,9 +11,9 @@ from django.views.decorators.http import require_POST
 
 from feeds.crossposting.services.scheduling import is_public, may_manage_crossposts, public_from
 from feeds.crossposting.teaser import teaser_page
-from feeds.feed import card
+from feeds.feed import card, comment_thread
 from feeds.forms import CommentForm, RemovalForm
-from feeds.models import Comment, Post, Reaction
+from feeds.models import Reaction
 from feeds.policy import access_post
 from feeds.services.comments import (
     access_removable_comment,
@@ -33,37 +33,22 @@ from feeds.services.reactions import check_toggle_reaction
 from feeds.services.screening import held_notice
 
 
-def comment_thread(post: Post, viewer) -> list[Comment]:
-    """Top-level comments `viewer` may see, each with `.visible_replies`. One query."""
-    comments = list(Comment.objects.visible_to(viewer).filter(post=post).select_related("author"))
-    replies: dict[int, list[Comment]] = {}
-    for comment in comments:
-        if comment.parent_id:
-            replies.setdefault(comment.parent_id, []).append(comment)
-    top = [comment for comment in comments if comment.parent_id is None]
-    for comment in top:
-        comment.visible_replies = replies.get(comment.pk, [])
-    return top
-
-
 def post_detail(request, post_id):
     """The post with its comments; for anyone outside the community, the public teaser with
     its one way in (feeds.crossposting.teaser)."""
-    found = access_post(request.user, post_id)
-    if active_membership(request.user, found.community_id) is None and is_public(found):
-        return teaser_page(
-            request,
-            found,
-            request_url=reverse("communities:request_to_join", args=[found.community.slug]),
-        )
-    try:
-        # An event's post is shown on the event's page, with its time, place and answers
-        # (a removed one stays here, as the tombstone every removed post leaves).
-        if not found.is_removed:
-            return redirect(found.event)
-    except ObjectDoesNotExist:
-        pass
-    post = card(found.pk, request.user)
+    post = card(post_id, request.user)
+    if active_membership(request.user, post.community_id) is None:
+        found = access_post(request.user, post.pk)
+        if is_public(found):
+            return teaser_page(
+                request,
+                found,
+                request_url=reverse("communities:request_to_join", args=[found.community.slug]),
+            )
+    # An event's post is shown on the event's page, with its time, place and answers (a
+    # removed one stays here, as the tombstone every removed post leaves).
+    if post.card_event is not None and not post.is_removed:
+        return redirect("events:event", event_id=post.card_event.id)
     thread = comment_thread(post, request.user)
     signed_in = request.user.is_authenticated
     return render(
