@@ -751,7 +751,7 @@ def revoke_lost_rooms(user_ids: list[int], *, community_id: int | None, reason: 
         for pk, low, high in lost_rooms:
             if low is not None:
                 other = high if low == person.pk else low
-                revoke_for_users([other], [room_key(pk)], "This conversation is closed.")
+                revoke_for_users([other], [room_key(pk)], _("This conversation is closed."))
 
 
 # Retention ---------------------------------------------------------------------------------
