@@ -13,6 +13,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django_q.tasks import async_task
 
 from communities.models import (
@@ -145,12 +146,13 @@ def check_start_invitation_batch(
 
 
 def _reason_invalid(value: str) -> str:
+    """Why `value` is not sent, kept in English (the batch page translates it for its reader)."""
     if len(value) > 254:
-        return _("Too long for an email address.")
+        return gettext_noop("Too long for an email address.")
     try:
         validate_email(value)
     except ValidationError:
-        return _("Not an email address.")
+        return gettext_noop("Not an email address.")
     return ""
 
 
