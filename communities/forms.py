@@ -2,6 +2,8 @@
 
 from django import forms
 from django.utils.text import slugify
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from communities.models import Community, Role
 from communities.models.membership import ROLE_RANK
@@ -13,14 +15,26 @@ from sosoon_site.images import AVATAR_LIMITS, ImageLimits, clean_image
 
 COVER_LIMITS = ImageLimits(max_bytes=8 * 1024 * 1024, longest_side=1600)
 
+# The community's own fields as its forms label them (the model's verbose names are English).
+COMMUNITY_LABELS = {
+    "name": _("Name"),
+    "description": _("Description"),
+    "discoverability": _("Discoverability"),
+    "avatar": _("Avatar"),
+    "cover": _("Cover"),
+    "member_cap": _("Member cap"),
+    "allow_public_teasers": _("Allow public teasers"),
+    "auto_approve_domains": _("Auto approve domains"),
+}
+
 
 def clean_community_name(name: str) -> str:
     """The name without surrounding spaces; refused when empty or when it could break the
     subject of an invitation email."""
     name = name.strip()
     if not name:
-        raise forms.ValidationError("A community needs a name.")
-    validate_header_safe(name, what="A community's name")
+        raise forms.ValidationError(gettext("A community needs a name."))
+    validate_header_safe(name, what=gettext("A community's name"))
     return name
 
 
@@ -44,14 +58,15 @@ class CommunityCreateForm(CommunityImagesMixin, forms.ModelForm):
     slug = forms.SlugField(
         max_length=60,
         required=False,
-        label="Address",
-        help_text="Letters, digits and hyphens, used in the link. Empty: made from the name.",
+        label=_("Address"),
+        help_text=_("Letters, digits and hyphens, used in the link. Empty: made from the name."),
     )
 
     class Meta:
         model = Community
         fields = ["name", "slug", "description", "discoverability", "avatar", "cover"]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+        labels = COMMUNITY_LABELS
 
     def clean_name(self):
         return clean_community_name(self.cleaned_data["name"])
@@ -62,7 +77,9 @@ class CommunityCreateForm(CommunityImagesMixin, forms.ModelForm):
         if name and not cleaned.get("slug"):
             cleaned["slug"] = slugify(name)[:60]
             if not cleaned["slug"]:
-                self.add_error("slug", "Choose an address: the name has no letters or digits.")
+                self.add_error(
+                    "slug", gettext("Choose an address: the name has no letters or digits.")
+                )
         if name and cleaned.get("slug"):
             try:
                 validate_unique_name_and_slug(name, cleaned["slug"])
@@ -77,9 +94,9 @@ class CommunityCreateForm(CommunityImagesMixin, forms.ModelForm):
 class CommunitySettingsForm(CommunityImagesMixin, forms.ModelForm):
     time_zone = forms.ChoiceField(
         choices=time_zone_choices,
-        label="Time zone",
+        label=_("Time zone"),
         required=False,
-        help_text="Insights count each day from midnight to midnight in this time zone.",
+        help_text=_("Insights count each day from midnight to midnight in this time zone."),
     )
 
     class Meta:
@@ -99,6 +116,7 @@ class CommunitySettingsForm(CommunityImagesMixin, forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 4}),
             "auto_approve_domains": forms.Textarea(attrs={"rows": 3}),
         }
+        labels = COMMUNITY_LABELS
 
     def clean_name(self):
         return clean_community_name(self.cleaned_data["name"])
@@ -110,7 +128,7 @@ class CommunitySettingsForm(CommunityImagesMixin, forms.ModelForm):
     def clean_member_cap(self):
         cap = self.cleaned_data.get("member_cap")
         if cap is not None and cap < 1:
-            raise forms.ValidationError("The member cap must be at least 1 (or empty).")
+            raise forms.ValidationError(gettext("The member cap must be at least 1 (or empty)."))
         return cap
 
     def clean_auto_approve_domains(self):
@@ -120,7 +138,9 @@ class CommunitySettingsForm(CommunityImagesMixin, forms.ModelForm):
         ]
         bad = [line for line in lines if line and ("." not in line or " " in line)]
         if bad:
-            raise forms.ValidationError(f"Not a domain: {', '.join(bad)}.")
+            raise forms.ValidationError(
+                gettext("Not a domain: %(domains)s.") % {"domains": ", ".join(bad)}
+            )
         return "\n".join(line for line in lines if line)
 
 
@@ -136,8 +156,8 @@ def role_choices_for(actor_role: str) -> list[tuple[str, str]]:
 class InvitationTermsForm(forms.Form):
     """Role and tier an invitation grants; the choices depend on the inviter."""
 
-    role = forms.ChoiceField(choices=Role.choices, initial=Role.MEMBER)
-    tier = forms.ModelChoiceField(queryset=None, empty_label=None)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.MEMBER)
+    tier = forms.ModelChoiceField(label=_("Tier"), queryset=None, empty_label=None)
 
     def __init__(self, *args, community, actor_role, **kwargs):
         super().__init__(*args, **kwargs)
@@ -148,33 +168,35 @@ class InvitationTermsForm(forms.Form):
 class InvitationLinkForm(InvitationTermsForm):
     expires_at = forms.DateTimeField(
         required=False,
-        label="Expires",
+        label=_("Expires"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-        help_text="Empty: never expires.",
+        help_text=_("Empty: never expires."),
     )
     max_uses = forms.IntegerField(
-        required=False, label="Maximum uses", help_text="Empty: no limit."
+        required=False, label=_("Maximum uses"), help_text=_("Empty: no limit.")
     )
 
     def clean_max_uses(self):
         max_uses = self.cleaned_data.get("max_uses")
         if max_uses is not None and max_uses < 1:
-            raise forms.ValidationError("Maximum uses must be at least 1 (or empty for no limit).")
+            raise forms.ValidationError(
+                gettext("Maximum uses must be at least 1 (or empty for no limit).")
+            )
         return max_uses
 
 
 class EmailInvitationForm(InvitationTermsForm):
-    email = forms.EmailField(required=False, label="One address")
+    email = forms.EmailField(required=False, label=_("One address"))
     addresses = forms.CharField(
         required=False,
-        label="Or paste a list",
+        label=_("Or paste a list"),
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="One address per line, up to 5,000.",
+        help_text=_("One address per line, up to 5,000."),
     )
     csv_file = forms.FileField(
         required=False,
-        label="Or upload a CSV file",
-        help_text="Addresses in the first column, up to 5,000 rows.",
+        label=_("Or upload a CSV file"),
+        help_text=_("Addresses in the first column, up to 5,000 rows."),
     )
 
     def clean(self):
@@ -183,7 +205,7 @@ class EmailInvitationForm(InvitationTermsForm):
         if len(sources) != 1:
             if not self.errors.get("email"):
                 raise forms.ValidationError(
-                    "Give one address, a pasted list, or a CSV file (just one of them)."
+                    gettext("Give one address, a pasted list, or a CSV file (just one of them).")
                 )
             return cleaned
         if sources[0] != "email":
@@ -198,15 +220,16 @@ class EmailInvitationForm(InvitationTermsForm):
 
 class JoinRequestForm(forms.Form):
     message = forms.CharField(
+        label=_("Message"),
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Optional: a line about who you are, for the admins.",
+        help_text=_("Optional: a line about who you are, for the admins."),
     )
 
 
 class TierForm(forms.Form):
-    name = forms.CharField(max_length=40)
+    name = forms.CharField(label=_("Name"), max_length=40)
 
 
 class TierChoiceForm(forms.Form):
@@ -214,10 +237,11 @@ class TierChoiceForm(forms.Form):
     foreign id is a form error, not a crash)."""
 
     tier = forms.ModelChoiceField(
+        label=_("Tier"),
         queryset=None,
         error_messages={
-            "invalid_choice": "Choose one of the community's tiers.",
-            "required": "Choose one of the community's tiers.",
+            "invalid_choice": _("Choose one of the community's tiers."),
+            "required": _("Choose one of the community's tiers."),
         },
     )
 
@@ -232,8 +256,8 @@ class NewOwnerForm(forms.Form):
     membership = forms.ModelChoiceField(
         queryset=None,
         error_messages={
-            "invalid_choice": "Choose one of the community's admins.",
-            "required": "Choose one of the community's admins.",
+            "invalid_choice": _("Choose one of the community's admins."),
+            "required": _("Choose one of the community's admins."),
         },
     )
 
@@ -243,4 +267,4 @@ class NewOwnerForm(forms.Form):
 
 
 class DeleteCommunityForm(forms.Form):
-    confirm_name = forms.CharField(label="Type the community's name to confirm")
+    confirm_name = forms.CharField(label=_("Type the community's name to confirm"))

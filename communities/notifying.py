@@ -15,26 +15,27 @@ from collections.abc import Iterable
 
 from django.db import models
 from django.dispatch import Signal
+from django.utils.translation import gettext_lazy as _
 
 
 class NotificationKind(models.TextChoices):
-    MENTION = "mention", "mentioned you"
-    REPLY = "reply", "replied to your comment"
-    COMMENT = "comment", "commented on your post"
-    REACTION = "reaction", "reacted to your post"
-    JOIN_REQUEST = "join_request", "asked to join"
-    INVITATION_USED = "invitation_used", "joined with your invitation"
-    CHAT_MENTION = "chat_mention", "mentioned you in chat"
-    MODERATION = "moderation", "Moderators acted on your account or content; see why"
-    REPORT_HANDLED = "report_handled", "Your report was reviewed"
-    CROSSPOST_PROBLEM = "crosspost_problem", "A cross-post needs your attention"
-    ACCOUNT_PROBLEM = "account_problem", "A connected account must be reconnected"
-    RELEASED = "released", "opened a post to you"
-    EVENT_PLACE = "event_place", "A place freed up: you are going to an event"
-    EVENT_CHANGED = "event_changed", "An event you answered changed"
-    EVENT_CANCELLED = "event_cancelled", "An event you answered was cancelled"
-    EVENT_REMINDER = "event_reminder", "An event you are going to starts soon"
-    INSIGHTS_WEEKLY = "insights_weekly", "Last week's Insights are ready"
+    MENTION = "mention", _("mentioned you")
+    REPLY = "reply", _("replied to your comment")
+    COMMENT = "comment", _("commented on your post")
+    REACTION = "reaction", _("reacted to your post")
+    JOIN_REQUEST = "join_request", _("asked to join")
+    INVITATION_USED = "invitation_used", _("joined with your invitation")
+    CHAT_MENTION = "chat_mention", _("mentioned you in chat")
+    MODERATION = "moderation", _("Moderators acted on your account or content; see why")
+    REPORT_HANDLED = "report_handled", _("Your report was reviewed")
+    CROSSPOST_PROBLEM = "crosspost_problem", _("A cross-post needs your attention")
+    ACCOUNT_PROBLEM = "account_problem", _("A connected account must be reconnected")
+    RELEASED = "released", _("opened a post to you")
+    EVENT_PLACE = "event_place", _("A place freed up: you are going to an event")
+    EVENT_CHANGED = "event_changed", _("An event you answered changed")
+    EVENT_CANCELLED = "event_cancelled", _("An event you answered was cancelled")
+    EVENT_REMINDER = "event_reminder", _("An event you are going to starts soon")
+    INSIGHTS_WEEKLY = "insights_weekly", _("Last week's Insights are ready")
 
 
 # Sent with sender=NotificationKind, `recipients` (a list of users or ids), `kind`, `actor`,

@@ -25,6 +25,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.db.models.lookups import IsNull
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 
 from communities.models import Community, Membership, MembershipStatus, Role
 from sosoon_site.accounts.models import User
@@ -143,7 +144,7 @@ def require(request: HttpRequest, community: Community, action: Action) -> Membe
         return membership
     if not community.is_listed and not (membership and membership.is_active):
         raise Http404("No such community.")
-    raise PermissionDenied("Your role here does not allow that.")
+    raise PermissionDenied(_("Your role here does not allow that."))
 
 
 def community_for(request: HttpRequest, slug: str, action: Action) -> tuple[Community, Membership]:

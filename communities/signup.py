@@ -25,6 +25,8 @@ from allauth.account.signals import user_logged_in, user_signed_up
 from django.contrib import messages
 from django.dispatch import receiver
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from communities.models import Invitation
 from communities.services.invitations import (
@@ -38,15 +40,23 @@ PENDING_INVITATION = "communities_pending_invitation"
 
 # What the sign-up form says when the invitation cannot be claimed; no account is made.
 SIGNUP_REFUSALS = {
-    "used_up": "This invitation has been used: no account was made. "
-    "Ask the person who sent it for a new one.",
-    "expired": "This invitation has expired: no account was made. "
-    "Ask the person who sent it for a new one.",
-    "revoked": "This invitation was withdrawn: no account was made.",
-    "full": "This community is full: no account was made. Try again later, or ask an admin.",
-    "other_address": "This invitation was sent to {email}, so it can only make an account "
-    "with that address: no account was made. Sign up with {email}, or ask the person who "
-    "sent it for a link of your own.",
+    "used_up": gettext_lazy(
+        "This invitation has been used: no account was made. "
+        "Ask the person who sent it for a new one."
+    ),
+    "expired": gettext_lazy(
+        "This invitation has expired: no account was made. "
+        "Ask the person who sent it for a new one."
+    ),
+    "revoked": gettext_lazy("This invitation was withdrawn: no account was made."),
+    "full": gettext_lazy(
+        "This community is full: no account was made. Try again later, or ask an admin."
+    ),
+    "other_address": gettext_lazy(
+        "This invitation was sent to {email}, so it can only make an account "
+        "with that address: no account was made. Sign up with {email}, or ask the person who "
+        "sent it for a link of your own."
+    ),
 }
 
 
@@ -85,7 +95,7 @@ def redeem_pending_invitation(request: HttpRequest, user) -> None:
         do_redeem_invitation(user, invitation)
     except InvitationRefused:
         return  # the invitation page explains why when they open it again
-    messages.success(request, f"Welcome to {invitation.community.name}!")
+    messages.success(request, _("Welcome to %(name)s!") % {"name": invitation.community.name})
 
 
 @receiver(user_signed_up, dispatch_uid="communities_redeem_after_signup")
@@ -104,7 +114,7 @@ def redeem_after_sign_up(sender, request, user, **kwargs) -> None:
         message = SIGNUP_REFUSALS[refused.reason].format(email=invitation.email)
         raise SignupRefused(message) from None
     del request.session[PENDING_INVITATION]
-    messages.success(request, f"Welcome to {invitation.community.name}!")
+    messages.success(request, _("Welcome to %(name)s!") % {"name": invitation.community.name})
 
 
 @receiver(user_logged_in, dispatch_uid="communities_redeem_after_login")

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from channels.db import database_sync_to_async
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from communities.chat import services as chat
 from communities.chat.models import room_group, room_key
@@ -34,9 +35,9 @@ async def answer(consumer, frame: dict, work: Callable, *args, **kwargs):
     try:
         return await database_sync_to_async(work)(*args, **kwargs)
     except Http404 as error:
-        await consumer.send_error("not_found", str(error) or "Not found.", frame)
+        await consumer.send_error("not_found", str(error) or _("Not found."), frame)
     except PermissionDenied as error:
-        await consumer.send_error("forbidden", str(error) or "Not allowed.", frame)
+        await consumer.send_error("forbidden", str(error) or _("Not allowed."), frame)
     except ValidationError as error:
         await consumer.send_error("invalid", " ".join(error.messages), frame)
     except RateLimited as error:
@@ -152,7 +153,7 @@ async def subscribe(consumer, frame: dict) -> None:
 async def unsubscribe(consumer, frame: dict) -> None:
     room_id = _subscribed_room(consumer, frame)
     if room_id is None:
-        await consumer.send_error("not_subscribed", "This socket is not in that room.", frame)
+        await consumer.send_error("not_subscribed", _("This socket is not in that room."), frame)
         return
     await consumer.unsubscribe(room_key(room_id))
     await consumer.send_json({"type": "chat.unsubscribed", "id": frame.get("id"), "room": room_id})
@@ -290,7 +291,7 @@ async def typing(consumer, frame: dict) -> None:
     and socket (extra frames are dropped quietly: the indicator is already showing)."""
     room_id = _subscribed_room(consumer, frame)
     if room_id is None:
-        await consumer.send_error("not_subscribed", "Subscribe to the room first.", frame)
+        await consumer.send_error("not_subscribed", _("Subscribe to the room first."), frame)
         return
     last_sent = _state(consumer)["typing"]
     now = time.monotonic()
@@ -313,7 +314,7 @@ async def presence(consumer, frame: dict) -> None:
     """Keep this socket listed as present (clients send it every 30 s) and say who is."""
     room_id = _subscribed_room(consumer, frame)
     if room_id is None:
-        await consumer.send_error("not_subscribed", "Subscribe to the room first.", frame)
+        await consumer.send_error("not_subscribed", _("Subscribe to the room first."), frame)
         return
     online = await database_sync_to_async(_refresh_presence)(
         room_id, consumer.channel_name, consumer.user.pk

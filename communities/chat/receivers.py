@@ -6,6 +6,7 @@ Governance sends the signals (communities.signals) and never imports chat.
 
 from django.core.exceptions import ValidationError
 from django.dispatch import receiver
+from django.utils.translation import gettext as _
 
 from communities.chat.models import ChatRoom
 from communities.chat.services import community_rooms, do_create_general_room
@@ -23,7 +24,7 @@ def refuse_deleting_a_room_tier(sender, tier, **kwargs) -> None:
     if gated:
         # Opening a tier's rooms to everyone, or closing them, is the admin's call, not ours.
         rooms = ", ".join(f"#{name}" for name in gated)
-        raise ValidationError(f"Choose another tier for {rooms} first.")
+        raise ValidationError(_("Choose another tier for %(rooms)s first.") % {"rooms": rooms})
 
 
 @receiver(member_home, dispatch_uid="chat.member_home")

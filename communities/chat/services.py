@@ -14,6 +14,7 @@ from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from communities.chat.models import (
     CHAT_MESSAGE_LABEL,
@@ -56,11 +57,11 @@ def access_room(user, room_id) -> ChatRoom:
     try:
         room_id = int(room_id)
     except (TypeError, ValueError):
-        raise Http404("No such room.") from None
+        raise Http404(_("No such room.")) from None
     # Knowing the kind of room first lets the rule build only the half that applies.
     kind = ChatRoom.objects.filter(pk=room_id).values_list("community_id", flat=True)[:1]
     if not kind:
-        raise Http404("No such room.")
+        raise Http404(_("No such room."))
     room = (
         ChatRoom.objects.readable_by(user, direct=kind[0] is None)
         .select_related("community", "minimum_tier", "direct_low", "direct_high")
@@ -68,7 +69,7 @@ def access_room(user, room_id) -> ChatRoom:
         .first()
     )
     if room is None:
-        raise Http404("No such room.")
+        raise Http404(_("No such room."))
     return room
 
 
@@ -199,7 +200,7 @@ def do_mark_read(user, room: ChatRoom, message_id: int) -> int:
     last = ChatMessage.objects.filter(room=room, pk__lte=message_id).order_by("-id").first()
     target = last.pk if last else 0
     with transaction.atomic():
-        state, _ = ReadState.objects.get_or_create(user=user, room=room)
+        state, _created = ReadState.objects.get_or_create(user=user, room=room)
         moved = ReadState.objects.filter(pk=state.pk, last_read_id__lt=target).update(
             last_read_id=target
         )
@@ -224,9 +225,11 @@ def do_create_general_room(community: Community) -> ChatRoom:
 def _clean_room_name(name: str) -> str:
     name = (name or "").strip().lstrip("#").strip().lower().replace(" ", "-")
     if not name:
-        raise ValidationError("Give the room a name.")
+        raise ValidationError(_("Give the room a name."))
     if len(name) > MAX_ROOM_NAME:
-        raise ValidationError(f"Room names are at most {MAX_ROOM_NAME} characters.")
+        raise ValidationError(
+            _("Room names are at most %(most)s characters.") % {"most": MAX_ROOM_NAME}
+        )
     return name
 
 
@@ -236,9 +239,9 @@ def _clean_retention(days) -> int | None:
     try:
         days = int(days)
     except (TypeError, ValueError):
-        raise ValidationError("Retention is a number of days.") from None
+        raise ValidationError(_("Retention is a number of days.")) from None
     if days < 1:
-        raise ValidationError("Keep messages at least one day, or leave retention empty.")
+        raise ValidationError(_("Keep messages at least one day, or leave retention empty."))
     return days
 
 
@@ -247,9 +250,11 @@ def clean_slow_mode(value) -> int:
     try:
         seconds = int(value)
     except (TypeError, ValueError):
-        raise ValidationError("Slow mode is a number of seconds.") from None
+        raise ValidationError(_("Slow mode is a number of seconds.")) from None
     if not 0 <= seconds <= SLOW_MODE_MAX_SECONDS:
-        raise ValidationError(f"Slow mode is between 0 and {SLOW_MODE_MAX_SECONDS} seconds.")
+        raise ValidationError(
+            _("Slow mode is between 0 and %(most)s seconds.") % {"most": SLOW_MODE_MAX_SECONDS}
+        )
     return seconds
 
 
@@ -269,7 +274,7 @@ def do_create_room(
                 retention_days=retention_days,
             )
     except IntegrityError:
-        raise ValidationError("Another room here already has this name.") from None
+        raise ValidationError(_("Another room here already has this name.")) from None
 
 
 def check_create_room(
@@ -307,7 +312,7 @@ def do_update_room(room: ChatRoom, **fields) -> ChatRoom:
         with transaction.atomic():
             room.save(update_fields=list(fields))
     except IntegrityError:
-        raise ValidationError("Another room here already has this name.") from None
+        raise ValidationError(_("Another room here already has this name.")) from None
     if "minimum_tier" in fields and room.minimum_tier is not None:
         shut_out = (
             Membership.objects.filter(community=room.community_id)
@@ -315,7 +320,10 @@ def do_update_room(room: ChatRoom, **fields) -> ChatRoom:
             .values_list("user_id", flat=True)
         )
         revoke_for_users(
-            list(shut_out), [room.key], f"#{room.name} is now for {room.minimum_tier.name} and up."
+            list(shut_out),
+            [room.key],
+            _("#%(room)s is now for %(tier)s and up.")
+            % {"room": room.name, "tier": room.minimum_tier.name},
         )
     push_to_group(room.group, {"type": "chat.room", "room": room_data(room)})
     return room
@@ -324,12 +332,12 @@ def do_update_room(room: ChatRoom, **fields) -> ChatRoom:
 def check_update_room(actor: Membership, room: ChatRoom, **fields) -> ChatRoom:
     authorise(actor, Action.MANAGE_ROOMS)
     if room.community_id != actor.community_id:
-        raise Http404("No such room.")
+        raise Http404(_("No such room."))
     cleaned = {}
     if "name" in fields:
         cleaned["name"] = _clean_room_name(fields["name"])
         if room.name == GENERAL_ROOM and cleaned["name"] != GENERAL_ROOM:
-            raise ValidationError("#general keeps its name.")
+            raise ValidationError(_("#general keeps its name."))
     if "minimum_tier" in fields:
         tier = fields["minimum_tier"]
         if tier is not None:
@@ -343,7 +351,7 @@ def check_update_room(actor: Membership, room: ChatRoom, **fields) -> ChatRoom:
         cleaned["slow_mode_seconds"] = clean_slow_mode(fields["slow_mode_seconds"])
     if "archived" in fields:
         if room.name == GENERAL_ROOM and fields["archived"]:
-            raise ValidationError("#general cannot be archived.")
+            raise ValidationError(_("#general cannot be archived."))
         cleaned["archived"] = bool(fields["archived"])
     return do_update_room(room, **cleaned)
 
@@ -363,7 +371,7 @@ def do_open_listed_room(
                 listed_only=True,
             )
     except IntegrityError:
-        raise ValidationError("Another room here already has this name.") from None
+        raise ValidationError(_("Another room here already has this name.")) from None
 
 
 def do_set_listed_people(room: ChatRoom, user_ids, *, reason: str) -> None:
@@ -389,7 +397,7 @@ def room_for_admin(actor: Membership, room_id) -> ChatRoom:
     authorise(actor, Action.MANAGE_ROOMS)
     room = ChatRoom.objects.filter(community=actor.community_id, pk=_as_id(room_id)).first()
     if room is None:
-        raise Http404("No such room.")
+        raise Http404(_("No such room."))
     return room
 
 
@@ -412,7 +420,7 @@ def do_open_direct_room(one: User, other: User) -> ChatRoom:
     low, high = sorted([one.pk, other.pk])
     try:
         with transaction.atomic():
-            room, _ = ChatRoom.objects.get_or_create(direct_low_id=low, direct_high_id=high)
+            room, _created = ChatRoom.objects.get_or_create(direct_low_id=low, direct_high_id=high)
     except IntegrityError:
         room = ChatRoom.objects.get(direct_low_id=low, direct_high_id=high)
     return room
@@ -429,7 +437,7 @@ def check_open_direct_room(user: User, handle: str) -> ChatRoom:
         or not _share_a_community(user, other)
         or is_blocked_between(user, other)
     ):
-        raise Http404("No such person.")
+        raise Http404(_("No such person."))
     return do_open_direct_room(user, other)
 
 
@@ -440,19 +448,21 @@ def _as_id(value) -> int:
     try:
         number = int(value)
     except (TypeError, ValueError):
-        raise ValidationError("That is not a message id.") from None
+        raise ValidationError(_("That is not a message id.")) from None
     if number < 0:
-        raise ValidationError("That is not a message id.")
+        raise ValidationError(_("That is not a message id."))
     return number
 
 
 def validate_body(body) -> str:
     if not isinstance(body, str) or not body.strip():
-        raise ValidationError("Write something first.")
+        raise ValidationError(_("Write something first."))
     if not is_clean_text(body):
-        raise ValidationError("This message holds characters that are not text.")
+        raise ValidationError(_("This message holds characters that are not text."))
     if len(body) > MAX_BODY:
-        raise ValidationError(f"Messages are at most {MAX_BODY:,} characters.")
+        raise ValidationError(
+            _("Messages are at most %(most)s characters.") % {"most": f"{MAX_BODY:,}"}
+        )
     return body.strip()
 
 
@@ -542,13 +552,13 @@ def push_message(message: ChatMessage, frame_type: str) -> None:
 def check_send_message(user: User, room_id, body, *, reply_to_id=None) -> ChatMessage:
     room = access_room(user, room_id)
     if room.archived:
-        raise PermissionDenied("This room is archived: read-only.")
+        raise PermissionDenied(_("This room is archived: read-only."))
     body = validate_body(body)
     reply_to = None
     if reply_to_id is not None:
         reply_to = _messages(user, room).filter(pk=_as_id(reply_to_id)).first()
         if reply_to is None or reply_to.is_deleted:
-            raise ValidationError("That message is not in this room.")
+            raise ValidationError(_("That message is not in this room."))
     held_reason = ""
     # Direct messages belong to no community: nothing screens them and no slow mode applies.
     if room.community_id is not None:
@@ -574,7 +584,8 @@ def require_slow_mode(user: User, room: ChatRoom) -> None:
     if not decision.allowed:
         raise RateLimited(
             decision.retry_after,
-            f"Slow mode is on in #{room.name}: try again in {decision.retry_after:.0f} s.",
+            _("Slow mode is on in #%(room)s: try again in %(seconds)s s.")
+            % {"room": room.name, "seconds": f"{decision.retry_after:.0f}"},
         )
 
 
@@ -587,7 +598,7 @@ def access_message(user, message_id) -> ChatMessage:
         .first()
     )
     if message is None:
-        raise Http404("No such message.")
+        raise Http404(_("No such message."))
     return message
 
 
@@ -606,9 +617,9 @@ def check_edit_message(user: User, message_id, body) -> ChatMessage:
     """People edit their own messages, while the room is open and they may read it."""
     message = access_message(user, message_id)
     if message.author_id != user.pk or message.is_deleted:
-        raise PermissionDenied("You can only edit your own messages.")
+        raise PermissionDenied(_("You can only edit your own messages."))
     if message.room.archived:
-        raise PermissionDenied("This room is archived: read-only.")
+        raise PermissionDenied(_("This room is archived: read-only."))
     body = validate_body(body)
     MESSAGE_RATE.require(user.pk, action="messages")
     return do_edit_message(message, body)
@@ -649,7 +660,7 @@ def check_delete_message(user: User, message_id) -> ChatMessage:
     if message.is_deleted:
         return message
     if not may_delete(user, message):
-        raise PermissionDenied("You can only delete your own messages.")
+        raise PermissionDenied(_("You can only delete your own messages."))
     return do_delete_message(message)
 
 
@@ -743,12 +754,12 @@ def revoke_lost_rooms(user_ids: list[int], *, community_id: int | None, reason: 
         lost_rooms = list(lost.values_list("pk", "direct_low_id", "direct_high_id"))
         if not lost_rooms:
             continue
-        revoke_for_users([person.pk], [room_key(pk) for pk, _, _ in lost_rooms], reason)
+        revoke_for_users([person.pk], [room_key(pk) for pk, _low, _high in lost_rooms], reason)
         # The other person of a direct room that closed loses it too.
         for pk, low, high in lost_rooms:
             if low is not None:
                 other = high if low == person.pk else low
-                revoke_for_users([other], [room_key(pk)], "This conversation is closed.")
+                revoke_for_users([other], [room_key(pk)], _("This conversation is closed."))
 
 
 # Retention ---------------------------------------------------------------------------------
@@ -762,7 +773,7 @@ def do_purge_expired_messages(*, now=None) -> int:
     for room_id, days in ChatRoom.objects.filter(retention_days__isnull=False).values_list(
         "pk", "retention_days"
     ):
-        count, _ = ChatMessage.objects.filter(
+        count, _by_model = ChatMessage.objects.filter(
             room=room_id, created_at__lt=now - timedelta(days=days)
         ).delete()
         deleted += count

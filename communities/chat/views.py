@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from communities.chat import services as chat
@@ -23,7 +24,7 @@ def _tier_from(community, value: str):
         return None
     tier = community.tiers.filter(pk=value).first() if value.isdigit() else None
     if tier is None:
-        raise ValidationError("Choose one of this community's tiers.")
+        raise ValidationError(_("Choose one of this community's tiers."))
     return tier
 
 
@@ -43,7 +44,7 @@ def room_list(request, slug):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, f"#{room.name} is open.")
+            messages.success(request, _("#%(room)s is open.") % {"room": room.name})
             return redirect("communities:chat_rooms", slug=slug)
     return render(
         request,
@@ -78,7 +79,7 @@ def room_change(request, slug, room_id):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"#{room.name} saved.")
+        messages.success(request, _("#%(room)s saved.") % {"room": room.name})
     return redirect("communities:chat_rooms", slug=slug)
 
 
@@ -103,7 +104,7 @@ def direct_messages(request):
             room = chat.check_open_direct_room(request.user, request.POST.get("handle", ""))
         except Http404:
             messages.error(
-                request, "You can message people who share a community with you, by handle."
+                request, _("You can message people who share a community with you, by handle.")
             )
             back = safe_next(request)
             if back:

@@ -4,14 +4,15 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from communities.models.membership import MembershipStatus
 from sosoon_site.accounts.models import validate_time_zone
 
 
 class Discoverability(models.TextChoices):
-    LISTED = "listed", "Listed: anyone can find it and ask to join"
-    UNLISTED = "unlisted", "Unlisted: invite only, invisible to non-members"
+    LISTED = "listed", _("Listed: anyone can find it and ask to join")
+    UNLISTED = "unlisted", _("Unlisted: invite only, invisible to non-members")
 
 
 def site_time_zone() -> str:
@@ -50,21 +51,21 @@ class Community(models.Model):
         max_length=10, choices=Discoverability.choices, default=Discoverability.UNLISTED
     )
     member_cap = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Most active members allowed; empty for no limit."
+        null=True, blank=True, help_text=_("Most active members allowed; empty for no limit.")
     )
     allow_public_teasers = models.BooleanField(
-        default=False, help_text="Members may publish public teaser posts."
+        default=False, help_text=_("Members may publish public teaser posts.")
     )
     auto_approve_domains = models.TextField(
         blank=True,
-        help_text="Email domains whose people are let in without review, one per line.",
+        help_text=_("Email domains whose people are let in without review, one per line."),
     )
     # Insights count days from midnight to midnight here; set from the owner's at creation.
     time_zone = models.CharField(
         max_length=64,
         default=site_time_zone,
         validators=[validate_time_zone],
-        help_text="Insights count each day from midnight to midnight in this time zone.",
+        help_text=_("Insights count each day from midnight to midnight in this time zone."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -77,7 +78,7 @@ class Community(models.Model):
             models.UniqueConstraint(
                 Lower("name"),
                 name="communities_community_name_ci_unique",
-                violation_error_message="Another community already has this name.",
+                violation_error_message=_("Another community already has this name."),
             ),
         ]
 

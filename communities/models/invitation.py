@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from communities.models.membership import Role
 
@@ -20,10 +21,10 @@ def new_token() -> str:
 class InvitationState(models.TextChoices):
     """Why an invitation can or cannot be used right now."""
 
-    USABLE = "usable", "Usable"
-    EXPIRED = "expired", "Expired"
-    USED_UP = "used_up", "Used up"
-    REVOKED = "revoked", "Revoked"
+    USABLE = "usable", _("Usable")
+    EXPIRED = "expired", _("Expired")
+    USED_UP = "used_up", _("Used up")
+    REVOKED = "revoked", _("Revoked")
 
 
 class Invitation(models.Model):

@@ -2,14 +2,15 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from communities.models.membership import Role
 
 
 class BatchStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Sending"
-    DONE = "done", "Done"
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Sending")
+    DONE = "done", _("Done")
 
 
 class InvitationBatch(models.Model):

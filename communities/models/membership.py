@@ -3,13 +3,14 @@
 from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    OWNER = "owner", "Owner"
-    ADMIN = "admin", "Admin"
-    MODERATOR = "moderator", "Moderator"
-    MEMBER = "member", "Member"
+    OWNER = "owner", _("Owner")
+    ADMIN = "admin", _("Admin")
+    MODERATOR = "moderator", _("Moderator")
+    MEMBER = "member", _("Member")
 
 
 # Higher outranks lower: a person may only act on, and hand out, roles below their own.
@@ -17,16 +18,16 @@ ROLE_RANK = {Role.MEMBER: 0, Role.MODERATOR: 1, Role.ADMIN: 2, Role.OWNER: 3}
 
 
 class MembershipStatus(models.TextChoices):
-    ACTIVE = "active", "Active"
-    BANNED = "banned", "Banned"
-    LEFT = "left", "Left or removed"
+    ACTIVE = "active", _("Active")
+    BANNED = "banned", _("Banned")
+    LEFT = "left", _("Left or removed")
 
 
 class ChangeKind(models.TextChoices):
-    JOINED = "joined", "Joined"
-    LEFT = "left", "Left or removed"
-    BANNED = "banned", "Banned"
-    TIER = "tier", "Changed tier"
+    JOINED = "joined", _("Joined")
+    LEFT = "left", _("Left or removed")
+    BANNED = "banned", _("Banned")
+    TIER = "tier", _("Changed tier")
 
 
 class MembershipQuerySet(models.QuerySet):

@@ -3,6 +3,8 @@ They check shape; the services check rules and permissions again."""
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from communities.moderation.models import NOTE_MAX, REASON_MAX, AutoModeration, ReportReason
 from communities.moderation.services.actions import MUTE_CHOICES, QUEUE_ACTIONS
@@ -10,27 +12,31 @@ from communities.moderation.services.automod import validate_blocked_words, vali
 
 
 class ReportForm(forms.Form):
-    reason = forms.ChoiceField(choices=ReportReason.choices, widget=forms.RadioSelect)
+    reason = forms.ChoiceField(
+        label=_("Reason"), choices=ReportReason.choices, widget=forms.RadioSelect
+    )
     note = forms.CharField(
+        label=_("Note"),
         required=False,
         max_length=NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Optional: anything that helps the moderators understand.",
+        help_text=_("Optional: anything that helps the moderators understand."),
     )
 
 
 class ActionForm(forms.Form):
     label = forms.CharField(max_length=30, widget=forms.HiddenInput)
     target_id = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
-    action = forms.ChoiceField(choices=list(QUEUE_ACTIONS.items()))
+    action = forms.ChoiceField(label=_("Action"), choices=list(QUEUE_ACTIONS.items()))
     duration = forms.ChoiceField(
         required=False,
-        label="Mute for",
-        choices=[("", "—")] + [(key, label) for key, (label, _) in MUTE_CHOICES.items()],
+        label=_("Mute for"),
+        choices=[("", "—")] + [(key, label) for key, (label, _length) in MUTE_CHOICES.items()],
     )
     reason = forms.CharField(
+        label=_("Reason"),
         max_length=REASON_MAX,
-        help_text="The member reads this. Reporters are only told the report was handled.",
+        help_text=_("The member reads this. Reporters are only told the report was handled."),
     )
 
 
@@ -38,10 +44,11 @@ class MemberActionForm(forms.Form):
     """Removing or banning from the member list: the reason, as the queue asks for one."""
 
     reason = forms.CharField(
+        label=_("Reason"),
         max_length=REASON_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="They read this, and it stays in the moderation log.",
-        error_messages={"required": "Give a reason; the person affected will read it."},
+        help_text=_("They read this, and it stays in the moderation log."),
+        error_messages={"required": _("Give a reason; the person affected will read it.")},
     )
 
 
@@ -59,8 +66,15 @@ class AutoModerationForm(forms.ModelForm):
             "blocked_words": forms.Textarea(attrs={"rows": 4}),
             "patterns": forms.Textarea(attrs={"rows": 3}),
         }
+        labels = {
+            "blocked_words": _("Blocked words"),
+            "patterns": _("Patterns"),
+            "filter_action": _("Filter action"),
+            "new_member_holds": _("New member holds"),
+            "auto_hide_reports": _("Auto hide reports"),
+        }
         help_texts = {
-            "patterns": (
+            "patterns": _(
                 "Regular expressions, one per line; matched anywhere, any case, in time "
                 "linear in the text: no backreferences, lookahead, lookbehind or \\b "
                 "(list whole words under Blocked words)."
@@ -76,5 +90,5 @@ class AutoModerationForm(forms.ModelForm):
     def clean_auto_hide_reports(self):
         count = self.cleaned_data["auto_hide_reports"]
         if count < 1:
-            raise ValidationError("At least 1.")
+            raise ValidationError(gettext("At least 1."))
         return count

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from communities.models.membership import Membership, MembershipStatus
 from communities.permissions import PERMISSIONS, Action
@@ -28,19 +29,19 @@ COMMUNITY_TARGET = "community"
 
 
 class ReportReason(models.TextChoices):
-    SPAM = "spam", "Spam"
-    HARASSMENT = "harassment", "Harassment"
-    HATE = "hate", "Hate"
-    SEXUAL = "sexual", "Sexual content"
-    PRIVACY = "privacy", "Privacy"
-    OFF_TOPIC = "off_topic", "Off-topic"
-    OTHER = "other", "Other"
+    SPAM = "spam", _("Spam")
+    HARASSMENT = "harassment", _("Harassment")
+    HATE = "hate", _("Hate")
+    SEXUAL = "sexual", _("Sexual content")
+    PRIVACY = "privacy", _("Privacy")
+    OFF_TOPIC = "off_topic", _("Off-topic")
+    OTHER = "other", _("Other")
 
 
 class ReportStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    HANDLED = "handled", "Handled"
-    DISMISSED = "dismissed", "Dismissed"
+    OPEN = "open", _("Open")
+    HANDLED = "handled", _("Handled")
+    DISMISSED = "dismissed", _("Dismissed")
 
 
 class Report(models.Model):
@@ -83,7 +84,7 @@ class Report(models.Model):
                 fields=["reporter", "target_label", "target_id"],
                 condition=models.Q(status="open"),
                 name="communities_report_one_open_per_reporter",
-                violation_error_message="You have already reported this; moderators will look.",
+                violation_error_message=_("You have already reported this; moderators will look."),
             ),
         ]
         indexes = [
@@ -114,8 +115,8 @@ class Report(models.Model):
 
 
 class WithholdState(models.TextChoices):
-    HELD = "held", "Held for review"
-    HIDDEN = "hidden", "Hidden by moderators"
+    HELD = "held", _("Held for review")
+    HIDDEN = "hidden", _("Hidden by moderators")
 
 
 class WithheldContent(models.Model):
@@ -156,20 +157,20 @@ class WithheldContent(models.Model):
 
 
 class ActionKind(models.TextChoices):
-    HIDE = "hide", "Hid content"
-    UNHIDE = "unhide", "Unhid content"
-    HOLD = "hold", "Held content for review"
-    APPROVE = "approve", "Approved held content"
-    AUTO_HIDE = "auto_hide", "Hid content after reports"
-    DELETE = "delete", "Deleted content"
-    DISMISS = "dismiss", "Dismissed reports"
-    WARN = "warn", "Warned a member"
-    MUTE = "mute", "Muted a member"
-    UNMUTE = "unmute", "Unmuted a member"
-    REMOVE = "remove", "Removed a member"
-    BAN = "ban", "Banned a member"
-    SUSPEND = "suspend", "Suspended an account"
-    DELETE_COMMUNITY = "delete_community", "Deleted a community"
+    HIDE = "hide", _("Hid content")
+    UNHIDE = "unhide", _("Unhid content")
+    HOLD = "hold", _("Held content for review")
+    APPROVE = "approve", _("Approved held content")
+    AUTO_HIDE = "auto_hide", _("Hid content after reports")
+    DELETE = "delete", _("Deleted content")
+    DISMISS = "dismiss", _("Dismissed reports")
+    WARN = "warn", _("Warned a member")
+    MUTE = "mute", _("Muted a member")
+    UNMUTE = "unmute", _("Unmuted a member")
+    REMOVE = "remove", _("Removed a member")
+    BAN = "ban", _("Banned a member")
+    SUSPEND = "suspend", _("Suspended an account")
+    DELETE_COMMUNITY = "delete_community", _("Deleted a community")
 
 
 class ModerationActionQuerySet(models.QuerySet):
@@ -239,8 +240,8 @@ class ModerationAction(models.Model):
 
 
 class FilterAction(models.TextChoices):
-    BLOCK = "block", "Refuse the post or message"
-    HOLD = "hold", "Hold it for review"
+    BLOCK = "block", _("Refuse the post or message")
+    HOLD = "hold", _("Hold it for review")
 
 
 DEFAULT_AUTO_HIDE_REPORTS = 3
@@ -254,21 +255,21 @@ class AutoModeration(models.Model):
         "communities.Community", on_delete=models.CASCADE, related_name="automod"
     )
     blocked_words = models.TextField(
-        blank=True, help_text="Words or phrases, one per line; matched whole, any case."
+        blank=True, help_text=_("Words or phrases, one per line; matched whole, any case.")
     )
     patterns = models.TextField(
-        blank=True, help_text="Regular expressions, one per line; matched anywhere, any case."
+        blank=True, help_text=_("Regular expressions, one per line; matched anywhere, any case.")
     )
     filter_action = models.CharField(
         max_length=10, choices=FilterAction.choices, default=FilterAction.HOLD
     )
     new_member_holds = models.PositiveSmallIntegerField(
         default=0,
-        help_text="Hold a new member's first posts and messages for review: how many (0: off).",
+        help_text=_("Hold a new member's first posts and messages for review: how many (0: off)."),
     )
     auto_hide_reports = models.PositiveSmallIntegerField(
         default=DEFAULT_AUTO_HIDE_REPORTS,
-        help_text="Hide content for review once this many different people report it.",
+        help_text=_("Hide content for review once this many different people report it."),
     )
 
     class Meta:

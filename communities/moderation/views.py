@@ -14,6 +14,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from communities.moderation.forms import (
     ActionForm,
@@ -47,8 +49,16 @@ from communities.permissions import Action, access_community, page_context
 LOG_ROWS = 50
 # What the member list's Remove… and Ban… ask, and what they say once done.
 MEMBER_LIST_ACTIONS = {
-    "remove": ("Remove {name} from {community}?", "Remove", "{name} was removed."),
-    "ban": ("Ban {name} from {community}?", "Ban", "{name} is banned and cannot rejoin."),
+    "remove": (
+        gettext_lazy("Remove {name} from {community}?"),
+        gettext_lazy("Remove"),
+        gettext_lazy("{name} was removed."),
+    ),
+    "ban": (
+        gettext_lazy("Ban {name} from {community}?"),
+        gettext_lazy("Ban"),
+        gettext_lazy("{name} is banned and cannot rejoin."),
+    ),
 }
 
 
@@ -87,7 +97,7 @@ def report(request, label: str, target_id: int):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "Thank you. The moderators will review your report.")
+            messages.success(request, _("Thank you. The moderators will review your report."))
             return redirect(back)
     return render(
         request,
@@ -169,7 +179,7 @@ def queue(request, slug: str):
                 :LOG_ROWS
             ],
             "actions": QUEUE_ACTIONS,
-            "durations": [(key, label) for key, (label, _) in MUTE_CHOICES.items()],
+            "durations": [(key, label) for key, (label, _length) in MUTE_CHOICES.items()],
         },
     )
 
@@ -201,7 +211,9 @@ def act(request, slug: str):
         text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
         messages.error(request, text)
     else:
-        messages.success(request, f"Done: {entry.get_action_display().lower()}.")
+        messages.success(
+            request, _("Done: %(action)s.") % {"action": entry.get_action_display().lower()}
+        )
     return redirect("communities:moderation", slug=slug)
 
 
@@ -256,7 +268,7 @@ def automod_settings(request, slug: str):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "Auto-moderation settings saved.")
+            messages.success(request, _("Auto-moderation settings saved."))
             return redirect(reverse("communities:automod", kwargs={"slug": slug}))
     return render(
         request,

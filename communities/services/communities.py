@@ -4,6 +4,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from communities.models import Community, Membership, Role, Tier
 from communities.permissions import Action
@@ -29,9 +30,9 @@ def validate_unique_name_and_slug(name: str, slug: str, *, exclude_pk=None) -> N
     others = Community.objects.exclude(pk=exclude_pk)
     errors = {}
     if others.filter(name__iexact=name).exists():
-        errors["name"] = "Another community already has this name."
+        errors["name"] = _("Another community already has this name.")
     if others.filter(slug=slug).exists():
-        errors["slug"] = "Another community already uses this address."
+        errors["slug"] = _("Another community already uses this address.")
     if errors:
         raise ValidationError(errors)
 
@@ -50,7 +51,7 @@ def do_create_community(owner, *, name: str, slug: str, **fields) -> Community:
 
 def check_create_community(user, *, name: str, slug: str, **fields) -> Community:
     if not may_create_communities(user):
-        raise PermissionDenied("Your account may not create communities.")
+        raise PermissionDenied(_("Your account may not create communities."))
     validate_unique_name_and_slug(name, slug)
     return do_create_community(user, name=name, slug=slug, **fields)
 
@@ -80,5 +81,5 @@ def do_delete_community(community: Community) -> None:
 def check_delete_community(actor: Membership, community: Community, *, confirm_name: str) -> None:
     authorise(actor, Action.DELETE_COMMUNITY)
     if confirm_name.strip() != community.name:
-        raise ValidationError("Type the community's name exactly to confirm.")
+        raise ValidationError(_("Type the community's name exactly to confirm."))
     do_delete_community(community)

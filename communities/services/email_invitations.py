@@ -12,6 +12,8 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django_q.tasks import async_task
 
 from communities.models import (
@@ -43,8 +45,10 @@ def require_mailable_name(community: Community) -> None:
     name, stored before names had to be one line) would be refused by the mailer."""
     if not is_header_safe(community.name):
         raise ValidationError(
-            "The community's name has a line break or a control character, which cannot go "
-            "into an email's subject. Change the name in the settings, then send again."
+            _(
+                "The community's name has a line break or a control character, which cannot "
+                "go into an email's subject. Change the name in the settings, then send again."
+            )
         )
 
 
@@ -59,9 +63,9 @@ def read_address_rows(*, pasted: str = "", upload=None) -> list[tuple[int, str]]
         try:
             text = upload.read().decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise ValidationError("The file is not a UTF-8 CSV file.") from None
+            raise ValidationError(_("The file is not a UTF-8 CSV file.")) from None
         if "\x00" in text:
-            raise ValidationError("The file is not a UTF-8 CSV file.")
+            raise ValidationError(_("The file is not a UTF-8 CSV file."))
     rows: list[tuple[int, str]] = []
     try:
         for number, cells in enumerate(csv.reader(io.StringIO(text)), start=1):
@@ -71,13 +75,18 @@ def read_address_rows(*, pasted: str = "", upload=None) -> list[tuple[int, str]]
             rows.append((number, value))
             if len(rows) > MAX_ROWS:
                 raise ValidationError(
-                    f"At most {MAX_ROWS:,} addresses at a time; this list has more. "
-                    "Split it and send the rest in another batch."
+                    _(
+                        "At most %(most)s addresses at a time; this list has more. "
+                        "Split it and send the rest in another batch."
+                    )
+                    % {"most": f"{MAX_ROWS:,}"}
                 )
     except csv.Error as error:
-        raise ValidationError(f"The CSV file could not be read: {error}.") from None
+        raise ValidationError(
+            _("The CSV file could not be read: %(error)s.") % {"error": error}
+        ) from None
     if not rows:
-        raise ValidationError("There are no addresses to invite.")
+        raise ValidationError(_("There are no addresses to invite."))
     return rows
 
 
@@ -127,7 +136,9 @@ def check_start_invitation_batch(
     validate_invitation_terms(actor, community, role=role, tier=tier, expires_at=None, max_uses=1)
     require_mailable_name(community)
     if len(rows) > MAX_ROWS:
-        raise ValidationError(f"At most {MAX_ROWS:,} addresses at a time.")
+        raise ValidationError(
+            _("At most %(most)s addresses at a time.") % {"most": f"{MAX_ROWS:,}"}
+        )
     INVITE_RATE.require(actor.user_id, action="invitations")
     return do_start_invitation_batch(
         community, actor.user, rows=rows, role=role, tier=tier, base_url=base_url
@@ -135,12 +146,13 @@ def check_start_invitation_batch(
 
 
 def _reason_invalid(value: str) -> str:
+    """Why `value` is not sent, kept in English (the batch page translates it for its reader)."""
     if len(value) > 254:
-        return "Too long for an email address."
+        return gettext_noop("Too long for an email address.")
     try:
         validate_email(value)
     except ValidationError:
-        return "Not an email address."
+        return gettext_noop("Not an email address.")
     return ""
 
 
@@ -221,7 +233,8 @@ def send_invitation_email(invitation, *, base_url: str, connection=None) -> None
         "days": EMAIL_INVITATION_DAYS,
     }
     EmailMessage(
-        subject=f"You are invited to {invitation.community.name} on Sosoon",
+        subject=_("You are invited to %(community)s on Sosoon")
+        % {"community": invitation.community.name},
         body=render_to_string("communities/email/invitation.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[invitation.email],
@@ -246,7 +259,7 @@ def check_invite_one_email(
         community=community, status=MembershipStatus.ACTIVE, user__email__iexact=email
     ).exists()
     if is_member:
-        raise ValidationError({"email": "This person is already a member."})
+        raise ValidationError({"email": _("This person is already a member.")})
     INVITE_RATE.require(actor.user_id, action="invitations")
     with transaction.atomic():
         invitation = do_create_invitation(

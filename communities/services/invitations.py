@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from communities.models import (
     Community,
@@ -126,13 +127,13 @@ def validate_invitation_terms(
     """ValidationError (by field) for terms the actor may not offer or that make no sense."""
     errors = {}
     if not may_grant(actor, role):
-        errors["role"] = "You can only invite people to roles below your own."
+        errors["role"] = _("You can only invite people to roles below your own.")
     if tier.community_id != community.pk:
-        errors["tier"] = "That tier belongs to another community."
+        errors["tier"] = _("That tier belongs to another community.")
     if expires_at is not None and expires_at <= timezone.now():
-        errors["expires_at"] = "The expiry must be in the future."
+        errors["expires_at"] = _("The expiry must be in the future.")
     if max_uses is not None and max_uses < 1:
-        errors["max_uses"] = "Maximum uses must be at least 1 (or empty for no limit)."
+        errors["max_uses"] = _("Maximum uses must be at least 1 (or empty for no limit).")
     if errors:
         raise ValidationError(errors)
 

@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from communities.models import (
     Community,
@@ -77,7 +78,7 @@ def do_approve_join_request(
     with transaction.atomic():
         community = lock_community(join_request.community)
         if is_full(community):
-            raise ValidationError("The community is full; raise the member cap first.")
+            raise ValidationError(_("The community is full; raise the member cap first."))
         membership = do_add_member(join_request.user, community, join_request=join_request)
         _decide(join_request, JoinRequestStatus.APPROVED, decided_by=decided_by, note=note)
     return membership
@@ -102,12 +103,14 @@ def check_request_to_join(user, community: Community, message: str = "") -> Join
         raise Http404("No such community.")
     message = message.strip()
     if len(message) > MESSAGE_MAX:
-        raise ValidationError(f"Keep the message under {MESSAGE_MAX} characters.")
+        raise ValidationError(
+            _("Keep the message under %(most)s characters.") % {"most": MESSAGE_MAX}
+        )
     membership = Membership.objects.filter(user=user, community=community).first()
     if membership and membership.is_banned:
-        raise ValidationError("You cannot join this community.")
+        raise ValidationError(_("You cannot join this community."))
     if membership and membership.is_active:
-        raise ValidationError("You are already a member.")
+        raise ValidationError(_("You are already a member."))
     JOIN_REQUEST_RATE.require(user.pk, action="join requests")
     try:
         with transaction.atomic():
@@ -115,7 +118,7 @@ def check_request_to_join(user, community: Community, message: str = "") -> Join
                 user=user, community=community, message=message
             )
     except IntegrityError:
-        raise ValidationError("You have already asked; the admins will decide soon.") from None
+        raise ValidationError(_("You have already asked; the admins will decide soon.")) from None
     reason = auto_approve_reason(user, community)
     if reason:
         # A full community keeps the request pending for the admins.
@@ -145,7 +148,7 @@ def check_decide_join_request(actor: Membership, join_request: JoinRequest, *, a
     if join_request.community_id != actor.community_id:
         raise Http404("No such request.")
     if not join_request.is_pending:
-        raise ValidationError("This request was already decided.")
+        raise ValidationError(_("This request was already decided."))
     if not approve:
         return do_reject_join_request(join_request, decided_by=actor.user)
     banned = Membership.objects.filter(
@@ -154,5 +157,5 @@ def check_decide_join_request(actor: Membership, join_request: JoinRequest, *, a
         status=MembershipStatus.BANNED,
     ).exists()
     if banned:
-        raise ValidationError("This person is banned; unban them first.")
+        raise ValidationError(_("This person is banned; unban them first."))
     return do_approve_join_request(join_request, decided_by=actor.user)

@@ -7,6 +7,7 @@ every way back in (invitations, join requests) refuses.
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from communities.models import Community, Membership, MembershipStatus, Role, Tier
 from communities.permissions import Action
@@ -31,7 +32,7 @@ def check_change_role(actor: Membership, target: Membership, role: str) -> Membe
     authorise(actor, Action.MANAGE_MEMBERS)
     require_outranks(actor, target)
     if role not in Role.values or not may_grant(actor, role):
-        raise ValidationError("You can only give roles below your own.")
+        raise ValidationError(_("You can only give roles below your own."))
     return do_change_role(target, role)
 
 
@@ -62,13 +63,13 @@ def do_remove_member(membership: Membership, *, reason: str = "removed") -> Memb
 def do_ban_member(community: Community, user) -> Membership:
     """Ban `user` from `community`, member or not (e.g. from the join-request queue)."""
     with transaction.atomic():
-        membership, _ = Membership.objects.get_or_create(
+        membership, _created = Membership.objects.get_or_create(
             user=user,
             community=community,
             defaults={"tier": base_tier(community), "status": MembershipStatus.BANNED},
         )
         if membership.role == Role.OWNER:
-            raise ValidationError("The owner cannot be banned.")
+            raise ValidationError(_("The owner cannot be banned."))
         membership.status = MembershipStatus.BANNED
         membership.role = Role.MEMBER
         membership.save(update_fields=["status", "role"])
@@ -86,7 +87,7 @@ def do_unban_member(membership: Membership) -> Membership:
 def check_unban_member(actor: Membership, target: Membership) -> Membership:
     authorise(actor, Action.MANAGE_MEMBERS)
     if not target.is_banned:
-        raise ValidationError("This person is not banned.")
+        raise ValidationError(_("This person is not banned."))
     return do_unban_member(target)
 
 
@@ -96,9 +97,9 @@ def do_leave_community(membership: Membership) -> Membership:
 
 def check_leave_community(membership: Membership | None) -> Membership:
     if membership is None or not membership.is_active:
-        raise ValidationError("You are not a member of this community.")
+        raise ValidationError(_("You are not a member of this community."))
     if membership.role == Role.OWNER:
-        raise ValidationError("Owners cannot leave; transfer ownership to an admin first.")
+        raise ValidationError(_("Owners cannot leave; transfer ownership to an admin first."))
     return do_leave_community(membership)
 
 
@@ -118,7 +119,7 @@ def do_transfer_ownership(owner: Membership, new_owner: Membership) -> Community
 def check_transfer_ownership(actor: Membership, new_owner: Membership) -> Community:
     authorise(actor, Action.TRANSFER_OWNERSHIP)
     if new_owner.community_id != actor.community_id:
-        raise ValidationError("That person is not in this community.")
+        raise ValidationError(_("That person is not in this community."))
     if not new_owner.is_active or new_owner.role != Role.ADMIN:
-        raise ValidationError("Ownership can only go to an active admin.")
+        raise ValidationError(_("Ownership can only go to an active admin."))
     return do_transfer_ownership(actor, new_owner)

@@ -1,6 +1,7 @@
 """Rules shared by every service that puts a person into a community or acts on a member."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
 
 from communities.models import ROLE_RANK, Community, Membership, MembershipStatus, Role, Tier
 from communities.permissions import Action, role_may
@@ -9,7 +10,7 @@ from communities.permissions import Action, role_may
 def authorise(actor: Membership | None, action: Action) -> Membership:
     """`actor` if its role allows `action`; PermissionDenied otherwise."""
     if not role_may(actor, action):
-        raise PermissionDenied("Your role here does not allow that.")
+        raise PermissionDenied(_("Your role here does not allow that."))
     return actor
 
 
@@ -21,16 +22,16 @@ def may_grant(actor: Membership, role: str) -> bool:
 def require_outranks(actor: Membership, target: Membership) -> None:
     """Nobody acts on themselves, on the owner, or on someone of equal or higher role."""
     if target.pk == actor.pk:
-        raise ValidationError("Use Leave to step out; you cannot change your own membership.")
+        raise ValidationError(_("Use Leave to step out; you cannot change your own membership."))
     if target.role == Role.OWNER:
-        raise ValidationError("The owner cannot be removed, banned or changed.")
+        raise ValidationError(_("The owner cannot be removed, banned or changed."))
     if ROLE_RANK[actor.role] <= ROLE_RANK[target.role]:
-        raise PermissionDenied("You can only act on members below your own role.")
+        raise PermissionDenied(_("You can only act on members below your own role."))
 
 
 def require_tier_of(community: Community, tier: Tier) -> Tier:
     if tier.community_id != community.pk:
-        raise ValidationError("That tier belongs to another community.")
+        raise ValidationError(_("That tier belongs to another community."))
     return tier
 
 

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from communities.models import (
     ChangeKind,
@@ -22,9 +23,9 @@ from communities.signals import tier_deleting
 def _validate_free_name(community: Community, name: str, *, exclude_pk=None) -> str:
     name = name.strip()
     if not name:
-        raise ValidationError("A tier needs a name.")
+        raise ValidationError(_("A tier needs a name."))
     if community.tiers.filter(name__iexact=name).exclude(pk=exclude_pk).exists():
-        raise ValidationError("This community already has a tier with that name.")
+        raise ValidationError(_("This community already has a tier with that name."))
     return name
 
 
@@ -72,6 +73,6 @@ def do_delete_tier(tier: Tier) -> None:
 def check_delete_tier(actor: Membership, tier: Tier) -> None:
     authorise(actor, Action.MANAGE_TIERS)
     if tier.is_base:
-        raise ValidationError("The base tier cannot be deleted.")
+        raise ValidationError(_("The base tier cannot be deleted."))
     tier_deleting.send(Tier, tier=tier)
     do_delete_tier(tier)

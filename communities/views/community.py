@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from communities.forms import (
@@ -72,7 +73,7 @@ def settings_page(request, slug):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "Settings saved.")
+            messages.success(request, _("Settings saved."))
             return redirect("communities:settings", slug=community.slug)
     community.refresh_from_db()
     return render(
@@ -94,12 +95,12 @@ def delete(request, slug):
     form = DeleteCommunityForm(request.POST)
     try:
         if not form.is_valid():
-            raise ValidationError("Type the community's name exactly to confirm.")
+            raise ValidationError(_("Type the community's name exactly to confirm."))
         check_delete_community(actor, community, confirm_name=form.cleaned_data["confirm_name"])
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("communities:settings", slug=community.slug)
-    messages.success(request, f"{community.name} is deleted.")
+    messages.success(request, _("%(name)s is deleted.") % {"name": community.name})
     return redirect("home")
 
 
@@ -113,7 +114,7 @@ def leave(request, slug):
         messages.error(request, " ".join(error.messages))
         return redirect(community)
     forget_viewer_membership(request, community)
-    messages.success(request, f"You left {community.name}.")
+    messages.success(request, _("You left %(name)s.") % {"name": community.name})
     return redirect("communities:directory" if community.is_listed else "home")
 
 
@@ -135,7 +136,11 @@ def transfer(request, slug):
             messages.error(request, " ".join(error.messages))
             status = 400
         else:
-            messages.success(request, f"{new_owner.user.name} now owns {community.name}.")
+            messages.success(
+                request,
+                _("%(person)s now owns %(community)s.")
+                % {"person": new_owner.user.name, "community": community.name},
+            )
             return redirect(community)
     return render(
         request,

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from communities.forms import CommunityCreateForm
 from communities.models import Community, MembershipStatus
@@ -37,7 +38,7 @@ def directory(request):
 @login_required
 def create(request):
     if not may_create_communities(request.user):
-        raise PermissionDenied("Your account may not create communities.")
+        raise PermissionDenied(_("Your account may not create communities."))
     form = CommunityCreateForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -50,6 +51,8 @@ def create(request):
             avatar=data.get("avatar") or "",
             cover=data.get("cover") or "",
         )
-        messages.success(request, f"{community.name} is ready. Invite your first members.")
+        messages.success(
+            request, _("%(name)s is ready. Invite your first members.") % {"name": community.name}
+        )
         return redirect(community)
     return render(request, "communities/create.html", {"form": form})

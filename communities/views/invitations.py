@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from communities.forms import EmailInvitationForm, InvitationLinkForm
@@ -39,7 +40,7 @@ def invitation_list(request, slug):
         except ValidationError as error:
             link_form.add_error(None, error)
         else:
-            messages.success(request, "Invitation link created; copy it from the list.")
+            messages.success(request, _("Invitation link created; copy it from the list."))
             return redirect(f"{request.path}#invitation-{invitation.pk}")
     return render(
         request,
@@ -79,7 +80,9 @@ def email_invitations(request, slug):
                     tier=data["tier"],
                     base_url=base_url,
                 )
-                messages.success(request, f"Invitation sent to {data['email']}.")
+                messages.success(
+                    request, _("Invitation sent to %(email)s.") % {"email": data["email"]}
+                )
                 return redirect("communities:invitations", slug=slug)
             batch = check_start_invitation_batch(
                 actor,
@@ -122,5 +125,5 @@ def revoke(request, slug, invitation_id):
     community, actor = community_for(request, slug, Action.INVITE)
     invitation = get_object_or_404(Invitation, pk=invitation_id, community=community)
     check_revoke_invitation(actor, invitation)
-    messages.success(request, "Invitation revoked; its link no longer works.")
+    messages.success(request, _("Invitation revoked; its link no longer works."))
     return redirect("communities:invitations", slug=slug)

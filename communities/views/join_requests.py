@@ -4,6 +4,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from communities.forms import JoinRequestForm
@@ -25,7 +27,7 @@ def request_to_join(request, slug):
     community = access_community(request, slug)
     form = JoinRequestForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Keep the message under 500 characters.")
+        messages.error(request, _("Keep the message under 500 characters."))
         return redirect(community)
     try:
         join_request = check_request_to_join(request.user, community, form.cleaned_data["message"])
@@ -34,9 +36,9 @@ def request_to_join(request, slug):
         return redirect(community)
     forget_viewer_membership(request, community)
     if join_request.status == JoinRequestStatus.APPROVED:
-        messages.success(request, f"Welcome to {community.name}!")
+        messages.success(request, _("Welcome to %(name)s!") % {"name": community.name})
     else:
-        messages.success(request, "Request sent. The admins will decide soon.")
+        messages.success(request, _("Request sent. The admins will decide soon."))
     return redirect(community)
 
 
@@ -53,7 +55,11 @@ def queue(request, slug):
     )
 
 
-DECISIONS = {"approve": "approved", "reject": "rejected", "ban": "rejected and banned"}
+DECISIONS = {
+    "approve": gettext_lazy("%(name)s's request approved."),
+    "reject": gettext_lazy("%(name)s's request rejected."),
+    "ban": gettext_lazy("%(name)s's request rejected and banned."),
+}
 
 
 @login_required
@@ -65,7 +71,7 @@ def decide(request, slug, request_id):
     join_request = get_object_or_404(community.join_requests.select_related("user"), pk=request_id)
     decision = request.POST.get("decision", "")
     if decision not in DECISIONS:
-        messages.error(request, "Choose Approve, Reject or Reject and ban.")
+        messages.error(request, _("Choose Approve, Reject or Reject and ban."))
         return redirect("communities:requests", slug=slug)
     if decision == "ban":
         # Checked before deciding, so a refused ban leaves the request pending.
@@ -77,5 +83,5 @@ def decide(request, slug, request_id):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"{join_request.user.name}'s request {DECISIONS[decision]}.")
+        messages.success(request, DECISIONS[decision] % {"name": join_request.user.name})
     return redirect("communities:requests", slug=slug)

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from communities.forms import TierChoiceForm, role_choices_for
@@ -90,17 +91,23 @@ def act_on_member(request, slug, membership_id, action):
     try:
         if action == "role":
             check_change_role(actor, target, request.POST.get("role", ""))
-            done = f"{target.user.name} is now {target.get_role_display().lower()}."
+            done = _("%(name)s is now %(role)s.") % {
+                "name": target.user.name,
+                "role": target.get_role_display().lower(),
+            }
         elif action == "tier":
             form = TierChoiceForm(request.POST, community=community)
             if not form.is_valid():
                 raise ValidationError(form.errors["tier"])
             tier = form.cleaned_data["tier"]
             check_change_tier(actor, target, tier)
-            done = f"{target.user.name} is now in the {tier.name} tier."
+            done = _("%(name)s is now in the %(tier)s tier.") % {
+                "name": target.user.name,
+                "tier": tier.name,
+            }
         else:
             check_unban_member(actor, target)
-            done = f"{target.user.name} is no longer banned."
+            done = _("%(name)s is no longer banned.") % {"name": target.user.name}
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -4,6 +4,8 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from communities.services.invitations import (
@@ -15,29 +17,43 @@ from communities.services.invitations import (
 from communities.signup import remember_invitation
 
 REFUSALS = {
-    "expired": ("This invitation has expired", "Ask the person who sent it for a new one.", 410),
+    "expired": (
+        gettext_lazy("This invitation has expired"),
+        gettext_lazy("Ask the person who sent it for a new one."),
+        410,
+    ),
     "used_up": (
-        "This invitation has been used up",
-        "It was valid for a limited number of people, and they have all joined. "
-        "Ask the person who sent it for a new one.",
+        gettext_lazy("This invitation has been used up"),
+        gettext_lazy(
+            "It was valid for a limited number of people, and they have all joined. "
+            "Ask the person who sent it for a new one."
+        ),
         410,
     ),
     "revoked": (
-        "This invitation was withdrawn",
-        "Whoever made it has revoked it. Ask for a new one if you still want to join.",
+        gettext_lazy("This invitation was withdrawn"),
+        gettext_lazy(
+            "Whoever made it has revoked it. Ask for a new one if you still want to join."
+        ),
         410,
     ),
-    "banned": ("You cannot join this community", "You were banned from it.", 403),
+    "banned": (
+        gettext_lazy("You cannot join this community"),
+        gettext_lazy("You were banned from it."),
+        403,
+    ),
     "full": (
-        "This community is full",
-        "It has reached its member limit. Try again later, or ask an admin.",
+        gettext_lazy("This community is full"),
+        gettext_lazy("It has reached its member limit. Try again later, or ask an admin."),
         409,
     ),
     "other_address": (
-        "This invitation is for someone else",
-        "It was sent to {email}, and only the account with that address, verified, can "
-        "accept it. Sign in with that account, or ask the person who sent it for a link of "
-        "your own.",
+        gettext_lazy("This invitation is for someone else"),
+        gettext_lazy(
+            "It was sent to {email}, and only the account with that address, verified, can "
+            "accept it. Sign in with that account, or ask the person who sent it for a link "
+            "of your own."
+        ),
         403,
     ),
 }
@@ -73,7 +89,9 @@ def invitation(request, token):
     landing = _landing(request, community)
     reason = refusal_for(request.user, invitation)
     if reason == InvitationRefused.ALREADY_MEMBER:
-        messages.info(request, f"You are already a member of {community.name}.")
+        messages.info(
+            request, _("You are already a member of %(name)s.") % {"name": community.name}
+        )
         return redirect(landing)
     if reason:
         return refused_page(request, reason, invitation)
@@ -84,7 +102,7 @@ def invitation(request, token):
             if refused.reason == InvitationRefused.ALREADY_MEMBER:
                 return redirect(landing)
             return refused_page(request, refused.reason, invitation)
-        messages.success(request, f"Welcome to {community.name}!")
+        messages.success(request, _("Welcome to %(name)s!") % {"name": community.name})
         return redirect(landing)
     if not request.user.is_authenticated:
         remember_invitation(request, invitation)

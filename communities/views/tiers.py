@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from communities.forms import TierForm
 from communities.models import MembershipStatus
@@ -22,7 +23,7 @@ def tier_list(request, slug):
         except ValidationError as error:
             form.add_error("name", error)
         else:
-            messages.success(request, "Tier added.")
+            messages.success(request, _("Tier added."))
             return redirect("communities:tiers", slug=slug)
     tiers = community.tiers.annotate(
         member_count=Count("memberships", filter=Q(memberships__status=MembershipStatus.ACTIVE))
@@ -43,10 +44,10 @@ def tier_change(request, slug, tier_id):
         try:
             if "delete" in request.POST:
                 check_delete_tier(actor, tier)
-                messages.success(request, f"Tier {tier.name} deleted.")
+                messages.success(request, _("Tier %(name)s deleted.") % {"name": tier.name})
             else:
                 check_rename_tier(actor, tier, request.POST.get("name", ""))
-                messages.success(request, "Tier renamed.")
+                messages.success(request, _("Tier renamed."))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
     return redirect("communities:tiers", slug=slug)

@@ -15,6 +15,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from communities.models import Membership
 from communities.moderation.models import (
@@ -52,12 +54,12 @@ from communities.services.members import do_ban_member, do_remove_member
 from sosoon_site.realtime import sign_out_users
 
 MUTE_CHOICES = {
-    "1h": ("one hour", timedelta(hours=1)),
-    "1d": ("one day", timedelta(days=1)),
-    "7d": ("one week", timedelta(days=7)),
-    "30d": ("30 days", timedelta(days=30)),
+    "1h": (gettext_lazy("one hour"), timedelta(hours=1)),
+    "1d": (gettext_lazy("one day"), timedelta(days=1)),
+    "7d": (gettext_lazy("one week"), timedelta(days=7)),
+    "30d": (gettext_lazy("30 days"), timedelta(days=30)),
 }
-ALREADY_DELETED = "This was already deleted."
+ALREADY_DELETED = gettext_lazy("This was already deleted.")
 
 
 def _knows_of(user, label: str, target_id: int) -> bool:
@@ -95,7 +97,7 @@ def _withheld(target: Target) -> WithheldContent | None:
 
 def _require_content(target: Target) -> None:
     if not target.is_content:
-        raise ValidationError("Only posts, comments and messages can be hidden or deleted.")
+        raise ValidationError(_("Only posts, comments and messages can be hidden or deleted."))
 
 
 def _member_of(target: Target) -> Membership:
@@ -104,7 +106,7 @@ def _member_of(target: Target) -> Membership:
         return target.obj
     membership = Membership.objects.filter(user=target.subject, community=target.community).first()
     if target.subject is None or membership is None:
-        raise ValidationError("This is not about a member of the community.")
+        raise ValidationError(_("This is not about a member of the community."))
     return membership
 
 
@@ -123,7 +125,10 @@ def do_hide_content(actor, target: Target, *, reason: str) -> ModerationAction:
             after={"state": WithholdState.HIDDEN},
         )
         do_close_reports(
-            target.label, target.id, status=ReportStatus.HANDLED, outcome="It was hidden."
+            target.label,
+            target.id,
+            status=ReportStatus.HANDLED,
+            outcome=gettext_noop("It was hidden."),
         )
     return entry
 
@@ -135,7 +140,9 @@ def check_hide_content(actor, label: str, target_id: int, *, reason: str) -> Mod
     reason = clean_reason(reason)
     withheld = _withheld(target)
     if withheld is not None:
-        raise ValidationError(f"It is already {withheld.get_state_display().lower()}.")
+        raise ValidationError(
+            _("It is already %(state)s.") % {"state": withheld.get_state_display().lower()}
+        )
     return do_hide_content(actor, target, reason=reason)
 
 
@@ -157,7 +164,7 @@ def do_release_content(
             target.label,
             target.id,
             status=ReportStatus.DISMISSED,
-            outcome="Moderators reviewed it and left it up.",
+            outcome=gettext_noop("Moderators reviewed it and left it up."),
         )
         if action == ActionKind.APPROVE:
             target.kind.on_approved(target.obj)
@@ -170,7 +177,7 @@ def check_unhide_content(actor, label: str, target_id: int, *, reason: str) -> M
     reason = clean_reason(reason)
     withheld = _withheld(target)
     if withheld is None or withheld.state != WithholdState.HIDDEN:
-        raise ValidationError("It is not hidden.")
+        raise ValidationError(_("It is not hidden."))
     return do_release_content(actor, target, withheld, reason=reason, action=ActionKind.UNHIDE)
 
 
@@ -180,7 +187,7 @@ def check_approve_content(actor, label: str, target_id: int, *, reason: str) -> 
     reason = clean_reason(reason)
     withheld = _withheld(target)
     if withheld is None or withheld.state != WithholdState.HELD:
-        raise ValidationError("It is not waiting for review.")
+        raise ValidationError(_("It is not waiting for review."))
     return do_release_content(actor, target, withheld, reason=reason, action=ActionKind.APPROVE)
 
 
@@ -199,7 +206,10 @@ def do_delete_content(actor, target: Target, *, reason: str) -> ModerationAction
             after={"state": "deleted"},
         )
         do_close_reports(
-            target.label, target.id, status=ReportStatus.HANDLED, outcome="It was deleted."
+            target.label,
+            target.id,
+            status=ReportStatus.HANDLED,
+            outcome=gettext_noop("It was deleted."),
         )
         push_content_change(recipients, target, removed=True)
     return entry
@@ -233,7 +243,7 @@ def do_dismiss_reports(actor, target: Target, *, reason: str) -> ModerationActio
             target.label,
             target.id,
             status=ReportStatus.DISMISSED,
-            outcome="Moderators reviewed it and found nothing against the rules.",
+            outcome=gettext_noop("Moderators reviewed it and found nothing against the rules."),
         )
     return entry
 
@@ -245,7 +255,7 @@ def check_dismiss_reports(actor, label: str, target_id: int, *, reason: str) -> 
     if not Report.objects.filter(
         target_label=label, target_id=target.id, status=ReportStatus.OPEN
     ).exists():
-        raise ValidationError("There are no open reports on this.")
+        raise ValidationError(_("There are no open reports on this."))
     return do_dismiss_reports(actor, target, reason=reason)
 
 
@@ -294,10 +304,10 @@ def _act_on_member(
         if not close_reports:
             return entry
         outcome = {
-            ActionKind.WARN: "The member was warned.",
-            ActionKind.MUTE: "The member was muted for a while.",
-            ActionKind.REMOVE: "The member was removed from the community.",
-            ActionKind.BAN: "The member was banned from the community.",
+            ActionKind.WARN: gettext_noop("The member was warned."),
+            ActionKind.MUTE: gettext_noop("The member was muted for a while."),
+            ActionKind.REMOVE: gettext_noop("The member was removed from the community."),
+            ActionKind.BAN: gettext_noop("The member was banned from the community."),
         }[action]
         for label, target_id in {(target.label, target.id), (MEMBER_TARGET, membership.pk)}:
             do_close_reports(label, target_id, status=ReportStatus.HANDLED, outcome=outcome)
@@ -342,9 +352,9 @@ def check_mute_member(
     target, membership = _member_action_target(actor, label, target_id, Action.MODERATE)
     reason = clean_reason(reason)
     if duration not in MUTE_CHOICES:
-        raise ValidationError("Choose how long the mute lasts.")
+        raise ValidationError(_("Choose how long the mute lasts."))
     if not membership.is_active:
-        raise ValidationError("This person is no longer a member.")
+        raise ValidationError(_("This person is no longer a member."))
     return do_mute_member(
         actor, target, membership, duration=MUTE_CHOICES[duration][1], reason=reason
     )
@@ -355,7 +365,7 @@ def check_unmute_member(actor, label: str, target_id: int, *, reason: str) -> Mo
     target, membership = _member_action_target(actor, label, target_id, Action.MODERATE)
     reason = clean_reason(reason)
     if membership.muted_until is None or membership.muted_until <= timezone.now():
-        raise ValidationError("This member is not muted.")
+        raise ValidationError(_("This member is not muted."))
 
     def unmute(member: Membership) -> None:
         member.muted_until = None
@@ -377,7 +387,7 @@ def check_remove_member(actor, label: str, target_id: int, *, reason: str) -> Mo
     target, membership = _member_action_target(actor, label, target_id, Action.MANAGE_MEMBERS)
     reason = clean_reason(reason)
     if not membership.is_active:
-        raise ValidationError("This person is no longer a member.")
+        raise ValidationError(_("This person is no longer a member."))
     return _act_on_member(
         actor,
         target,
@@ -393,7 +403,7 @@ def check_ban_member(actor, label: str, target_id: int, *, reason: str) -> Moder
     target, membership = _member_action_target(actor, label, target_id, Action.MANAGE_MEMBERS)
     reason = clean_reason(reason)
     if membership.is_banned:
-        raise ValidationError("This person is already banned.")
+        raise ValidationError(_("This person is already banned."))
     return _act_on_member(
         actor,
         target,
@@ -432,9 +442,9 @@ def do_suspend_account(actor, target: Target, *, reason: str) -> ModerationActio
             target.label,
             target.id,
             status=ReportStatus.HANDLED,
-            outcome="The account was suspended.",
+            outcome=gettext_noop("The account was suspended."),
         )
-        sign_out_users([user.pk], "Your account is suspended.")
+        sign_out_users([user.pk], _("Your account is suspended."))
     return entry
 
 
@@ -444,11 +454,11 @@ def check_suspend_account(actor, label: str, target_id: int, *, reason: str) -> 
     reason = clean_reason(reason)
     user = target.subject
     if user is None:
-        raise ValidationError("There is no account to suspend here.")
+        raise ValidationError(_("There is no account to suspend here."))
     if user.pk == actor.pk or user.is_superuser:
-        raise PermissionDenied("You cannot suspend yourself or a superuser.")
+        raise PermissionDenied(_("You cannot suspend yourself or a superuser."))
     if not user.is_active:
-        raise ValidationError("This account is already suspended.")
+        raise ValidationError(_("This account is already suspended."))
     return do_suspend_account(actor, target, reason=reason)
 
 
@@ -469,7 +479,7 @@ def do_delete_community_for_cause(actor, target: Target, *, reason: str) -> Mode
             COMMUNITY_TARGET,
             community.pk,
             status=ReportStatus.HANDLED,
-            outcome="The community was deleted.",
+            outcome=gettext_noop("The community was deleted."),
         )
         do_delete_community(community)
     return entry
@@ -486,20 +496,20 @@ def check_delete_community_for_cause(
 # One entry point for both queues: the in-app form and the admin actions name an action.
 
 QUEUE_ACTIONS = {
-    "dismiss": "Dismiss the reports",
-    "approve": "Approve (held content)",
-    "hide": "Hide",
-    "unhide": "Unhide",
-    "delete": "Delete",
-    "warn": "Warn the member",
-    "mute": "Mute the member",
-    "unmute": "Lift the member's mute",
-    "remove": "Remove from the community",
-    "ban": "Ban from the community",
+    "dismiss": gettext_lazy("Dismiss the reports"),
+    "approve": gettext_lazy("Approve (held content)"),
+    "hide": gettext_lazy("Hide"),
+    "unhide": gettext_lazy("Unhide"),
+    "delete": gettext_lazy("Delete"),
+    "warn": gettext_lazy("Warn the member"),
+    "mute": gettext_lazy("Mute the member"),
+    "unmute": gettext_lazy("Lift the member's mute"),
+    "remove": gettext_lazy("Remove from the community"),
+    "ban": gettext_lazy("Ban from the community"),
 }
 SITE_ACTIONS = {
-    "suspend": "Suspend the account site-wide",
-    "delete_community": "Delete the community",
+    "suspend": gettext_lazy("Suspend the account site-wide"),
+    "delete_community": gettext_lazy("Delete the community"),
 }
 
 

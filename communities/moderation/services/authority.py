@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from communities.models import ROLE_RANK, Community, Membership
 from communities.moderation.models import REASON_MAX
@@ -60,7 +61,7 @@ def moderation_authority(user, community: Community, action: Action) -> Authorit
     if membership is None or not membership.is_active:
         raise Http404("Nothing here.")
     if not role_may(membership, action):
-        raise PermissionDenied("Your role here does not allow that.")
+        raise PermissionDenied(_("Your role here does not allow that."))
     return Authority(user=user, community=community, membership=membership, site=False)
 
 
@@ -76,20 +77,21 @@ def may_moderate(user, community: Community) -> bool:
 def require_outranks_member(authority: Authority, target: Membership) -> None:
     """Moderators act on people below their own role, never on the owner or themselves."""
     if target.user_id == authority.user.pk:
-        raise ValidationError("You cannot act on yourself.")
+        raise ValidationError(_("You cannot act on yourself."))
     if target.role == "owner":
-        raise ValidationError("The owner cannot be warned, muted, removed or banned.")
+        raise ValidationError(_("The owner cannot be warned, muted, removed or banned."))
     if authority.rank <= ROLE_RANK[target.role]:
-        raise PermissionDenied("You can only act on members below your own role.")
+        raise PermissionDenied(_("You can only act on members below your own role."))
 
 
 def clean_reason(reason: str) -> str:
     """Every action needs a reason the affected person will read, within REASON_MAX."""
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError("Give a reason; the person affected will read it.")
+        raise ValidationError(_("Give a reason; the person affected will read it."))
     if len(reason) > REASON_MAX:
         raise ValidationError(
-            f"Keep the reason under {REASON_MAX} characters (it has {len(reason)})."
+            _("Keep the reason under %(most)s characters (it has %(length)s).")
+            % {"most": REASON_MAX, "length": len(reason)}
         )
     return reason

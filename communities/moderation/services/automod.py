@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from communities.content import kind_of, registered_kinds
 from communities.models import Community, Membership
@@ -78,7 +79,9 @@ def is_muted(user, community: Community) -> bool:
 
 
 def mute_message(until: datetime) -> str:
-    return f"You are muted here until {date_format(timezone.localtime(until), 'DATETIME_FORMAT')}."
+    return _("You are muted here until %(until)s.") % {
+        "until": date_format(timezone.localtime(until), "DATETIME_FORMAT")
+    }
 
 
 def _word_pattern(word: str) -> str:
@@ -110,7 +113,10 @@ def patterns_not_in_force(settings: AutoModeration) -> list[str]:
         try:
             compile_pattern(pattern)
         except PatternRefused as refused:
-            notes.append(f"Pattern {number} ({pattern}) is not in force: {refused}.")
+            notes.append(
+                _("Pattern %(number)s (%(pattern)s) is not in force: %(why)s.")
+                % {"number": number, "pattern": pattern, "why": refused}
+            )
     return notes
 
 
@@ -136,15 +142,17 @@ def screen_content(user, community: Community, text: str) -> Screening:
     if matched:
         if settings.filter_action == FilterAction.BLOCK:
             return Screening(
-                Verdict.BLOCK, "This community does not allow some of the words you used."
+                Verdict.BLOCK, _("This community does not allow some of the words you used.")
             )
-        return Screening(Verdict.HOLD, "Held for review: it matched the community's filter.")
+        return Screening(Verdict.HOLD, _("Held for review: it matched the community's filter."))
     if (
         settings.new_member_holds
         and not communities_where(user, Action.MODERATE).filter(pk=community.pk).exists()
         and contribution_count(user, community) < settings.new_member_holds
     ):
-        return Screening(Verdict.HOLD, "New members' first posts are reviewed by the moderators.")
+        return Screening(
+            Verdict.HOLD, _("New members' first posts are reviewed by the moderators.")
+        )
     return Screening(Verdict.ALLOW)
 
 
@@ -217,7 +225,7 @@ def validate_blocked_words(text: str) -> str:
     """The word list, one per line, without blanks; ValidationError when too long."""
     words = [line.strip() for line in (text or "").splitlines() if line.strip()]
     if len(words) > WORDS_MAX:
-        raise ValidationError(f"At most {WORDS_MAX} words or phrases.")
+        raise ValidationError(_("At most %(most)s words or phrases.") % {"most": WORDS_MAX})
     return "\n".join(words)
 
 
@@ -226,16 +234,22 @@ def validate_patterns(text: str) -> str:
     or that RE2 cannot run (filter_patterns says what it refuses and why)."""
     patterns = [line.strip() for line in (text or "").splitlines() if line.strip()]
     if len(patterns) > PATTERNS_MAX:
-        raise ValidationError(f"At most {PATTERNS_MAX} patterns.")
+        raise ValidationError(_("At most %(most)s patterns.") % {"most": PATTERNS_MAX})
     errors = []
     for number, pattern in enumerate(patterns, start=1):
         if len(pattern) > PATTERN_MAX:
-            errors.append(f"Pattern {number} is longer than {PATTERN_MAX} characters.")
+            errors.append(
+                _("Pattern %(number)s is longer than %(most)s characters.")
+                % {"number": number, "most": PATTERN_MAX}
+            )
             continue
         try:
             compile_pattern(pattern)
         except PatternRefused as refused:
-            errors.append(f"Pattern {number} ({pattern}) cannot be used: {refused}.")
+            errors.append(
+                _("Pattern %(number)s (%(pattern)s) cannot be used: %(why)s.")
+                % {"number": number, "pattern": pattern, "why": refused}
+            )
     if errors:
         raise ValidationError(errors)
     return "\n".join(patterns)
@@ -243,7 +257,7 @@ def validate_patterns(text: str) -> str:
 
 def do_save_automod(community: Community, **fields) -> AutoModeration:
     with transaction.atomic():
-        settings, _ = AutoModeration.objects.get_or_create(community=community)
+        settings, _created = AutoModeration.objects.get_or_create(community=community)
         for name, value in fields.items():
             setattr(settings, name, value)
         settings.save()
@@ -272,11 +286,11 @@ def check_save_automod(
     except ValidationError as error:
         errors["patterns"] = error.messages
     if filter_action not in FilterAction.values:
-        errors["filter_action"] = ["Choose block or hold."]
+        errors["filter_action"] = [_("Choose block or hold.")]
     if not 0 <= new_member_holds <= 100:
-        errors["new_member_holds"] = ["Between 0 and 100."]
+        errors["new_member_holds"] = [_("Between 0 and 100.")]
     if not 1 <= auto_hide_reports <= 100:
-        errors["auto_hide_reports"] = ["Between 1 and 100."]
+        errors["auto_hide_reports"] = [_("Between 1 and 100.")]
     if errors:
         raise ValidationError(errors)
     return do_save_automod(

@@ -19,6 +19,8 @@ import functools
 import re
 
 import re2
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 # What Python's `re` means by \w, \d and \s in a str pattern, as RE2 class contents.
 _WORD = r"\p{L}\p{N}_"
@@ -40,7 +42,7 @@ _HEX_ESCAPES = {"u": 4, "U": 8}
 _BACKREFERENCE = re.compile(r"invalid escape sequence: \\[1-9]|invalid perl operator: \(\?P=")
 _LOOKAROUND = re.compile(r"invalid perl operator: \(\?<?[=!]")
 
-REFUSED_FEATURES = (
+REFUSED_FEATURES = gettext_lazy(
     "patterns here are checked in linear time, which rules out backreferences (\\1), "
     "lookahead (?=…) and lookbehind (?<=…)"
 )
@@ -73,22 +75,30 @@ def translate(pattern: str) -> str:
                 continue
             if letter in "bB":
                 raise PatternRefused(
-                    "word boundaries (\\b) are not available here: list whole words under "
-                    "Blocked words instead (they match whole words in any language)"
+                    _(
+                        "word boundaries (\\b) are not available here: list whole words under "
+                        "Blocked words instead (they match whole words in any language)"
+                    )
                 )
             if letter in _HEX_ESCAPES:
                 digits = pattern[i : i + _HEX_ESCAPES[letter]]
                 if len(digits) != _HEX_ESCAPES[letter] or not all(
                     c in "0123456789abcdefABCDEF" for c in digits
                 ):
-                    raise PatternRefused(f"\\{letter} needs {_HEX_ESCAPES[letter]} hex digits")
+                    raise PatternRefused(
+                        _("\\%(letter)s needs %(count)s hex digits")
+                        % {"letter": letter, "count": _HEX_ESCAPES[letter]}
+                    )
                 out.append(f"\\x{{{digits}}}")
                 i += len(digits)
                 continue
             if in_class and letter in "WS":
                 raise PatternRefused(
-                    f"\\{letter} cannot be combined inside [...]: write it outside the "
-                    f"brackets, as in (?:[...]|\\{letter})"
+                    _(
+                        "\\%(letter)s cannot be combined inside [...]: write it outside the "
+                        "brackets, as in (?:[...]|\\%(letter)s)"
+                    )
+                    % {"letter": letter}
                 )
             table = _INSIDE_CLASS if in_class else _OUTSIDE_CLASS
             out.append(table.get(letter, "\\" + letter))
@@ -123,12 +133,16 @@ def compile_pattern(pattern: str):
         if isinstance(detail, bytes):
             detail = detail.decode("utf-8", "replace")
         if _BACKREFERENCE.search(detail):
-            raise PatternRefused(f"it uses a backreference, and {REFUSED_FEATURES}") from None
+            raise PatternRefused(
+                _("it uses a backreference, and %(why)s") % {"why": REFUSED_FEATURES}
+            ) from None
         if _LOOKAROUND.search(detail):
             raise PatternRefused(
-                f"it uses lookahead or lookbehind, and {REFUSED_FEATURES}"
+                _("it uses lookahead or lookbehind, and %(why)s") % {"why": REFUSED_FEATURES}
             ) from None
-        raise PatternRefused(f"it is not a valid pattern ({detail})") from None
+        raise PatternRefused(
+            _("it is not a valid pattern (%(detail)s)") % {"detail": detail}
+        ) from None
 
 
 def pattern_matches(pattern: str, text: str) -> bool:

@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from communities.moderation.models import NOTE_MAX, Report, ReportReason, ReportStatus
 from communities.moderation.services.automod import maybe_auto_hide
@@ -20,8 +22,8 @@ from sosoon_site.rate_limits import TokenBucket
 
 # Ten reports per ten minutes each: enough for a bad thread, not for flooding the queue.
 REPORT_RATE = TokenBucket("reports.file", capacity=10, per_seconds=600)
-DUPLICATE_MESSAGE = "You have already reported this; the moderators will look at it."
-REMOVED_MESSAGE = "It was removed: there is nothing left to report."
+DUPLICATE_MESSAGE = gettext_lazy("You have already reported this; the moderators will look at it.")
+REMOVED_MESSAGE = gettext_lazy("It was removed: there is nothing left to report.")
 
 
 def do_file_report(reporter, target: Target, *, reason: str, note: str = "") -> Report:
@@ -55,12 +57,15 @@ def check_file_report(
     if target.is_removed:
         raise ValidationError(REMOVED_MESSAGE)
     if reason not in ReportReason.values:
-        raise ValidationError("Choose a reason from the list.")
+        raise ValidationError(_("Choose a reason from the list."))
     note = (note or "").strip()
     if len(note) > NOTE_MAX:
-        raise ValidationError(f"Keep the note under {NOTE_MAX} characters (it has {len(note)}).")
+        raise ValidationError(
+            _("Keep the note under %(most)s characters (it has %(length)s).")
+            % {"most": NOTE_MAX, "length": len(note)}
+        )
     if target.subject is not None and target.subject.pk == reporter.pk:
-        raise ValidationError("You cannot report yourself or your own content.")
+        raise ValidationError(_("You cannot report yourself or your own content."))
     if Report.objects.filter(
         reporter=reporter, target_label=label, target_id=target.id, status=ReportStatus.OPEN
     ).exists():
