@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from communities.chat.models import (
     CHAT_MESSAGE_LABEL,
@@ -297,7 +298,7 @@ def check_create_room(
     )
 
 
-LISTED_ROOM_TIER = (
+LISTED_ROOM_TIER = gettext_lazy(
     "This room is for the people on its list (an event's room: those going), so it takes no "
     "tier: the event's audience decides who is on the list."
 )
