@@ -35,6 +35,7 @@ from communities.screening import hold_for_review, is_withheld, screen, withheld
 from communities.services.membership_rules import authorise, require_tier_of
 from sosoon_site.accounts.blocks import blocked_user_ids, is_blocked_between
 from sosoon_site.accounts.models import User
+from sosoon_site.compiled_queries import compiled_rows
 from sosoon_site.frames import is_clean_text
 from sosoon_site.rate_limits import RateLimited, TokenBucket
 from sosoon_site.realtime import push_to_group, push_to_users, revoke_for_users
@@ -116,9 +117,17 @@ def direct_rooms(user) -> list[ChatRoom]:
 def unread_direct_count(user) -> int:
     """What the top bar's Messages badge shows: the unread messages of all `user`'s direct
     rooms, counted as each conversation's count on the messages page (`with_unread`), in
-    one query however many conversations there are."""
-    rooms = ChatRoom.objects.readable_by(user, direct=True).direct_for(user)
-    return sum(with_unread(rooms, user).values_list("unread", flat=True))
+    one query however many conversations there are, compiled once per process
+    (sosoon_site.compiled_queries), since every signed-in page shows it."""
+    counts = compiled_rows(
+        "unread_direct",
+        lambda user: with_unread(
+            ChatRoom.objects.readable_by(User(pk=user), direct=True).direct_for(User(pk=user)),
+            User(pk=user),
+        ).values_list("unread"),
+        user=user.pk,
+    )
+    return sum(unread for (unread,) in counts)
 
 
 def _last_message_id():
