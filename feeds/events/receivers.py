@@ -8,6 +8,7 @@ without the writers having to remember the events they carry.
 from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from django.utils.translation import gettext as _
 
 from feeds.events.models import Event
 from feeds.events.services.rooms import do_set_event_room
@@ -26,4 +27,6 @@ def close_room_of_removed_event(sender, instance: Post, **kwargs) -> None:
             .first()
         )
         if event is not None:
-            do_set_event_room(event, on=False, reason=f"{event.title} was removed.")
+            do_set_event_room(
+                event, on=False, reason=_("%(title)s was removed.") % {"title": event.title}
+            )

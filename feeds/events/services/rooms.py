@@ -16,6 +16,8 @@ from them (the audience policy shows them a circle post only once it is reported
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.text import slugify
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from communities.chat.models import ChatRoom
 from communities.chat.services import (
@@ -27,7 +29,7 @@ from communities.chat.services import (
 from feeds.events.models import RSVP, Event, RSVPStatus
 from feeds.models import Audience
 
-NO_CIRCLE_ROOM = "A circle's event has no chat room; choose another audience or turn it off."
+NO_CIRCLE_ROOM = _("A circle's event has no chat room; choose another audience or turn it off.")
 
 
 def room_name(event: Event) -> str:
@@ -79,7 +81,10 @@ def do_set_event_room(event: Event, *, on: bool, reason: str = "") -> None:
             changes["minimum_tier"] = room_tier(event)
         if changes:
             do_update_room(event.chat_room, **changes)
-    sync_event_room(event, reason=reason or f"The chat room of {event.title} is closed.")
+    sync_event_room(
+        event,
+        reason=reason or gettext("The chat room of %(title)s is closed.") % {"title": event.title},
+    )
 
 
 def sync_event_room(event: Event, *, reason: str) -> None:
