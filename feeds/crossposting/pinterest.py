@@ -24,6 +24,7 @@ from datetime import timedelta
 import httpx
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from feeds.crossposting import calls
 from feeds.crossposting.base import (
@@ -132,9 +133,9 @@ class PinterestProvider(Provider):
     def validate(self, content: Content) -> dict[str, str]:
         errors = {}
         if not content.board_id:
-            errors["board_id"] = "Choose the board to pin to."
+            errors["board_id"] = _("Choose the board to pin to.")
         if len(content.media) != 1:
-            errors["media"] = "A pin needs exactly one image."
+            errors["media"] = _("A pin needs exactly one image.")
         limits = (
             ("title", content.title, MAX_TITLE),
             ("text", content.text, MAX_DESCRIPTION),
@@ -143,7 +144,10 @@ class PinterestProvider(Provider):
         )
         for name, value, limit in limits:
             if len(value) > limit:
-                errors[name] = f"At most {limit:,} characters ({len(value):,} now)."
+                errors[name] = _("At most %(limit)s characters (%(length)s now).") % {
+                    "limit": f"{limit:,}",
+                    "length": f"{len(value):,}",
+                }
         return errors
 
     def publish(self, access_token: str, content: Content) -> Published:

@@ -38,6 +38,7 @@ video.list) documents counts for videos only, so for photo posts fetch_metrics r
 
 import httpx
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from feeds.crossposting import calls, photos
 from feeds.crossposting.base import (
@@ -155,24 +156,24 @@ class TikTokProvider(Provider):
     def validate(self, content: Content) -> dict[str, str]:
         errors = {}
         if not content.media:
-            errors["media"] = "A TikTok photo post needs at least one image."
+            errors["media"] = _("A TikTok photo post needs at least one image.")
         elif len(content.media) > MAX_PHOTOS:
-            errors["media"] = f"TikTok takes at most {MAX_PHOTOS} photos."
+            errors["media"] = _("TikTok takes at most %(count)s photos.") % {"count": MAX_PHOTOS}
         elif any(not _pullable_url(media) for media in content.media):
-            errors["media"] = (
+            errors["media"] = _(
                 "TikTok takes JPEG or WebP photos of at most 1080p and 20 MB; use a smaller JPEG."
             )
         if not content.privacy_level:
-            errors["privacy_level"] = "Choose who can see it on TikTok."
+            errors["privacy_level"] = _("Choose who can see it on TikTok.")
         for name, value, limit in (
             ("title", content.title, MAX_TITLE),
             ("text", content.text, MAX_DESCRIPTION),
         ):
             if utf16_length(value) > limit:
-                errors[name] = (
-                    f"TikTok counts this as {utf16_length(value):,} characters; the limit is "
-                    f"{limit:,} (emoji and some other symbols count 2)."
-                )
+                errors[name] = _(
+                    "TikTok counts this as %(length)s characters; the limit is %(limit)s (emoji"
+                    " and some other symbols count 2)."
+                ) % {"length": f"{utf16_length(value):,}", "limit": f"{limit:,}"}
         return errors
 
     def publish(self, access_token: str, content: Content) -> Pending:
