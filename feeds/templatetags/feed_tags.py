@@ -130,12 +130,13 @@ def _post_header(post: Post, page: _Page) -> str:
     author, community = post.author, post.community
     person = page.url("feeds:person", "handle", author.handle)
     home = page.url("feeds:community", "slug", community.slug)
+    in_word = escape(_("in"))
     parts = [
         f'<a class="post__avatar" href="{person}" tabindex="-1" aria-hidden="true">'
         f"{avatar(author.name, author.avatar, author.pk)}</a>\n"
         f'    <a class="post__author" href="{person}">{escape(author.name)}</a>\n'
         f'    <span class="muted">@{escape(author.handle)}</span>\n'
-        f'    <span class="muted post__community">{escape(_("in"))} <a href="{home}">'
+        f'    <span class="muted post__community">{in_word} <a href="{home}">'
         f"{avatar(community.name, community.avatar, community.pk, css='avatar avatar--small')}"
         f"{escape(community.name)}</a></span>\n"
         f'    <a class="muted post__time" href="{page.url("feeds:post", "post_id", post.pk)}">'
@@ -143,9 +144,11 @@ def _post_header(post: Post, page: _Page) -> str:
     ]
     if post.edited:
         title = escape(_("Edited %(moment)s") % {"moment": moment_title(post.edited)})
-        parts.append(f'<span class="muted" title="{title}">· {escape(_("edited"))}</span>')
+        edited = escape(_("edited"))
+        parts.append(f'<span class="muted" title="{title}">· {edited}</span>')
     if post.pinned_at:
-        parts.append(f'<span class="pill">{escape(_("Pinned"))}</span>')
+        pinned = escape(_("Pinned"))
+        parts.append(f'<span class="pill">{pinned}</span>')
     label = post.audience_label
     if label:
         parts.append(
@@ -165,7 +168,7 @@ def _event_line(post: Post, page: _Page) -> str:
         return ""
     starts = timezone.localtime(event.starts_at)
     cancelled = (
-        f' <strong class="pill">{escape(_("Cancelled"))}</strong>' if event.cancelled else ""
+        ' <strong class="pill">' + escape(_("Cancelled")) + "</strong>" if event.cancelled else ""
     )
     return (
         f'    <p class="post__event" data-testid="post-event">'
@@ -225,7 +228,8 @@ def _reactions(post: Post, page: _Page) -> str:
         inside = _counts(post)
     who = (
         f'<a class="muted" href="{page.url("feeds:reactions", "post_id", post.pk)}">'
-        f"{escape(_('Who reacted'))}</a>"
+        + escape(_("Who reacted"))
+        + "</a>"
         if post.reaction_total
         else ""
     )
@@ -247,9 +251,10 @@ def _images(post: Post) -> str:
     images = post.card_images
     if not images:
         return ""
+    alt = _("Image %(number)s of the post")
     links = "".join(
         f'<a href="{url}"><img src="{url}" width="{image.width:d}" height="{image.height:d}"'
-        f' alt="{escape(_("Image %(number)s of the post") % {"number": number})}"'
+        f' alt="{escape(alt % {"number": number})}"'
         ' loading="lazy"></a>'
         for number, image in enumerate(images, start=1)
         for url in [escape(image.get_absolute_url())]
@@ -267,7 +272,8 @@ def post_card(context, post: Post) -> SafeString:
     `card_images`, counts and reactions)."""
     page = _page(context)
     if post.is_removed:
-        content = f'  <p class="muted post__removed">{escape(_("This post was removed."))}</p>'
+        removed = escape(_("This post was removed."))
+        content = f'  <p class="muted post__removed">{removed}</p>'
     else:
         comments = post.visible_comments
         comment_count = ngettext("%(count)s comment", "%(count)s comments", comments) % {

@@ -96,8 +96,8 @@ def month_cell(cell: Cell, links: Links, *, today) -> str:
     empty = (
         f'<a class="calendar__empty" href="{links.schedule_at(f"{iso}T12:00")}" '
         f'data-testid="schedule-here"><span class="sr-only">'
-        f"{escape(_('Schedule on %(day)s') % {'day': date_format(day, 'D j M')})}"
-        '</span><span aria-hidden="true">+</span></a>'
+        + escape(_("Schedule on %(day)s") % {"day": date_format(day, "D j M")})
+        + '</span><span aria-hidden="true">+</span></a>'
         if day >= today
         else ""
     )
@@ -130,8 +130,8 @@ def week_cell(cell: Cell, links: Links, *, now) -> str:
         if past
         else f'<a class="calendar__empty" href="{links.schedule_at(f"{day}T{hour}:00")}" '
         f'data-testid="schedule-here"><span class="sr-only">'
-        f"{escape(_('Schedule at %(moment)s') % {'moment': date_format(cell.start, 'D j M H:i')})}"
-        '</span><span aria-hidden="true">+</span></a>'
+        + escape(_("Schedule at %(moment)s") % {"moment": date_format(cell.start, "D j M H:i")})
+        + '</span><span aria-hidden="true">+</span></a>'
     )
     return (
         f'<td class="{classes}" data-day="{day}" data-hour="{hour}" '
