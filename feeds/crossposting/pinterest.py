@@ -25,6 +25,7 @@ import httpx
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from feeds.crossposting import calls
 from feeds.crossposting.base import (
@@ -86,7 +87,8 @@ class PinterestProvider(Provider):
         )
         if response.status_code == 429:
             raise RateLimited(
-                "Pinterest is limiting sign-ins right now.", retry_at=calls.retry_after(response)
+                gettext_noop("Pinterest is limiting sign-ins right now."),
+                retry_at=calls.retry_after(response),
             )
         payload = calls.json_body(response)
         if response.is_success and "access_token" not in payload:
@@ -222,9 +224,11 @@ def _raise_for_error(response: httpx.Response) -> None:
     message = calls.json_body(response).get("message") or f"HTTP {response.status_code}"
     if response.status_code == 429:
         raise RateLimited(
-            "Pinterest's rate limit is used up; Sosoon waits as Pinterest asked.",
+            gettext_noop("Pinterest's rate limit is used up; Sosoon waits as Pinterest asked."),
             retry_at=calls.retry_after(response),
         )
     if response.status_code == 401:
-        raise TokenRejected("Pinterest no longer accepts this account's access token.")
+        raise TokenRejected(
+            gettext_noop("Pinterest no longer accepts this account's access token.")
+        )
     raise Rejected(f"Pinterest refused the pin: {message}")

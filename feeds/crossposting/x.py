@@ -38,6 +38,7 @@ import time
 import httpx
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from feeds.crossposting import calls
 from feeds.crossposting.base import (
@@ -104,7 +105,7 @@ class XProvider(Provider):
         )
         if response.status_code == 429:
             raise RateLimited(
-                "X is limiting sign-ins right now.",
+                gettext_noop("X is limiting sign-ins right now."),
                 retry_at=calls.epoch_reset(response, "x-rate-limit-reset"),
             )
         payload = calls.json_body(response)
@@ -249,7 +250,9 @@ class XProvider(Provider):
                 return  # succeeded, or no processing_info: ready to use
             wait = max(1, int(info.get("check_after_secs") or 1))
             if time.monotonic() + wait > deadline:
-                raise TemporaryFailure("X is still processing the GIF; Sosoon will try again.")
+                raise TemporaryFailure(
+                    gettext_noop("X is still processing the GIF; Sosoon will try again.")
+                )
             time.sleep(wait)
             response = calls.send(
                 "GET",
@@ -339,11 +342,13 @@ def _raise_for_problem(response: httpx.Response) -> None:
     detail = error_message(calls.json_body(response)) or "X gave no reason"
     if response.status_code == 429:
         raise RateLimited(
-            "X's rate limit for this account is used up; Sosoon waits for it to reset.",
+            gettext_noop(
+                "X's rate limit for this account is used up; Sosoon waits for it to reset."
+            ),
             retry_at=calls.epoch_reset(response, "x-rate-limit-reset"),
         )
     if response.status_code == 401:
-        raise TokenRejected("X no longer accepts this account's access token.")
+        raise TokenRejected(gettext_noop("X no longer accepts this account's access token."))
     if response.status_code == 403 and "duplicate content" in detail.lower():
         raise Rejected(
             "X refused it as a duplicate of a recent post from this account. "
