@@ -38,7 +38,7 @@ def crosspost_chart(samples: list[CrossPostMetric], *, names: tuple[str, ...]) -
     ]
     chart.x_labels_major_every = max(1, len(samples) // 6)
     for name in names:
-        chart.add(METRIC_NAMES[name], [sample.values.get(name) for sample in samples])
+        chart.add(str(METRIC_NAMES[name]), [sample.values.get(name) for sample in samples])
     chart.add(_("Visits (Sosoon)"), [sample.visits for sample in samples])
     chart.add(_("Joins (Sosoon)"), [sample.joins for sample in samples])
     return chart.render(is_unicode=True)
@@ -50,7 +50,7 @@ def account_chart(rows: list[tuple[str, int | None, int, int]], *, headline: str
     chart = _chart(pygal.Bar, _("Recent cross-posts"))
     chart.x_labels = [label for label, *_ in rows]
     if headline:
-        chart.add(METRIC_NAMES[headline], [count for _pk, count, _visits, _joins in rows])
+        chart.add(str(METRIC_NAMES[headline]), [count for _pk, count, _visits, _joins in rows])
     chart.add(_("Visits (Sosoon)"), [visits for _pk, _count, visits, _joins in rows])
     chart.add(_("Joins (Sosoon)"), [joins for *_others, joins in rows])
     return chart.render(is_unicode=True)
