@@ -3,6 +3,7 @@
 it. Each runs under `translation.override("bg")` and asks for Bulgarian in the request too,
 as a Bulgarian browser does."""
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -82,10 +83,9 @@ def test_a_refused_post_says_why_in_bulgarian(client, author):
     assert "Напишете нещо или добавете снимка." in refused.text
 
 
-def test_an_event_reminder_reads_in_bulgarian(community, author, user_factory):
-    guest = add_member(community, user_factory(handle="guest", display_name="Gala")).user
+def tasting(author, community, **fields):
     starts_at = timezone.now() + timedelta(days=3)
-    event = check_create_event(
+    return check_create_event(
         author,
         community,
         title="Orange wine tasting",
@@ -95,7 +95,30 @@ def test_an_event_reminder_reads_in_bulgarian(community, author, user_factory):
         starts_at=starts_at,
         ends_at=starts_at + timedelta(hours=2),
         audience=Audience.COMMUNITY,
+        **fields,
     )
+
+
+def test_an_event_page_reads_in_bulgarian(client, community, author, user_factory):
+    event = tasting(author, community, capacity=3)
+    guest = add_member(community, user_factory(handle="guest")).user
+    do_rsvp(guest, event, RSVPStatus.GOING)
+    client.force_login(guest)
+
+    page = client.get(event.get_absolute_url(), **BULGARIAN).text
+
+    facts = re.findall(r"<dt>([^<]+)</dt>", page)
+    assert facts == ["Кога", "Къде", "Места"]  # noqa: RUF001 (Bulgarian, not look-alike Latin)
+    assert "1 идват от 3 · остават 2" in page
+    answer = re.search(r'data-testid="my-answer">([^<]+)<', page)[1]
+    assert "Вашият отговор:" in page and answer == "Ще дойда"
+    assert re.findall(r"<h3>([^<]+)</h3>", page)[0] == "Идват"
+
+
+def test_an_event_reminder_reads_in_bulgarian(community, author, user_factory):
+    guest = add_member(community, user_factory(handle="guest", display_name="Gala")).user
+    event = tasting(author, community)
+    starts_at = event.starts_at
     do_rsvp(guest, event, RSVPStatus.GOING)
 
     assert send_due_reminders(starts_at - timedelta(hours=23)) == 1
