@@ -77,6 +77,20 @@ class PinterestSectionForm(AccountSectionForm):
         self.fields["text"].label = gettext("Description")
 
 
+# TikTok's privacy levels (creator_info's privacy_level_options), in words.
+PRIVACY_LABELS = {
+    "PUBLIC_TO_EVERYONE": _("Public to everyone"),
+    "MUTUAL_FOLLOW_FRIENDS": _("Mutual follow friends"),
+    "FOLLOWER_OF_CREATOR": _("Follower of creator"),
+    "SELF_ONLY": _("Self only"),
+}
+
+
+def privacy_label(option: str) -> str:
+    """A TikTok privacy level as a person reads it; an unknown one spelled out from its code."""
+    return str(PRIVACY_LABELS.get(option) or option.replace("_", " ").capitalize())
+
+
 class TikTokSectionForm(AccountSectionForm):
     privacy_level = forms.ChoiceField(required=False, label=_("Who can see it on TikTok"))
     title = forms.CharField(required=False, max_length=200, label=_("Title"))
@@ -93,7 +107,7 @@ class TikTokSectionForm(AccountSectionForm):
             field.help_text = gettext("Comments are turned off for this account in TikTok.")
         # No default: TikTok requires the person to choose.
         self.fields["privacy_level"].choices = [("", gettext("Choose…"))] + [
-            (option, option.replace("_", " ").capitalize()) for option in privacy_options
+            (option, privacy_label(option)) for option in privacy_options
         ]
         self.fields["text"].label = gettext("Description")
 
