@@ -10,6 +10,8 @@ refused the same way everywhere. The composer offers them as one list in words
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from communities.models import Community, Tier
 from feeds.models import Audience, Circle, Post
@@ -21,19 +23,24 @@ def validate_audience(
 ) -> None:
     """ValidationError (keyed by form field) unless `author` may address this audience."""
     if audience not in Audience.values:
-        raise ValidationError({"audience": "Choose who will see the post."})
+        raise ValidationError({"audience": _("Choose who will see the post.")})
     if audience == Audience.TIER:
         if min_tier is None:
-            raise ValidationError({"min_tier": "Choose the lowest tier that will see the post."})
+            raise ValidationError({"min_tier": _("Choose the lowest tier that will see the post.")})
         if min_tier.community_id != community.pk:
-            raise ValidationError({"min_tier": "That tier belongs to another community."})
+            raise ValidationError({"min_tier": _("That tier belongs to another community.")})
     if audience == Audience.CIRCLE:
         if circle is None:
-            raise ValidationError({"circle": "Choose one of your circles."})
+            raise ValidationError({"circle": _("Choose one of your circles.")})
         if circle.owner_id != author.pk:
-            raise ValidationError({"circle": "You can only post to your own circles."})
+            raise ValidationError({"circle": _("You can only post to your own circles.")})
     if audience == Audience.PUBLIC and not community.allow_public_teasers:
-        raise ValidationError({"audience": f"{community.name} does not allow public teaser posts."})
+        raise ValidationError(
+            {
+                "audience": _("%(community)s does not allow public teaser posts.")
+                % {"community": community.name}
+            }
+        )
 
 
 def describe_audience(post: Post) -> str:
@@ -42,18 +49,33 @@ def describe_audience(post: Post) -> str:
     not counted, and the owner and admins, who see every tier, are)."""
     community = post.community.name
     if post.audience == Audience.PUBLIC:
-        return f"Visible to anyone, signed in or not, as a public teaser of {community}"
+        return _("Visible to anyone, signed in or not, as a public teaser of %(community)s") % {
+            "community": community
+        }
     count = audience_of(post).count()
-    people = "1 person" if count == 1 else f"{count} people"
-    members = "1 member" if count == 1 else f"{count} members"
+    words = {"count": count, "community": community}
     if post.audience == Audience.TIER:
-        return (
-            f"Visible to {members} of {community} at {post.min_tier.name} or above"
-            " (its owner and admins included)"
-        )
+        return ngettext(
+            "Visible to %(count)s member of %(community)s at %(tier)s or above"
+            " (its owner and admins included)",
+            "Visible to %(count)s members of %(community)s at %(tier)s or above"
+            " (its owner and admins included)",
+            count,
+        ) % {**words, "tier": post.min_tier.name}
     if post.audience == Audience.CIRCLE:
-        return f"Visible to {people} in {community}: you and the people of {post.circle.name} there"
-    return f"Visible to {members} of {community}"
+        return ngettext(
+            "Visible to %(count)s person in %(community)s: you and the people of %(circle)s there",
+            "Visible to %(count)s people in %(community)s: you and the people of %(circle)s there",
+            count,
+        ) % {**words, "circle": post.circle.label}
+    return (
+        ngettext(
+            "Visible to %(count)s member of %(community)s",
+            "Visible to %(count)s members of %(community)s",
+            count,
+        )
+        % words
+    )
 
 
 @dataclass(frozen=True)
@@ -83,13 +105,17 @@ def audience_choices(author, community: Community, *, keep: str = "") -> list[Au
     the edited post's own choice, is it), the author's own circles, and a public teaser
     where the community allows them. Two queries."""
     choices = [
-        AudienceChoice(Audience.COMMUNITY, f"Everyone in {community.name}", Audience.COMMUNITY)
+        AudienceChoice(
+            Audience.COMMUNITY,
+            _("Everyone in %(community)s") % {"community": community.name},
+            Audience.COMMUNITY,
+        )
     ]
     tiers = list(community.tiers.order_by("rank"))
     choices += [
         AudienceChoice(
             choice_value(Audience.TIER, min_tier_id=tier.pk, circle_id=None),
-            f"{tier.name} and above",
+            _("%(tier)s and above") % {"tier": tier.name},
             Audience.TIER,
             min_tier=tier,
         )
@@ -99,12 +125,12 @@ def audience_choices(author, community: Community, *, keep: str = "") -> list[Au
     choices += [
         AudienceChoice(
             choice_value(Audience.CIRCLE, min_tier_id=None, circle_id=circle.pk),
-            circle.name,
+            circle.label,
             Audience.CIRCLE,
             circle=circle,
         )
         for circle in Circle.objects.filter(owner=author)
     ]
     if community.allow_public_teasers:
-        choices.append(AudienceChoice(Audience.PUBLIC, "Public teaser", Audience.PUBLIC))
+        choices.append(AudienceChoice(Audience.PUBLIC, _("Public teaser"), Audience.PUBLIC))
     return choices

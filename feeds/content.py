@@ -9,6 +9,7 @@ comment stays as a "removed" tombstone and its thread keeps its shape.
 """
 
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 
 from communities.content import ContentKind, register_content
 from feeds.models import COMMENT_LABEL, POST_LABEL, Audience, Comment, Post
@@ -22,12 +23,12 @@ from sosoon_site.rendering import mentioned_people
 def post_summary(post: Post) -> str:
     if post.is_removed:
         return "a removed post"
-    return Truncator(post.body).chars(80) or "a post with images"
+    return Truncator(post.body).chars(80) or _("a post with images")
 
 
 def comment_summary(comment: Comment) -> str:
     if comment.is_removed:
-        return "a removed comment"
+        return _("a removed comment")
     return Truncator(comment.body).chars(80)
 
 
@@ -35,7 +36,7 @@ def audience_label(post: Post) -> str:
     """Who the post was for, as its card says it: a circle post says "Close friends" (or
     "Circle"), never who is in it."""
     if post.audience == Audience.COMMUNITY:
-        return f"Everyone in {post.community.name}"
+        return _("Everyone in %(community)s") % {"community": post.community.name}
     return post.audience_label
 
 

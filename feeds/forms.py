@@ -5,6 +5,9 @@ from collections.abc import Sequence
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from communities.models import Community
 from communities.moderation.models import REASON_MAX
@@ -34,7 +37,14 @@ class ImagesField(forms.FileField):
     def clean(self, data, initial=None):
         uploads = [item for item in (data if isinstance(data, list | tuple) else [data]) if item]
         if len(uploads) > MAX_IMAGES:
-            raise ValidationError(f"A post has at most {MAX_IMAGES} images.")
+            raise ValidationError(
+                ngettext(
+                    "A post has at most %(count)s image.",
+                    "A post has at most %(count)s images.",
+                    MAX_IMAGES,
+                )
+                % {"count": MAX_IMAGES}
+            )
         cleaned, errors = [], []
         for upload in uploads:
             try:
@@ -48,25 +58,27 @@ class ImagesField(forms.FileField):
 
 class PostForm(forms.Form):
     body = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "Share something…"}),
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": _("Share something…")}),
         required=False,
         max_length=MAX_BODY,
         strip=False,
-        help_text="Markdown works: **bold**, _italic_, [links](https://…), @handle.",
+        help_text=_("Markdown works: **bold**, _italic_, [links](https://…), @handle."),
     )
     # One list in words of what this author may choose (feeds.audiences.audience_choices);
     # its value stands for the audience with its tier or circle, which `clean_audience`
     # puts in `min_tier` and `circle` for the services.
     audience = forms.ChoiceField(
-        label="Who will see it",
+        label=_("Who will see it"),
         initial=Audience.COMMUNITY,
         widget=forms.RadioSelect,
-        error_messages={"invalid_choice": "Choose who will see the post from the list."},
+        error_messages={"invalid_choice": _("Choose who will see the post from the list.")},
     )
-    images = ImagesField(help_text=f"Up to {MAX_IMAGES} images (JPEG, PNG, GIF or WebP).")
+    images = ImagesField(
+        help_text=format_lazy(_("Up to {count} images (JPEG, PNG, GIF or WebP)."), count=MAX_IMAGES)
+    )
 
     remove_images = forms.TypedMultipleChoiceField(
-        coerce=int, required=False, widget=forms.CheckboxSelectMultiple, label="Remove"
+        coerce=int, required=False, widget=forms.CheckboxSelectMultiple, label=_("Remove")
     )
 
     def __init__(
@@ -87,7 +99,7 @@ class PostForm(forms.Form):
         self.kept_images = list(kept_images)
         if self.kept_images:
             self.fields["remove_images"].choices = [
-                (image.pk, f"Image {number}")
+                (image.pk, gettext("Image %(number)s") % {"number": number})
                 for number, image in enumerate(self.kept_images, start=1)
             ]
         else:
@@ -116,14 +128,18 @@ class PostForm(forms.Form):
         for number in range(1, MAX_STEPS + 1):
             self.fields[f"step{number}_at"] = forms.DateTimeField(
                 required=False,
-                label=f"Step {number}: from",
+                label=gettext("Step %(number)s: from") % {"number": number},
                 widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
             )
             self.fields[f"step{number}_audience"] = forms.ChoiceField(
-                required=False, label=f"Step {number}: open to", choices=[("", "—"), *audiences]
+                required=False,
+                label=gettext("Step %(number)s: open to") % {"number": number},
+                choices=[("", "—"), *audiences],
             )
             self.fields[f"step{number}_min_tier"] = forms.ModelChoiceField(
-                queryset=community.tiers.all(), required=False, label=f"Step {number}: tier"
+                queryset=community.tiers.all(),
+                required=False,
+                label=gettext("Step %(number)s: tier") % {"number": number},
             )
 
     def ladder_rows(self) -> list[tuple[int, forms.BoundField, forms.BoundField, forms.BoundField]]:
@@ -149,7 +165,10 @@ class PostForm(forms.Form):
             if not at and not audience:
                 continue
             if not at or not audience:
-                errors.append(f"Step {number}: give both a time and who it opens to.")
+                errors.append(
+                    gettext("Step %(number)s: give both a time and who it opens to.")
+                    % {"number": number}
+                )
                 continue
             steps.append(
                 StepDraft(at=at, audience=audience, min_tier=data.get(f"step{number}_min_tier"))
@@ -224,19 +243,19 @@ class AudienceChoiceForm(PostForm):
 
 class CommentForm(forms.Form):
     body = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "Write a comment…"}),
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": _("Write a comment…")}),
         max_length=MAX_COMMENT,
-        label="Comment",
+        label=_("Comment"),
     )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class CircleForm(forms.Form):
-    name = forms.CharField(max_length=60, label="New circle")
+    name = forms.CharField(max_length=60, label=_("New circle"))
 
 
 class CircleMemberForm(forms.Form):
-    handle = forms.CharField(max_length=31, label="Add someone by @handle")
+    handle = forms.CharField(max_length=31, label=_("Add someone by @handle"))
 
 
 class RemovalForm(forms.Form):
@@ -247,5 +266,5 @@ class RemovalForm(forms.Form):
         required=False,
         max_length=REASON_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="The author reads this.",
+        help_text=_("The author reads this."),
     )

@@ -70,6 +70,7 @@ from django.db.models.functions import Coalesce
 from django.db.models.lookups import Exact
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from communities.models import Membership, MembershipStatus
 from communities.moderation.models import Report, ReportStatus, WithheldContent
@@ -87,10 +88,10 @@ COMMENT_LABEL = "comment"
 
 
 class Audience(models.TextChoices):
-    COMMUNITY = "community", "Everyone in the community"
-    TIER = "tier", "Members at or above a tier"
-    CIRCLE = "circle", "One of my circles"
-    PUBLIC = "public", "Public teaser (anyone, even signed out)"
+    COMMUNITY = "community", _("Everyone in the community")
+    TIER = "tier", _("Members at or above a tier")
+    CIRCLE = "circle", _("One of my circles")
+    PUBLIC = "public", _("Public teaser (anyone, even signed out)")
 
 
 class PostQuerySet(models.QuerySet):

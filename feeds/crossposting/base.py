@@ -37,6 +37,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from feeds.crossposting import pkce
 
@@ -202,15 +203,15 @@ class Authorisation:
 
 # Every metric name a provider may report, and what it means to a person.
 METRIC_NAMES = {
-    "impressions": "Impressions",
-    "likes": "Likes",
-    "reposts": "Reposts",
-    "replies": "Replies",
-    "quotes": "Quotes",
-    "bookmarks": "Bookmarks",
-    "saves": "Saves",
-    "pin_clicks": "Pin clicks",
-    "outbound_clicks": "Outbound clicks",
+    "impressions": _("Impressions"),
+    "likes": _("Likes"),
+    "reposts": _("Reposts"),
+    "replies": _("Replies"),
+    "quotes": _("Quotes"),
+    "bookmarks": _("Bookmarks"),
+    "saves": _("Saves"),
+    "pin_clicks": _("Pin clicks"),
+    "outbound_clicks": _("Outbound clicks"),
 }
 
 

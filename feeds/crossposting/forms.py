@@ -9,6 +9,9 @@ field they concern.
 """
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from feeds.crossposting.models import Platform
 
@@ -20,7 +23,7 @@ FIELD_FOR = {"media": "images", "board_id": "board", "link": "text"}
 
 class WhenForm(forms.Form):
     scheduled_at = forms.DateTimeField(
-        label="Publish at (your time zone)",
+        label=_("Publish at (your time zone)"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
@@ -29,15 +32,18 @@ class WhenForm(forms.Form):
 class AccountSectionForm(forms.Form):
     """The fields every platform shares."""
 
-    include = forms.BooleanField(required=False, label="Post to this account")
+    include = forms.BooleanField(required=False, label=_("Post to this account"))
     text = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
-        help_text=f"{LINK_PLACEHOLDER} becomes the tracked link to the community when you "
-        "schedule.",
+        label=_("Text"),
+        help_text=format_lazy(
+            _("{placeholder} becomes the tracked link to the community when you schedule."),
+            placeholder=LINK_PLACEHOLDER,
+        ),
     )
     images = forms.MultipleChoiceField(
-        required=False, widget=forms.CheckboxSelectMultiple, label="Images"
+        required=False, widget=forms.CheckboxSelectMultiple, label=_("Images")
     )
 
     def __init__(self, *args, account, image_choices, **kwargs):
@@ -60,23 +66,37 @@ class XSectionForm(AccountSectionForm):
 
 
 class PinterestSectionForm(AccountSectionForm):
-    board = forms.ChoiceField(required=False, label="Board")
-    title = forms.CharField(required=False, max_length=200)
-    alt_text = forms.CharField(required=False, max_length=1000, label="Alt text")
+    board = forms.ChoiceField(required=False, label=_("Board"))
+    title = forms.CharField(required=False, max_length=200, label=_("Title"))
+    alt_text = forms.CharField(required=False, max_length=1000, label=_("Alt text"))
 
     def __init__(self, *args, boards: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["board"].choices = [("", "Choose a board"), *boards]
-        self.fields["images"].label = "Image (exactly one)"
-        self.fields["text"].label = "Description"
+        self.fields["board"].choices = [("", gettext("Choose a board")), *boards]
+        self.fields["images"].label = gettext("Image (exactly one)")
+        self.fields["text"].label = gettext("Description")
+
+
+# TikTok's privacy levels (creator_info's privacy_level_options), in words.
+PRIVACY_LABELS = {
+    "PUBLIC_TO_EVERYONE": _("Public to everyone"),
+    "MUTUAL_FOLLOW_FRIENDS": _("Mutual follow friends"),
+    "FOLLOWER_OF_CREATOR": _("Follower of creator"),
+    "SELF_ONLY": _("Self only"),
+}
+
+
+def privacy_label(option: str) -> str:
+    """A TikTok privacy level as a person reads it; an unknown one spelled out from its code."""
+    return str(PRIVACY_LABELS.get(option) or option.replace("_", " ").capitalize())
 
 
 class TikTokSectionForm(AccountSectionForm):
-    privacy_level = forms.ChoiceField(required=False, label="Who can see it on TikTok")
-    title = forms.CharField(required=False, max_length=200)
+    privacy_level = forms.ChoiceField(required=False, label=_("Who can see it on TikTok"))
+    title = forms.CharField(required=False, max_length=200, label=_("Title"))
     # Unticked by default, as TikTok's guidelines require of interaction settings.
-    allow_comments = forms.BooleanField(required=False, label="Allow comments")
-    auto_add_music = forms.BooleanField(required=False, label="Add music automatically")
+    allow_comments = forms.BooleanField(required=False, label=_("Allow comments"))
+    auto_add_music = forms.BooleanField(required=False, label=_("Add music automatically"))
 
     def __init__(self, *args, privacy_options: list[str], comment_disabled: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -84,12 +104,12 @@ class TikTokSectionForm(AccountSectionForm):
             field = self.fields["allow_comments"]
             field.disabled = True
             field.initial = False
-            field.help_text = "Comments are turned off for this account in TikTok."
+            field.help_text = gettext("Comments are turned off for this account in TikTok.")
         # No default: TikTok requires the person to choose.
-        self.fields["privacy_level"].choices = [("", "Choose…")] + [
-            (option, option.replace("_", " ").capitalize()) for option in privacy_options
+        self.fields["privacy_level"].choices = [("", gettext("Choose…"))] + [
+            (option, privacy_label(option)) for option in privacy_options
         ]
-        self.fields["text"].label = "Description"
+        self.fields["text"].label = gettext("Description")
 
 
 SECTION_FORMS = {
@@ -105,5 +125,5 @@ class RescheduleForm(WhenForm):
 
 class RetryForm(forms.Form):
     checked_platform = forms.BooleanField(
-        required=False, label="I checked the account and the post is not there"
+        required=False, label=_("I checked the account and the post is not there")
     )

@@ -27,6 +27,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import time_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from feeds.crossposting.encryption import EncryptedTextField, Secret
 
@@ -40,13 +42,17 @@ class Platform(models.TextChoices):
 def network_label(platform: str) -> str:
     """ "X", "Pinterest", "TikTok"; prefixed "Sandbox" while the sandbox networks are on."""
     label = Platform(platform).label
-    return f"Sandbox {label}" if settings.SOSOON_SANDBOX_NETWORKS else label
+    return (
+        gettext("Sandbox %(network)s") % {"network": label}
+        if settings.SOSOON_SANDBOX_NETWORKS
+        else label
+    )
 
 
 class AccountStatus(models.TextChoices):
-    CONNECTED = "connected", "Connected"
-    REFRESH_FAILING = "refresh_failing", "Refresh failing"
-    REAUTH_REQUIRED = "reauth_required", "Re-authorisation required"
+    CONNECTED = "connected", _("Connected")
+    REFRESH_FAILING = "refresh_failing", _("Refresh failing")
+    REAUTH_REQUIRED = "reauth_required", _("Re-authorisation required")
 
 
 class ExternalAccountQuerySet(models.QuerySet):
@@ -110,12 +116,12 @@ class ExternalAccount(models.Model):
 
 
 class CrossPostStatus(models.TextChoices):
-    SCHEDULED = "scheduled", "Scheduled"
-    PUBLISHING = "publishing", "Publishing"
-    PUBLISHED = "published", "Published"
-    FAILED = "failed", "Failed"
-    CANCELLED = "cancelled", "Cancelled"
-    NEEDS_REVIEW = "needs_review", "Needs review"
+    SCHEDULED = "scheduled", _("Scheduled")
+    PUBLISHING = "publishing", _("Publishing")
+    PUBLISHED = "published", _("Published")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
+    NEEDS_REVIEW = "needs_review", _("Needs review")
 
 
 PENDING_STATUSES = (CrossPostStatus.SCHEDULED, CrossPostStatus.PUBLISHING)
@@ -200,19 +206,32 @@ class CrossPost(models.Model):
             return ""
         platform = self.account.get_platform_display()
         if self.request_sent_at:
-            return f"Sending to {platform} since {_clock(self.request_sent_at)}."
+            return gettext("Sending to %(platform)s since %(time)s.") % {
+                "platform": platform,
+                "time": _clock(self.request_sent_at),
+            }
         if self.next_attempt_at and self.publish_id:
-            return (
-                f"{platform} accepted it and is still processing it; Sosoon checks again at "
-                f"{_clock(self.next_attempt_at)}."
-            )
+            return gettext(
+                "%(platform)s accepted it and is still processing it; Sosoon checks again at "
+                "%(time)s."
+            ) % {"platform": platform, "time": _clock(self.next_attempt_at)}
         if self.next_attempt_at and self.attempts:
-            return f"Waiting to try again at {_clock(self.next_attempt_at)}."
+            return gettext("Waiting to try again at %(time)s.") % {
+                "time": _clock(self.next_attempt_at)
+            }
         if self.publish_id:
-            return f"Asking {platform} how it is doing, since {_clock(self.updated_at)}."
+            return gettext("Asking %(platform)s how it is doing, since %(time)s.") % {
+                "platform": platform,
+                "time": _clock(self.updated_at),
+            }
         if self.next_attempt_at or self.scheduled_at > timezone.now():
-            return f"Claimed, waiting for its time ({_clock(self.scheduled_at)})."
-        return f"Queued for sending to {platform} since {_clock(self.updated_at)}."
+            return gettext("Claimed, waiting for its time (%(time)s).") % {
+                "time": _clock(self.scheduled_at)
+            }
+        return gettext("Queued for sending to %(platform)s since %(time)s.") % {
+            "platform": platform,
+            "time": _clock(self.updated_at),
+        }
 
 
 def _clock(moment) -> str:

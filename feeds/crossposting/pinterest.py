@@ -24,6 +24,8 @@ from datetime import timedelta
 import httpx
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from feeds.crossposting import calls
 from feeds.crossposting.base import (
@@ -85,7 +87,8 @@ class PinterestProvider(Provider):
         )
         if response.status_code == 429:
             raise RateLimited(
-                "Pinterest is limiting sign-ins right now.", retry_at=calls.retry_after(response)
+                gettext_noop("Pinterest is limiting sign-ins right now."),
+                retry_at=calls.retry_after(response),
             )
         payload = calls.json_body(response)
         if response.is_success and "access_token" not in payload:
@@ -132,9 +135,9 @@ class PinterestProvider(Provider):
     def validate(self, content: Content) -> dict[str, str]:
         errors = {}
         if not content.board_id:
-            errors["board_id"] = "Choose the board to pin to."
+            errors["board_id"] = _("Choose the board to pin to.")
         if len(content.media) != 1:
-            errors["media"] = "A pin needs exactly one image."
+            errors["media"] = _("A pin needs exactly one image.")
         limits = (
             ("title", content.title, MAX_TITLE),
             ("text", content.text, MAX_DESCRIPTION),
@@ -143,7 +146,10 @@ class PinterestProvider(Provider):
         )
         for name, value, limit in limits:
             if len(value) > limit:
-                errors[name] = f"At most {limit:,} characters ({len(value):,} now)."
+                errors[name] = _("At most %(limit)s characters (%(length)s now).") % {
+                    "limit": f"{limit:,}",
+                    "length": f"{len(value):,}",
+                }
         return errors
 
     def publish(self, access_token: str, content: Content) -> Published:
@@ -218,9 +224,11 @@ def _raise_for_error(response: httpx.Response) -> None:
     message = calls.json_body(response).get("message") or f"HTTP {response.status_code}"
     if response.status_code == 429:
         raise RateLimited(
-            "Pinterest's rate limit is used up; Sosoon waits as Pinterest asked.",
+            gettext_noop("Pinterest's rate limit is used up; Sosoon waits as Pinterest asked."),
             retry_at=calls.retry_after(response),
         )
     if response.status_code == 401:
-        raise TokenRejected("Pinterest no longer accepts this account's access token.")
+        raise TokenRejected(
+            gettext_noop("Pinterest no longer accepts this account's access token.")
+        )
     raise Rejected(f"Pinterest refused the pin: {message}")

@@ -9,6 +9,7 @@ moderation hides or holds a post without saving it (feeds.policy reads the withh
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from communities.models import Community
 from communities.moderation.models import WithheldContent
@@ -16,8 +17,8 @@ from feeds.crossposting.models import CrossPost, CrossPostStatus
 from feeds.crossposting.services.scheduling import cancel_pending_for_post, is_public
 from feeds.models import POST_LABEL, Post
 
-NARROWED = "Cancelled: the post is no longer public, so it cannot be cross-posted."
-WITHHELD = "Cancelled: moderators withheld the post, so it cannot be cross-posted."
+NARROWED = gettext_noop("Cancelled: the post is no longer public, so it cannot be cross-posted.")
+WITHHELD = gettext_noop("Cancelled: moderators withheld the post, so it cannot be cross-posted.")
 
 
 @receiver(post_save, sender=Post, dispatch_uid="crossposting.post_saved")

@@ -38,6 +38,8 @@ video.list) documents counts for videos only, so for photo posts fetch_metrics r
 
 import httpx
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from feeds.crossposting import calls, photos
 from feeds.crossposting.base import (
@@ -66,33 +68,51 @@ PHOTO_TYPES = ("image/jpeg", "image/webp")
 MAX_PHOTO_BYTES = 20 * 1024 * 1024
 # fail_reason values after which publishing again may well work.
 RETRYABLE_FAILURES = {
-    "internal": "TikTok had an internal error while publishing; Sosoon will publish it again.",
-    "photo_pull_failed": "TikTok could not fetch the photos from this site; Sosoon will try again.",
+    "internal": gettext_noop(
+        "TikTok had an internal error while publishing; Sosoon will publish it again."
+    ),
+    "photo_pull_failed": gettext_noop(
+        "TikTok could not fetch the photos from this site; Sosoon will try again."
+    ),
 }
 
 # Plain-language reasons for the codes a person can do something about.
 REASONS = {
-    "spam_risk_too_many_posts": "TikTok says this account has posted too much today; "
-    "reschedule for tomorrow.",
-    "spam_risk_user_banned_from_posting": "TikTok has banned this account from posting; check "
-    "the account in the TikTok app.",
-    "spam_risk_text": "TikTok flagged the text as spam; rewrite it and reschedule.",
-    "spam_risk_too_many_pending_share": "TikTok has too many unfinished posts from this account; "
-    "finish or remove them in the app, then retry.",
-    "spam_risk": "TikTok flagged this post as spam risk; change it and reschedule.",
-    "privacy_level_option_mismatch": "The privacy level chosen is not one this TikTok account "
-    "offers now; choose one of the account's current options and reschedule.",
-    "url_ownership_unverified": "TikTok will not fetch images from this site until its domain "
-    "(or a URL prefix covering its images) is verified for Sosoon's TikTok app in the TikTok "
-    "developer portal. Ask the site's operator to verify it (docs/deploy.md, Cross-posting), "
-    "then retry.",
-    "unaudited_client_can_only_post_to_private_accounts": "Sosoon's TikTok app is not audited "
-    "yet, so it may only post to private accounts with the 'only me' privacy level.",
-    "reached_active_user_cap": "Sosoon's TikTok app has reached its daily user cap; retry "
-    "tomorrow.",
-    "picture_size_check_failed": "TikTok refused the image size; use a different image.",
-    "file_format_check_failed": "TikTok refused the image format (it takes JPEG and WebP, not "
-    "PNG); use a different image.",
+    "spam_risk_too_many_posts": gettext_noop(
+        "TikTok says this account has posted too much today; reschedule for tomorrow."
+    ),
+    "spam_risk_user_banned_from_posting": gettext_noop(
+        "TikTok has banned this account from posting; check the account in the TikTok app."
+    ),
+    "spam_risk_text": gettext_noop("TikTok flagged the text as spam; rewrite it and reschedule."),
+    "spam_risk_too_many_pending_share": gettext_noop(
+        "TikTok has too many unfinished posts from this account; "
+        "finish or remove them in the app, then retry."
+    ),
+    "spam_risk": gettext_noop("TikTok flagged this post as spam risk; change it and reschedule."),
+    "privacy_level_option_mismatch": gettext_noop(
+        "The privacy level chosen is not one this TikTok account "
+        "offers now; choose one of the account's current options and reschedule."
+    ),
+    "url_ownership_unverified": gettext_noop(
+        "TikTok will not fetch images from this site until its domain "
+        "(or a URL prefix covering its images) is verified for Sosoon's TikTok app in the TikTok "
+        "developer portal. Ask the site's operator to verify it (docs/deploy.md, Cross-posting), "
+        "then retry."
+    ),
+    "unaudited_client_can_only_post_to_private_accounts": gettext_noop(
+        "Sosoon's TikTok app is not audited "
+        "yet, so it may only post to private accounts with the 'only me' privacy level."
+    ),
+    "reached_active_user_cap": gettext_noop(
+        "Sosoon's TikTok app has reached its daily user cap; retry tomorrow."
+    ),
+    "picture_size_check_failed": gettext_noop(
+        "TikTok refused the image size; use a different image."
+    ),
+    "file_format_check_failed": gettext_noop(
+        "TikTok refused the image format (it takes JPEG and WebP, not PNG); use a different image."
+    ),
 }
 
 
@@ -124,7 +144,8 @@ class TikTokProvider(Provider):
         )
         if response.status_code == 429:
             raise RateLimited(
-                "TikTok is limiting sign-ins right now.", retry_at=calls.retry_after(response)
+                gettext_noop("TikTok is limiting sign-ins right now."),
+                retry_at=calls.retry_after(response),
             )
         payload = calls.json_body(response)
         if response.is_success and "access_token" not in payload:
@@ -155,24 +176,24 @@ class TikTokProvider(Provider):
     def validate(self, content: Content) -> dict[str, str]:
         errors = {}
         if not content.media:
-            errors["media"] = "A TikTok photo post needs at least one image."
+            errors["media"] = _("A TikTok photo post needs at least one image.")
         elif len(content.media) > MAX_PHOTOS:
-            errors["media"] = f"TikTok takes at most {MAX_PHOTOS} photos."
+            errors["media"] = _("TikTok takes at most %(count)s photos.") % {"count": MAX_PHOTOS}
         elif any(not _pullable_url(media) for media in content.media):
-            errors["media"] = (
+            errors["media"] = _(
                 "TikTok takes JPEG or WebP photos of at most 1080p and 20 MB; use a smaller JPEG."
             )
         if not content.privacy_level:
-            errors["privacy_level"] = "Choose who can see it on TikTok."
+            errors["privacy_level"] = _("Choose who can see it on TikTok.")
         for name, value, limit in (
             ("title", content.title, MAX_TITLE),
             ("text", content.text, MAX_DESCRIPTION),
         ):
             if utf16_length(value) > limit:
-                errors[name] = (
-                    f"TikTok counts this as {utf16_length(value):,} characters; the limit is "
-                    f"{limit:,} (emoji and some other symbols count 2)."
-                )
+                errors[name] = _(
+                    "TikTok counts this as %(length)s characters; the limit is %(limit)s (emoji"
+                    " and some other symbols count 2)."
+                ) % {"length": f"{utf16_length(value):,}", "limit": f"{limit:,}"}
         return errors
 
     def publish(self, access_token: str, content: Content) -> Pending:
@@ -286,11 +307,11 @@ def _data(response: httpx.Response, *, creates: bool = False) -> dict:
         )
     if response.status_code == 429 or code == "rate_limit_exceeded":
         raise RateLimited(
-            "TikTok's rate limit is used up; Sosoon waits as TikTok asked.",
+            gettext_noop("TikTok's rate limit is used up; Sosoon waits as TikTok asked."),
             retry_at=calls.retry_after(response),
         )
     if response.status_code == 401 or code == "access_token_invalid":
-        raise TokenRejected("TikTok no longer accepts this account's access token.")
+        raise TokenRejected(gettext_noop("TikTok no longer accepts this account's access token."))
     if code in REASONS or code.startswith("spam_risk"):
         raise Rejected(REASONS.get(code, REASONS["spam_risk"]))
     message = error.get("message") or f"HTTP {response.status_code}"

@@ -13,6 +13,8 @@ from django.db.models import F
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from communities.permissions import Action, community_for, page_context
@@ -89,11 +91,11 @@ def callback(request, platform):
         request.session, platform, request.GET.get("state", "")
     )
     if pending is None:
-        return HttpResponseBadRequest("This sign-in link is not valid any more; start again.")
+        return HttpResponseBadRequest(_("This sign-in link is not valid any more; start again."))
     community, _actor = _community_by_id(request, pending.community_id)
     back = redirect("crossposting:accounts", slug=community.slug)
     if "code" not in request.GET:
-        messages.error(request, "The connection was not approved.")
+        messages.error(request, _("The connection was not approved."))
         return back
     provider = provider_for(platform)
     try:
@@ -108,7 +110,7 @@ def callback(request, platform):
     except ProviderError as error:
         messages.error(request, error.reason)
         return back
-    messages.success(request, f"Connected {account}.")
+    messages.success(request, _("Connected %(account)s.") % {"account": account})
     return back
 
 
@@ -125,8 +127,14 @@ def disconnect(request, slug, account_id):
     community, _actor = community_for(request, slug, Action.MANAGE_CROSSPOSTS)
     account = get_object_or_404(community.external_accounts.connected(), pk=account_id)
     cancelled = account_services.do_disconnect_account(account)
-    note = f" {cancelled} scheduled cross-post(s) were cancelled." if cancelled else ""
-    messages.success(request, f"Disconnected {account}.{note}")
+    done = _("Disconnected %(account)s.") % {"account": account}
+    if cancelled:
+        done += " " + ngettext(
+            "%(count)s scheduled cross-post(s) were cancelled.",
+            "%(count)s scheduled cross-post(s) were cancelled.",
+            cancelled,
+        ) % {"count": cancelled}
+    messages.success(request, done)
     return redirect("crossposting:accounts", slug=community.slug)
 
 
@@ -168,22 +176,22 @@ def act(request, slug, crosspost_id, action):
         if action == "cancel":
             if not scheduling.do_cancel(crosspost):
                 raise ValidationError(
-                    "It is already on its way or finished; it cannot be cancelled."
+                    _("It is already on its way or finished; it cannot be cancelled.")
                 )
-            messages.success(request, "Cancelled.")
+            messages.success(request, _("Cancelled."))
         elif action == "reschedule":
             form = RescheduleForm(request.POST)
             if not form.is_valid():
-                raise ValidationError("Enter a date and time.")
+                raise ValidationError(_("Enter a date and time."))
             scheduling.do_reschedule(crosspost, form.cleaned_data["scheduled_at"])
-            messages.success(request, "Rescheduled.")
+            messages.success(request, _("Rescheduled."))
         elif action == "retry":
             form = RetryForm(request.POST)
             form.is_valid()
             scheduling.do_retry(
                 crosspost, checked_platform=form.cleaned_data.get("checked_platform", False)
             )
-            messages.success(request, "It will be sent at the next dispatch (within 30 s).")
+            messages.success(request, _("It will be sent at the next dispatch (within 30 s)."))
         else:
             raise Http404("No such action.")
     except ValidationError as error:
@@ -210,7 +218,9 @@ def _landing_url(request, ref_code: str) -> str:
 def _section(request, post, account, images, data=None):
     """The form section for one account, with the choices fetched from its platform."""
     form_class = SECTION_FORMS[account.platform]
-    image_choices = [(str(image.pk), f"Image {image.position + 1}") for image in images]
+    image_choices = [
+        (str(image.pk), _("Image %(number)s") % {"number": image.position + 1}) for image in images
+    ]
     options, problem = {}, ""
     if account.platform in (Platform.PINTEREST, Platform.TIKTOK):
         try:
@@ -258,7 +268,7 @@ def crosspostable(request, post_id):
     if not scheduling.may_manage_crossposts(request.user, post.community):
         raise PermissionDenied("Only the community's owners and admins cross-post.")
     if scheduling.public_from(post) is None:
-        messages.error(request, "Only public posts can be cross-posted.")
+        messages.error(request, _("Only public posts can be cross-posted."))
         return post, None
     accounts = [
         account for account in post.community.external_accounts.connected() if account.can_publish
@@ -308,7 +318,7 @@ def schedule(request, post_id):
         valid = when.is_valid() & all([section.is_valid() for section in sections])
         chosen = [section for section in sections if valid and section.cleaned_data.get("include")]
         if valid and not chosen:
-            when.add_error(None, "Choose at least one account.")
+            when.add_error(None, _("Choose at least one account."))
         elif valid:
             drafts = drafts_for(request, chosen, images)
             try:
@@ -318,7 +328,15 @@ def schedule(request, post_id):
             except ValidationError as error:
                 _spread_errors(error, when, sections)
             else:
-                messages.success(request, f"Scheduled {len(drafts)} cross-post(s).")
+                messages.success(
+                    request,
+                    ngettext(
+                        "Scheduled %(count)s cross-post(s).",
+                        "Scheduled %(count)s cross-post(s).",
+                        len(drafts),
+                    )
+                    % {"count": len(drafts)},
+                )
                 return redirect("crossposting:list", slug=community.slug)
     return render(
         request,
@@ -334,7 +352,7 @@ def _spread_errors(error: ValidationError, when, sections) -> None:
         return
     by_account = {str(section.account.pk): section for section in sections}
     for key, reasons in error.message_dict.items():
-        account_id, _, name = key.partition("-")
+        account_id, _dash, name = key.partition("-")
         section = by_account.get(account_id)
         if section is None:
             when.add_error("scheduled_at" if key == "scheduled_at" else None, reasons)
@@ -362,6 +380,6 @@ def landing(request, ref_code):
             messages.error(request, " ".join(error.messages))
         else:
             tracking.do_record_referral(crosspost, join_request)
-            messages.success(request, "Request sent. The admins will decide soon.")
+            messages.success(request, _("Request sent. The admins will decide soon."))
         return redirect("crossposting:landing", ref_code=ref_code)
     return teaser_page(request, post, invitation=crosspost.invitation, request_url=request.path)

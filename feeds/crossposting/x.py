@@ -37,6 +37,8 @@ import time
 
 import httpx
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from feeds.crossposting import calls
 from feeds.crossposting.base import (
@@ -103,7 +105,7 @@ class XProvider(Provider):
         )
         if response.status_code == 429:
             raise RateLimited(
-                "X is limiting sign-ins right now.",
+                gettext_noop("X is limiting sign-ins right now."),
                 retry_at=calls.epoch_reset(response, "x-rate-limit-reset"),
             )
         payload = calls.json_body(response)
@@ -132,30 +134,38 @@ class XProvider(Provider):
         errors = {}
         measured = measure(content.text)
         if not content.text.strip() and not content.media:
-            errors["text"] = "Write something or attach an image."
+            errors["text"] = _("Write something or attach an image.")
         elif measured.has_invalid_characters:
-            errors["text"] = (
+            errors["text"] = _(
                 "The text holds characters X does not accept (such as U+FEFF, U+FFFE or "
                 "directional overrides pasted from another app); remove them."
             )
         elif measured.weighted_length > MAX_WEIGHTED_LENGTH:
-            errors["text"] = (
-                f"X counts this as {measured.weighted_length} characters; the limit is "
-                f"{MAX_WEIGHTED_LENGTH} (links count 23, emoji and most non-Latin characters "
-                "count 2)."
-            )
+            errors["text"] = _(
+                "X counts this as %(length)s characters; the limit is %(limit)s (links count 23,"
+                " emoji and most non-Latin characters count 2)."
+            ) % {"length": measured.weighted_length, "limit": MAX_WEIGHTED_LENGTH}
         gifs = sum(1 for media in content.media if media.content_type == GIF)
         if gifs and len(content.media) > self.max_gifs:
-            errors["media"] = "X takes one animated GIF on its own, or up to 4 photos."
+            errors["media"] = _("X takes one animated GIF on its own, or up to 4 photos.")
         elif len(content.media) > self.max_images:
-            errors["media"] = f"X takes at most {self.max_images} images."
+            errors["media"] = _("X takes at most %(count)s images.") % {"count": self.max_images}
         elif too_large := [media for media in content.media if media.size > _size_limit(media)]:
             media = too_large[0]
-            errors["media"] = (
-                f"X takes {'GIFs' if media.content_type == GIF else 'images'} of at most "
-                f"{_size_limit(media) // 2**20} MB; this one is {media.size / 2**20:.1f} MB. "
-                "Use a smaller image."
-            )
+            if media.content_type == GIF:
+                too_big = _(
+                    "X takes GIFs of at most %(limit)s MB; this one is %(size)s MB. "
+                    "Use a smaller image."
+                )
+            else:
+                too_big = _(
+                    "X takes images of at most %(limit)s MB; this one is %(size)s MB. "
+                    "Use a smaller image."
+                )
+            errors["media"] = too_big % {
+                "limit": _size_limit(media) // 2**20,
+                "size": f"{media.size / 2**20:.1f}",
+            }
         return errors
 
     def publish(self, access_token: str, content: Content) -> Published:
@@ -240,7 +250,9 @@ class XProvider(Provider):
                 return  # succeeded, or no processing_info: ready to use
             wait = max(1, int(info.get("check_after_secs") or 1))
             if time.monotonic() + wait > deadline:
-                raise TemporaryFailure("X is still processing the GIF; Sosoon will try again.")
+                raise TemporaryFailure(
+                    gettext_noop("X is still processing the GIF; Sosoon will try again.")
+                )
             time.sleep(wait)
             response = calls.send(
                 "GET",
@@ -330,11 +342,13 @@ def _raise_for_problem(response: httpx.Response) -> None:
     detail = error_message(calls.json_body(response)) or "X gave no reason"
     if response.status_code == 429:
         raise RateLimited(
-            "X's rate limit for this account is used up; Sosoon waits for it to reset.",
+            gettext_noop(
+                "X's rate limit for this account is used up; Sosoon waits for it to reset."
+            ),
             retry_at=calls.epoch_reset(response, "x-rate-limit-reset"),
         )
     if response.status_code == 401:
-        raise TokenRejected("X no longer accepts this account's access token.")
+        raise TokenRejected(gettext_noop("X no longer accepts this account's access token."))
     if response.status_code == 403 and "duplicate content" in detail.lower():
         raise Rejected(
             "X refused it as a duplicate of a recent post from this account. "

@@ -2,6 +2,7 @@
 and for each community they run (owner, admin) whether they get its weekly Insights email."""
 
 from django import forms
+from django.utils.translation import gettext as _
 
 from feeds.digests.models import Frequency
 
@@ -25,7 +26,7 @@ class PreferencesForm(forms.Form):
             name = f"insights_{community.pk}"
             self.insights_communities[name] = community
             self.fields[name] = forms.BooleanField(
-                label=f"Weekly Insights of {community.name}",
+                label=_("Weekly Insights of %(community)s") % {"community": community.name},
                 required=False,
                 initial=wanted,
             )

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from communities.models import Community
 from feeds.digests.periods import Period
@@ -29,7 +30,7 @@ class Digest:
 
     @property
     def empty(self) -> bool:
-        return not any(items for _, items in self.parts)
+        return not any(items for _section, items in self.parts)
 
 
 def absolute(path: str) -> str:
@@ -61,7 +62,10 @@ def digest_message(digest: Digest) -> EmailMultiAlternatives:
         "unsubscribe_url": unsubscribe,
     }
     message = EmailMultiAlternatives(
-        subject=_one_line(f"What you missed {digest.period.words} in {community.name}"),
+        subject=_one_line(
+            _("What you missed %(words)s in %(community)s")
+            % {"words": digest.period.words, "community": community.name}
+        ),
         body=render_to_string("feeds/digests/email.txt", context),
         to=[person.email],
         headers={

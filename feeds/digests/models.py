@@ -3,12 +3,13 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Frequency(models.TextChoices):
-    DAILY = "daily", "Daily"
-    WEEKLY = "weekly", "Weekly"
-    OFF = "off", "Off"
+    DAILY = "daily", _("Daily")
+    WEEKLY = "weekly", _("Weekly")
+    OFF = "off", _("Off")
 
 
 # What a person gets from a community they never chose for: no row means this.

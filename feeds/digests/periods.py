@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import gettext as _
+
 from feeds.digests.models import Frequency
 
 
@@ -19,7 +21,7 @@ class Period:
     @property
     def words(self) -> str:
         """How the mail names the period ("yesterday", "last week")."""
-        return "yesterday" if self.frequency == Frequency.DAILY else "last week"
+        return _("yesterday") if self.frequency == Frequency.DAILY else _("last week")
 
 
 def _midnight(day: date, zone: ZoneInfo) -> datetime:

@@ -20,6 +20,7 @@ from datetime import datetime
 from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
 
 from communities.content import content_kind
 from communities.models import Community
@@ -125,8 +126,8 @@ def unread_mentions(
 
 
 _sections: list[Section] = [
-    Section("posts", "Top posts", top_posts),
-    Section("mentions", "Mentions you have not read", unread_mentions),
+    Section("posts", _("Top posts"), top_posts),
+    Section("mentions", _("Mentions you have not read"), unread_mentions),
 ]
 
 

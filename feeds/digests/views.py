@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -39,7 +40,7 @@ def preferences(request):
                 do_set_frequency(request.user, community, frequency)
             for community, wanted in form.chosen_insights():
                 do_set_insights_weekly(request.user, community, wanted)
-        messages.success(request, "Your email digest choices are saved.")
+        messages.success(request, _("Your email digest choices are saved."))
         return redirect("digests:preferences")
     return render(request, "feeds/digests/preferences.html", {"form": form})
 

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
@@ -79,7 +80,7 @@ def personal_calendar(user, *, site_url: str, host: str) -> bytes:
         .order_by("starts_at", "pk")
     )
     going_ids = set(going.values_list("event_id", flat=True))
-    calendar = _calendar("Sosoon events")
+    calendar = _calendar(_("Sosoon events"))
     for event in events:
         link = shows_link(event, user, going=event.pk in going_ids)
         calendar.add_component(_component(event, site_url=site_url, host=host, link=link))

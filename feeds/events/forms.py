@@ -10,6 +10,8 @@ from datetime import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from feeds.events.models import MAX_PLACE, MAX_TITLE
 from feeds.events.services.events import validate_schedule
@@ -21,26 +23,27 @@ LOCAL_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%
 
 
 class EventForm(PostForm):
-    title = forms.CharField(max_length=MAX_TITLE)
-    starts_at = forms.DateTimeField(label="Starts", widget=LOCAL_INPUT)
-    ends_at = forms.DateTimeField(label="Ends", widget=LOCAL_INPUT)
-    time_zone = forms.ChoiceField(choices=time_zone_choices, label="Time zone")
-    place = forms.CharField(max_length=MAX_PLACE, required=False, label="Place")
+    title = forms.CharField(max_length=MAX_TITLE, label=_("Title"))
+    starts_at = forms.DateTimeField(label=_("Starts"), widget=LOCAL_INPUT)
+    ends_at = forms.DateTimeField(label=_("Ends"), widget=LOCAL_INPUT)
+    time_zone = forms.ChoiceField(choices=time_zone_choices, label=_("Time zone"))
+    place = forms.CharField(max_length=MAX_PLACE, required=False, label=_("Place"))
     online_link = forms.URLField(
-        required=False, label="Online link", assume_scheme="https", max_length=200
+        required=False, label=_("Online link"), assume_scheme="https", max_length=200
     )
     link_only_for_going = forms.BooleanField(
-        required=False, label="Show the online link only to people going"
+        required=False, label=_("Show the online link only to people going")
     )
     capacity = forms.IntegerField(
         required=False,
+        label=_("Capacity"),
         widget=forms.NumberInput(attrs={"min": 1}),
-        help_text="Leave empty for no limit; past it, people join a waitlist.",
+        help_text=_("Leave empty for no limit; past it, people join a waitlist."),
     )
     chat_room = forms.BooleanField(
         required=False,
-        label="A chat room for those going",
-        help_text="Only the people going, you, and the community's owner and admins read it.",
+        label=_("A chat room for those going"),
+        help_text=_("Only the people going, you, and the community's owner and admins read it."),
     )
 
     field_order = [
@@ -53,10 +56,10 @@ class EventForm(PostForm):
         super().__init__(*args, **kwargs)
         self.was_start = was_start
         self.fields["body"].required = True
-        self.fields["body"].label = "Description"
-        self.fields["body"].widget.attrs["placeholder"] = "What is it, who is it for?"
+        self.fields["body"].label = gettext("Description")
+        self.fields["body"].widget.attrs["placeholder"] = gettext("What is it, who is it for?")
         if "images" in self.fields:
-            self.fields["images"].label = "Cover image"
+            self.fields["images"].label = gettext("Cover image")
         self.fields["time_zone"].initial = getattr(self.author, "time_zone", "UTC")
 
     def clean(self):
@@ -67,7 +70,7 @@ class EventForm(PostForm):
                 local = data[name].replace(tzinfo=None)
                 data[name] = local.replace(tzinfo=zoneinfo.ZoneInfo(zone))
         if not data.get("place") and not data.get("online_link") and not self.has_error("place"):
-            self.add_error("place", "Give a place or an online link.")
+            self.add_error("place", gettext("Give a place or an online link."))
         if data.get("starts_at") and data.get("ends_at"):
             try:
                 validate_schedule(

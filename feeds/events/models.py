@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from feeds.models.post import Post
 from sosoon_site.accounts.models import validate_time_zone
@@ -93,10 +94,10 @@ class Event(models.Model):
 
 
 class RSVPStatus(models.TextChoices):
-    GOING = "going", "Going"
-    MAYBE = "maybe", "Maybe"
-    NOT_GOING = "not_going", "Can't go"
-    WAITLISTED = "waitlisted", "On the waitlist"
+    GOING = "going", _("Going")
+    MAYBE = "maybe", _("Maybe")
+    NOT_GOING = "not_going", _("Can't go")
+    WAITLISTED = "waitlisted", _("On the waitlist")
 
 
 class RSVP(models.Model):

@@ -13,6 +13,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from communities.models import Community
 from communities.signals import content_released, content_withheld, membership_changed
@@ -21,7 +23,7 @@ from feeds.events.services.rooms import do_set_event_room, resync_event_rooms
 from feeds.models import POST_LABEL, Audience, Post
 from sosoon_site.accounts.blocks import block_changed
 
-NO_LONGER_SEEN = "You no longer see {title}, so its chat room is closed to you."
+NO_LONGER_SEEN = gettext_lazy("You no longer see %(title)s, so its chat room is closed to you.")
 
 
 @receiver(post_save, sender=Post, dispatch_uid="events.post_saved")
@@ -36,7 +38,9 @@ def close_room_of_removed_event(sender, instance: Post, **kwargs) -> None:
             .first()
         )
         if event is not None:
-            do_set_event_room(event, on=False, reason=f"{event.title} was removed.")
+            do_set_event_room(
+                event, on=False, reason=_("%(title)s was removed.") % {"title": event.title}
+            )
 
 
 @receiver(block_changed, dispatch_uid="events.block_changed")

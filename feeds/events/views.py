@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from communities.permissions import access_community, page_context
@@ -67,7 +68,11 @@ def new_event(request, slug):
     """The new-event form: the event and its post are made together, or nothing is."""
     community = access_community(request, slug)
     if active_membership(request.user, community.pk) is None:
-        messages.error(request, f"Only members of {community.name} can create its events.")
+        messages.error(
+            request,
+            _("Only members of %(community)s can create its events.")
+            % {"community": community.name},
+        )
         return redirect("events:community", slug=community.slug)
     form = EventForm(
         request.POST or None, request.FILES or None, author=request.user, community=community
@@ -91,7 +96,7 @@ def edit_event(request, event_id):
     """The author edits the event; people going or waitlisted are told once."""
     event = access_event(request.user, event_id)
     if event.post.author_id != request.user.pk:
-        messages.error(request, "Only the event's author can edit it.")
+        messages.error(request, _("Only the event's author can edit it."))
         return redirect(event)
     post = event.post
     initial = {
@@ -127,7 +132,7 @@ def edit_event(request, event_id):
         except ValidationError as error:
             form.add_validation_error(error)
         else:
-            messages.success(request, "Event updated; the people going were told.")
+            messages.success(request, _("Event updated; the people going were told."))
             return redirect(event)
     return render(
         request,
@@ -176,9 +181,9 @@ def event_detail(request, event_id):
             "going_count": going_count,
             "places_left": None if event.capacity is None else max(event.capacity - going_count, 0),
             "answers": [
-                (RSVPStatus.GOING, "Going"),
-                (RSVPStatus.MAYBE, "Maybe"),
-                (RSVPStatus.NOT_GOING, "Can't go"),
+                (RSVPStatus.GOING, _("Going")),
+                (RSVPStatus.MAYBE, _("Maybe")),
+                (RSVPStatus.NOT_GOING, _("Can't go")),
             ],
             "chat_room": room_for(viewer, event),
             "room_is_open": has_open_room(event) and not event.is_cancelled,
@@ -205,9 +210,11 @@ def rsvp(request, event_id):
         messages.error(request, " ".join(error.messages))
     else:
         if answer.status == RSVPStatus.WAITLISTED:
-            messages.info(request, "The event is full: you are on the waitlist.")
+            messages.info(request, _("The event is full: you are on the waitlist."))
         else:
-            messages.success(request, f"Your answer: {answer.get_status_display()}.")
+            messages.success(
+                request, _("Your answer: %(answer)s.") % {"answer": answer.get_status_display()}
+            )
     return redirect(event)
 
 
@@ -220,7 +227,7 @@ def cancel_event(request, event_id):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, "Event cancelled; the people going were told.")
+        messages.success(request, _("Event cancelled; the people going were told."))
     return redirect(event)
 
 
@@ -246,11 +253,13 @@ def calendar_settings(request):
     if request.method == "POST":
         if request.POST.get("action") == "revoke":
             do_revoke_calendar_feed(request.user)
-            messages.success(request, "Your calendar address is off; the old one no longer works.")
+            messages.success(
+                request, _("Your calendar address is off; the old one no longer works.")
+            )
         else:
             do_renew_calendar_feed(request.user)
             messages.success(
-                request, "Your calendar has a new address; the old one no longer works."
+                request, _("Your calendar has a new address; the old one no longer works.")
             )
         return redirect("events:calendar_settings")
     feed = calendar_feed_of(request.user)

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext as _
 
 CLOSE_FRIENDS = "Close friends"
 
@@ -35,9 +36,15 @@ class Circle(models.Model):
         return f"{self.name} ({self.owner.handle})"
 
     @property
+    def label(self) -> str:
+        """The circle's name as its owner reads it: "Close friends" in the reader's language
+        (every account has one, stored under the English name), any other by its own name."""
+        return _("Close friends") if self.is_close_friends else self.name
+
+    @property
     def badge(self) -> str:
         """What other viewers of a post to this circle see: never its name or its people."""
-        return CLOSE_FRIENDS if self.is_close_friends else "Circle"
+        return _("Close friends") if self.is_close_friends else _("Circle")
 
 
 class CircleMember(models.Model):

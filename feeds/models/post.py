@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 # Audiences, the content label and the queryset (`visible_to`) are the policy's own.
 from feeds.policy import POST_LABEL, Audience, PostQuerySet
@@ -85,9 +86,9 @@ class Post(models.Model):
         audience = getattr(self, "audience_now", None) or self.audience
         if audience == Audience.TIER:
             tier = getattr(self, "tier_name_now", None) or (self.min_tier and self.min_tier.name)
-            return f"{tier}+" if tier else "Tier"
+            return f"{tier}+" if tier else _("Tier")
         if audience == Audience.CIRCLE:
-            return self.circle.badge if self.circle else "Circle"
+            return self.circle.badge if self.circle else _("Circle")
         if audience == Audience.PUBLIC:
-            return "Public"
+            return _("Public")
         return ""

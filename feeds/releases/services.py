@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from communities.models import Community, Tier
 from communities.notifications.models import NotificationKind
@@ -56,7 +57,7 @@ def breadth(audience: str, min_tier: Tier | None) -> tuple[int, int]:
 def describe_step(step: StepDraft) -> str:
     """ "Insider or above", "Everyone in the community", "Public teaser"."""
     if step.audience == Audience.TIER and step.min_tier is not None:
-        return f"{step.min_tier.name} or above"
+        return _("%(tier)s or above") % {"tier": step.min_tier.name}
     return Audience(step.audience).label
 
 
@@ -79,17 +80,22 @@ def validate_ladder(
         return
     now = timezone.now() if now is None else now
     if len(steps) > MAX_STEPS:
-        raise ValidationError({"ladder": f"A release ladder has at most {MAX_STEPS} steps."})
+        raise ValidationError(
+            {"ladder": _("A release ladder has at most %(count)s steps.") % {"count": MAX_STEPS}}
+        )
     if audience not in OPENING_AUDIENCES:
         raise ValidationError(
-            {"ladder": "A release ladder starts with a tier or the whole community."}
+            {"ladder": _("A release ladder starts with a tier or the whole community.")}
         )
     errors = []
     previous = StepDraft(at=now, audience=audience, min_tier=min_tier)
     for number, step in enumerate(steps, start=1):
-        label = f"Step {number}"
+        label = _("Step %(number)s") % {"number": number}
         if step.audience not in STEP_AUDIENCES:
-            errors.append(f"{label}: choose a tier, the whole community or a public teaser.")
+            errors.append(
+                _("%(step)s: choose a tier, the whole community or a public teaser.")
+                % {"step": label}
+            )
             continue
         try:
             validate_audience(author, community, step.audience, min_tier=step.min_tier, circle=None)
@@ -97,15 +103,38 @@ def validate_ladder(
             errors.extend(f"{label}: {message}" for message in error.messages)
             continue
         if step.at <= previous.at:
+            if number == 1:
+                late = _("%(step)s (%(when)s) must come after now.")
+            else:
+                late = _("%(step)s (%(when)s) must come after step %(before)s (%(then)s).")
             errors.append(
-                f"{label} ({_when(step.at)}) must come after "
-                + ("now." if number == 1 else f"step {number - 1} ({_when(previous.at)}).")
+                late
+                % {
+                    "step": label,
+                    "when": _when(step.at),
+                    "before": number - 1,
+                    "then": _when(previous.at),
+                }
             )
         if breadth(step.audience, step.min_tier) <= breadth(previous.audience, previous.min_tier):
+            if number == 1:
+                narrow = _(
+                    "%(step)s (%(audience)s) must reach more people than the post's first"
+                    " audience (%(before_audience)s): a ladder only widens."
+                )
+            else:
+                narrow = _(
+                    "%(step)s (%(audience)s) must reach more people than step %(before)s"
+                    " (%(before_audience)s): a ladder only widens."
+                )
             errors.append(
-                f"{label} ({describe_step(step)}) must reach more people than "
-                + ("the post's first audience" if number == 1 else f"step {number - 1}")
-                + f" ({describe_step(previous)}): a ladder only widens."
+                narrow
+                % {
+                    "step": label,
+                    "audience": describe_step(step),
+                    "before": number - 1,
+                    "before_audience": describe_step(previous),
+                }
             )
         previous = step
     if errors:
@@ -136,7 +165,7 @@ def describe_ladder(draft: Post, steps: list[StepDraft]) -> list[tuple[str, str]
     lines = []
     for step in steps:
         if step.audience == Audience.TIER and step.min_tier is None:
-            sentence = "Choose the lowest tier this step opens to."
+            sentence = _("Choose the lowest tier this step opens to.")
         else:
             reached = Post(
                 community=draft.community,
@@ -145,7 +174,7 @@ def describe_ladder(draft: Post, steps: list[StepDraft]) -> list[tuple[str, str]
                 min_tier=step.min_tier if step.audience == Audience.TIER else None,
             )
             sentence = describe_audience(reached)
-        lines.append((f"From {_when(step.at)}", sentence))
+        lines.append((_("From %(when)s") % {"when": _when(step.at)}, sentence))
     return lines
 
 

@@ -4,6 +4,7 @@ removing someone tells nobody."""
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from communities.models import Membership, MembershipStatus
 from feeds.models import CLOSE_FRIENDS, Circle, CircleMember
@@ -46,11 +47,11 @@ def access_circle(user, circle_id) -> Circle:
 def check_create_circle(owner, name: str) -> Circle:
     name = name.strip()
     if not name:
-        raise ValidationError({"name": "Give the circle a name."})
+        raise ValidationError({"name": _("Give the circle a name.")})
     if len(name) > 60:
         raise ValidationError({"name": "A circle's name is at most 60 characters."})
     if Circle.objects.filter(owner=owner, name__iexact=name).exists():
-        raise ValidationError({"name": "You already have a circle with this name."})
+        raise ValidationError({"name": _("You already have a circle with this name.")})
     return Circle.objects.create(owner=owner, name=name)
 
 
@@ -73,8 +74,10 @@ def check_add_to_circle(owner, circle: Circle, handle: str) -> CircleMember:
         or not shares_a_community(owner, person)
     ):
         # One message for all: the form must not tell who exists or who blocked whom.
-        raise ValidationError({"handle": "You can add only people who share a community with you."})
-    entry, _ = CircleMember.objects.get_or_create(circle=circle, user=person)
+        raise ValidationError(
+            {"handle": _("You can add only people who share a community with you.")}
+        )
+    entry, _created = CircleMember.objects.get_or_create(circle=circle, user=person)
     return entry
 
 
@@ -86,5 +89,5 @@ def do_remove_from_circle(circle: Circle, user_id) -> None:
 def check_delete_circle(circle: Circle) -> None:
     """Delete a named circle; its posts stay visible to their author alone."""
     if circle.is_close_friends:
-        raise ValidationError("Close friends cannot be deleted; remove people from it instead.")
+        raise ValidationError(_("Close friends cannot be deleted; remove people from it instead."))
     circle.delete()

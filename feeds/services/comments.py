@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from communities.moderation.services.actions import check_delete_content
 from communities.moderation.services.automod import hold_for_review
@@ -48,11 +49,16 @@ def check_add_comment(author, post_id, body: str, *, parent_id=None) -> Comment:
     if not author.is_authenticated:
         raise PermissionDenied("Sign in to comment.")
     if post.is_removed:
-        raise ValidationError({"body": "This post was removed; it takes no more comments."})
+        raise ValidationError({"body": _("This post was removed; it takes no more comments.")})
     if not body.strip():
-        raise ValidationError({"body": "Write a comment first."})
+        raise ValidationError({"body": _("Write a comment first.")})
     if len(body) > MAX_COMMENT:
-        raise ValidationError({"body": f"A comment is at most {MAX_COMMENT:,} characters."})
+        raise ValidationError(
+            {
+                "body": _("A comment is at most %(count)s characters.")
+                % {"count": f"{MAX_COMMENT:,}"}
+            }
+        )
     parent = None
     if parent_id:
         parent = (

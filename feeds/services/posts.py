@@ -11,6 +11,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from communities.models import Community, Membership, MembershipStatus, Tier
 from communities.moderation.models import WithheldContent
@@ -53,11 +55,22 @@ def active_membership(user, community_id: int) -> Membership | None:
 def validate_content(body: str, images: Sequence) -> None:
     """ValidationError for an empty post, an over-long body or too many images."""
     if not body.strip() and not images:
-        raise ValidationError({"body": "Write something or add an image."})
+        raise ValidationError({"body": _("Write something or add an image.")})
     if len(body) > MAX_BODY:
-        raise ValidationError({"body": f"A post is at most {MAX_BODY:,} characters."})
+        raise ValidationError(
+            {"body": _("A post is at most %(count)s characters.") % {"count": f"{MAX_BODY:,}"}}
+        )
     if len(images) > MAX_IMAGES:
-        raise ValidationError({"images": f"A post has at most {MAX_IMAGES} images."})
+        raise ValidationError(
+            {
+                "images": ngettext(
+                    "A post has at most %(count)s image.",
+                    "A post has at most %(count)s images.",
+                    MAX_IMAGES,
+                )
+                % {"count": MAX_IMAGES}
+            }
+        )
 
 
 def do_create_post(
@@ -218,7 +231,7 @@ def check_edit_post(
     if post.staged and (audience, min_tier) != (post.audience, post.min_tier):
         # Its later steps were checked against this opening audience.
         raise ValidationError(
-            {"audience": "This post is on a release ladder: its audience follows the ladder."}
+            {"audience": _("This post is on a release ladder: its audience follows the ladder.")}
         )
     # Screened like a new post, so an edit cannot slip past the filter.
     held_reason = screen_text(user, post.community, body)

@@ -3,6 +3,7 @@ the reaction rate limit (feeds.services.screening)."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from feeds.models import Emoji, Post, Reaction
 from feeds.notifying import notify_reaction
@@ -29,9 +30,9 @@ def check_toggle_reaction(user, post_id, emoji: str) -> tuple[Post, Reaction | N
     if not user.is_authenticated:
         raise PermissionDenied("Sign in to react.")
     if emoji not in Emoji.values:
-        raise ValidationError("Pick one of the reactions offered.")
+        raise ValidationError(_("Pick one of the reactions offered."))
     if post.is_removed:
-        raise ValidationError("This post was removed.")
+        raise ValidationError(_("This post was removed."))
     require_not_muted(user, post.community)
     REACTION_RATE.require(user.pk, action="reactions")
     return post, do_toggle_reaction(user, post, emoji)

@@ -12,6 +12,7 @@ answers with the friendly 429 page.
 """
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from communities.models import Community
 from communities.moderation.services.automod import mute_message, muted_until
@@ -43,7 +44,14 @@ def require_not_muted(user, community: Community) -> None:
 
 def held_notice(what: str, reason: str) -> str:
     """What the author is told when their post or comment (`what`) was held."""
-    return (
-        f"Your {what} is held for review: only you and the moderators see it until it is "
-        f"approved. {reason}"
-    )
+    if what == "comment":
+        notice = _(
+            "Your comment is held for review: only you and the moderators see it until it is "
+            "approved. %(reason)s"
+        )
+    else:
+        notice = _(
+            "Your post is held for review: only you and the moderators see it until it is "
+            "approved. %(reason)s"
+        )
+    return notice % {"reason": reason}

@@ -21,6 +21,8 @@ from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import dateformat, timezone
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from feeds.audiences import describe_audience
 from feeds.models import Emoji, Post
@@ -128,22 +130,25 @@ def _post_header(post: Post, page: _Page) -> str:
     author, community = post.author, post.community
     person = page.url("feeds:person", "handle", author.handle)
     home = page.url("feeds:community", "slug", community.slug)
+    in_word = escape(_("in"))
     parts = [
         f'<a class="post__avatar" href="{person}" tabindex="-1" aria-hidden="true">'
         f"{avatar(author.name, author.avatar, author.pk)}</a>\n"
         f'    <a class="post__author" href="{person}">{escape(author.name)}</a>\n'
         f'    <span class="muted">@{escape(author.handle)}</span>\n'
-        f'    <span class="muted post__community">in <a href="{home}">'
+        f'    <span class="muted post__community">{in_word} <a href="{home}">'
         f"{avatar(community.name, community.avatar, community.pk, css='avatar avatar--small')}"
         f"{escape(community.name)}</a></span>\n"
         f'    <a class="muted post__time" href="{page.url("feeds:post", "post_id", post.pk)}">'
         f"{moment_html(post.created)}</a>"
     ]
     if post.edited:
-        edited = escape(moment_title(post.edited))
-        parts.append(f'<span class="muted" title="Edited {edited}">· edited</span>')
+        title = escape(_("Edited %(moment)s") % {"moment": moment_title(post.edited)})
+        edited = escape(_("edited"))
+        parts.append(f'<span class="muted" title="{title}">· {edited}</span>')
     if post.pinned_at:
-        parts.append('<span class="pill">Pinned</span>')
+        pinned = escape(_("Pinned"))
+        parts.append(f'<span class="pill">{pinned}</span>')
     label = post.audience_label
     if label:
         parts.append(
@@ -162,7 +167,9 @@ def _event_line(post: Post, page: _Page) -> str:
     if event is None:
         return ""
     starts = timezone.localtime(event.starts_at)
-    cancelled = ' <strong class="pill">Cancelled</strong>' if event.cancelled else ""
+    cancelled = (
+        ' <strong class="pill">' + escape(_("Cancelled")) + "</strong>" if event.cancelled else ""
+    )
     return (
         f'    <p class="post__event" data-testid="post-event">'
         f'<a href="{page.url("events:event", "event_id", event.id)}">'
@@ -220,7 +227,9 @@ def _reactions(post: Post, page: _Page) -> str:
     else:
         inside = _counts(post)
     who = (
-        f'<a class="muted" href="{page.url("feeds:reactions", "post_id", post.pk)}">Who reacted</a>'
+        f'<a class="muted" href="{page.url("feeds:reactions", "post_id", post.pk)}">'
+        + escape(_("Who reacted"))
+        + "</a>"
         if post.reaction_total
         else ""
     )
@@ -242,9 +251,11 @@ def _images(post: Post) -> str:
     images = post.card_images
     if not images:
         return ""
+    alt = _("Image %(number)s of the post")
     links = "".join(
         f'<a href="{url}"><img src="{url}" width="{image.width:d}" height="{image.height:d}"'
-        f' alt="Image {number} of the post" loading="lazy"></a>'
+        f' alt="{escape(alt % {"number": number})}"'
+        ' loading="lazy"></a>'
         for number, image in enumerate(images, start=1)
         for url in [escape(image.get_absolute_url())]
     )
@@ -261,16 +272,20 @@ def post_card(context, post: Post) -> SafeString:
     `card_images`, counts and reactions)."""
     page = _page(context)
     if post.is_removed:
-        content = '  <p class="muted post__removed">This post was removed.</p>'
+        removed = escape(_("This post was removed."))
+        content = f'  <p class="muted post__removed">{removed}</p>'
     else:
         comments = post.visible_comments
+        comment_count = ngettext("%(count)s comment", "%(count)s comments", comments) % {
+            "count": f"{comments:d}"
+        }
         content = (
             # body_html was sanitised when written (sosoon_site.rendering).
             f"{_event_line(post, page)}"
             f'    <div class="post__body">{post.body_html}</div>{_images(post)}\n'
             f'    <footer class="post__footer">\n      {_reactions(post, page)}\n'
             f'      <a href="{page.url("feeds:post", "post_id", post.pk)}#comments"'
-            f' data-testid="comment-count">{comments:d} comment{"" if comments == 1 else "s"}</a>'
+            f' data-testid="comment-count">{escape(comment_count)}</a>'
             "\n    </footer>"
         )
     return mark_safe(

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from feeds.forms import CircleForm, CircleMemberForm
@@ -45,7 +46,11 @@ def circle_detail(request, circle_id):
         except ValidationError as error:
             form.add_error("handle", error.message_dict.get("handle", error.messages))
         else:
-            messages.success(request, f"{entry.user.name} is in {circle.name}.")
+            messages.success(
+                request,
+                _("%(person)s is in %(circle)s.")
+                % {"person": entry.user.name, "circle": circle.label},
+            )
             return redirect("feeds:circle", circle_id=circle.pk)
     people = circle.members.select_related("user")
     return render(
@@ -61,7 +66,7 @@ def circle_detail(request, circle_id):
 def remove_from_circle(request, circle_id, user_id):
     circle = access_circle(request.user, circle_id)
     do_remove_from_circle(circle, user_id)
-    messages.success(request, f"Removed from {circle.name}.")
+    messages.success(request, _("Removed from %(circle)s.") % {"circle": circle.label})
     return redirect("feeds:circle", circle_id=circle.pk)
 
 
@@ -74,5 +79,5 @@ def delete_circle(request, circle_id):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("feeds:circle", circle_id=circle.pk)
-    messages.success(request, f"{circle.name} is deleted.")
+    messages.success(request, _("%(circle)s is deleted.") % {"circle": circle.label})
     return redirect("feeds:circles")

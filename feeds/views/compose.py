@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from communities.permissions import access_community, page_context
 from feeds.audiences import choice_value
@@ -64,7 +65,7 @@ def compose(request, slug):
             if post.held_reason:
                 messages.info(request, held_notice("post", post.held_reason))
             else:
-                messages.success(request, "Posted.")
+                messages.success(request, _("Posted."))
             return redirect(post)
     chosen = getattr(form, "cleaned_data", {})
     draft = _draft(request.user, community, chosen)
@@ -139,7 +140,7 @@ def edit(request, post_id):
             if edited.held_reason:
                 messages.info(request, held_notice("post", edited.held_reason))
             else:
-                messages.success(request, "Post updated.")
+                messages.success(request, _("Post updated."))
             return redirect(post)
     return render(
         request,

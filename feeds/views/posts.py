@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from feeds.crossposting.services.scheduling import is_public, may_manage_crossposts, public_from
@@ -87,7 +88,7 @@ def add_comment(request, post_id):
             return redirect(comment.get_absolute_url())
     else:
         access_post(request.user, post_id)
-        messages.error(request, "Write a comment of at most 5,000 characters.")
+        messages.error(request, _("Write a comment of at most 5,000 characters."))
     return redirect("feeds:post", post_id=post_id)
 
 
@@ -109,7 +110,7 @@ def remove_comment(request, comment_id):
 @require_POST
 def react(request, post_id):
     try:
-        post, _ = check_toggle_reaction(request.user, post_id, request.POST.get("emoji", ""))
+        post, _toggled = check_toggle_reaction(request.user, post_id, request.POST.get("emoji", ""))
     except ValidationError as error:
         return HttpResponse(" ".join(error.messages), status=400)
     if request.htmx:
@@ -153,7 +154,9 @@ def _removal(request, remove_with, *, what: str, moderating: bool, back: str):
             except ValidationError as error:
                 form.add_error("reason" if moderating else None, error)
             else:
-                messages.success(request, f"{what.capitalize()} removed.")
+                messages.success(
+                    request, _("Comment removed.") if what == "comment" else _("Post removed.")
+                )
                 return redirect(done)
         status = 400
     return render(
@@ -173,7 +176,7 @@ def pin(request, post_id):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("feeds:post", post_id=post_id)
-    messages.success(request, "Pinned to the community feed." if pinned else "Unpinned.")
+    messages.success(request, _("Pinned to the community feed.") if pinned else _("Unpinned."))
     return redirect(post)
 
 

@@ -12,7 +12,10 @@ from html import escape
 from urllib.parse import quote
 
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from feeds.crossposting.calendar.grid import Cell, Chip
 
@@ -72,6 +75,10 @@ def _chips(cell: Cell, links: Links) -> str:
     return '<ul class="chips">' + "".join(chip(item, links) for item in cell.chips) + "</ul>"
 
 
+def _more(count: int) -> str:
+    return ngettext("+%(count)s more", "+%(count)s more", count) % {"count": count}
+
+
 def month_cell(cell: Cell, links: Links, *, today) -> str:
     day = cell.start.date()
     iso = day.isoformat()
@@ -82,14 +89,15 @@ def month_cell(cell: Cell, links: Links, *, today) -> str:
         classes += " is-today"
     more = (
         f'<a class="calendar__more" href="?{escape(links.week_query)}&amp;date={iso}">'
-        f"+{cell.more} more</a>"
+        f"{escape(_more(cell.more))}</a>"
         if cell.more
         else ""
     )
     empty = (
         f'<a class="calendar__empty" href="{links.schedule_at(f"{iso}T12:00")}" '
-        f'data-testid="schedule-here"><span class="sr-only">Schedule on {day:%a} {day.day} '
-        f'{day:%b}</span><span aria-hidden="true">+</span></a>'
+        f'data-testid="schedule-here"><span class="sr-only">'
+        + escape(_("Schedule on %(day)s") % {"day": date_format(day, "D j M")})
+        + '</span><span aria-hidden="true">+</span></a>'
         if day >= today
         else ""
     )
@@ -109,7 +117,9 @@ def week_cell(cell: Cell, links: Links, *, now) -> str:
     if cell.slots:
         classes += " has-slot"
     slots = (
-        '<span class="calendar__slot" title="Posting slot">'
+        '<span class="calendar__slot" title="'
+        + escape(_("Posting slot"))
+        + '">'
         + escape(", ".join(f"{a.get_platform_display()} @{a.handle}" for a in cell.slots))
         + "</span>"
         if cell.slots
@@ -119,8 +129,9 @@ def week_cell(cell: Cell, links: Links, *, now) -> str:
         ""
         if past
         else f'<a class="calendar__empty" href="{links.schedule_at(f"{day}T{hour}:00")}" '
-        f'data-testid="schedule-here"><span class="sr-only">Schedule at {cell.start:%a} '
-        f'{cell.start.day} {cell.start:%b %H:%M}</span><span aria-hidden="true">+</span></a>'
+        f'data-testid="schedule-here"><span class="sr-only">'
+        + escape(_("Schedule at %(moment)s") % {"moment": date_format(cell.start, "D j M H:i")})
+        + '</span><span aria-hidden="true">+</span></a>'
     )
     return (
         f'<td class="{classes}" data-day="{day}" data-hour="{hour}" '

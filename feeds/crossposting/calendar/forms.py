@@ -2,6 +2,8 @@
 again, so a forged choice changes nothing."""
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from feeds.crossposting.calendar.models import WEEKDAYS
 from feeds.crossposting.forms import WhenForm
@@ -11,19 +13,21 @@ from feeds.crossposting.models import Platform
 class FilterForm(forms.Form):
     """Which range and which accounts the calendar shows (all of them when blank)."""
 
-    view = forms.ChoiceField(choices=[("month", "Month"), ("week", "Week")], required=False)
+    view = forms.ChoiceField(choices=[("month", _("Month")), ("week", _("Week"))], required=False)
     date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    community = forms.ChoiceField(required=False, label="Community")
-    network = forms.ChoiceField(required=False, label="Network")
-    account = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="Account")
+    community = forms.ChoiceField(required=False, label=_("Community"))
+    network = forms.ChoiceField(required=False, label=_("Network"))
+    account = forms.TypedChoiceField(
+        required=False, coerce=int, empty_value=None, label=_("Account")
+    )
 
     def __init__(self, *args, communities, accounts, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["community"].choices = [("", "All communities")] + [
+        self.fields["community"].choices = [("", gettext("All communities"))] + [
             (community.slug, community.name) for community in communities
         ]
-        self.fields["network"].choices = [("", "All networks"), *Platform.choices]
-        self.fields["account"].choices = [("", "All accounts")] + [
+        self.fields["network"].choices = [("", gettext("All networks")), *Platform.choices]
+        self.fields["account"].choices = [("", gettext("All accounts"))] + [
             (account.pk, f"{account} · {account.community.name}") for account in accounts
         ]
 
@@ -63,9 +67,9 @@ class MoveForm(WhenForm):
 
 
 class SlotForm(forms.Form):
-    account = forms.TypedChoiceField(coerce=int, label="Account")
-    weekday = forms.TypedChoiceField(choices=WEEKDAYS, coerce=int, label="Day")
-    at = forms.TimeField(label="Time", widget=forms.TimeInput(attrs={"type": "time"}))
+    account = forms.TypedChoiceField(coerce=int, label=_("Account"))
+    weekday = forms.TypedChoiceField(choices=WEEKDAYS, coerce=int, label=_("Day"))
+    at = forms.TimeField(label=_("Time"), widget=forms.TimeInput(attrs={"type": "time"}))
 
     def __init__(self, *args, accounts, **kwargs):
         super().__init__(*args, **kwargs)
@@ -75,9 +79,9 @@ class SlotForm(forms.Form):
 
 
 class GroupForm(forms.Form):
-    name = forms.CharField(max_length=80, label="Group name")
+    name = forms.CharField(max_length=80, label=_("Group name"))
     accounts = forms.TypedMultipleChoiceField(
-        coerce=int, widget=forms.CheckboxSelectMultiple, label="Accounts (of one community)"
+        coerce=int, widget=forms.CheckboxSelectMultiple, label=_("Accounts (of one community)")
     )
 
     def __init__(self, *args, accounts, **kwargs):

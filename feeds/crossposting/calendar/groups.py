@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from feeds.crossposting.calendar.access import managed_accounts, managed_communities
 from feeds.crossposting.calendar.models import AccountGroup
@@ -22,12 +23,12 @@ def check_create_group(user, *, name: str, account_ids: list[int]) -> AccountGro
     name = name.strip()
     accounts = list(managed_accounts(user).filter(pk__in=account_ids))
     if not name:
-        raise ValidationError({"name": "Give the group a name."})
+        raise ValidationError({"name": _("Give the group a name.")})
     if not accounts or len(accounts) != len(set(account_ids)):
-        raise ValidationError({"accounts": "Choose accounts you manage."})
+        raise ValidationError({"accounts": _("Choose accounts you manage.")})
     if len({account.community_id for account in accounts}) > 1:
         raise ValidationError(
-            {"accounts": "A group's accounts belong to one community (a post goes to its own)."}
+            {"accounts": _("A group's accounts belong to one community (a post goes to its own).")}
         )
     try:
         with transaction.atomic():
@@ -35,7 +36,7 @@ def check_create_group(user, *, name: str, account_ids: list[int]) -> AccountGro
             group.accounts.set(accounts)
     except IntegrityError:
         raise ValidationError(
-            {"name": "That community already has a group of this name."}
+            {"name": _("That community already has a group of this name.")}
         ) from None
     return group
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from feeds.crossposting.calendar.access import managed_accounts, managed_communities
@@ -24,7 +25,7 @@ def schedule_calendar(user, *, host: str) -> bytes:
     feed = Calendar()
     feed.add("prodid", "-//Sosoon//Publishing calendar//EN")
     feed.add("version", "2.0")
-    feed.add("x-wr-calname", "Sosoon publishing calendar")
+    feed.add("x-wr-calname", _("Sosoon publishing calendar"))
     crossposts = (
         CrossPost.objects.filter(
             account__in=managed_accounts(user).values("pk"),

@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from feeds.crossposting import tweet_length
 from feeds.crossposting.base import ProviderError
-from feeds.crossposting.forms import LINK_PLACEHOLDER
+from feeds.crossposting.forms import LINK_PLACEHOLDER, privacy_label
 from feeds.crossposting.models import ExternalAccount, Platform
 from feeds.crossposting.providers import provider_for
 from feeds.crossposting.services.accounts import fresh_access_token
@@ -100,7 +100,7 @@ def build(
         text=content.text,
         title=content.title,
         board_name=board_name,
-        privacy_label=content.privacy_level.replace("_", " ").capitalize(),
+        privacy_label=privacy_label(content.privacy_level) if content.privacy_level else "",
         image_urls=[image.get_absolute_url() for image in chosen],
     )
     if account.platform == Platform.X:

@@ -11,6 +11,7 @@ from datetime import datetime, time, timedelta
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from feeds.crossposting.calendar.access import access_account
 from feeds.crossposting.calendar.models import PostingSlot
@@ -33,7 +34,7 @@ def check_add_slot(user, account_id: int, *, weekday: int, at: time, time_zone: 
         with transaction.atomic():
             slot.save()
     except IntegrityError:
-        raise ValidationError("This account already has that slot.") from None
+        raise ValidationError(_("This account already has that slot.")) from None
     return slot
 
 
@@ -41,7 +42,7 @@ def check_remove_slot(user, slot_id: int) -> None:
     """Remove a slot of an account `user` manages; nothing happens to other people's slots."""
     slot = PostingSlot.objects.filter(pk=slot_id).first()
     if slot is None:
-        raise ValidationError("That slot is gone already.")
+        raise ValidationError(_("That slot is gone already."))
     access_account(user, slot.account_id)
     slot.delete()
 

@@ -17,7 +17,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
@@ -77,12 +81,12 @@ def calendar_page(request):
         rows = grid.week(shown, day)
         start, _end = grid.week_bounds(day)
         earlier, later = day - timedelta(days=7), day + timedelta(days=7)
-        heading = f"Week of {start:%-d %B %Y}"
+        heading = _("Week of %(day)s") % {"day": date_format(start, "j F Y")}
     else:
         rows = grid.month(shown, day)
         earlier = (day.replace(day=1) - timedelta(days=1)).replace(day=1)
         later = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
-        heading = f"{day:%B %Y}"
+        heading = date_format(day, "F Y")
     compose_params = {
         key: request.GET[key] for key in ("community", "account") if request.GET.get(key)
     }
@@ -94,12 +98,10 @@ def calendar_page(request):
     now, today = timezone.now(), timezone.localdate()
     if view == "week":
         table = cells.week_rows(rows, links, now=now)
-        columns = [
-            (f"{cell.start:%a} {cell.start.day}", cell.start.date() == today) for cell in rows[0]
-        ]
+        columns = [(date_format(cell.start, "D j"), cell.start.date() == today) for cell in rows[0]]
     else:
         table = cells.month_rows(rows, links, today=today)
-        columns = [(name, False) for name in ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")]
+        columns = [(WEEKDAYS_ABBR[day], False) for day in range(7)]
     return render(
         request,
         "feeds/crossposting/calendar/calendar.html",
@@ -216,7 +218,7 @@ def compose(request, post_id):
         ticked = [a for a in accounts if data.get(f"a{a.pk}-include")]
         moment = next_free_slot(ticked or accounts)
         if moment is None:
-            messages.info(request, "None of these accounts has a free posting slot; set some.")
+            messages.info(request, _("None of these accounts has a free posting slot; set some."))
         else:
             data["scheduled_at"] = timezone.localtime(moment).strftime(DATETIME_LOCAL)
     when = WhenForm(data, initial=_when_initial(request))
@@ -232,7 +234,13 @@ def compose(request, post_id):
     if acting:
         done = _schedule(request, post, when, sections, images)
         if done is not None:
-            messages.success(request, f"Scheduled {done} cross-post(s).")
+            messages.success(
+                request,
+                ngettext(
+                    "Scheduled %(count)s cross-post(s).", "Scheduled %(count)s cross-post(s).", done
+                )
+                % {"count": done},
+            )
             moment = timezone.localtime(when.cleaned_data["scheduled_at"])
             return redirect(
                 f"{reverse('crossposting:calendar')}?view=week&date={moment.date().isoformat()}"
@@ -266,7 +274,7 @@ def _schedule(request, post, when, sections, images) -> int | None:
     if not valid:
         return None
     if not chosen:
-        when.add_error(None, "Choose at least one account.")
+        when.add_error(None, _("Choose at least one account."))
         return None
     drafts = schedule_views.drafts_for(request, chosen, images)
     try:
@@ -326,12 +334,15 @@ def move(request, crosspost_id):
                 messages.error(request, " ".join(error.messages))
             else:
                 moment = timezone.localtime(crosspost.scheduled_at)
-                messages.success(request, f"Moved to {moment:%a %-d %b %H:%M}.")
+                messages.success(
+                    request,
+                    _("Moved to %(moment)s.") % {"moment": date_format(moment, "D j M H:i")},
+                )
                 if request.htmx:
                     return HttpResponseClientRefresh()
                 return redirect(back)
         elif request.htmx:
-            messages.error(request, "Choose a date and time.")
+            messages.error(request, _("Choose a date and time."))
         if request.htmx:
             return HttpResponseClientRefresh()
     else:
@@ -374,7 +385,7 @@ def slots_page(request):
             except ValidationError as error:
                 slot_form.add_error(None, error)
             else:
-                messages.success(request, "Posting slot added.")
+                messages.success(request, _("Posting slot added."))
                 return redirect("crossposting:calendar_slots")
     elif request.method == "POST" and request.POST.get("form") == "group":
         group_form = GroupForm(request.POST, accounts=accounts)
@@ -388,7 +399,7 @@ def slots_page(request):
             except ValidationError as error:
                 _add_errors(group_form, error)
             else:
-                messages.success(request, "Group created.")
+                messages.success(request, _("Group created."))
                 return redirect("crossposting:calendar_slots")
     slots = PostingSlot.objects.filter(account__in=[a.pk for a in accounts]).order_by(
         "weekday", "at"
@@ -425,7 +436,7 @@ def remove_slot(request, slot_id):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, "Posting slot removed.")
+        messages.success(request, _("Posting slot removed."))
     return redirect("crossposting:calendar_slots")
 
 
@@ -433,7 +444,7 @@ def remove_slot(request, slot_id):
 @require_POST
 def remove_group(request, group_id):
     check_delete_group(request.user, group_id)
-    messages.success(request, "Group removed; its accounts stay connected.")
+    messages.success(request, _("Group removed; its accounts stay connected."))
     return redirect("crossposting:calendar_slots")
 
 

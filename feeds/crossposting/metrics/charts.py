@@ -7,6 +7,7 @@ relaxed: pygal writes its styles inline, which only that one response allows.
 import pygal
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext as _
 
 from feeds.crossposting.base import METRIC_NAMES
 from feeds.crossposting.metrics.models import CrossPostMetric
@@ -31,25 +32,25 @@ def _chart(kind, title: str):
 
 def crosspost_chart(samples: list[CrossPostMetric], *, names: tuple[str, ...]) -> str:
     """Each of `names` over time, with Sosoon's visits and joins from the tracked link."""
-    chart = _chart(pygal.Line, "Since publishing")
+    chart = _chart(pygal.Line, _("Since publishing"))
     chart.x_labels = [
         date_format(timezone.localtime(sample.sampled_at), "j M H:i") for sample in samples
     ]
     chart.x_labels_major_every = max(1, len(samples) // 6)
     for name in names:
-        chart.add(METRIC_NAMES[name], [sample.values.get(name) for sample in samples])
-    chart.add("Visits (Sosoon)", [sample.visits for sample in samples])
-    chart.add("Joins (Sosoon)", [sample.joins for sample in samples])
+        chart.add(str(METRIC_NAMES[name]), [sample.values.get(name) for sample in samples])
+    chart.add(_("Visits (Sosoon)"), [sample.visits for sample in samples])
+    chart.add(_("Joins (Sosoon)"), [sample.joins for sample in samples])
     return chart.render(is_unicode=True)
 
 
 def account_chart(rows: list[tuple[str, int | None, int, int]], *, headline: str) -> str:
     """Per recent cross-post: its `headline` metric beside its visits and joins.
     `rows` are (label, headline count or None, visits, joins), oldest first."""
-    chart = _chart(pygal.Bar, "Recent cross-posts")
+    chart = _chart(pygal.Bar, _("Recent cross-posts"))
     chart.x_labels = [label for label, *_ in rows]
     if headline:
-        chart.add(METRIC_NAMES[headline], [count for _, count, _, _ in rows])
-    chart.add("Visits (Sosoon)", [visits for _, _, visits, _ in rows])
-    chart.add("Joins (Sosoon)", [joins for *_, joins in rows])
+        chart.add(str(METRIC_NAMES[headline]), [count for _pk, count, _visits, _joins in rows])
+    chart.add(_("Visits (Sosoon)"), [visits for _pk, _count, visits, _joins in rows])
+    chart.add(_("Joins (Sosoon)"), [joins for *_others, joins in rows])
     return chart.render(is_unicode=True)

@@ -35,6 +35,7 @@ from django.db import transaction
 from django.db.models import F, OuterRef, Subquery
 from django.db.models.functions import Greatest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from feeds.crossposting.base import (
     METRIC_NAMES,
@@ -70,7 +71,9 @@ TEMPORARY_WAIT = timedelta(minutes=5)
 
 
 def not_available(label: str) -> str:
-    return f"Not available: {label} reports no public counts for posts like this one."
+    return _("Not available: %(label)s reports no public counts for posts like this one.") % {
+        "label": label
+    }
 
 
 def missing(label: str) -> str:
@@ -153,7 +156,7 @@ def _spend(
     bucket: str, accounts: dict[int, list[int]], limit: Limit, platform: str, now: datetime
 ) -> list[Planned]:
     """As many of `accounts`' due reads as the bucket's budget has room for; spends it."""
-    window, _ = RateWindow.objects.select_for_update().get_or_create(
+    window, _created = RateWindow.objects.select_for_update().get_or_create(
         bucket=bucket, defaults={"window_started_at": now}
     )
     if window.paused_until and window.paused_until > now:

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from communities.models import Community
 from feeds.crossposting.base import AuthorisationLost, ProviderError, Tokens
@@ -99,7 +100,7 @@ def do_disconnect_account(account: ExternalAccount) -> int:
         account.save()
         return account.crossposts.filter(status=CrossPostStatus.SCHEDULED).update(
             status=CrossPostStatus.CANCELLED,
-            reason="Cancelled: the account was disconnected.",
+            reason=gettext_noop("Cancelled: the account was disconnected."),
             updated_at=timezone.now(),
         )
 

@@ -6,6 +6,7 @@ when shown) and by email to the owner, who may not open Sosoon for days.
 
 from django.core.mail import send_mail
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from communities.notifications.models import NotificationKind
 from communities.notifications.services import notify
@@ -31,8 +32,10 @@ def notify_crosspost_problem(crosspost: CrossPost) -> None:
     page = reverse("crossposting:list", kwargs={"slug": community.slug})
     _email_owner(
         community,
-        f"Cross-post to {crosspost.account}: {crosspost.get_status_display().lower()}",
-        f"{crosspost.reason}\n\nSee the cross-posts of {community.name}: {page}",
+        _("Cross-post to %(account)s: %(status)s")
+        % {"account": crosspost.account, "status": crosspost.get_status_display().lower()},
+        _("%(reason)s\n\nSee the cross-posts of %(community)s: %(page)s")
+        % {"reason": _(crosspost.reason), "community": community.name, "page": page},
     )
 
 
@@ -43,6 +46,8 @@ def notify_account_problem(account: ExternalAccount) -> None:
     page = reverse("crossposting:accounts", kwargs={"slug": community.slug})
     _email_owner(
         community,
-        f"Reconnect {account} for {community.name}",
-        f"{account.status_reason}\n\nReconnect it here: {page}",
+        _("Reconnect %(account)s for %(community)s")
+        % {"account": account, "community": community.name},
+        _("%(reason)s\n\nReconnect it here: %(page)s")
+        % {"reason": _(account.status_reason), "page": page},
     )

@@ -60,6 +60,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import connections, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from feeds.crossposting import photos
 from feeds.crossposting.base import (
@@ -147,7 +148,7 @@ def recover_lost(now: datetime) -> dict[int, int]:
         **_claim(
             never_sent.filter(publish_id=""),
             now,
-            reason="The worker stopped before sending this, so it was queued again.",
+            reason=gettext_noop("The worker stopped before sending this, so it was queued again."),
         ),
         # Accepted by TikTok already: asking how it is doing again is safe.
         **_claim(never_sent.exclude(publish_id=""), now),
@@ -283,7 +284,7 @@ def on_publishing(crosspost: CrossPost) -> None:
         _settle(
             crosspost,
             CrossPostStatus.CANCELLED,
-            "Cancelled: the post is no longer public, so it cannot be cross-posted.",
+            gettext_noop("Cancelled: the post is no longer public, so it cannot be cross-posted."),
         )
         return
     if crosspost.publish_id:

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Case, TextField, Value, When
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from communities.models import Membership, MembershipStatus
 from communities.permissions import Action, role_may
@@ -116,17 +117,19 @@ def check_schedule(
         raise PermissionDenied("Only the community's owners and admins cross-post.")
     opens = public_from(post)
     if opens is None:
-        raise ValidationError("Only public posts can be cross-posted.")
+        raise ValidationError(_("Only public posts can be cross-posted."))
     errors = {}
     if scheduled_at <= timezone.now():
-        errors["scheduled_at"] = "Choose a time in the future."
+        errors["scheduled_at"] = _("Choose a time in the future.")
     elif not is_public(post, at=scheduled_at):
         # A post on a release ladder: its public step is when it may go out.
         local = date_format(timezone.localtime(opens), "D j M Y, H:i")
-        errors["scheduled_at"] = f"The post is public from {local}: choose that time or later."
+        errors["scheduled_at"] = _(
+            "The post is public from %(time)s: choose that time or later."
+        ) % {"time": local}
     for draft in drafts:
         if draft.account.community_id != post.community_id or not draft.account.can_publish:
-            errors[f"{draft.account.pk}-account"] = "This account cannot publish; reconnect it."
+            errors[f"{draft.account.pk}-account"] = _("This account cannot publish; reconnect it.")
             continue
         content = draft_content(draft, post_id=post.pk)
         for name, reason in provider_for(draft.account.platform).validate(content).items():
@@ -199,9 +202,9 @@ def do_reschedule(crosspost: CrossPost, scheduled_at: datetime) -> None:
     """A new time for a scheduled or failed cross-post whose post is still public (the
     audience policy decides, now: it may have changed since it was scheduled)."""
     if scheduled_at <= timezone.now():
-        raise ValidationError({"scheduled_at": "Choose a time in the future."})
+        raise ValidationError({"scheduled_at": _("Choose a time in the future.")})
     if not is_public(crosspost.post):
-        raise ValidationError("Only public posts can be cross-posted; this one is not any more.")
+        raise ValidationError(_("Only public posts can be cross-posted; this one is not any more."))
     updated = CrossPost.objects.filter(
         pk=crosspost.pk, status__in=[CrossPostStatus.SCHEDULED, CrossPostStatus.FAILED]
     ).update(
@@ -212,7 +215,7 @@ def do_reschedule(crosspost: CrossPost, scheduled_at: datetime) -> None:
         updated_at=timezone.now(),
     )
     if not updated:
-        raise ValidationError("Only scheduled or failed cross-posts can be rescheduled.")
+        raise ValidationError(_("Only scheduled or failed cross-posts can be rescheduled."))
     crosspost.refresh_from_db()
 
 
@@ -223,10 +226,10 @@ def do_retry(crosspost: CrossPost, *, checked_platform: bool = False) -> None:
     that TikTok had accepted (publish_id) resumes polling instead of posting again."""
     if crosspost.status == CrossPostStatus.NEEDS_REVIEW and not checked_platform:
         raise ValidationError(
-            "Check the account on the platform first: this post may already be live."
+            _("Check the account on the platform first: this post may already be live.")
         )
     if crosspost.status not in (CrossPostStatus.FAILED, CrossPostStatus.NEEDS_REVIEW):
-        raise ValidationError("Only failed or needs-review cross-posts can be retried.")
+        raise ValidationError(_("Only failed or needs-review cross-posts can be retried."))
     now = timezone.now()
     changes = {"attempts": 0, "reason": "", "request_sent_at": None, "updated_at": now}
     if crosspost.publish_id:

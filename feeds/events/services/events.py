@@ -14,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from communities.models import Community, Tier
 from communities.notifying import NotificationKind, notify
@@ -54,11 +55,11 @@ def validate_schedule(
     edit may keep its start unchanged) or a capacity below one."""
     errors = {}
     if starts_at < timezone.now() and starts_at != was_start:
-        errors["starts_at"] = "The event cannot start in the past."
+        errors["starts_at"] = _("The event cannot start in the past.")
     if ends_at <= starts_at:
-        errors["ends_at"] = "The event must end after it starts."
+        errors["ends_at"] = _("The event must end after it starts.")
     if capacity is not None and capacity < 1:
-        errors["capacity"] = "Capacity is at least 1 (leave it empty for no limit)."
+        errors["capacity"] = _("Capacity is at least 1 (leave it empty for no limit).")
     if errors:
         raise ValidationError(errors)
 
@@ -93,7 +94,7 @@ def check_create_event(
     the post's own checks, with a chat room for those going when `chat_room`; nothing is
     saved when anything is refused."""
     if not title.strip():
-        raise ValidationError({"title": "Give the event a title."})
+        raise ValidationError({"title": _("Give the event a title.")})
     validate_schedule(starts_at, ends_at, capacity)
     validate_room_audience(audience, chat_room=chat_room)
     with transaction.atomic():
@@ -158,9 +159,9 @@ def check_edit_event(
     if event.post.author_id != user.pk:
         raise PermissionDenied("Only the event's author can edit it.")
     if event.is_cancelled:
-        raise ValidationError("This event was cancelled; it cannot be edited.")
+        raise ValidationError(_("This event was cancelled; it cannot be edited."))
     if not title.strip():
-        raise ValidationError({"title": "Give the event a title."})
+        raise ValidationError({"title": _("Give the event a title.")})
     validate_schedule(starts_at, ends_at, capacity, was_start=event.starts_at)
     if chat_room is None:
         chat_room = has_open_room(event)
@@ -205,7 +206,9 @@ def check_cancel_event(user, event_id) -> Event:
         event.cancelled_at = timezone.now()
         event.save(update_fields=["cancelled_at"])
         if event.chat_room_id is not None:
-            do_set_event_room(event, on=False, reason=f"{event.title} was cancelled.")
+            do_set_event_room(
+                event, on=False, reason=_("%(title)s was cancelled.") % {"title": event.title}
+            )
         notify(
             answered(event), kind=NotificationKind.EVENT_CANCELLED, actor=user, target=event.post
         )

@@ -16,6 +16,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from communities.notifying import NotificationKind, notify
 from feeds.events.models import RSVP, Event, EventReminder, ReminderKind, RSVPStatus
@@ -68,8 +69,11 @@ def do_send_reminder(event: Event, kind: str, user) -> bool:
             "feeds/events/email/reminder.txt",
             {"event": event, "user": user, "link": link, "kind": kind},
         )
-        soon = "tomorrow" if kind == ReminderKind.DAY else "in an hour"
-        EmailMessage(f"Reminder: {event.title} starts {soon}", body, to=[user.email]).send()
+        if kind == ReminderKind.DAY:
+            subject = _("Reminder: %(title)s starts tomorrow")
+        else:
+            subject = _("Reminder: %(title)s starts in an hour")
+        EmailMessage(subject % {"title": event.title}, body, to=[user.email]).send()
     return True
 
 

@@ -22,6 +22,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.text import slugify
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from communities.chat.models import ChatRoom
 from communities.chat.services import (
@@ -34,7 +36,7 @@ from feeds.events.models import RSVP, Event, RSVPStatus
 from feeds.models import Audience
 from feeds.policy import audience_of
 
-NO_CIRCLE_ROOM = "A circle's event has no chat room; choose another audience or turn it off."
+NO_CIRCLE_ROOM = _("A circle's event has no chat room; choose another audience or turn it off.")
 
 
 def room_name(event: Event) -> str:
@@ -78,7 +80,10 @@ def do_set_event_room(event: Event, *, on: bool, reason: str = "") -> None:
             changes["minimum_tier"] = None
         if changes:
             do_update_room(event.chat_room, **changes)
-    sync_event_room(event, reason=reason or f"The chat room of {event.title} is closed.")
+    sync_event_room(
+        event,
+        reason=reason or gettext("The chat room of %(title)s is closed.") % {"title": event.title},
+    )
 
 
 def sync_event_room(event: Event, *, reason: str) -> None:
@@ -108,4 +113,4 @@ def resync_event_rooms(events: QuerySet, *, reason: str) -> None:
             .select_for_update(of=("self",))
             .select_related("post", "chat_room")
         ):
-            sync_event_room(event, reason=reason.format(title=event.title))
+            sync_event_room(event, reason=str(reason) % {"title": event.title})

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from communities.notifying import NotificationKind, notify
 from feeds.events.models import RSVP, Event, RSVPStatus
@@ -24,9 +25,9 @@ ANSWERS = (RSVPStatus.GOING, RSVPStatus.MAYBE, RSVPStatus.NOT_GOING)
 def validate_answerable(event: Event) -> None:
     """ValidationError with a message for a cancelled or finished event."""
     if event.is_cancelled:
-        raise ValidationError("This event was cancelled, so it takes no answers.")
+        raise ValidationError(_("This event was cancelled, so it takes no answers."))
     if event.has_started:
-        raise ValidationError("This event has already started, so it takes no more answers.")
+        raise ValidationError(_("This event has already started, so it takes no more answers."))
 
 
 def promote_waitlisted(event: Event) -> list[RSVP]:
@@ -79,7 +80,9 @@ def do_rsvp(user, event: Event, answer: str) -> RSVP:
         if was == RSVPStatus.GOING and status != RSVPStatus.GOING:
             promote_waitlisted(locked)
         if RSVPStatus.GOING in (was, status):
-            sync_event_room(locked, reason=f"You are no longer going to {locked.title}.")
+            sync_event_room(
+                locked, reason=_("You are no longer going to %(title)s.") % {"title": locked.title}
+            )
     return rsvp
 
 
@@ -87,8 +90,10 @@ def check_rsvp(user, event: Event, answer: str) -> RSVP:
     """An active member of the event's community answers an event they can see (the caller
     got it through `access_event`)."""
     if answer not in ANSWERS:
-        raise ValidationError("Choose going, maybe or can't go.")
+        raise ValidationError(_("Choose going, maybe or can't go."))
     if active_membership(user, event.post.community_id) is None:
-        raise ValidationError(f"Join {event.post.community.name} to answer its events.")
+        raise ValidationError(
+            _("Join %(community)s to answer its events.") % {"community": event.post.community.name}
+        )
     validate_answerable(event)
     return do_rsvp(user, event, answer)
