@@ -107,8 +107,10 @@ class CommunityDay(models.Model):
     active_month = models.PositiveIntegerField(default=0)
     contributors = models.PositiveIntegerField(default=0)
     contributions = models.PositiveIntegerField(default=0)
-    # Visits to the community's cross-posts' tracked links (the one source that counts visits).
+    # Visits to the community's cross-posts' and partners' tracked links (the sources that
+    # count visits).
     crosspost_visits = models.PositiveIntegerField(default=0)
+    partner_visits = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["day"]
@@ -204,6 +206,7 @@ class Source(models.TextChoices):
     CROSSPOST = "crosspost", "Cross-post"
     INVITATION_LINK = "invitation_link", "Invitation link"
     EMAIL_INVITATION = "email_invitation", "Email invitation"
+    PARTNER = "partner", "Partner"
     DIRECTORY = "directory", "Directory (join request)"
     DIRECT = "direct", "Direct (founded, added)"
 

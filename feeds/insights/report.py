@@ -5,7 +5,7 @@ Tables are built once here and used three ways: the page's tables, the charts dr
 them, and their CSV downloads, so the three always hold the same numbers.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Count, F, Max, Q, Sum
@@ -24,23 +24,13 @@ from feeds.insights.models import (
 )
 from feeds.insights.periods import Period
 from feeds.insights.rollups import COHORT_WEEKS
+from feeds.insights.tables import Table
+from feeds.insights.tables import share as _share
 from feeds.models import Audience, Post
 
 TOP = 5
 # Ranked candidates read from the summary before asking the policy which may be named.
 CANDIDATES = 50
-
-
-@dataclass
-class Table:
-    """A heading row and rows of cells: what a chart draws, the page lists and a CSV holds."""
-
-    title: str
-    headings: list[str]
-    rows: list[list] = field(default_factory=list)
-
-    def column(self, index: int) -> list:
-        return [row[index] for row in self.rows]
 
 
 @dataclass
@@ -68,10 +58,6 @@ def as_text(cell) -> str:
     if isinstance(cell, date):
         return cell.isoformat()
     return str(cell)
-
-
-def _share(part: float, whole: float) -> float | None:
-    return round(100 * part / whole, 1) if whole else None
 
 
 def _days(community, period: Period) -> dict[date, CommunityDay]:
@@ -152,9 +138,12 @@ def tiers_table(community, period: Period) -> Table:
 def sources_table(community, period: Period, days=None) -> Table:
     """Visits and joins by where they came from, beside the period before, and of the
     period's joins whose 30-day week has passed, how many were still active in it. Only
-    cross-posts' tracked links count visits."""
+    cross-posts' and partners' tracked links count visits."""
     days = _days(community, period) if days is None else days
-    visits = sum(row.crosspost_visits for row in _series(days, period))
+    visits = {
+        Source.CROSSPOST: sum(row.crosspost_visits for row in _series(days, period)),
+        Source.PARTNER: sum(row.partner_visits for row in _series(days, period)),
+    }
     before = period.previous()
     now_q = Q(day__gte=period.start)
     counts = {
@@ -184,14 +173,13 @@ def sources_table(community, period: Period, days=None) -> Table:
     )
     for source in Source:
         row = counts.get(source.value)
-        is_crosspost = source == Source.CROSSPOST
-        if row is None and not (is_crosspost and visits):
+        if row is None and not visits.get(source):
             continue
         row = row or {"now": 0, "before": 0, "settled": 0, "retained": 0}
         table.rows.append(
             [
                 source.label,
-                visits if is_crosspost else None,
+                visits.get(source),
                 row["now"],
                 row["before"],
                 row["settled"],
