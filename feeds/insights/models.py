@@ -10,6 +10,7 @@ is the weekly email's claim, not a summary.
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class MemberVisit(models.Model):
@@ -203,12 +204,12 @@ class CohortWeek(models.Model):
 
 
 class Source(models.TextChoices):
-    CROSSPOST = "crosspost", "Cross-post"
-    INVITATION_LINK = "invitation_link", "Invitation link"
-    EMAIL_INVITATION = "email_invitation", "Email invitation"
-    PARTNER = "partner", "Partner"
-    DIRECTORY = "directory", "Directory (join request)"
-    DIRECT = "direct", "Direct (founded, added)"
+    CROSSPOST = "crosspost", _("Cross-post")
+    INVITATION_LINK = "invitation_link", _("Invitation link")
+    EMAIL_INVITATION = "email_invitation", _("Email invitation")
+    PARTNER = "partner", _("Partner")
+    DIRECTORY = "directory", _("Directory (join request)")
+    DIRECT = "direct", _("Direct (founded, added)")
 
 
 class MemberJoin(models.Model):

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Count, F, Max, Q, Sum
+from django.utils.translation import gettext as _
 
 from communities.chat.models import ChatRoom
 from feeds.insights.days import week_start
@@ -74,7 +75,7 @@ def _series(days: dict[date, CommunityDay], period: Period) -> list[CommunityDay
 
 def members_table(community, period: Period, days=None) -> Table:
     days = _days(community, period) if days is None else days
-    table = Table("Members", ["Day", "Members", "Joined", "Left", "Banned"])
+    table = Table(_("Members"), [_("Day"), _("Members"), _("Joined"), _("Left"), _("Banned")])
     for row in _series(days, period):
         table.rows.append([row.day, row.members, row.joined, row.left, row.banned])
     return table
@@ -83,8 +84,14 @@ def members_table(community, period: Period, days=None) -> Table:
 def activity_table(community, period: Period, days=None) -> Table:
     days = _days(community, period) if days is None else days
     table = Table(
-        "Active members",
-        ["Day", "Active that day", "Active in 7 days", "Active in 30 days", "Contributors"],
+        _("Active members"),
+        [
+            _("Day"),
+            _("Active that day"),
+            _("Active in 7 days"),
+            _("Active in 30 days"),
+            _("Contributors"),
+        ],
     )
     for row in _series(days, period):
         table.rows.append(
@@ -107,8 +114,9 @@ def cohorts_table(community, period: Period) -> Table:
         by_week.setdefault(row.week, {})[row.weeks_after] = row
         sizes[row.week] = row.members
     table = Table(
-        "Retention by join week",
-        ["Join week", "Members"] + [f"Week {n}" for n in range(1, COHORT_WEEKS + 1)],
+        _("Retention by join week"),
+        [_("Join week"), _("Members")]
+        + [_("Week %(number)s") % {"number": n} for n in range(1, COHORT_WEEKS + 1)],
     )
     for week in sorted(sizes):
         cells = by_week[week]
@@ -129,7 +137,9 @@ def tiers_table(community, period: Period) -> Table:
     for row in TierDay.objects.filter(community=community, day__in=ends):
         counts.setdefault(row.tier_name, {})[row.day] = row.members
         ranks[row.tier_name] = row.tier_rank
-    table = Table("Members by tier", ["Tier", "Members at the end", "The period before"])
+    table = Table(
+        _("Members by tier"), [_("Tier"), _("Members at the end"), _("The period before")]
+    )
     for name in sorted(counts, key=lambda name: (ranks[name], name)):
         table.rows.append([name, counts[name].get(ends[0], 0), counts[name].get(ends[1], 0)])
     return table
@@ -161,14 +171,14 @@ def sources_table(community, period: Period, days=None) -> Table:
         .order_by()
     }
     table = Table(
-        "Visits and joins by source",
+        _("Visits and joins by source"),
         [
-            "Source",
-            "Visits",
-            "Joined",
-            "The period before",
-            "Joined 36+ days ago",
-            "Still active after 30 days",
+            _("Source"),
+            _("Visits"),
+            _("Joined"),
+            _("The period before"),
+            _("Joined 36+ days ago"),
+            _("Still active after 30 days"),
         ],
     )
     for source in Source:
@@ -219,18 +229,20 @@ def figures(community, period: Period, days) -> list[Figure]:
         return round(average_daily(rows), 1)
 
     return [
-        Figure("Members", now[-1].members, before[-1].members),
-        Figure("Joined", sum(r.joined for r in now), sum(r.joined for r in before)),
-        Figure("Left", sum(r.left for r in now), sum(r.left for r in before)),
-        Figure("Banned", sum(r.banned for r in now), sum(r.banned for r in before)),
-        Figure("Active a day, on average (DAU)", rounded(now), rounded(before)),
-        Figure("Active in the last 7 days (WAU)", now[-1].active_week, before[-1].active_week),
-        Figure("Active in the last 30 days (MAU)", now[-1].active_month, before[-1].active_month),
-        Figure("Stickiness (DAU / MAU)", stickiness(now), stickiness(before), percent=True),
-        Figure("Active in the period", distinct["active_now"], distinct["active_before"]),
-        Figure("Contributors", distinct["contributors_now"], distinct["contributors_before"]),
+        Figure(_("Members"), now[-1].members, before[-1].members),
+        Figure(_("Joined"), sum(r.joined for r in now), sum(r.joined for r in before)),
+        Figure(_("Left"), sum(r.left for r in now), sum(r.left for r in before)),
+        Figure(_("Banned"), sum(r.banned for r in now), sum(r.banned for r in before)),
+        Figure(_("Active a day, on average (DAU)"), rounded(now), rounded(before)),
+        Figure(_("Active in the last 7 days (WAU)"), now[-1].active_week, before[-1].active_week),
         Figure(
-            "Engagement rate",
+            _("Active in the last 30 days (MAU)"), now[-1].active_month, before[-1].active_month
+        ),
+        Figure(_("Stickiness (DAU / MAU)"), stickiness(now), stickiness(before), percent=True),
+        Figure(_("Active in the period"), distinct["active_now"], distinct["active_before"]),
+        Figure(_("Contributors"), distinct["contributors_now"], distinct["contributors_before"]),
+        Figure(
+            _("Engagement rate"),
             _share(distinct["contributors_now"], distinct["active_now"]),
             _share(distinct["contributors_before"], distinct["active_before"]),
             percent=True,

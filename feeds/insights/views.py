@@ -7,6 +7,7 @@ import csv
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from communities.permissions import Action, access_community, may, page_context
 from feeds.insights import charts, report
@@ -54,12 +55,12 @@ def insights_page(request, slug):
                 (
                     insights.members,
                     "members",
-                    "members at the end of each day, joined, left, banned",
+                    _("members at the end of each day, joined, left, banned"),
                 ),
                 (
                     insights.activity,
                     "activity",
-                    "active that day, in 7 days, in 30 days, contributors",
+                    _("active that day, in 7 days, in 30 days, contributors"),
                 ),
             ],
         },

@@ -29,6 +29,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_noop
 
 from communities.content import ContentKind, register_content
 from communities.models import Community
@@ -43,12 +44,13 @@ from feeds.insights.periods import Period
 from sosoon_site.accounts.models import User
 from sosoon_site.claims import claim_once
 
-# The page's figures the email carries, by their label on the page.
+# The page's figures the email carries, by their label on the page (looked up translated,
+# as the page labels them).
 MEMBERS, JOINED, ACTIVE, ENGAGEMENT = (
-    "Members",
-    "Joined",
-    "Active in the last 7 days (WAU)",
-    "Engagement rate",
+    gettext_noop("Members"),
+    gettext_noop("Joined"),
+    gettext_noop("Active in the last 7 days (WAU)"),
+    gettext_noop("Engagement rate"),
 )
 WEEK_LABEL = "insights_week"
 
@@ -99,10 +101,10 @@ def week_in_numbers(community: Community, period: Period, viewer: User) -> WeekI
     return WeekInNumbers(
         community=community,
         period=period,
-        members=figures[MEMBERS],
-        joined=figures[JOINED],
-        active=figures[ACTIVE],
-        engagement=figures[ENGAGEMENT],
+        members=figures[gettext(MEMBERS)],
+        joined=figures[gettext(JOINED)],
+        active=figures[gettext(ACTIVE)],
+        engagement=figures[gettext(ENGAGEMENT)],
         top_post=posts[0] if posts else None,
         top_source=TopSource(top[0], top[2], top[3]) if top else None,
     )
