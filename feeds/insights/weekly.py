@@ -29,6 +29,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext, gettext_noop
 
 from communities.content import ContentKind, register_content
@@ -142,7 +143,8 @@ def weekly_message(person: User, week: WeekInNumbers) -> EmailMultiAlternatives:
     }
     name = " ".join(community.name.split())
     message = EmailMultiAlternatives(
-        subject=f"{name} last week: {week.members.now} members, {week.joined.now} joined",
+        subject=gettext("%(community)s last week: %(members)s members, %(joined)s joined")
+        % {"community": name, "members": week.members.now, "joined": week.joined.now},
         body=render_to_string("feeds/insights/weekly_email.txt", context),
         to=[person.email],
         headers={
@@ -256,7 +258,10 @@ def register_weekly_content() -> None:
             url=lambda sent: insights_path(
                 sent.community, Period(sent.week, sent.week + timedelta(days=6))
             ),
-            summary=lambda sent: f"Insights of {sent.community.name}, week of {sent.week:%-d %B}",
+            summary=lambda sent: (
+                gettext("Insights of %(community)s, week of %(week)s")
+                % {"community": sent.community.name, "week": date_format(sent.week, "j F")}
+            ),
             community=lambda sent: sent.community,
         )
     )
