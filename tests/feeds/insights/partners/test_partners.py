@@ -126,6 +126,8 @@ def test_everyone_else_gets_404_on_the_partners_list_and_its_forms(
     assert Partner.objects.count() == 1 and PartnerLink.objects.count() == 1
     insights = client.get(reverse("insights:page", kwargs={"slug": community.slug}))
     assert insights.status_code == 404
+    csv = reverse("insights:csv", kwargs={"slug": community.slug, "name": "partners"})
+    assert client.get(csv).status_code == 404
 
 
 def test_signed_out_visitors_are_sent_to_sign_in(client, community, owner, member):
