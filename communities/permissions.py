@@ -43,6 +43,7 @@ class Action(StrEnum):
     SEE_EVERY_TIER = "see_every_tier"
     EDIT_SETTINGS = "edit_settings"
     VIEW_INSIGHTS = "view_insights"
+    MANAGE_PARTNERS = "manage_partners"
     TRANSFER_OWNERSHIP = "transfer_ownership"
     DELETE_COMMUNITY = "delete_community"
 
@@ -60,6 +61,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.SEE_EVERY_TIER: _STAFF,
     Action.EDIT_SETTINGS: _STAFF,
     Action.VIEW_INSIGHTS: _STAFF,
+    Action.MANAGE_PARTNERS: _STAFF,
     Action.TRANSFER_OWNERSHIP: frozenset({Role.OWNER}),
     Action.DELETE_COMMUNITY: frozenset({Role.OWNER}),
 }

@@ -14,6 +14,7 @@ from communities.services.members import do_ban_member, do_leave_community
 from communities.services.membership_rules import do_add_member
 from feeds.insights.days import today, zone_of
 from feeds.insights.models import MemberVisit
+from feeds.insights.partners import demo as partners_demo
 from feeds.insights.rollups import roll_up_days
 from feeds.models import Audience, Comment, Post, Reaction
 from sosoon_site.accounts.models import User
@@ -52,9 +53,11 @@ def seed_history(community: Community) -> list[str]:
     Community.objects.filter(pk=community.pk).update(created_at=_at(community, first_day, 9))
     MembershipChange.objects.filter(community=community).update(at=_at(community, first_day, 9))
     base = community.tiers.get(rank=0)
-    # The launch came by word of mouth (direct), the second wave through a shared link, the
-    # third through a mailing of email invitations.
+    # The launch came by word of mouth (direct), the second wave through a shared link and
+    # the partners' links (partners/demo.py), the third through a mailing of email invitations.
     link = do_create_invitation(community, community.owner, tier=base)
+    partner_links, partner_author = partners_demo.seed_partners(community)
+    partner_joins = {partner_link: [] for partner_link in partner_links}
     joined_on = {}
     for number in range(1, TASTERS + 1):
         user = User.objects.create_user(
@@ -67,13 +70,19 @@ def seed_history(community: Community) -> list[str]:
         offset = min(HISTORY_DAYS - 1, WAVES[wave_number] + int(rng.expovariate(1 / 4)))
         day = first_day + timedelta(days=offset)
         invitation = None
-        if wave_number == 1:
+        if wave_number == 1 and number % 2:
             invitation = link
+        elif wave_number == 1:
+            joined_through = sum(len(days) for days in partner_joins.values())
+            partner_link = partner_links[joined_through % len(partner_links)]
+            partner_joins[partner_link].append(day)
+            invitation = partner_link.invitation
         elif wave_number == 2:
             invitation = do_create_invitation(
                 community, community.owner, tier=base, email=user.email
             )
-        do_add_member(user, community, invitation=invitation)
+        tier = invitation.tier if invitation else None
+        do_add_member(user, community, invitation=invitation, tier=tier)
         _backdate_last_change(community, user, _at(community, day, rng.randint(8, 22)))
         joined_on[user] = day
     gone_on = {}
@@ -120,6 +129,8 @@ def seed_history(community: Community) -> list[str]:
                     reactions.append(Reaction(post=post, user=user, emoji="heart", created=at))
         if offset % 9 == 4:
             author = rng.choice([u for u, d in joined_on.items() if d <= day] or [community.owner])
+            if partner_author is not None and offset % 18 == 4:
+                author = partner_author
             body = POST_BODIES[offset % len(POST_BODIES)]
             posts.append(
                 Post.objects.create(
@@ -133,8 +144,10 @@ def seed_history(community: Community) -> list[str]:
     MemberVisit.objects.bulk_create(visits, ignore_conflicts=True)
     Comment.objects.bulk_create(comments)
     Reaction.objects.bulk_create(reactions, ignore_conflicts=True)
+    link_visits = partners_demo.seed_visits(partner_joins, rng)
     roll_up_days(community, first_day, today(community) - timedelta(days=1))
     return [
         f"{TASTERS} tasters with {HISTORY_DAYS} days of history in {community.name}",
         f"{len(visits)} visits, {len(comments)} comments, {len(reactions)} reactions",
+        f"{len(partner_links)} partner links with {link_visits} visits",
     ]

@@ -10,6 +10,7 @@ is the weekly email's claim, not a summary.
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class MemberVisit(models.Model):
@@ -107,8 +108,10 @@ class CommunityDay(models.Model):
     active_month = models.PositiveIntegerField(default=0)
     contributors = models.PositiveIntegerField(default=0)
     contributions = models.PositiveIntegerField(default=0)
-    # Visits to the community's cross-posts' tracked links (the one source that counts visits).
+    # Visits to the community's cross-posts' and partners' tracked links (the sources that
+    # count visits).
     crosspost_visits = models.PositiveIntegerField(default=0)
+    partner_visits = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["day"]
@@ -201,11 +204,12 @@ class CohortWeek(models.Model):
 
 
 class Source(models.TextChoices):
-    CROSSPOST = "crosspost", "Cross-post"
-    INVITATION_LINK = "invitation_link", "Invitation link"
-    EMAIL_INVITATION = "email_invitation", "Email invitation"
-    DIRECTORY = "directory", "Directory (join request)"
-    DIRECT = "direct", "Direct (founded, added)"
+    CROSSPOST = "crosspost", _("Cross-post")
+    INVITATION_LINK = "invitation_link", _("Invitation link")
+    EMAIL_INVITATION = "email_invitation", _("Email invitation")
+    PARTNER = "partner", _("Partner")
+    DIRECTORY = "directory", _("Directory (join request)")
+    DIRECT = "direct", _("Direct (founded, added)")
 
 
 class MemberJoin(models.Model):

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django import forms
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 
 from feeds.insights.days import today
 
@@ -39,11 +41,20 @@ class Period:
 
 class PeriodForm(forms.Form):
     period = forms.ChoiceField(
-        choices=[("7", "7 days"), ("30", "30 days"), ("90", "90 days"), ("custom", "Custom")],
+        choices=[
+            ("7", _("7 days")),
+            ("30", _("30 days")),
+            ("90", _("90 days")),
+            ("custom", _("Custom")),
+        ],
         required=False,
     )
-    start = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label=_("Start"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=_("End"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args, community, **kwargs):
         super().__init__(*args, **kwargs)
@@ -55,16 +66,16 @@ class PeriodForm(forms.Form):
             return cleaned
         start, end = cleaned.get("start"), cleaned.get("end")
         if start is None or end is None:
-            raise forms.ValidationError("A custom period needs a first and a last day.")
+            raise forms.ValidationError(_("A custom period needs a first and a last day."))
         if end < start:
-            raise forms.ValidationError("The last day comes before the first; swap them.")
+            raise forms.ValidationError(_("The last day comes before the first; swap them."))
         if end > self.last_day:
             raise forms.ValidationError(
-                f"Insights count finished days only: the last day can be "
-                f"{self.last_day:%-d %B %Y} at the latest."
+                _("Insights count finished days only: the last day can be %(day)s at the latest.")
+                % {"day": date_format(self.last_day, "j F Y")}
             )
         if (end - start).days + 1 > LONGEST_DAYS:
-            raise forms.ValidationError("A period can be two years long at most.")
+            raise forms.ValidationError(_("A period can be two years long at most."))
         return cleaned
 
     def chosen(self) -> tuple[str, Period]:

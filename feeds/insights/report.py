@@ -5,10 +5,11 @@ Tables are built once here and used three ways: the page's tables, the charts dr
 them, and their CSV downloads, so the three always hold the same numbers.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Count, F, Max, Q, Sum
+from django.utils.translation import gettext as _
 
 from communities.chat.models import ChatRoom
 from feeds.insights.days import week_start
@@ -24,23 +25,13 @@ from feeds.insights.models import (
 )
 from feeds.insights.periods import Period
 from feeds.insights.rollups import COHORT_WEEKS
+from feeds.insights.tables import Table
+from feeds.insights.tables import share as _share
 from feeds.models import Audience, Post
 
 TOP = 5
 # Ranked candidates read from the summary before asking the policy which may be named.
 CANDIDATES = 50
-
-
-@dataclass
-class Table:
-    """A heading row and rows of cells: what a chart draws, the page lists and a CSV holds."""
-
-    title: str
-    headings: list[str]
-    rows: list[list] = field(default_factory=list)
-
-    def column(self, index: int) -> list:
-        return [row[index] for row in self.rows]
 
 
 @dataclass
@@ -70,10 +61,6 @@ def as_text(cell) -> str:
     return str(cell)
 
 
-def _share(part: float, whole: float) -> float | None:
-    return round(100 * part / whole, 1) if whole else None
-
-
 def _days(community, period: Period) -> dict[date, CommunityDay]:
     rows = CommunityDay.objects.filter(
         community=community, day__gte=period.previous().start, day__lte=period.end
@@ -88,7 +75,7 @@ def _series(days: dict[date, CommunityDay], period: Period) -> list[CommunityDay
 
 def members_table(community, period: Period, days=None) -> Table:
     days = _days(community, period) if days is None else days
-    table = Table("Members", ["Day", "Members", "Joined", "Left", "Banned"])
+    table = Table(_("Members"), [_("Day"), _("Members"), _("Joined"), _("Left"), _("Banned")])
     for row in _series(days, period):
         table.rows.append([row.day, row.members, row.joined, row.left, row.banned])
     return table
@@ -97,8 +84,14 @@ def members_table(community, period: Period, days=None) -> Table:
 def activity_table(community, period: Period, days=None) -> Table:
     days = _days(community, period) if days is None else days
     table = Table(
-        "Active members",
-        ["Day", "Active that day", "Active in 7 days", "Active in 30 days", "Contributors"],
+        _("Active members"),
+        [
+            _("Day"),
+            _("Active that day"),
+            _("Active in 7 days"),
+            _("Active in 30 days"),
+            _("Contributors"),
+        ],
     )
     for row in _series(days, period):
         table.rows.append(
@@ -121,8 +114,9 @@ def cohorts_table(community, period: Period) -> Table:
         by_week.setdefault(row.week, {})[row.weeks_after] = row
         sizes[row.week] = row.members
     table = Table(
-        "Retention by join week",
-        ["Join week", "Members"] + [f"Week {n}" for n in range(1, COHORT_WEEKS + 1)],
+        _("Retention by join week"),
+        [_("Join week"), _("Members")]
+        + [_("Week %(number)s") % {"number": n} for n in range(1, COHORT_WEEKS + 1)],
     )
     for week in sorted(sizes):
         cells = by_week[week]
@@ -143,7 +137,9 @@ def tiers_table(community, period: Period) -> Table:
     for row in TierDay.objects.filter(community=community, day__in=ends):
         counts.setdefault(row.tier_name, {})[row.day] = row.members
         ranks[row.tier_name] = row.tier_rank
-    table = Table("Members by tier", ["Tier", "Members at the end", "The period before"])
+    table = Table(
+        _("Members by tier"), [_("Tier"), _("Members at the end"), _("The period before")]
+    )
     for name in sorted(counts, key=lambda name: (ranks[name], name)):
         table.rows.append([name, counts[name].get(ends[0], 0), counts[name].get(ends[1], 0)])
     return table
@@ -152,9 +148,12 @@ def tiers_table(community, period: Period) -> Table:
 def sources_table(community, period: Period, days=None) -> Table:
     """Visits and joins by where they came from, beside the period before, and of the
     period's joins whose 30-day week has passed, how many were still active in it. Only
-    cross-posts' tracked links count visits."""
+    cross-posts' and partners' tracked links count visits."""
     days = _days(community, period) if days is None else days
-    visits = sum(row.crosspost_visits for row in _series(days, period))
+    visits = {
+        Source.CROSSPOST: sum(row.crosspost_visits for row in _series(days, period)),
+        Source.PARTNER: sum(row.partner_visits for row in _series(days, period)),
+    }
     before = period.previous()
     now_q = Q(day__gte=period.start)
     counts = {
@@ -172,26 +171,25 @@ def sources_table(community, period: Period, days=None) -> Table:
         .order_by()
     }
     table = Table(
-        "Visits and joins by source",
+        _("Visits and joins by source"),
         [
-            "Source",
-            "Visits",
-            "Joined",
-            "The period before",
-            "Joined 36+ days ago",
-            "Still active after 30 days",
+            _("Source"),
+            _("Visits"),
+            _("Joined"),
+            _("The period before"),
+            _("Joined 36+ days ago"),
+            _("Still active after 30 days"),
         ],
     )
     for source in Source:
         row = counts.get(source.value)
-        is_crosspost = source == Source.CROSSPOST
-        if row is None and not (is_crosspost and visits):
+        if row is None and not visits.get(source):
             continue
         row = row or {"now": 0, "before": 0, "settled": 0, "retained": 0}
         table.rows.append(
             [
                 source.label,
-                visits if is_crosspost else None,
+                visits.get(source),
                 row["now"],
                 row["before"],
                 row["settled"],
@@ -231,18 +229,20 @@ def figures(community, period: Period, days) -> list[Figure]:
         return round(average_daily(rows), 1)
 
     return [
-        Figure("Members", now[-1].members, before[-1].members),
-        Figure("Joined", sum(r.joined for r in now), sum(r.joined for r in before)),
-        Figure("Left", sum(r.left for r in now), sum(r.left for r in before)),
-        Figure("Banned", sum(r.banned for r in now), sum(r.banned for r in before)),
-        Figure("Active a day, on average (DAU)", rounded(now), rounded(before)),
-        Figure("Active in the last 7 days (WAU)", now[-1].active_week, before[-1].active_week),
-        Figure("Active in the last 30 days (MAU)", now[-1].active_month, before[-1].active_month),
-        Figure("Stickiness (DAU / MAU)", stickiness(now), stickiness(before), percent=True),
-        Figure("Active in the period", distinct["active_now"], distinct["active_before"]),
-        Figure("Contributors", distinct["contributors_now"], distinct["contributors_before"]),
+        Figure(_("Members"), now[-1].members, before[-1].members),
+        Figure(_("Joined"), sum(r.joined for r in now), sum(r.joined for r in before)),
+        Figure(_("Left"), sum(r.left for r in now), sum(r.left for r in before)),
+        Figure(_("Banned"), sum(r.banned for r in now), sum(r.banned for r in before)),
+        Figure(_("Active a day, on average (DAU)"), rounded(now), rounded(before)),
+        Figure(_("Active in the last 7 days (WAU)"), now[-1].active_week, before[-1].active_week),
         Figure(
-            "Engagement rate",
+            _("Active in the last 30 days (MAU)"), now[-1].active_month, before[-1].active_month
+        ),
+        Figure(_("Stickiness (DAU / MAU)"), stickiness(now), stickiness(before), percent=True),
+        Figure(_("Active in the period"), distinct["active_now"], distinct["active_before"]),
+        Figure(_("Contributors"), distinct["contributors_now"], distinct["contributors_before"]),
+        Figure(
+            _("Engagement rate"),
             _share(distinct["contributors_now"], distinct["active_now"]),
             _share(distinct["contributors_before"], distinct["active_before"]),
             percent=True,

@@ -29,6 +29,7 @@ from feeds.insights.models import (
     Source,
     TierDay,
 )
+from feeds.insights.partners import rollups as partner_rollups
 from feeds.models import Comment, Post, Reaction
 from feeds.policy import audience_of
 
@@ -111,7 +112,9 @@ def _room_rows(community: Community, day: date, start, end) -> list[RoomDay]:
     return [RoomDay(community=community, day=day, **row) for row in rows]
 
 
-def _source_of(change, crosspost_invitations: set[int], referred_requests: set[int]) -> str:
+def _source_of(
+    change, crosspost_invitations: set[int], referred_requests: set[int], partner_links
+) -> str:
     if change.via_request_id:
         if change.via_request_id in referred_requests:
             return Source.CROSSPOST
@@ -119,6 +122,8 @@ def _source_of(change, crosspost_invitations: set[int], referred_requests: set[i
     if change.via_invitation_id:
         if change.via_invitation_id in crosspost_invitations:
             return Source.CROSSPOST
+        if change.via_invitation_id in partner_links:
+            return Source.PARTNER
         if change.via_invitation.email:
             return Source.EMAIL_INVITATION
         return Source.INVITATION_LINK
@@ -152,12 +157,13 @@ def _join_rows(community: Community, day: date, start, end) -> list[MemberJoin]:
     referred = set(
         Referral.objects.filter(join_request__in=requests).values_list("join_request", flat=True)
     )
+    partner_links = partner_rollups.partner_invitations(community)
     return [
         MemberJoin(
             community=community,
             user_id=change.user_id,
             day=day,
-            source=_source_of(change, crosspost_invitations, referred),
+            source=_source_of(change, crosspost_invitations, referred, partner_links),
             retained=_retained(community, change.user_id, day),
         )
         for change in joins
@@ -235,6 +241,7 @@ def roll_up_day(community: Community, day: date) -> CommunityDay:
         )
         MemberJoin.objects.bulk_create(_join_rows(community, day, start, end))
         _settle_retention(community, day)
+        partner_rollups.roll_up_partners_day(community, day, start, end)
         return rolled
 
 

@@ -7,9 +7,11 @@ import csv
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from communities.permissions import Action, access_community, may, page_context
 from feeds.insights import charts, report
+from feeds.insights.partners.report import partners_table
 from feeds.insights.periods import PRESETS, PeriodForm
 from sosoon_site.svg_charts import svg_chart_policy
 
@@ -48,29 +50,33 @@ def insights_page(request, slug):
             "previous": period.previous(),
             "query": query,
             "insights": insights,
+            "partners": partners_table(community, period),
             "charted": [
                 (
                     insights.members,
                     "members",
-                    "members at the end of each day, joined, left, banned",
+                    _("members at the end of each day, joined, left, banned"),
                 ),
                 (
                     insights.activity,
                     "activity",
-                    "active that day, in 7 days, in 30 days, contributors",
+                    _("active that day, in 7 days, in 30 days, contributors"),
                 ),
             ],
         },
     )
 
 
+_TABLES = {**report.TABLES, "partners": partners_table}
+
+
 def _table(request, slug, name):
     """The community, the period and the named table: what a chart and a CSV are made of."""
-    if name not in report.TABLES:
+    if name not in _TABLES:
         raise Http404("No such table.")
     community = _community(request, slug)
     _form, _preset, period = _period(request, community)
-    return community, period, report.TABLES[name](community, period)
+    return community, period, _TABLES[name](community, period)
 
 
 @login_required

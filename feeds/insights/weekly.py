@@ -29,6 +29,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_noop
 
 from communities.content import ContentKind, register_content
 from communities.models import Community
@@ -43,12 +45,13 @@ from feeds.insights.periods import Period
 from sosoon_site.accounts.models import User
 from sosoon_site.claims import claim_once
 
-# The page's figures the email carries, by their label on the page.
+# The page's figures the email carries, by their label on the page (looked up translated,
+# as the page labels them).
 MEMBERS, JOINED, ACTIVE, ENGAGEMENT = (
-    "Members",
-    "Joined",
-    "Active in the last 7 days (WAU)",
-    "Engagement rate",
+    gettext_noop("Members"),
+    gettext_noop("Joined"),
+    gettext_noop("Active in the last 7 days (WAU)"),
+    gettext_noop("Engagement rate"),
 )
 WEEK_LABEL = "insights_week"
 
@@ -99,10 +102,10 @@ def week_in_numbers(community: Community, period: Period, viewer: User) -> WeekI
     return WeekInNumbers(
         community=community,
         period=period,
-        members=figures[MEMBERS],
-        joined=figures[JOINED],
-        active=figures[ACTIVE],
-        engagement=figures[ENGAGEMENT],
+        members=figures[gettext(MEMBERS)],
+        joined=figures[gettext(JOINED)],
+        active=figures[gettext(ACTIVE)],
+        engagement=figures[gettext(ENGAGEMENT)],
         top_post=posts[0] if posts else None,
         top_source=TopSource(top[0], top[2], top[3]) if top else None,
     )
@@ -140,7 +143,8 @@ def weekly_message(person: User, week: WeekInNumbers) -> EmailMultiAlternatives:
     }
     name = " ".join(community.name.split())
     message = EmailMultiAlternatives(
-        subject=f"{name} last week: {week.members.now} members, {week.joined.now} joined",
+        subject=gettext("%(community)s last week: %(members)s members, %(joined)s joined")
+        % {"community": name, "members": week.members.now, "joined": week.joined.now},
         body=render_to_string("feeds/insights/weekly_email.txt", context),
         to=[person.email],
         headers={
@@ -254,7 +258,10 @@ def register_weekly_content() -> None:
             url=lambda sent: insights_path(
                 sent.community, Period(sent.week, sent.week + timedelta(days=6))
             ),
-            summary=lambda sent: f"Insights of {sent.community.name}, week of {sent.week:%-d %B}",
+            summary=lambda sent: (
+                gettext("Insights of %(community)s, week of %(week)s")
+                % {"community": sent.community.name, "week": date_format(sent.week, "j F")}
+            ),
             community=lambda sent: sent.community,
         )
     )

@@ -61,3 +61,14 @@ from feeds.insights.models import (  # noqa: F401
     RoomDay,
     TierDay,
 )
+
+# isort: split
+# Partners' rows point at the insights tables' joins, so they come after them.
+from feeds.insights.partners.models import (  # noqa: F401
+    LinkVisitDay,
+    Partner,
+    PartnerDay,
+    PartnerJoin,
+    PartnerLink,
+    PartnerPostDay,
+)

@@ -28,6 +28,7 @@ EXPECTED_YES = {
     Action.SEE_EVERY_TIER: {"owner", "admin"},
     Action.EDIT_SETTINGS: {"owner", "admin"},
     Action.VIEW_INSIGHTS: {"owner", "admin"},
+    Action.MANAGE_PARTNERS: {"owner", "admin"},
     Action.TRANSFER_OWNERSHIP: {"owner"},
     Action.DELETE_COMMUNITY: {"owner"},
 }

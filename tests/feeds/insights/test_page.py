@@ -224,8 +224,9 @@ def test_the_page_costs_the_same_queries_for_any_period_and_history(client, roll
     roll_up_days(community, DAYS[0] - timedelta(days=120), DAYS[-1])
     assert _queries(client, _url(community) + WORLD) == small
     assert _queries(client, _url(community) + "?period=90") <= small
-    # The page's own reads plus what every page costs (session, user, the two top-bar badges).
-    assert small <= 15
+    # The page's own reads plus what every page costs (session, user, the two top-bar badges),
+    # and the partners' list (none here; tests/feeds/insights/partners counts their reads).
+    assert small <= 16
 
 
 def test_joins_by_source_on_the_page_and_in_its_csv(client, world, owner, user_factory):
