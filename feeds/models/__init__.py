@@ -60,4 +60,5 @@ from feeds.insights.models import (  # noqa: F401
     PostDay,
     RoomDay,
     TierDay,
+    TopPostWindow,
 )
