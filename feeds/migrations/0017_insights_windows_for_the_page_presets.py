@@ -5,49 +5,71 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('communities', '0015_insights_weekly_notification'),
-        ('feeds', '0016_weekly_insights'),
+        ("communities", "0015_insights_weekly_notification"),
+        ("feeds", "0016_weekly_insights"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='communityday',
-            name='active_quarter',
+            model_name="communityday",
+            name="active_quarter",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='communityday',
-            name='contributors_month',
+            model_name="communityday",
+            name="contributors_month",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='communityday',
-            name='contributors_quarter',
+            model_name="communityday",
+            name="contributors_quarter",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='communityday',
-            name='contributors_week',
+            model_name="communityday",
+            name="contributors_week",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.CreateModel(
-            name='TopPostWindow',
+            name="TopPostWindow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField()),
-                ('days', models.PositiveSmallIntegerField()),
-                ('rank', models.PositiveSmallIntegerField()),
-                ('comments', models.PositiveIntegerField(default=0)),
-                ('reactions', models.PositiveIntegerField(default=0)),
-                ('audience', models.PositiveIntegerField(default=0)),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='communities.community')),
-                ('post', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='feeds.post')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField()),
+                ("days", models.PositiveSmallIntegerField()),
+                ("rank", models.PositiveSmallIntegerField()),
+                ("comments", models.PositiveIntegerField(default=0)),
+                ("reactions", models.PositiveIntegerField(default=0)),
+                ("audience", models.PositiveIntegerField(default=0)),
+                (
+                    "community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="communities.community",
+                    ),
+                ),
+                (
+                    "post",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="feeds.post",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['rank'],
-                'indexes': [models.Index(fields=['community', 'day', 'days'], name='insights_top_post_window')],
+                "ordering": ["rank"],
+                "indexes": [
+                    models.Index(
+                        fields=["community", "day", "days"], name="insights_top_post_window"
+                    )
+                ],
             },
         ),
     ]
