@@ -391,52 +391,10 @@ class _Total(Subquery):
     output_field = IntegerField()
 
 
-def _counted(posts: QuerySet, ids, size) -> dict[int, int]:
-    return dict(posts.filter(pk__in=list(ids)).annotate(size=size).values_list("pk", "size"))
-
-
-def audience_sizes(posts: QuerySet, *, now=None) -> dict[int, int]:
-    """How many people may see each of `posts` (saved posts) now, or at `now`: for each,
-    `audience_of(post, now=now).count()`, in three queries however many posts there are.
-
-    The same rules, `_may_see`, read in two passes. A post's author and circle enter the
-    rules only through the people they name: the author, the people blocked with the author,
-    the circle's people. Everyone else is judged alike for all posts of the same community,
-    audience, tier, teaser setting and moderation state, so the first pass counts each such
-    kind of post once, with author and circle left out; the second judges, for each post's
-    author and circle, only the people they name, with and without them, and adds the
-    difference."""
-    now = timezone.now() if now is None else now
-    posts = _with_post_terms(posts.order_by(), now).annotate(
-        withheld_now=ExpressionWrapper(
-            _withheld(POST_LABEL, OuterRef("pk")), output_field=BooleanField()
-        ),
-        reported_now=ExpressionWrapper(
-            _reported(POST_LABEL, OuterRef("pk")), output_field=BooleanField()
-        ),
-    )
-    kinds: dict[tuple, int] = {}
-    named: dict[tuple, int] = {}
-    of: dict[int, tuple[tuple, tuple]] = {}
-    for pk, author, circle, *kind in posts.values_list(
-        "pk",
-        "author_id",
-        "circle_id",
-        "community_id",
-        "audience_then",
-        "min_rank_then",
-        "teasers_then",
-        "withheld_now",
-        "reported_now",
-    ):
-        kind = tuple(kind)
-        kinds.setdefault(kind, pk)
-        named.setdefault((kind, author, circle), pk)
-        of[pk] = (kind, (kind, author, circle))
-    if not of:
-        return {}
-    everyone = User.objects.filter(_may_see(_post_column_terms(named=False)))
-    alike = _counted(posts, kinds.values(), _Total(everyone.annotate(n=Value(1)).values("n")))
+def _named_people_difference() -> Any:
+    """For the outer query's post: of the people its author and circle name (the author, the
+    people blocked with the author, the circle's people), how many more the rules let in with
+    them than without them (negative where they shut people out)."""
     author = OuterRef("author_id")
     blocked = Q(pk__in=ids_blocked_with(OuterRef(OuterRef("author_id"))))
     in_circle = Q(
@@ -447,20 +405,59 @@ def audience_sizes(posts: QuerySet, *, now=None) -> dict[int, int]:
     difference = Case(When(_may_see(_post_column_terms(named=True)), then=1), default=0) - Case(
         When(_may_see(_post_column_terms(named=False)), then=1), default=0
     )
-    # The people named, in three parts that do not overlap (each read through an index).
+    # Three parts that do not overlap, each found through an index.
     parts = [Q(pk=author), blocked & ~Q(pk=author), in_circle & ~Q(pk=author) & ~blocked]
-    corrections = _counted(
-        posts,
-        named.values(),
-        sum(
-            (
-                _Total(User.objects.filter(part).annotate(n=difference).values("n"))
-                for part in parts
-            ),
-            start=Value(0),
-        ),
+    return sum(
+        (_Total(User.objects.filter(part).annotate(n=difference).values("n")) for part in parts),
+        start=Value(0),
     )
-    return {pk: alike[kinds[kind]] + corrections[named[pair]] for pk, (kind, pair) in of.items()}
+
+
+def audience_sizes(posts: QuerySet, *, now=None) -> dict[int, int]:
+    """How many people may see each of `posts` (saved posts) now, or at `now`: for each,
+    `audience_of(post, now=now).count()`, in two queries however many posts there are.
+
+    The same rules, `_may_see`, read in two passes. A post's author and circle enter the
+    rules only through the people they name: the author, the people blocked with the author,
+    the circle's people. Everyone else is judged alike for all posts of the same community,
+    audience, tier, teaser setting and moderation state (a kind of post), so one pass counts
+    each kind once, with author and circle left out; the other judges, for each post, only
+    the people its author and circle name, with and without them, and gives the
+    difference."""
+    now = timezone.now() if now is None else now
+    posts = _with_post_terms(posts.order_by(), now).annotate(
+        withheld_now=ExpressionWrapper(
+            _withheld(POST_LABEL, OuterRef("pk")), output_field=BooleanField()
+        ),
+        reported_now=ExpressionWrapper(
+            _reported(POST_LABEL, OuterRef("pk")), output_field=BooleanField()
+        ),
+        named_difference=_named_people_difference(),
+    )
+    kinds: dict[tuple, int] = {}
+    of: dict[int, tuple[tuple, int]] = {}
+    for pk, difference, *kind in posts.values_list(
+        "pk",
+        "named_difference",
+        "community_id",
+        "audience_then",
+        "min_rank_then",
+        "teasers_then",
+        "withheld_now",
+        "reported_now",
+    ):
+        kind = tuple(kind)
+        kinds.setdefault(kind, pk)
+        of[pk] = (kind, difference)
+    if not of:
+        return {}
+    everyone = User.objects.filter(_may_see(_post_column_terms(named=False)))
+    alike = dict(
+        _with_post_terms(_feeds_model("Post").objects.filter(pk__in=list(kinds.values())), now)
+        .annotate(size=_Total(everyone.annotate(n=Value(1)).values("n")))
+        .values_list("pk", "size")
+    )
+    return {pk: alike[kinds[kind]] + difference for pk, (kind, difference) in of.items()}
 
 
 def access_post(user, post_id) -> "Post":
