@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
 from communities.chat.models import ChatRoom
 from feeds.insights.days import week_start
@@ -24,7 +25,10 @@ from feeds.insights.models import (
 )
 from feeds.insights.periods import Period
 from feeds.insights.rollups import COHORT_WEEKS, TOP_CANDIDATES, WINDOWS, ranked_posts
+from feeds.lookups import IdIn
 from feeds.models import Audience, Post
+from sosoon_site.accounts.models import User
+from sosoon_site.compiled_queries import compiled_rows
 
 TOP = 5
 # Ranked candidates read from the summary before asking the policy which may be named.
@@ -285,6 +289,28 @@ class TopPost:
         return _share(self.interactions, self.audience)
 
 
+def _nameable(viewer, ids: list[int]) -> list[int]:
+    """Of `ids`, the live posts the audience policy lets `viewer` see now, but for circle
+    posts. The policy's query is compiled once per process and number of ids
+    (sosoon_site/compiled_queries.py): building it costs more than running it."""
+    if not ids:
+        return []
+    rows = compiled_rows(
+        "insights-nameable",
+        lambda viewer, ids, now: (
+            Post.objects.visible_to(User(pk=viewer), now=now)
+            .filter(IdIn("pk", ids), deleted__isnull=True)
+            .exclude(audience=Audience.CIRCLE)
+            .order_by()
+            .values_list("pk")
+        ),
+        viewer=viewer.pk,
+        ids=ids,
+        now=timezone.now(),
+    )
+    return [pk for (pk,) in rows]
+
+
 def top_posts(community, period: Period, viewer) -> list[TopPost]:
     """The most engaging posts of the period that the audience policy lets `viewer` see,
     leaving out every circle post: those count in the totals and are never named."""
@@ -297,18 +323,15 @@ def top_posts(community, period: Period, viewer) -> list[TopPost]:
         )
     else:
         ranked = ranked_posts(community, period.start, period.end, limit=CANDIDATES)
-    named = {
-        post.pk: post
-        for post in Post.objects.visible_to(viewer)
-        .filter(pk__in=[row["post_id"] for row in ranked], deleted__isnull=True)
-        .exclude(audience=Audience.CIRCLE)
-        .select_related("author")
-    }
+    nameable = set(_nameable(viewer, [row["post_id"] for row in ranked]))
+    chosen = [row for row in ranked if row["post_id"] in nameable][:TOP]
+    if not chosen:
+        return []
+    named = Post.objects.select_related("author").in_bulk([row["post_id"] for row in chosen])
     return [
         TopPost(named[row["post_id"]], row["comments"], row["reactions"], row["audience"])
-        for row in ranked
-        if row["post_id"] in named
-    ][:TOP]
+        for row in chosen
+    ]
 
 
 @dataclass

@@ -30,6 +30,7 @@ from feeds.insights.models import (
     TierDay,
     TopPostWindow,
 )
+from feeds.lookups import IdIn
 from feeds.models import Comment, Post, Reaction
 from feeds.policy import audience_sizes
 
@@ -89,7 +90,9 @@ def _post_rows(community: Community, day: date, start, end) -> list[PostDay]:
 
     comments, reactions = per_post(Comment), per_post(Reaction)
     # Every post's audience in a few queries: the policy's batched reverse form.
-    audiences = audience_sizes(Post.objects.filter(pk__in=set(comments) | set(reactions)))
+    audiences = audience_sizes(
+        Post.objects.filter(IdIn("pk", list(set(comments) | set(reactions))))
+    )
     return [
         PostDay(
             community=community,
