@@ -28,7 +28,7 @@ from feeds.insights.rollups import COHORT_WEEKS, TOP_CANDIDATES, WINDOWS, ranked
 from feeds.lookups import IdIn
 from feeds.models import Audience, Post
 from sosoon_site.accounts.models import User
-from sosoon_site.compiled_queries import compiled_rows
+from sosoon_site.compiled_queries import compiled_rows, loaded
 
 TOP = 5
 # Ranked candidates read from the summary before asking the policy which may be named.
@@ -289,12 +289,17 @@ class TopPost:
         return _share(self.interactions, self.audience)
 
 
-def _nameable(viewer, ids: list[int]) -> list[int]:
+_NAMED_POST = ("pk", "body_html", "author_id")
+_NAMED_AUTHOR = ("author__display_name", "author__handle")
+
+
+def _nameable(viewer, ids: list[int]) -> dict[int, Post]:
     """Of `ids`, the live posts the audience policy lets `viewer` see now, but for circle
-    posts. The policy's query is compiled once per process and number of ids
-    (sosoon_site/compiled_queries.py): building it costs more than running it."""
+    posts, with their authors' names. The policy's query is compiled once per process and
+    number of ids (sosoon_site/compiled_queries.py): building it costs more than running
+    it."""
     if not ids:
-        return []
+        return {}
     rows = compiled_rows(
         "insights-nameable",
         lambda viewer, ids, now: (
@@ -302,13 +307,20 @@ def _nameable(viewer, ids: list[int]) -> list[int]:
             .filter(IdIn("pk", ids), deleted__isnull=True)
             .exclude(audience=Audience.CIRCLE)
             .order_by()
-            .values_list("pk")
+            .values_list(*_NAMED_POST, *_NAMED_AUTHOR)
         ),
         viewer=viewer.pk,
         ids=ids,
         now=timezone.now(),
     )
-    return [pk for (pk,) in rows]
+    named = {}
+    for pk, body_html, author_id, display_name, handle in rows:
+        post = loaded(Post, {"id": pk, "body_html": body_html, "author_id": author_id})
+        post.author = loaded(
+            User, {"id": author_id, "display_name": display_name, "handle": handle}
+        )
+        named[pk] = post
+    return named
 
 
 def top_posts(community, period: Period, viewer) -> list[TopPost]:
@@ -323,15 +335,12 @@ def top_posts(community, period: Period, viewer) -> list[TopPost]:
         )
     else:
         ranked = ranked_posts(community, period.start, period.end, limit=CANDIDATES)
-    nameable = set(_nameable(viewer, [row["post_id"] for row in ranked]))
-    chosen = [row for row in ranked if row["post_id"] in nameable][:TOP]
-    if not chosen:
-        return []
-    named = Post.objects.select_related("author").in_bulk([row["post_id"] for row in chosen])
+    named = _nameable(viewer, [row["post_id"] for row in ranked])
     return [
         TopPost(named[row["post_id"]], row["comments"], row["reactions"], row["audience"])
-        for row in chosen
-    ]
+        for row in ranked
+        if row["post_id"] in named
+    ][:TOP]
 
 
 @dataclass
