@@ -8,7 +8,10 @@ same condition gives both forms:
 - the queryset form, `Post.objects.visible_to(user)`: the viewer is a constant, the post's
   terms are columns of the post table;
 - the reverse form, `audience_of(post)`: the post is a constant (it need not be saved yet, so
-  the composer can count its audience), the viewer's terms are columns of the user table.
+  the composer can count its audience), the viewer's terms are columns of the user table;
+- the batched reverse form, `audience_sizes(posts)`: how many people may see each of many
+  posts, the post's terms columns of the post table and the viewer's of the user table
+  below it, for counts over a whole day of posts (Insights' roll-up).
 
 The querysets (`PostQuerySet`, `CommentQuerySet`, `ReactionQuerySet`) are defined here and
 the models take them from here, so the models import the policy and never the reverse.
@@ -65,7 +68,20 @@ from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.db import models
-from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import Exact
 from django.http import Http404
@@ -75,7 +91,7 @@ from django.utils.translation import gettext_lazy as _
 from communities.models import Membership, MembershipStatus
 from communities.moderation.models import Report, ReportStatus, WithheldContent
 from communities.permissions import PERMISSIONS, Action, reaches_tier
-from sosoon_site.accounts.blocks import blocked_user_ids
+from sosoon_site.accounts.blocks import blocked_user_ids, ids_blocked_with
 from sosoon_site.accounts.models import User
 
 if TYPE_CHECKING:
@@ -186,6 +202,16 @@ def _withheld(label: str, target_inner) -> Q:
     return Q(Exists(WithheldContent.objects.filter(target_label=label, target_id=target_inner)))
 
 
+def _reported(label: str, target_inner) -> Q:
+    return Q(
+        Exists(
+            Report.objects.filter(
+                target_label=label, target_id=target_inner, status=ReportStatus.OPEN
+            )
+        )
+    )
+
+
 def _moderation(
     label: str, *, target_inner, community_inner, author, viewer, viewer_inner
 ) -> tuple[Q, Q]:
@@ -194,13 +220,7 @@ def _moderation(
     from the viewer (held or hidden, and not theirs); `before_moderators` is true where the
     viewer moderates the community and the content is withheld or has an open report."""
     withheld = _withheld(label, target_inner)
-    reported = Q(
-        Exists(
-            Report.objects.filter(
-                target_label=label, target_id=target_inner, status=ReportStatus.OPEN
-            )
-        )
-    )
+    reported = _reported(label, target_inner)
     moderates = Q(
         Exists(
             Membership.objects.filter(
@@ -319,6 +339,126 @@ def audience_of(post: "Post", *, now=None) -> QuerySet:
     with this."""
     terms = _post_constant_terms(post, timezone.now() if now is None else now)
     return User.objects.filter(_may_see(terms))
+
+
+def _with_post_terms(posts: QuerySet, now) -> QuerySet:
+    """`posts` with the terms the batched form reads from each of them: its audience and
+    minimum tier's rank as its release ladder has them at `now`, and its community's
+    teaser setting."""
+    return posts.annotate(
+        audience_then=_current(
+            "audience", staged=F("staged"), post=OuterRef("pk"), now=now, own=F("audience")
+        ),
+        min_rank_then=_current(
+            "min_tier__rank",
+            staged=F("staged"),
+            post=OuterRef("pk"),
+            now=now,
+            own=F("min_tier__rank"),
+        ),
+        teasers_then=F("community__allow_public_teasers"),
+    )
+
+
+def _post_column_terms(*, named: bool) -> _Terms:
+    """The batched form's terms: the post is a row of the outer query (`_with_post_terms`),
+    the viewer a column of the user table in a subquery below it. With `named` False the
+    post's author and circle are left out: nobody is its author, in its circle or blocked by
+    its author."""
+
+    def post(column: str) -> OuterRef:
+        # The rules' own subqueries sit one level below the user table.
+        return OuterRef(OuterRef(column))
+
+    return _Terms(
+        audience=OuterRef("audience_then"),
+        author=OuterRef("author_id") if named else Value(None, output_field=IntegerField()),
+        teasers_allowed=OuterRef("teasers_then"),
+        community_inner=post("community_id"),
+        min_rank_inner=post("min_rank_then"),
+        circle_inner=post("circle_id") if named else None,
+        post_inner=post("pk"),
+        viewer=F("pk"),
+        viewer_inner=OuterRef("pk"),
+        blocked=Q(pk__in=ids_blocked_with(post("author_id"))) if named else Q(pk__in=[]),
+    )
+
+
+class _Total(Subquery):
+    """The sum of a subquery's one column `n` (0 without rows), as a column of the outer
+    query."""
+
+    template = "(SELECT COALESCE(SUM(totalled.n), 0) FROM (%(subquery)s) AS totalled)"
+    output_field = IntegerField()
+
+
+def _named_people_difference() -> Any:
+    """For the outer query's post: of the people its author and circle name (the author, the
+    people blocked with the author, the circle's people), how many more the rules let in with
+    them than without them (negative where they shut people out)."""
+    author = OuterRef("author_id")
+    blocked = Q(pk__in=ids_blocked_with(OuterRef(OuterRef("author_id"))))
+    in_circle = Q(
+        pk__in=_feeds_model("CircleMember")
+        .objects.filter(circle=OuterRef(OuterRef("circle_id")))
+        .values("user")
+    )
+    difference = Case(When(_may_see(_post_column_terms(named=True)), then=1), default=0) - Case(
+        When(_may_see(_post_column_terms(named=False)), then=1), default=0
+    )
+    # Three parts that do not overlap, each found through an index.
+    parts = [Q(pk=author), blocked & ~Q(pk=author), in_circle & ~Q(pk=author) & ~blocked]
+    return sum(
+        (_Total(User.objects.filter(part).annotate(n=difference).values("n")) for part in parts),
+        start=Value(0),
+    )
+
+
+def audience_sizes(posts: QuerySet, *, now=None) -> dict[int, int]:
+    """How many people may see each of `posts` (saved posts) now, or at `now`: for each,
+    `audience_of(post, now=now).count()`, in two queries however many posts there are.
+
+    The same rules, `_may_see`, read in two passes. A post's author and circle enter the
+    rules only through the people they name: the author, the people blocked with the author,
+    the circle's people. Everyone else is judged alike for all posts of the same community,
+    audience, tier, teaser setting and moderation state (a kind of post), so one pass counts
+    each kind once, with author and circle left out; the other judges, for each post, only
+    the people its author and circle name, with and without them, and gives the
+    difference."""
+    now = timezone.now() if now is None else now
+    posts = _with_post_terms(posts.order_by(), now).annotate(
+        withheld_now=ExpressionWrapper(
+            _withheld(POST_LABEL, OuterRef("pk")), output_field=BooleanField()
+        ),
+        reported_now=ExpressionWrapper(
+            _reported(POST_LABEL, OuterRef("pk")), output_field=BooleanField()
+        ),
+        named_difference=_named_people_difference(),
+    )
+    kinds: dict[tuple, int] = {}
+    of: dict[int, tuple[tuple, int]] = {}
+    for pk, difference, *kind in posts.values_list(
+        "pk",
+        "named_difference",
+        "community_id",
+        "audience_then",
+        "min_rank_then",
+        "teasers_then",
+        "withheld_now",
+        "reported_now",
+    ):
+        kind = tuple(kind)
+        kinds.setdefault(kind, pk)
+        of[pk] = (kind, difference)
+    if not of:
+        return {}
+    everyone = User.objects.filter(_may_see(_post_column_terms(named=False)))
+    alike = dict(
+        _with_post_terms(_feeds_model("Post").objects.filter(pk__in=list(kinds.values())), now)
+        .annotate(size=_Total(everyone.annotate(n=Value(1)).values("n")))
+        .values_list("pk", "size")
+    )
+    return {pk: alike[kinds[kind]] + difference for pk, (kind, difference) in of.items()}
 
 
 def access_post(user, post_id) -> "Post":

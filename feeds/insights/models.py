@@ -102,11 +102,16 @@ class CommunityDay(models.Model):
     joined = models.PositiveIntegerField(default=0)
     left = models.PositiveIntegerField(default=0)
     banned = models.PositiveIntegerField(default=0)
-    # Distinct people active on the day, in the 7 and the 30 days ending with it.
+    # Distinct people active (and contributing) on the day, and in the 7, 30 and 90 days
+    # ending with it: the page's periods of those lengths read them instead of member rows.
     active = models.PositiveIntegerField(default=0)
     active_week = models.PositiveIntegerField(default=0)
     active_month = models.PositiveIntegerField(default=0)
+    active_quarter = models.PositiveIntegerField(default=0)
     contributors = models.PositiveIntegerField(default=0)
+    contributors_week = models.PositiveIntegerField(default=0)
+    contributors_month = models.PositiveIntegerField(default=0)
+    contributors_quarter = models.PositiveIntegerField(default=0)
     contributions = models.PositiveIntegerField(default=0)
     # Visits to the community's cross-posts' and partners' tracked links (the sources that
     # count visits).
@@ -159,6 +164,32 @@ class PostDay(models.Model):
 
     def __str__(self) -> str:
         return f"Post {self.post_id} on {self.day}"
+
+
+class TopPostWindow(models.Model):
+    """One of the most engaging posts of the `days` days ending on `day` (7, 30 or 90, the
+    page's presets), ranked as the page ranks them (`rollups.ranked_posts`): its sums over
+    those days, so a period of that length reads these rows, not a post row per day."""
+
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="+"
+    )
+    day = models.DateField()
+    days = models.PositiveSmallIntegerField()
+    rank = models.PositiveSmallIntegerField()
+    post = models.ForeignKey("feeds.Post", on_delete=models.CASCADE, related_name="+")
+    comments = models.PositiveIntegerField(default=0)
+    reactions = models.PositiveIntegerField(default=0)
+    audience = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["rank"]
+        indexes = [
+            models.Index(fields=["community", "day", "days"], name="insights_top_post_window")
+        ]
+
+    def __str__(self) -> str:
+        return f"Post {self.post_id}, #{self.rank} of the {self.days} days to {self.day}"
 
 
 class RoomDay(models.Model):

@@ -8,7 +8,8 @@ them, and their CSV downloads, so the three always hold the same numbers.
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, F, Max, Q, Sum
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communities.chat.models import ChatRoom
@@ -18,20 +19,23 @@ from feeds.insights.models import (
     CommunityDay,
     MemberDay,
     MemberJoin,
-    PostDay,
     RoomDay,
     Source,
     TierDay,
+    TopPostWindow,
 )
 from feeds.insights.periods import Period
-from feeds.insights.rollups import COHORT_WEEKS
+from feeds.insights.rollups import COHORT_WEEKS, TOP_CANDIDATES, WINDOWS, ranked_posts
 from feeds.insights.tables import Table
 from feeds.insights.tables import share as _share
+from feeds.lookups import IdIn
 from feeds.models import Audience, Post
+from sosoon_site.accounts.models import User
+from sosoon_site.compiled_queries import compiled_rows, loaded
 
 TOP = 5
 # Ranked candidates read from the summary before asking the policy which may be named.
-CANDIDATES = 50
+CANDIDATES = TOP_CANDIDATES
 
 
 @dataclass
@@ -199,10 +203,29 @@ def sources_table(community, period: Period, days=None) -> Table:
     return table
 
 
-def _distinct(community, period: Period) -> dict[str, int]:
+# A period of a preset's length reads its distinct counts from its last day's row.
+_WINDOW_FIELDS = {
+    7: ("active_week", "contributors_week"),
+    30: ("active_month", "contributors_month"),
+    90: ("active_quarter", "contributors_quarter"),
+}
+
+
+def _distinct(community, period: Period, days: dict[date, CommunityDay]) -> dict[str, int]:
     """Distinct active people and contributors in the period and in the one before: the only
-    numbers that cannot be summed from days, counted in one query over the member rows."""
+    numbers that cannot be summed from days. The roll-up counted them for the presets'
+    lengths into each day's row; another length is counted in one query over the member
+    rows."""
     before = period.previous()
+    if period.days in _WINDOW_FIELDS:
+        active, contributors = _WINDOW_FIELDS[period.days]
+        now, then = (days.get(day) or CommunityDay() for day in (period.end, before.end))
+        return {
+            "active_now": getattr(now, active),
+            "active_before": getattr(then, active),
+            "contributors_now": getattr(now, contributors),
+            "contributors_before": getattr(then, contributors),
+        }
     now_q, before_q = Q(day__gte=period.start), Q(day__lte=before.end)
     contributed = Q(contributions__gt=0)
     return MemberDay.objects.filter(
@@ -217,7 +240,7 @@ def _distinct(community, period: Period) -> dict[str, int]:
 
 def figures(community, period: Period, days) -> list[Figure]:
     now, before = _series(days, period), _series(days, period.previous())
-    distinct = _distinct(community, period)
+    distinct = _distinct(community, period, days)
 
     def average_daily(rows) -> float:
         return sum(row.active for row in rows) / len(rows)
@@ -266,23 +289,53 @@ class TopPost:
         return _share(self.interactions, self.audience)
 
 
+_NAMED_POST = ("pk", "body_html", "author_id")
+_NAMED_AUTHOR = ("author__display_name", "author__handle")
+
+
+def _nameable(viewer, ids: list[int]) -> dict[int, Post]:
+    """Of `ids`, the live posts the audience policy lets `viewer` see now, but for circle
+    posts, with their authors' names. The policy's query is compiled once per process and
+    number of ids (sosoon_site/compiled_queries.py): building it costs more than running
+    it."""
+    if not ids:
+        return {}
+    rows = compiled_rows(
+        "insights-nameable",
+        lambda viewer, ids, now: (
+            Post.objects.visible_to(User(pk=viewer), now=now)
+            .filter(IdIn("pk", ids), deleted__isnull=True)
+            .exclude(audience=Audience.CIRCLE)
+            .order_by()
+            .values_list(*_NAMED_POST, *_NAMED_AUTHOR)
+        ),
+        viewer=viewer.pk,
+        ids=ids,
+        now=timezone.now(),
+    )
+    named = {}
+    for pk, body_html, author_id, display_name, handle in rows:
+        post = loaded(Post, {"id": pk, "body_html": body_html, "author_id": author_id})
+        post.author = loaded(
+            User, {"id": author_id, "display_name": display_name, "handle": handle}
+        )
+        named[pk] = post
+    return named
+
+
 def top_posts(community, period: Period, viewer) -> list[TopPost]:
     """The most engaging posts of the period that the audience policy lets `viewer` see,
     leaving out every circle post: those count in the totals and are never named."""
-    ranked = list(
-        PostDay.objects.filter(community=community, day__gte=period.start, day__lte=period.end)
-        .values("post_id")
-        .annotate(comments=Sum("comments"), reactions=Sum("reactions"), audience=Max("audience"))
-        .annotate(interactions=F("comments") + F("reactions"))
-        .order_by("-interactions", "post_id")[:CANDIDATES]
-    )
-    named = {
-        post.pk: post
-        for post in Post.objects.visible_to(viewer)
-        .filter(pk__in=[row["post_id"] for row in ranked], deleted__isnull=True)
-        .exclude(audience=Audience.CIRCLE)
-        .select_related("author")
-    }
+    if period.days in WINDOWS:
+        # Ranked by the roll-up of the period's last day, as below.
+        ranked = list(
+            TopPostWindow.objects.filter(
+                community=community, day=period.end, days=period.days
+            ).values("post_id", "comments", "reactions", "audience")
+        )
+    else:
+        ranked = ranked_posts(community, period.start, period.end, limit=CANDIDATES)
+    named = _nameable(viewer, [row["post_id"] for row in ranked])
     return [
         TopPost(named[row["post_id"]], row["comments"], row["reactions"], row["audience"])
         for row in ranked

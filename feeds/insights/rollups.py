@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.db.models import Count, Max, Min, Sum
+from django.db.models import Count, F, Max, Min, Q, Sum
 
 from communities.chat.models import ChatMessage
 from communities.models import ChangeKind, Community, MembershipChange, Tier
@@ -28,16 +28,22 @@ from feeds.insights.models import (
     RoomDay,
     Source,
     TierDay,
+    TopPostWindow,
 )
 from feeds.insights.partners import rollups as partner_rollups
+from feeds.lookups import IdIn
 from feeds.models import Comment, Post, Reaction
-from feeds.policy import audience_of
+from feeds.policy import audience_sizes
 
 COHORT_WEEKS = 8
 # A member who joined on day J is "still active after 30 days" if active on a day of
 # J+30 .. J+36 (the week from the 30th day on).
 RETAINED_FROM, RETAINED_UNTIL = 30, 36
 _STILL_IN = {ChangeKind.JOINED, ChangeKind.TIER}
+# The page's preset lengths, whose distinct counts and top posts each day's row holds, and
+# how many ranked posts it keeps for the page to ask the policy which it may name.
+WINDOWS = (7, 30, 90)
+TOP_CANDIDATES = 50
 
 
 def _members_at(community: Community, end) -> dict[int, int | None]:
@@ -84,19 +90,43 @@ def _post_rows(community: Community, day: date, start, end) -> list[PostDay]:
         )
 
     comments, reactions = per_post(Comment), per_post(Reaction)
-    posts = Post.objects.filter(pk__in=set(comments) | set(reactions)).select_related(
-        "community", "circle"
+    # Every post's audience in a few queries: the policy's batched reverse form.
+    audiences = audience_sizes(
+        Post.objects.filter(IdIn("pk", list(set(comments) | set(reactions))))
     )
     return [
         PostDay(
             community=community,
-            post=post,
+            post_id=post_id,
             day=day,
-            comments=comments[post.pk],
-            reactions=reactions[post.pk],
-            audience=audience_of(post).count(),
+            comments=comments[post_id],
+            reactions=reactions[post_id],
+            audience=audience,
         )
-        for post in posts
+        for post_id, audience in audiences.items()
+    ]
+
+
+def ranked_posts(community: Community, first: date, last: date, *, limit: int) -> list[dict]:
+    """The `limit` posts with the most interactions from `first` to `last` (then the oldest
+    id first): post_id, comments, reactions, and the largest audience its days counted."""
+    return list(
+        PostDay.objects.filter(community=community, day__gte=first, day__lte=last)
+        .values("post_id")
+        .annotate(comments=Sum("comments"), reactions=Sum("reactions"), audience=Max("audience"))
+        .annotate(interactions=F("comments") + F("reactions"))
+        .order_by("-interactions", "post_id")[:limit]
+        .values("post_id", "comments", "reactions", "audience")
+    )
+
+
+def _top_post_rows(community: Community, day: date) -> list[TopPostWindow]:
+    return [
+        TopPostWindow(community=community, day=day, days=days, rank=rank, **row)
+        for days in WINDOWS
+        for rank, row in enumerate(
+            ranked_posts(community, day - timedelta(days=days - 1), day, limit=TOP_CANDIDATES)
+        )
     ]
 
 
@@ -180,11 +210,11 @@ def _settle_retention(community: Community, day: date) -> None:
 
 def _distinct_active(community: Community, first: date, last: date) -> tuple[int, int]:
     """People active, and people who contributed, on any day from `first` to `last`."""
-    rows = MemberDay.objects.filter(community=community, day__gte=first, day__lte=last)
-    return (
-        rows.values("user_id").distinct().count(),
-        rows.filter(contributions__gt=0).values("user_id").distinct().count(),
+    counts = MemberDay.objects.filter(community=community, day__gte=first, day__lte=last).aggregate(
+        active=Count("user", distinct=True),
+        contributors=Count("user", distinct=True, filter=Q(contributions__gt=0)),
     )
+    return counts["active"], counts["contributors"]
 
 
 def roll_up_day(community: Community, day: date) -> CommunityDay:
@@ -202,7 +232,15 @@ def roll_up_day(community: Community, day: date) -> CommunityDay:
         .order_by()
     )
     with transaction.atomic():
-        for model in (MemberDay, TierDay, PostDay, RoomDay, MemberJoin, CommunityDay):
+        for model in (
+            MemberDay,
+            TierDay,
+            PostDay,
+            TopPostWindow,
+            RoomDay,
+            MemberJoin,
+            CommunityDay,
+        ):
             model.objects.filter(community=community, day=day).delete()
         MemberDay.objects.bulk_create(
             (
@@ -219,9 +257,11 @@ def roll_up_day(community: Community, day: date) -> CommunityDay:
         )
         TierDay.objects.bulk_create(_tier_rows(community, day, members))
         PostDay.objects.bulk_create(_post_rows(community, day, start, end), batch_size=1000)
+        TopPostWindow.objects.bulk_create(_top_post_rows(community, day))
         RoomDay.objects.bulk_create(_room_rows(community, day, start, end))
-        active_week, _ = _distinct_active(community, day - timedelta(days=6), day)
-        active_month, _ = _distinct_active(community, day - timedelta(days=29), day)
+        week, month, quarter = (
+            _distinct_active(community, day - timedelta(days=days - 1), day) for days in WINDOWS
+        )
         rolled = CommunityDay.objects.create(
             community=community,
             day=day,
@@ -230,9 +270,13 @@ def roll_up_day(community: Community, day: date) -> CommunityDay:
             left=changes[ChangeKind.LEFT],
             banned=changes[ChangeKind.BANNED],
             active=len(set(contributed) | visited),
-            active_week=active_week,
-            active_month=active_month,
+            active_week=week[0],
+            active_month=month[0],
+            active_quarter=quarter[0],
             contributors=len(contributed),
+            contributors_week=week[1],
+            contributors_month=month[1],
+            contributors_quarter=quarter[1],
             contributions=sum(contributed.values()),
             crosspost_visits=VisitDay.objects.filter(
                 crosspost__post__community=community, day=day

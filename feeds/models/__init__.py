@@ -60,6 +60,7 @@ from feeds.insights.models import (  # noqa: F401
     PostDay,
     RoomDay,
     TierDay,
+    TopPostWindow,
 )
 
 # isort: split

@@ -21,9 +21,15 @@ def blocked_user_ids(user) -> QuerySet:
     """A subquery of the ids `user` has blocked or been blocked by (empty when signed out)."""
     if not user.is_authenticated:
         return Block.objects.none().values("pk")
+    return ids_blocked_with(user)
+
+
+def ids_blocked_with(person) -> QuerySet:
+    """A subquery of the ids `person` has blocked or been blocked by; `person` is a user or
+    an expression naming one (an OuterRef, for a rule read over many people at once)."""
     return (
-        Block.objects.filter(Q(blocker=user) | Q(blocked=user))
-        .annotate(other=Case(When(blocker=user, then=F("blocked")), default=F("blocker")))
+        Block.objects.filter(Q(blocker=person) | Q(blocked=person))
+        .annotate(other=Case(When(blocker=person, then=F("blocked")), default=F("blocker")))
         .values("other")
     )
 

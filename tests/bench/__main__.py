@@ -64,9 +64,9 @@ OPTIONS = {
 DEFAULT_BULK_POSTS = {"postgresql": 1_000_000, "sqlite": 100_000}
 
 
-# Run only when named: seeding its kept community at the size rolls up 90 days of a
-# 1,000,000-post community, hours at today's roll-up cost (docs/insights.md, "Performance"),
-# which `make bench` with no names must not start unasked.
+# Run only when named: seeding its kept community at the size and rolling up its 90
+# days takes about half an hour (docs/insights.md, "Performance"), which `make bench` with no
+# names must not start unasked.
 ONLY_WHEN_NAMED = {"insights"}
 
 
