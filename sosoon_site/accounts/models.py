@@ -1,8 +1,10 @@
-"""The custom user: email to sign in, a unique @handle to be mentioned by, a time zone."""
+"""The custom user: email to sign in, a unique @handle to be mentioned by, a time zone and a
+language."""
 
 import zoneinfo
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -88,6 +90,8 @@ class User(AbstractUser):
     avatar = models.ImageField(upload_to="avatars/%Y/%m/", blank=True)
     bio = models.CharField(max_length=300, blank=True)
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    # Blank follows the browser (Accept-Language); sosoon_site/languages.py reads it.
+    language = models.CharField(max_length=10, blank=True, choices=settings.LANGUAGES)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
