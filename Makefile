@@ -3,8 +3,9 @@
 # `make screenshots` photographs the main pages for review, `make messages` gathers the strings
 # to translate into locale/ (docs/translations.md).
 # Everything installs from requirements-dev.lock into .venv; nothing else is needed but
-# Python 3.11+ and GNU gettext's msgfmt (Debian: apt-get install gettext), which compiles the
-# translations. requirements.lock is the runtime subset that production installs.
+# Python 3.11+; GNU gettext's msgfmt (Debian: apt-get install gettext) compiles the
+# translations, and without it the site runs in English only. requirements.lock is the
+# runtime subset that production installs.
 
 PYTHON ?= python3
 VENV := .venv
@@ -30,16 +31,21 @@ $(INSTALLED): requirements-dev.lock
 
 install: $(INSTALLED) compilemessages
 
-# Every language in locale/ gathers the strings marked in templates/ and the apps, keeping the
-# translations already made; file-only locations keep merges of the catalog small.
+# Every language in locale/ gathers the strings marked in templates/ and the apps (django.po)
+# and in static/js (djangojs.po), keeping the translations already made; file-only locations
+# keep merges of the catalog small.
 messages: $(INSTALLED)
 	$(PY) manage.py makemessages --all --no-obsolete --add-location file $(MESSAGES_IGNORE)
+	$(PY) manage.py makemessages --all --no-obsolete --add-location file $(MESSAGES_IGNORE) --domain djangojs
 
 compilemessages: $(MO_FILES)
 
 %.mo: %.po
-	@command -v msgfmt >/dev/null || { echo "msgfmt is missing: install GNU gettext (Debian: apt-get install gettext)" >&2; exit 1; }
-	msgfmt --check --output-file $@.tmp $< && mv $@.tmp $@
+	@if command -v msgfmt >/dev/null; then \
+		msgfmt --check --output-file $@.tmp $< && mv $@.tmp $@; \
+	else \
+		echo "msgfmt is missing, so $< is not compiled and the site runs in English only: install GNU gettext (Debian: apt-get install gettext)" >&2; \
+	fi
 
 run: $(INSTALLED) compilemessages
 	$(PY) manage.py migrate --noinput
