@@ -11,6 +11,7 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 
 def chosen_language(user) -> str | None:
@@ -31,3 +32,23 @@ def in_language_of(user) -> Iterator[str]:
     language = chosen_language(user) or translation.get_language() or settings.LANGUAGE_CODE
     with translation.override(language):
         yield language
+
+
+def browser_language(accept_language: str) -> str | None:
+    """The first language of an Accept-Language header the site offers, as LocaleMiddleware
+    picks it for a page; None when it asks for none of them."""
+    for code, _quality in parse_accept_lang_header(accept_language):
+        if code == "*":
+            break
+        try:
+            return translation.get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return None
+
+
+def socket_language(user, headers) -> str:
+    """The language a socket's replies are written in: the member's choice, else what the
+    browser asked for when it opened the socket (its ASGI `headers`), else LANGUAGE_CODE."""
+    accept = dict(headers).get(b"accept-language", b"").decode("latin-1")
+    return chosen_language(user) or browser_language(accept) or settings.LANGUAGE_CODE

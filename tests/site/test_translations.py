@@ -15,11 +15,16 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from asgiref.sync import sync_to_async
+from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.core import mail
 from django.template.base import Lexer, TokenType
 from django.utils import translation
 from django.utils.translation import trans_real
+
+from sosoon_site.asgi import application
+from tests.site.test_socket import HOST, ORIGIN, session_cookie_for
 
 ROOT = Path(settings.BASE_DIR)
 TEMPLATES_DIR = ROOT / "templates"
@@ -394,3 +399,31 @@ def test_the_scripts_get_their_words_in_the_readers_language(compiled, client, u
     # The catalog is JSON inside the script: letters beyond ASCII arrive as \\u escapes.
     assert json.dumps("Свързване отново…") in catalog.content.decode()
     assert json.dumps("Администрация")[1:-1] not in catalog.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("language", "browser", "expected"),
+    [
+        ("bg", b"en", "Изпращайте текстови JSON рамки, не двоични."),
+        ("", b"bg,en;q=0.5", "Изпращайте текстови JSON рамки, не двоични."),
+        ("en", b"bg", "Send JSON text frames, not binary ones."),
+    ],
+)
+async def test_a_socket_answers_in_its_persons_language(
+    compiled, user_factory, language, browser, expected
+):
+    member = await sync_to_async(user_factory)(language=language)
+    cookie = await sync_to_async(session_cookie_for)(member)
+    headers = [ORIGIN, HOST, (b"cookie", cookie.encode()), (b"accept-language", browser)]
+    communicator = WebsocketCommunicator(application, "/ws/", headers=headers)
+    connected, _ = await communicator.connect()
+    try:
+        assert connected
+        await communicator.send_to(bytes_data=b"\x00")
+        reply = await communicator.receive_json_from()
+    finally:
+        await communicator.disconnect()
+
+    assert reply["code"] == "binary_frame"
+    assert reply["message"] == expected
