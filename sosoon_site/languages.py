@@ -3,7 +3,8 @@
 A member may choose a language on their profile (`User.language`); blank means "follow my
 browser", which Django's LocaleMiddleware reads from Accept-Language. Pages follow the
 reader; anything sent to a person (an email, a notification's text) follows the recipient,
-who may not be the person whose request or job is sending it.
+who may not be the person whose request or job is sending it; a socket's replies follow the
+person whose socket it is. docs/translations.md says how to use each.
 """
 
 from collections.abc import Iterator
