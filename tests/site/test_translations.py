@@ -11,6 +11,7 @@ the brand's name and symbols. docs/translations.md says how to mark a string.
 import json
 import re
 import subprocess
+from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from django.utils import translation
 from django.utils.translation import trans_real
 
 from sosoon_site.asgi import application
+from sosoon_site.moments import moment_text
 from tests.site.test_socket import HOST, ORIGIN, session_cookie_for
 
 ROOT = Path(settings.BASE_DIR)
@@ -427,3 +429,12 @@ async def test_a_socket_answers_in_its_persons_language(
 
     assert reply["code"] == "binary_frame"
     assert reply["message"] == expected
+
+
+def test_moments_read_in_the_readers_language(compiled):
+    now = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
+
+    with translation.override("bg"):
+        assert moment_text(now - timedelta(minutes=5), now=now) == "преди 5 мин"
+        assert moment_text(now + timedelta(hours=2), now=now) == "след 2 ч"
+    assert moment_text(now - timedelta(minutes=5), now=now) == "5 min ago"
