@@ -399,7 +399,7 @@ def test_the_scripts_get_their_words_in_the_readers_language(compiled, client, u
     assert '<script src="/jsi18n/?lang=bg" defer></script>' in page
     assert catalog.status_code == 200
     # The catalog is JSON inside the script: letters beyond ASCII arrive as \\u escapes.
-    assert json.dumps("Свързване отново…") in catalog.content.decode()
+    assert json.dumps("Повторно свързване…") in catalog.content.decode()
     assert json.dumps("Администрация")[1:-1] not in catalog.content.decode()
 
 
