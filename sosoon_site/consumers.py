@@ -12,9 +12,12 @@ from collections.abc import Awaitable, Callable
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from sosoon_site.accounts.blocks import blocked_user_ids
 from sosoon_site.frames import FrameError, check_fields, client_id, decode
+from sosoon_site.languages import socket_language
 from sosoon_site.realtime import frame_handler, handler_for, session_group, user_group
 
 LeaveHook = Callable[[], Awaitable[None]]
@@ -35,6 +38,8 @@ class SocketConsumer(AsyncJsonWebsocketConsumer):
         self.hidden_senders: set[int] = set()
         # Per-socket state features keep between frames (e.g. typing throttles), by feature.
         self.feature_state: dict[str, dict] = {}
+        # Replies to this socket's frames (a refusal's message) are in its person's language.
+        self.language = socket_language(self.user, self.scope.get("headers", []))
         await self.accept()
         if not self.user.is_authenticated:
             await self.close(code=CLOSE_UNAUTHENTICATED)
@@ -55,11 +60,16 @@ class SocketConsumer(AsyncJsonWebsocketConsumer):
                 await self.channel_layer.group_discard(group, self.channel_name)
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
-        """Every client frame: parsed and checked (sosoon_site.frames) before its handler
+        """Every client frame, handled in the language of the person whose socket it is."""
+        with translation.override(self.language):
+            await self.receive_frame(text_data)
+
+    async def receive_frame(self, text_data: str | None) -> None:
+        """One client frame: parsed and checked (sosoon_site.frames) before its handler
         runs, so no frame, however malformed, reaches a handler with a field of the wrong
         type; each failure answers an error frame and the socket stays open."""
         if text_data is None:
-            await self.send_error("binary_frame", "Send JSON text frames, not binary ones.")
+            await self.send_error("binary_frame", _("Send JSON text frames, not binary ones."))
             return
         try:
             frame = decode(text_data, max_bytes=settings.SOSOON_WS_MAX_FRAME_BYTES)
@@ -73,7 +83,9 @@ class SocketConsumer(AsyncJsonWebsocketConsumer):
         if registered is None:
             frame_type = content.get("type")
             named = repr(frame_type)[:60] if isinstance(frame_type, str) else "(none)"
-            await self.send_error("unknown_type", f"Unknown frame type {named}.", content)
+            await self.send_error(
+                "unknown_type", _("Unknown frame type %(type)s.") % {"type": named}, content
+            )
             return
         handler, fields = registered
         try:

@@ -10,6 +10,8 @@ client; the socket stays open.
 import json
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 MAX_ID = 2**63 - 1
 MAX_DEPTH = 8
 MAX_CLIENT_ID_CHARS = 64
@@ -43,15 +45,20 @@ def Text(*, required: bool = True) -> Field:
 def decode(text: str, *, max_bytes: int) -> dict:
     """The frame object in `text`, checked for size, JSON, shape and nesting depth."""
     if len(text) > max_bytes or len(text.encode("utf-8", "surrogatepass")) > max_bytes:
-        raise FrameError("frame_too_large", f"Frames are limited to {max_bytes} bytes.")
+        raise FrameError(
+            "frame_too_large",
+            _("Frames are limited to %(count)d bytes.") % {"count": max_bytes},
+        )
     if _nesting_depth(text) > MAX_DEPTH:
-        raise FrameError("bad_frame", f"Frames nest at most {MAX_DEPTH} levels deep.")
+        raise FrameError(
+            "bad_frame", _("Frames nest at most %(count)d levels deep.") % {"count": MAX_DEPTH}
+        )
     try:
         frame = json.loads(text)
     except (ValueError, RecursionError):
-        raise FrameError("bad_json", "That frame is not valid JSON.") from None
+        raise FrameError("bad_json", _("That frame is not valid JSON.")) from None
     if not isinstance(frame, dict):
-        raise FrameError("bad_frame", "A frame is a JSON object with a 'type'.")
+        raise FrameError("bad_frame", _("A frame is a JSON object with a 'type'."))
     return frame
 
 
@@ -107,20 +114,28 @@ def check_fields(frame: dict, fields: dict[str, Field]) -> dict:
     as None); FrameError("invalid") naming the first field that is not."""
     if "id" in frame and frame["id"] is not None and client_id(frame) is None:
         raise FrameError(
-            "invalid", f"id is a short text or a whole number (at most {MAX_CLIENT_ID_CHARS})."
+            "invalid",
+            _("id is a short text or a whole number (at most %(count)d).")
+            % {"count": MAX_CLIENT_ID_CHARS},
         )
     checked = dict(frame)
     for name, field in fields.items():
         value = frame.get(name)
         if value is None:
             if field.required:
-                raise FrameError("invalid", f"This frame needs '{name}'.")
+                raise FrameError("invalid", _("This frame needs '%(name)s'.") % {"name": name})
             checked[name] = None
         elif field.kind == "id":
             if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_ID:
-                raise FrameError("invalid", f"'{name}' is a whole number from 0 to {MAX_ID}.")
+                raise FrameError(
+                    "invalid",
+                    _("'%(name)s' is a whole number from 0 to %(most)d.")
+                    % {"name": name, "most": MAX_ID},
+                )
         elif not isinstance(value, str):
-            raise FrameError("invalid", f"'{name}' is text.")
+            raise FrameError("invalid", _("'%(name)s' is text.") % {"name": name})
         elif not is_clean_text(value):
-            raise FrameError("invalid", f"'{name}' holds characters that are not text.")
+            raise FrameError(
+                "invalid", _("'%(name)s' holds characters that are not text.") % {"name": name}
+            )
     return checked

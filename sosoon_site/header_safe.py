@@ -15,6 +15,7 @@ treat as line breaks) and lone surrogates (which no email encoding can carry).
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 UNSAFE_CATEGORIES = {"Cc", "Zl", "Zp", "Cs"}
 
@@ -29,6 +30,7 @@ def validate_header_safe(value: str, *, what: str = "A name") -> None:
     character; `what` starts the message ("A community's name")."""
     if not is_header_safe(value):
         raise ValidationError(
-            f"{what} must be one line without control characters (no line breaks or tabs).",
+            _("%(what)s must be one line without control characters (no line breaks or tabs)."),
             code="header_unsafe",
+            params={"what": what},
         )

@@ -36,6 +36,7 @@ from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.utils.translation import gettext as _
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 ALLOWED_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
@@ -63,14 +64,10 @@ AVATAR_LIMITS = ImageLimits(max_bytes=5 * 1024 * 1024, longest_side=512)
 def clean_image(upload, limits: ImageLimits = ImageLimits()) -> ContentFile:
     """A re-encoded copy of `upload`, or ValidationError with a message for the form."""
     if upload.size is not None and upload.size > limits.max_bytes:
-        raise ValidationError(
-            f"The image is larger than {limits.max_bytes // (1024 * 1024)} MB.", code="too_big"
-        )
+        raise _too_big(limits)
     data = upload.read()
     if len(data) > limits.max_bytes:
-        raise ValidationError(
-            f"The image is larger than {limits.max_bytes // (1024 * 1024)} MB.", code="too_big"
-        )
+        raise _too_big(limits)
     picture = open_verified(data, limits)
     icc_profile = picture.info.get("icc_profile")
     picture.thumbnail((limits.longest_side, limits.longest_side))
@@ -90,11 +87,19 @@ def clean_image(upload, limits: ImageLimits = ImageLimits()) -> ContentFile:
     return ContentFile(output.getvalue(), name=f"{stem}.{extension}")
 
 
+def _too_big(limits: ImageLimits) -> ValidationError:
+    return ValidationError(
+        _("The image is larger than %(megabytes)d MB."),
+        code="too_big",
+        params={"megabytes": limits.max_bytes // (1024 * 1024)},
+    )
+
+
 def open_verified(data: bytes, limits: ImageLimits) -> Image.Image:
     """`data` decoded after checking its format and pixel count (before decoding); a JPEG is
     decoded at the smallest scale that still covers the stored size."""
     not_an_image = ValidationError(
-        "That file is not an image we can read (JPEG, PNG, GIF or WebP).", code="not_image"
+        _("That file is not an image we can read (JPEG, PNG, GIF or WebP)."), code="not_image"
     )
     try:
         with Image.open(BytesIO(data)) as probe:
@@ -116,15 +121,25 @@ def open_verified(data: bytes, limits: ImageLimits) -> Image.Image:
 def _check_pixels(image_format: str, size: tuple[int, int], limits: ImageLimits) -> None:
     width, height = size
     if image_format in REDUCED_DECODING_FORMATS:
-        limit, kind = limits.max_pixels, "a JPEG photo"
+        limit, kind = limits.max_pixels, _("a JPEG photo")
     else:
         limit = limits.max_decode_bytes // FULL_DECODE_BYTES_PER_PIXEL[image_format]
-        kind = f"a {'WebP' if image_format == 'WEBP' else image_format} image"
+        kind = _("a %(format)s image") % {
+            "format": "WebP" if image_format == "WEBP" else image_format
+        }
     if width * height > limit:
         raise ValidationError(
-            f"The image is too large ({width}x{height} pixels); the limit for {kind} is "
-            f"{limit / 1_000_000:g} megapixels.",
+            _(
+                "The image is too large (%(width)dx%(height)d pixels); the limit for %(kind)s "
+                "is %(megapixels)s megapixels."
+            ),
             code="too_many_pixels",
+            params={
+                "width": width,
+                "height": height,
+                "kind": kind,
+                "megapixels": f"{limit / 1_000_000:g}",
+            },
         )
 
 

@@ -18,6 +18,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.dates import MONTHS, MONTHS_3, WEEKDAYS
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 MINUTE = 60
 HOUR = 60 * MINUTE
@@ -48,9 +49,14 @@ def _relative(seconds: float) -> str | None:
     if size >= DAY:
         return None
     if size < MINUTE:
-        return "just now"
-    amount = f"{int(size // MINUTE)} min" if size < HOUR else f"{int(size // HOUR)} h"
-    return f"{amount} ago" if seconds < 0 else f"in {amount}"
+        return _("just now")
+    if size < HOUR:
+        amount = _("%(count)d min") % {"count": size // MINUTE}
+    else:
+        amount = _("%(count)d h") % {"count": size // HOUR}
+    if seconds < 0:
+        return _("%(amount)s ago") % {"amount": amount}
+    return _("in %(amount)s") % {"amount": amount}
 
 
 def moment_text(moment: datetime, *, now: datetime | None = None) -> str:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
+from django.utils.translation import gettext as _
 
 # KEYS[1]: the bucket; ARGV: interval per token, burst window (capacity x interval), cost,
 # all in microseconds. Returns 0 when allowed, otherwise the microseconds to wait. Redis's own
@@ -74,13 +75,18 @@ class TokenBucket:
             return Decision(allowed=False, retry_after=round(wait_us / 1_000_000, 3))
         return Decision(allowed=True)
 
-    def require(self, who: int | str, *, action: str = "that") -> None:
-        """`take`, raising RateLimited (with the wait) when the bucket is empty."""
+    def require(self, who: int | str, *, action: str | None = None) -> None:
+        """`take`, raising RateLimited (with the wait) when the bucket is empty; `action`
+        names, in the plural and translated by the caller, what is being done too often."""
         decision = self.take(who)
         if not decision.allowed:
+            seconds = f"{decision.retry_after:.1f}"
+            if action is None:
+                message = _("You are doing that too fast; try again in %(seconds)s s.")
+            else:
+                message = _("You are doing %(action)s too fast; try again in %(seconds)s s.")
             raise RateLimited(
-                decision.retry_after,
-                f"You are doing {action} too fast; try again in {decision.retry_after:.1f} s.",
+                decision.retry_after, message % {"action": action, "seconds": seconds}
             )
 
     def reset(self, who: int | str) -> None:

@@ -16,6 +16,8 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db.models import BooleanField, Expression, F
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from sosoon_site.frames import is_clean_text
 
@@ -28,15 +30,29 @@ _WORD = re.compile(r"\w+")
 def search_words(query) -> list[str]:
     """The words of `query` to look for, or ValidationError saying what to type instead."""
     if not isinstance(query, str) or not is_clean_text(query):
-        raise ValidationError("Search for some text.")
+        raise ValidationError(_("Search for some text."))
     query = query.strip()
     if len(query) < MIN_CHARS:
-        raise ValidationError(f"Search for at least {MIN_CHARS} characters.")
+        raise ValidationError(
+            ngettext(
+                "Search for at least %(count)d character.",
+                "Search for at least %(count)d characters.",
+                MIN_CHARS,
+            )
+            % {"count": MIN_CHARS}
+        )
     if len(query) > MAX_CHARS:
-        raise ValidationError(f"A search is at most {MAX_CHARS} characters.")
+        raise ValidationError(
+            ngettext(
+                "A search is at most %(count)d character.",
+                "A search is at most %(count)d characters.",
+                MAX_CHARS,
+            )
+            % {"count": MAX_CHARS}
+        )
     words = list(dict.fromkeys(word.lower() for word in _WORD.findall(query)))
     if not words:
-        raise ValidationError("Search for a word: letters or digits.")
+        raise ValidationError(_("Search for a word: letters or digits."))
     return words[:MAX_WORDS]
 
 

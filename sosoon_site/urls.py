@@ -3,14 +3,15 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from feeds.views import feeds as feed_views
 from sosoon_site import views
 from sosoon_site.accounts import views as account_views
 
-admin.site.site_header = "Sosoon admin"
-admin.site.site_title = "Sosoon admin"
-admin.site.index_title = "Moderation and settings"
+admin.site.site_header = _("Sosoon admin")
+admin.site.site_title = _("Sosoon admin")
+admin.site.index_title = _("Moderation and settings")
 # The admin signs in through allauth's login page, so its rate limits cover the admin too.
 admin.site.login = secure_admin_login(admin.site.login)
 
@@ -19,6 +20,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("manifest.webmanifest", views.manifest, name="manifest"),
+    path("jsi18n/", views.ScriptCatalog.as_view(), name="javascript_catalog"),
     path("icons/<int:size>.png", views.app_icon, name="app_icon"),
     path(
         "icons/maskable-<int:size>.png",

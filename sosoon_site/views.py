@@ -1,10 +1,14 @@
-"""Site-wide answers: the health check, the favicon, the home-screen icons and the web app
-manifest (the home page is the feeds app's home feed)."""
+"""Site-wide answers: the health check, the favicon, the home-screen icons, the web app
+manifest and the scripts' translations (the home page is the feeds app's home feed)."""
 
+from django.conf import settings
 from django.http import Http404, HttpResponse, JsonResponse
 from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
+from django.views.i18n import JavaScriptCatalog
 
 from sosoon_site import icons
 from sosoon_site.health import health
@@ -52,7 +56,7 @@ def manifest(request):
     body = {
         "name": "Sosoon",
         "short_name": "Sosoon",
-        "description": "Small, trusted communities.",
+        "description": _("Small, trusted communities."),
         "start_url": "/",
         "scope": "/",
         "display": "standalone",
@@ -61,3 +65,16 @@ def manifest(request):
         "icons": icon_list,
     }
     return JsonResponse(body, content_type="application/manifest+json")
+
+
+# The page asks for the catalog with its language in the address (base.html), so a member who
+# switches language gets the new words at once while each page load reuses the cached ones.
+@method_decorator(cache_control(private=True, max_age=60 * 60), name="get")
+class ScriptCatalog(JavaScriptCatalog):
+    """/jsi18n/: the words static/js shows, in the reader's language, from the scripts'
+    catalog in locale/ (djangojs.po) alone, rather than every installed app's."""
+
+    packages = ["sosoon_site"]
+
+    def get_paths(self, packages) -> list[str]:
+        return [str(path) for path in settings.LOCALE_PATHS]

@@ -57,7 +57,7 @@ def photograph(base_url: str, post_id: str) -> list[Path]:
         )
         for size, viewport in SIZES.items():
             for signed_in, pages in ((False, SIGNED_OUT), (True, signed_in_paths(post_id))):
-                context = browser.new_context(base_url=base_url, viewport=viewport)
+                context = browser.new_context(base_url=base_url, viewport=viewport, locale="en-US")
                 page = context.new_page()
                 if signed_in:
                     page.goto("/accounts/login/")

@@ -30,6 +30,9 @@ class EmailPrivacyMixin:
         return [field for field in fields if "email" not in field]
 
 
+PROFILE_FIELDS = ["handle", "display_name", "avatar", "bio", "time_zone", "language"]
+
+
 @admin.register(User)
 class UserAdmin(EmailPrivacyMixin, DjangoUserAdmin):
     """Superusers manage accounts; other staff see a profile without the email address,
@@ -43,7 +46,10 @@ class UserAdmin(EmailPrivacyMixin, DjangoUserAdmin):
     readonly_fields = ["last_login", "date_joined"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        (_("Profile"), {"fields": ["handle", "display_name", "avatar", "bio", "time_zone"]}),
+        (
+            _("Profile"),
+            {"fields": ["handle", "display_name", "avatar", "bio", "time_zone", "language"]},
+        ),
         (
             _("Permissions"),
             {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
@@ -51,7 +57,7 @@ class UserAdmin(EmailPrivacyMixin, DjangoUserAdmin):
         (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     staff_fieldsets = [
-        (None, {"fields": ["handle", "display_name", "avatar", "bio", "time_zone"]}),
+        (None, {"fields": PROFILE_FIELDS}),
         (_("Status"), {"fields": ["is_active", "is_staff", "last_login", "date_joined"]}),
     ]
     add_fieldsets = [
@@ -61,7 +67,7 @@ class UserAdmin(EmailPrivacyMixin, DjangoUserAdmin):
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name == "display_name":
-            header_safe_field(field, what="A display name")
+            header_safe_field(field, what=_("A display name"))
         return field
 
     def get_fieldsets(self, request, obj=None):

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Case, F, Q, QuerySet, When
 from django.dispatch import Signal
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from sosoon_site.accounts.models import Block, User
 
@@ -68,12 +69,12 @@ def check_block(blocker: User, handle: str) -> Block:
     """Block the person with `handle`; Http404 for unknown handles and for oneself."""
     blocked = User.objects.filter(handle__iexact=handle, is_active=True).first()
     if blocked is None or blocked.pk == blocker.pk:
-        raise Http404("No such person.")
+        raise Http404(_("No such person."))
     return do_block(blocker, blocked)
 
 
 def check_unblock(blocker: User, handle: str) -> None:
     blocked = User.objects.filter(handle__iexact=handle).first()
     if blocked is None:
-        raise Http404("No such person.")
+        raise Http404(_("No such person."))
     do_unblock(blocker, blocked)

@@ -1,24 +1,30 @@
-"""The custom user: email to sign in, a unique @handle to be mentioned by, a time zone."""
+"""The custom user: email to sign in, a unique @handle to be mentioned by, a time zone and a
+language."""
 
 import zoneinfo
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 
 HANDLE_PATTERN = r"^[A-Za-z0-9_]{2,30}$"
 handle_validator = RegexValidator(
-    HANDLE_PATTERN, "A handle is 2 to 30 letters, digits or underscores."
+    HANDLE_PATTERN, _("A handle is 2 to 30 letters, digits or underscores.")
 )
 
 
 def validate_time_zone(value: str) -> None:
     """Accept IANA zone names only; choices live in the form so tzdata updates need no migration."""
     if value not in zoneinfo.available_timezones():
-        raise ValidationError(f"{value!r} is not a time zone we know, such as Europe/Paris.")
+        raise ValidationError(
+            _("%(zone)r is not a time zone we know, such as Europe/Paris."),
+            params={"zone": value},
+        )
 
 
 class AccountManager(UserManager):
@@ -77,17 +83,24 @@ class User(AbstractUser):
     username = None
     first_name = None
     last_name = None
-    email = models.EmailField("email address", unique=True)
+    email = models.EmailField(_("email address"), unique=True)
     handle = models.CharField(
+        _("handle"),
         max_length=30,
         unique=True,
         validators=[handle_validator],
-        help_text="Your @name: 2 to 30 letters, digits or underscores.",
+        help_text=_("Your @name: 2 to 30 letters, digits or underscores."),
     )
-    display_name = models.CharField(max_length=80, blank=True)
-    avatar = models.ImageField(upload_to="avatars/%Y/%m/", blank=True)
-    bio = models.CharField(max_length=300, blank=True)
-    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    display_name = models.CharField(_("display name"), max_length=80, blank=True)
+    avatar = models.ImageField(_("avatar"), upload_to="avatars/%Y/%m/", blank=True)
+    bio = models.CharField(_("bio"), max_length=300, blank=True)
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="UTC", validators=[validate_time_zone]
+    )
+    # Blank follows the browser (Accept-Language); sosoon_site/languages.py reads it.
+    language = models.CharField(
+        _("language"), max_length=10, blank=True, choices=settings.LANGUAGES
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

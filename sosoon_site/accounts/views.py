@@ -6,11 +6,13 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from sosoon_site.accounts.blocks import check_block, check_unblock
 from sosoon_site.accounts.forms import ProfileForm
 from sosoon_site.accounts.signup_gate import SignupRefused, offered_address
+from sosoon_site.languages import in_language_of
 
 
 @login_required
@@ -18,7 +20,9 @@ def edit_profile(request):
     form = ProfileForm(request.POST or None, request.FILES or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "Your profile is saved.")
+        # Said in the language just chosen, which the next page is shown in.
+        with in_language_of(request.user):
+            messages.success(request, _("Your profile is saved."))
         return redirect("profile")
     return render(request, "accounts/profile.html", {"form": form})
 
@@ -35,7 +39,9 @@ def blocked_people(request):
 def block_person(request, handle: str):
     block = check_block(request.user, handle)
     messages.success(
-        request, f"You blocked @{block.blocked.handle}. Neither of you will see the other."
+        request,
+        _("You blocked @%(handle)s. Neither of you will see the other.")
+        % {"handle": block.blocked.handle},
     )
     return redirect(safe_next(request) or "blocked_people")
 
@@ -44,7 +50,7 @@ def block_person(request, handle: str):
 @require_POST
 def unblock_person(request, handle: str):
     check_unblock(request.user, handle)
-    messages.success(request, f"You unblocked @{handle}.")
+    messages.success(request, _("You unblocked @%(handle)s.") % {"handle": handle})
     return redirect(safe_next(request) or "blocked_people")
 
 

@@ -2,6 +2,8 @@
 sign-in and password-reset links."""
 
 from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from sosoon_site.mail.models import OutgoingMail
 from sosoon_site.mail.outbox import retry_now
@@ -35,14 +37,17 @@ class OutgoingMailAdmin(admin.ModelAdmin):
     readonly_fields = fields
     actions = ["send_again"]
 
-    @admin.display(description="to")
+    @admin.display(description=_("to"))
     def recipient_list(self, mail: OutgoingMail) -> str:
         return ", ".join(mail.recipients)
 
-    @admin.action(description="Send again now (failed or waiting mail)")
+    @admin.action(description=_("Send again now (failed or waiting mail)"))
     def send_again(self, request, queryset):
         count = retry_now(queryset)
-        self.message_user(request, f"{count} message(s) will be sent again.", messages.SUCCESS)
+        said = ngettext(
+            "%(count)d message will be sent again.", "%(count)d messages will be sent again.", count
+        )
+        self.message_user(request, said % {"count": count}, messages.SUCCESS)
 
     def has_add_permission(self, request) -> bool:
         return False

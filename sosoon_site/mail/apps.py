@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MailConfig(AppConfig):
     name = "sosoon_site.mail"
     label = "mail"
-    verbose_name = "Outgoing mail"
+    verbose_name = _("Outgoing mail")

@@ -1,13 +1,14 @@
 """One row per message waiting for, undergoing or done with delivery."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class MailStatus(models.TextChoices):
-    PENDING = "pending", "Waiting to be sent"
-    SENDING = "sending", "Being sent"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Failed"
+    PENDING = "pending", _("Waiting to be sent")
+    SENDING = "sending", _("Being sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
 
 
 class OutgoingMail(models.Model):
@@ -16,7 +17,7 @@ class OutgoingMail(models.Model):
 
     status = models.CharField(max_length=10, choices=MailStatus, default=MailStatus.PENDING)
     subject = models.CharField(max_length=300, blank=True)
-    recipients = models.JSONField(default=list, help_text="Every address of To, Cc and Bcc.")
+    recipients = models.JSONField(default=list, help_text=_("Every address of To, Cc and Bcc."))
     message = models.JSONField()
     created_at = models.DateTimeField(auto_now_add=True)
     attempts = models.PositiveIntegerField(default=0)
@@ -26,8 +27,8 @@ class OutgoingMail(models.Model):
     last_error = models.TextField(blank=True)
 
     class Meta:
-        verbose_name = "outgoing mail"
-        verbose_name_plural = "outgoing mail"
+        verbose_name = _("outgoing mail")
+        verbose_name_plural = _("outgoing mail")
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="mail_due")]
 
     def __str__(self) -> str:

@@ -9,6 +9,11 @@
 (function () {
   "use strict";
 
+  // Words come from the reader's translation catalog (/jsi18n/, which base.html loads
+  // first); without it, the English they are written in.
+  const gettext = window.gettext || ((text) => text);
+  const interpolate = window.interpolate || ((format, values) => format.replace(/%\((\w+)\)s/g, (_, name) => values[name]));
+
   const TYPING_SEND_EVERY_MS = 3000;
   const TYPING_SHOW_FOR_MS = 5000;
   const PRESENCE_EVERY_MS = 30000;
@@ -25,11 +30,11 @@
   function dayLabel(day) {
     const today = dayOf(new Date().toISOString());
     const days = Math.round((today - day) / 86400000);
-    if (days === 0) return "Today";
-    if (days === 1) return "Yesterday";
+    if (days === 0) return gettext("Today");
+    if (days === 1) return gettext("Yesterday");
     const options = { weekday: "long", day: "numeric", month: "long" };
     if (day.getFullYear() !== today.getFullYear()) options.year = "numeric";
-    return day.toLocaleDateString([], options);
+    return day.toLocaleDateString(document.documentElement.lang || [], options);
   }
 
   function continues(previous, message) {
@@ -102,8 +107,8 @@
     wire() {
       const on = (type, callback) => this.socket.on(type, callback.bind(this));
       on("open", this.subscribeAll);
-      on("reconnecting", () => this.say("Reconnecting…"));
-      on("signed_out", () => this.say("You are signed out. Sign in again to keep chatting."));
+      on("reconnecting", () => this.say(gettext("Reconnecting…")));
+      on("signed_out", () => this.say(gettext("You are signed out. Sign in again to keep chatting.")));
       on("chat.subscribed", this.onSubscribed);
       on("chat.synced", this.onSynced);
       on("chat.history", this.onHistory);
@@ -270,7 +275,8 @@
         room.button.classList.add("chat__room--lost");
         if (room.id === this.active) {
           this.render();
-          this.say(frame.reason + " " + room.name + " is closed to you now.");
+          const closed = gettext("%(reason)s %(room)s is closed to you now.");
+          this.say(interpolate(closed, { reason: frame.reason, room: room.name }, true));
         }
       });
     }
@@ -344,7 +350,7 @@
       this.scrolledToTarget = false;
       this.rooms.forEach((room) => room.button.setAttribute("aria-pressed", String(room.id === id)));
       const room = this.rooms.get(id);
-      this.textarea.placeholder = "Message " + room.name;
+      this.textarea.placeholder = interpolate(gettext("Message %(room)s"), { room: room.name }, true);
       if (this.search && this.search.action) {
         this.search.action = this.search.action.replace(/\/chat\/\d+\//, "/chat/" + id + "/");
       }
@@ -393,7 +399,7 @@
         const newDay = !previous || dayOf(previous.created).getTime() !== day;
         if (newDay) this.list.appendChild(this.drawDivider(dayLabel(new Date(day))));
         if (id === newFrom) {
-          divider = this.drawDivider("New messages", "chat__divider--new");
+          divider = this.drawDivider(gettext("New messages"), "chat__divider--new");
           this.list.appendChild(divider);
         }
         const grouped = !newDay && id !== newFrom && continues(previous, message);
@@ -500,7 +506,7 @@
         item.appendChild(element("p", "chat__quote muted", "↪ " + message.reply_to.author + ": " + message.reply_to.excerpt));
       }
       if (message.deleted) {
-        item.appendChild(element("p", "muted chat__body", "Message deleted."));
+        item.appendChild(element("p", "muted chat__body", gettext("Message deleted.")));
         return item;
       }
       const body = element("div", "chat__body");
@@ -521,26 +527,28 @@
       };
       const room = this.rooms.get(message.room);
       if (room.archived) return actions;
-      action("Reply", () => {
+      action(gettext("Reply"), () => {
         this.replyTo = message.id;
         this.editing = null;
-        this.replying.querySelector("span").textContent = "Replying to " + message.author.name;
+        this.replying.querySelector("span").textContent = interpolate(
+          gettext("Replying to %(name)s"), { name: message.author.name }, true
+        );
         this.replying.hidden = false;
         this.textarea.focus();
       });
       if (message.author.id === this.me) {
-        action("Edit", () => {
+        action(gettext("Edit"), () => {
           this.editing = message.id;
           this.replyTo = null;
           this.textarea.value = message.body;
-          this.replying.querySelector("span").textContent = "Editing your message";
+          this.replying.querySelector("span").textContent = gettext("Editing your message");
           this.replying.hidden = false;
           this.textarea.focus();
         });
       }
       if (message.author.id === this.me || this.moderator) {
-        action("Delete", () => {
-          if (window.confirm("Delete this message?")) {
+        action(gettext("Delete"), () => {
+          if (window.confirm(gettext("Delete this message?"))) {
             this.pending.set(this.socket.send({ type: "chat.delete", message: message.id }), "delete");
           }
         });
@@ -555,7 +563,8 @@
         return;
       }
       const names = Array.from(room.online.values()).map((person) => person.name).sort();
-      this.online.textContent = names.length ? "Online: " + names.join(", ") : "";
+      const online = interpolate(gettext("Online: %(names)s"), { names: names.join(", ") }, true);
+      this.online.textContent = names.length ? online : "";
     }
 
     renderTyping() {

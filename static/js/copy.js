@@ -3,6 +3,10 @@
 (function () {
   "use strict";
 
+  // Words come from the reader's translation catalog (/jsi18n/, which base.html loads
+  // first); without it, the English they are written in.
+  var gettext = window.gettext || function (text) { return text; };
+
   function copyText(field) {
     if (navigator.clipboard && window.isSecureContext) {
       return navigator.clipboard.writeText(field.value);
@@ -35,11 +39,11 @@
       button.hidden = false;
       button.addEventListener("click", function () {
         copyText(field).then(
-          function () { say(button, status, "Copied"); },
+          function () { say(button, status, gettext("Copied")); },
           function () {
             field.focus();
             field.select();
-            say(button, status, "Selected: copy it now");
+            say(button, status, gettext("Selected: copy it now"));
           }
         );
       });

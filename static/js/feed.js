@@ -8,6 +8,10 @@
 (function () {
   "use strict";
 
+  // Words come from the reader's translation catalog (/jsi18n/, which base.html loads
+  // first); without it, the English they are written in.
+  const gettext = window.gettext || ((text) => text);
+
   /*
    * Moderation took a post or a comment away from this person ("content.removed" goes only to
    * those who lost it): take it off the page too, rather than leave it until the next load.
@@ -22,7 +26,7 @@
     const note = document.createElement("p");
     note.className = "muted card";
     note.dataset.testid = "post-gone";
-    note.textContent = "This post is no longer available.";
+    note.textContent = gettext("This post is no longer available.");
     shown.replaceWith(note);
   }
 

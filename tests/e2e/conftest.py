@@ -222,6 +222,8 @@ def _pages(browser: Browser, base_url: str, violations: list[str]) -> Iterator[C
             violations.append(message.text)
 
     def open_page(**context_options) -> Page:
+        # English, whatever this machine's locale: the tests read the English pages.
+        context_options.setdefault("locale", "en-US")
         context = browser.new_context(base_url=base_url, **context_options)
         context.set_default_timeout(ACTION_TIMEOUT_MS)
         context.add_init_script(REPORT_CSP_VIOLATIONS)
