@@ -42,8 +42,10 @@ BUTTON_INPUTS = {"submit", "button", "reset"}
 MARKED = "\ue000"  # stands in for translated text and for {{ variables }}: not a letter
 LETTER = re.compile(r"[^\W\d_]")
 ALLOWED_WORDS = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(NOT_LANGUAGE))) + r")\b")
-# {% include "x.html" with label="Words" %} and {% with label="Words" %} pass text along.
-LITERAL_ARGUMENT = re.compile(r"""\b\w+=(?P<quote>["'])(?P<text>.*?)(?P=quote)""")
+# {% include "x.html" with label="Words" %} and {% with label="Words" %} pass text along;
+# `current="calendar"` names the tab a navigation include marks, a key and not words.
+NAMES_NOT_WORDS = {"current"}
+LITERAL_ARGUMENT = re.compile(r"""\b(?P<name>\w+)=(?P<quote>["'])(?P<text>.*?)(?P=quote)""")
 # {{ value|default:"Words" }} shows its literal when the value is empty.
 DEFAULT_LITERAL = re.compile(r"""\|default(?:_if_none)?:(?P<quote>["'])(?P<text>.*?)(?P=quote)""")
 
@@ -70,7 +72,9 @@ def unmarked_literals(token_type: TokenType, contents: str) -> list[str]:
     return [
         match["text"]
         for match in pattern.finditer(contents)
-        if has_words(match["text"]) and not match["text"].endswith((".html", ".txt"))
+        if has_words(match["text"])
+        and not match["text"].endswith((".html", ".txt"))
+        and match.groupdict().get("name") not in NAMES_NOT_WORDS
     ]
 
 
