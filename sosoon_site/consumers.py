@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from sosoon_site.accounts.blocks import blocked_user_ids
 from sosoon_site.frames import FrameError, check_fields, client_id, decode
-from sosoon_site.languages import socket_language
+from sosoon_site.languages import readable, socket_language
 from sosoon_site.realtime import frame_handler, handler_for, session_group, user_group
 
 LeaveHook = Callable[[], Awaitable[None]]
@@ -147,12 +147,16 @@ class SocketConsumer(AsyncJsonWebsocketConsumer):
         """Drop the named subscriptions at once and tell the client which ones and why."""
         dropped = [key for key in event["keys"] if await self.unsubscribe(key)]
         if dropped:
-            await self.send_json({"type": "revoked", "keys": dropped, "reason": event["reason"]})
+            with translation.override(self.language):
+                reason = readable(event["reason"])
+            await self.send_json({"type": "revoked", "keys": dropped, "reason": reason})
 
     async def push_sign_out(self, event):
         """The account or this session may no longer be used: say why, then close as if
         signed out."""
-        await self.send_json({"type": "signed_out", "reason": event["reason"]})
+        with translation.override(self.language):
+            reason = readable(event["reason"])
+        await self.send_json({"type": "signed_out", "reason": reason})
         await self.close(code=CLOSE_UNAUTHENTICATED)
 
 

@@ -9,9 +9,11 @@ person whose socket it is. docs/translations.md says how to use each.
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.translation import gettext
 from django.utils.translation.trans_real import parse_accept_lang_header
 
 
@@ -53,3 +55,39 @@ def socket_language(user, headers) -> str:
     browser asked for when it opened the socket (its ASGI `headers`), else LANGUAGE_CODE."""
     accept = dict(headers).get(b"accept-language", b"").decode("latin-1")
     return chosen_language(user) or browser_language(accept) or settings.LANGUAGE_CODE
+
+
+@dataclass(frozen=True)
+class ReadersWords:
+    """Words pushed to other people's sockets (why a room closed for them), written once by
+    whoever causes it and read by each socket in its own person's language.
+
+    `text` is the English message, marked at the call site with `gettext_noop` so
+    `make messages` finds it; `params` fill its `%(name)s` places. It crosses the channel
+    layer as a plain dict (`payload`), and the socket puts it in its language (`readable`).
+    """
+
+    text: str
+    params: dict = field(default_factory=dict)
+
+    def payload(self) -> dict:
+        return {"text": self.text, "params": self.params}
+
+    def __str__(self) -> str:
+        return readable(self.payload())
+
+
+def readable(reason) -> str:
+    """A pushed reason in the active language: `ReadersWords`' payload, or text as it came."""
+    if isinstance(reason, dict):
+        return (
+            gettext(reason["text"]) % reason["params"]
+            if reason["params"]
+            else gettext(reason["text"])
+        )
+    return str(reason)
+
+
+def pushed(reason) -> "dict | str":
+    """What the channel layer carries for `reason` (plain text or `ReadersWords`)."""
+    return reason.payload() if isinstance(reason, ReadersWords) else str(reason)

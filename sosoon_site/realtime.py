@@ -33,6 +33,7 @@ from channels.layers import get_channel_layer
 from django.db import transaction
 
 from sosoon_site.frames import Field
+from sosoon_site.languages import pushed
 
 logger = logging.getLogger(__name__)
 FrameHandler = Callable[..., Awaitable[None]]
@@ -80,7 +81,7 @@ async def push_to_users_now(user_ids: Iterable[int], frame: dict) -> None:
 async def revoke_for_users_now(user_ids: Iterable[int], keys: Iterable[str], reason: str) -> None:
     """Make these people's sockets drop the subscriptions named by `keys` and say why."""
     layer = get_channel_layer()
-    event = {"type": "push.revoke", "keys": sorted(set(keys)), "reason": reason}
+    event = {"type": "push.revoke", "keys": sorted(set(keys)), "reason": pushed(reason)}
     for user_id in set(user_ids):
         await layer.group_send(user_group(user_id), event)
 
@@ -191,7 +192,9 @@ async def sign_out_users_now(user_ids: Iterable[int], reason: str) -> None:
     """Close every open socket of these people (an account suspended), saying why."""
     layer = get_channel_layer()
     for user_id in set(user_ids):
-        await layer.group_send(user_group(user_id), {"type": "push.sign_out", "reason": reason})
+        await layer.group_send(
+            user_group(user_id), {"type": "push.sign_out", "reason": pushed(reason)}
+        )
 
 
 def sign_out_users(user_ids: Iterable[int], reason: str) -> None:
@@ -203,7 +206,7 @@ def sign_out_users(user_ids: Iterable[int], reason: str) -> None:
 async def sign_out_session_now(session_key: str, reason: str) -> None:
     """Close every open socket of one browser session with 4401, saying why."""
     await get_channel_layer().group_send(
-        session_group(session_key), {"type": "push.sign_out", "reason": reason}
+        session_group(session_key), {"type": "push.sign_out", "reason": pushed(reason)}
     )
 
 

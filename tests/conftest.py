@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
+from tests.catalogs import compile_catalogs
 from tests.factories import TEST_PASSWORD, UserFactory, add_member, create_community
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -151,3 +153,11 @@ def anonymous():
     from django.contrib.auth.models import AnonymousUser
 
     return AnonymousUser()
+
+
+@pytest.fixture
+def bulgarian():
+    """Bulgarian active, its catalog compiled first when missing or stale."""
+    compile_catalogs()
+    with translation.override("bg"):
+        yield

@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from communities.chat.models import (
     CHAT_MESSAGE_LABEL,
@@ -37,6 +37,7 @@ from sosoon_site.accounts.blocks import blocked_user_ids, is_blocked_between
 from sosoon_site.accounts.models import User
 from sosoon_site.compiled_queries import compiled_rows
 from sosoon_site.frames import is_clean_text
+from sosoon_site.languages import ReadersWords
 from sosoon_site.rate_limits import RateLimited, TokenBucket
 from sosoon_site.realtime import push_to_group, push_to_users, revoke_for_users
 from sosoon_site.rendering import mentioned_people, render_markdown
@@ -307,6 +308,9 @@ def check_create_room(
     )
 
 
+# Told to the other person of a direct room that closed, in their language.
+CONVERSATION_CLOSED = ReadersWords(gettext_noop("This conversation is closed."))
+
 LISTED_ROOM_TIER = gettext_lazy(
     "This room is for the people on its list (an event's room: those going), so it takes no "
     "tier: the event's audience decides who is on the list."
@@ -332,8 +336,10 @@ def do_update_room(room: ChatRoom, **fields) -> ChatRoom:
         revoke_for_users(
             list(shut_out),
             [room.key],
-            _("#%(room)s is now for %(tier)s and up.")
-            % {"room": room.name, "tier": room.minimum_tier.name},
+            ReadersWords(
+                gettext_noop("#%(room)s is now for %(tier)s and up."),
+                {"room": room.name, "tier": room.minimum_tier.name},
+            ),
         )
     push_to_group(room.group, {"type": "chat.room", "room": room_data(room)})
     return room
@@ -769,7 +775,7 @@ def revoke_lost_rooms(user_ids: list[int], *, community_id: int | None, reason: 
         for pk, low, high in lost_rooms:
             if low is not None:
                 other = high if low == person.pk else low
-                revoke_for_users([other], [room_key(pk)], _("This conversation is closed."))
+                revoke_for_users([other], [room_key(pk)], CONVERSATION_CLOSED)
 
 
 # Retention ---------------------------------------------------------------------------------

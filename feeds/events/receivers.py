@@ -13,8 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import post_save
 from django.dispatch import receiver
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop
 
 from communities.models import Community
 from communities.signals import content_released, content_withheld, membership_changed
@@ -22,8 +21,10 @@ from feeds.events.models import Event
 from feeds.events.services.rooms import do_set_event_room, resync_event_rooms
 from feeds.models import POST_LABEL, Audience, Post
 from sosoon_site.accounts.blocks import block_changed
+from sosoon_site.languages import ReadersWords
 
-NO_LONGER_SEEN = gettext_lazy("You no longer see %(title)s, so its chat room is closed to you.")
+# Read by those taken off an event's room, in their language (the event's title fills it in).
+NO_LONGER_SEEN = gettext_noop("You no longer see %(title)s, so its chat room is closed to you.")
 
 
 @receiver(post_save, sender=Post, dispatch_uid="events.post_saved")
@@ -39,7 +40,9 @@ def close_room_of_removed_event(sender, instance: Post, **kwargs) -> None:
         )
         if event is not None:
             do_set_event_room(
-                event, on=False, reason=_("%(title)s was removed.") % {"title": event.title}
+                event,
+                on=False,
+                reason=ReadersWords(gettext_noop("%(title)s was removed."), {"title": event.title}),
             )
 
 

@@ -7,9 +7,7 @@ with or without the locale middleware choosing the language per request.
 
 from pathlib import Path
 
-import pytest
 from django.conf import settings as django_settings
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
@@ -21,24 +19,6 @@ from tests.factories import add_member
 LOCALE = Path(django_settings.BASE_DIR) / "locale"
 CATALOG = LOCALE / "bg" / "LC_MESSAGES" / "django.po"
 BULGARIAN = {"HTTP_ACCEPT_LANGUAGE": "bg"}
-
-
-@pytest.fixture(scope="session")
-def bulgarian_catalog():
-    """The compiled Bulgarian catalog, compiled here when it is missing or older than the .po."""
-    compiled = CATALOG.with_suffix(".mo")
-    if not compiled.exists() or compiled.stat().st_mtime < CATALOG.stat().st_mtime:
-        call_command(
-            "compilemessages", locale=["bg"], ignore_patterns=[".venv", "var", "node_modules"]
-        )
-    return compiled
-
-
-@pytest.fixture
-def bulgarian(bulgarian_catalog, settings):
-    settings.LOCALE_PATHS = [str(LOCALE)]
-    with translation.override("bg"):
-        yield
 
 
 def test_the_community_page_speaks_bulgarian(bulgarian, client, community, member):

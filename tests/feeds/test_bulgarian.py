@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from feeds.events.models import RSVPStatus
 from feeds.events.services.events import check_create_event
@@ -30,17 +29,7 @@ AUDIENCE = reverse("feeds:audience", kwargs={"slug": "wine"})
 BULGARIAN = {"HTTP_ACCEPT_LANGUAGE": "bg"}
 
 
-@pytest.fixture(autouse=True)
-def bulgarian(settings):
-    """The Bulgarian catalog, compiled when its .mo is missing or older than the .po."""
-    po, mo = CATALOG.with_suffix(".po"), CATALOG.with_suffix(".mo")
-    if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
-        call_command(
-            "compilemessages", locale=["bg"], ignore_patterns=[".venv", "var", "node_modules"]
-        )
-    settings.LOCALE_PATHS = [str(LOCALE)]
-    with translation.override("bg"):
-        yield
+pytestmark = pytest.mark.usefixtures("bulgarian")
 
 
 def test_the_audience_list_and_its_sentence_are_in_bulgarian(client, author, close_friends):

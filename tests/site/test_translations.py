@@ -10,7 +10,6 @@ the brand's name and symbols. docs/translations.md says how to mark a string.
 
 import json
 import re
-import subprocess
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
@@ -22,10 +21,10 @@ from django.conf import settings
 from django.core import mail
 from django.template.base import Lexer, TokenType
 from django.utils import translation
-from django.utils.translation import trans_real
 
 from sosoon_site.asgi import application
 from sosoon_site.moments import moment_text
+from tests.catalogs import compile_catalogs
 from tests.site.test_socket import HOST, ORIGIN, session_cookie_for
 
 ROOT = Path(settings.BASE_DIR)
@@ -268,28 +267,6 @@ def test_bulgarian_counts_one_and_many():
     (header, *_) = catalog_entries(BULGARIAN)
 
     assert "Plural-Forms: nplurals=2; plural=(n != 1);" in header["msgstr"][0]
-
-
-def compile_catalogs() -> None:
-    """Build each .mo the .po beside it is newer than (as `make compilemessages` does), so
-    these tests also run straight from pytest; then forget translations already loaded."""
-    for source in ROOT.glob("locale/*/LC_MESSAGES/*.po"):
-        target = source.with_suffix(".mo")
-        if target.exists() and target.stat().st_mtime >= source.stat().st_mtime:
-            continue
-        partial = target.with_suffix(f".{id(target)}.tmp")
-        try:
-            subprocess.run(
-                ["msgfmt", "--check", "--output-file", str(partial), str(source)],
-                check=True,
-                capture_output=True,
-                text=True,
-            )
-        except FileNotFoundError:
-            pytest.fail("msgfmt is missing: install GNU gettext (apt-get install gettext)")
-        partial.replace(target)
-    trans_real._translations = {}
-    trans_real._default = None
 
 
 @pytest.fixture

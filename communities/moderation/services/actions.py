@@ -51,6 +51,7 @@ from communities.moderation.services.targets import Target, find_target
 from communities.permissions import Action
 from communities.services.communities import do_delete_community
 from communities.services.members import do_ban_member, do_remove_member
+from sosoon_site.languages import ReadersWords
 from sosoon_site.realtime import sign_out_users
 
 MUTE_CHOICES = {
@@ -444,7 +445,7 @@ def do_suspend_account(actor, target: Target, *, reason: str) -> ModerationActio
             status=ReportStatus.HANDLED,
             outcome=gettext_noop("The account was suspended."),
         )
-        sign_out_users([user.pk], _("Your account is suspended."))
+        sign_out_users([user.pk], ReadersWords(gettext_noop("Your account is suspended.")))
     return entry
 
 

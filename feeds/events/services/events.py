@@ -15,6 +15,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from communities.models import Community, Tier
 from communities.notifying import NotificationKind, notify
@@ -28,6 +29,7 @@ from feeds.events.services.rooms import (
 from feeds.events.services.rsvps import promote_waitlisted
 from feeds.models import Circle
 from feeds.services.posts import active_membership, check_create_post, check_edit_post
+from sosoon_site.languages import ReadersWords
 
 
 def access_event(user, event_id) -> Event:
@@ -207,7 +209,11 @@ def check_cancel_event(user, event_id) -> Event:
         event.save(update_fields=["cancelled_at"])
         if event.chat_room_id is not None:
             do_set_event_room(
-                event, on=False, reason=_("%(title)s was cancelled.") % {"title": event.title}
+                event,
+                on=False,
+                reason=ReadersWords(
+                    gettext_noop("%(title)s was cancelled."), {"title": event.title}
+                ),
             )
         notify(
             answered(event), kind=NotificationKind.EVENT_CANCELLED, actor=user, target=event.post

@@ -22,8 +22,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.text import slugify
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from communities.chat.models import ChatRoom
 from communities.chat.services import (
@@ -35,7 +35,9 @@ from communities.chat.services import (
 from feeds.events.models import RSVP, Event, RSVPStatus
 from feeds.models import Audience
 from feeds.policy import audience_of
+from sosoon_site.languages import ReadersWords
 
+CLOSED = gettext_noop("The chat room of %(title)s is closed.")
 NO_CIRCLE_ROOM = _("A circle's event has no chat room; choose another audience or turn it off.")
 
 
@@ -82,7 +84,7 @@ def do_set_event_room(event: Event, *, on: bool, reason: str = "") -> None:
             do_update_room(event.chat_room, **changes)
     sync_event_room(
         event,
-        reason=reason or gettext("The chat room of %(title)s is closed.") % {"title": event.title},
+        reason=reason or ReadersWords(CLOSED, {"title": event.title}),
     )
 
 
@@ -113,4 +115,4 @@ def resync_event_rooms(events: QuerySet, *, reason: str) -> None:
             .select_for_update(of=("self",))
             .select_related("post", "chat_room")
         ):
-            sync_event_room(event, reason=str(reason) % {"title": event.title})
+            sync_event_room(event, reason=ReadersWords(reason, {"title": event.title}))
