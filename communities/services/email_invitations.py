@@ -33,7 +33,9 @@ from communities.services.invitations import (
     validate_invitation_terms,
 )
 from communities.services.membership_rules import authorise
+from sosoon_site.accounts.models import User
 from sosoon_site.header_safe import is_header_safe
+from sosoon_site.languages import chosen_language, in_language_of
 
 MAX_ROWS = 5000
 EMAIL_INVITATION_DAYS = 14
@@ -224,7 +226,15 @@ def _invite_by_email(batch: InvitationBatch, address: str, connection) -> None:
 
 def send_invitation_email(invitation, *, base_url: str, connection=None) -> None:
     """Mail the invitation link to its address: saved to the outbox in the caller's
-    transaction with the invitation (sosoon_site/mail/), sent by a background job."""
+    transaction with the invitation (sosoon_site/mail/), sent by a background job. Written
+    in the language of the account the address belongs to, if any, else the inviter's (who
+    writes to people of their own circle)."""
+    account = User.objects.filter(email__iexact=invitation.email).first()
+    with in_language_of(account if chosen_language(account) else invitation.created_by):
+        _send_invitation_email(invitation, base_url=base_url, connection=connection)
+
+
+def _send_invitation_email(invitation, *, base_url: str, connection) -> None:
     context = {
         "invitation": invitation,
         "community": invitation.community,

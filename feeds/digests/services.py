@@ -33,6 +33,7 @@ from feeds.digests.sections import sections
 from feeds.digests.tokens import INSIGHTS_WEEKLY_SALT, SALT, read_unsubscribe_token
 from sosoon_site.accounts.models import User
 from sosoon_site.claims import claim_once
+from sosoon_site.languages import in_language_of
 
 # Claims are only ever checked for a person's last closed period, so older ones can go.
 CLAIMS_KEPT = timedelta(days=35)
@@ -148,12 +149,12 @@ def do_send_digest(due: Due, *, now: datetime) -> str:
             return claim.outcome
         person = User.objects.get(pk=due.user_id)
         community = Community.objects.get(pk=due.community_id)
-        digest = build_digest(person, community, due.period, now)
-        if digest.empty:
-            claim.outcome = DigestOutcome.EMPTY
-        else:
-            digest_message(digest).send()
-            claim.outcome = DigestOutcome.SENT
+        # Written in the reader's language: section headings are chosen while it is built.
+        with in_language_of(person):
+            digest = build_digest(person, community, due.period, now)
+            if not digest.empty:
+                digest_message(digest).send()
+        claim.outcome = DigestOutcome.EMPTY if digest.empty else DigestOutcome.SENT
         claim.save(update_fields=["outcome"])
         return claim.outcome
 

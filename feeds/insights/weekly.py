@@ -44,6 +44,7 @@ from feeds.insights.models import CommunityDay, WeeklyInsightsSent, WeeklyOutcom
 from feeds.insights.periods import Period
 from sosoon_site.accounts.models import User
 from sosoon_site.claims import claim_once
+from sosoon_site.languages import in_language_of
 
 # The page's figures the email carries, by their label on the page (looked up translated,
 # as the page labels them).
@@ -215,7 +216,7 @@ def do_send_weekly(due: WeeklyDue) -> str:
         if person is None:
             return claim.outcome
         community = Community.objects.get(pk=due.community_id)
-        week = week_in_numbers(community, Period(due.week, due.week + timedelta(days=6)), person)
+        period = Period(due.week, due.week + timedelta(days=6))
         notify(
             [person],
             kind=NotificationKind.INSIGHTS_WEEKLY,
@@ -227,7 +228,9 @@ def do_send_weekly(due: WeeklyDue) -> str:
         if EmailAddress.objects.filter(
             user=person, email__iexact=person.email, verified=True
         ).exists():
-            weekly_message(person, week).send()
+            # The figures are named while they are read, so both happen in the reader's language.
+            with in_language_of(person):
+                weekly_message(person, week_in_numbers(community, period, person)).send()
             claim.outcome = WeeklyOutcome.SENT
         claim.save(update_fields=["outcome"])
         return claim.outcome

@@ -11,9 +11,11 @@ from django.conf import settings as django_settings
 from django.urls import reverse
 from django.utils import translation
 
+from communities.models import Membership
 from communities.services.email_invitations import send_invitation_email
 from communities.services.invitations import check_create_invitation
 from communities.services.join_requests import check_request_to_join
+from tests.catalogs import compile_catalogs
 from tests.factories import add_member
 
 LOCALE = Path(django_settings.BASE_DIR) / "locale"
@@ -76,3 +78,21 @@ def test_the_invitation_email_in_bulgarian(bulgarian, community, owner, mailoutb
     assert mail.subject == "Поканени сте в Natural Wine Club в Sosoon"
     assert "ви кани да се присъедините към Natural Wine Club в Sosoon." in mail.body
     assert "(валидна 14 дни, за един човек)" in mail.body
+
+
+def test_an_emailed_invitation_to_a_bulgarian_member_is_in_bulgarian(
+    community, owner, user_factory, mailoutbox
+):
+    """Sent from an English page: the address belongs to a member who reads Bulgarian."""
+    compile_catalogs()
+    reader = user_factory(handle="petya", email="petya@example.com")
+    reader.language = "bg"
+    reader.save(update_fields=["language"])
+    invitation = check_create_invitation(
+        Membership.objects.get(user=owner, community=community),
+        community,
+        tier=community.tiers.get(rank=0),
+        email="petya@example.com",
+    )
+    send_invitation_email(invitation, base_url="https://sosoon.example")
+    assert mailoutbox[-1].subject == f"Поканени сте в {community.name} в Sosoon"

@@ -12,9 +12,11 @@ from communities.notifications.models import NotificationKind
 from communities.notifications.services import notify
 from communities.permissions import Action, people_who_may
 from feeds.crossposting.models import CrossPost, ExternalAccount
+from sosoon_site.languages import in_language_of
 
 
 def _email_owner(community, subject: str, body: str) -> None:
+    """Mail the owner; callers write `subject` and `body` in the owner's language."""
     owner = community.owner
     if owner.email:
         send_mail(subject, body, None, [owner.email], fail_silently=True)
@@ -30,13 +32,14 @@ def notify_crosspost_problem(crosspost: CrossPost) -> None:
     community = crosspost.post.community
     _notify_managers(community, kind=NotificationKind.CROSSPOST_PROBLEM, target=crosspost)
     page = reverse("crossposting:list", kwargs={"slug": community.slug})
-    _email_owner(
-        community,
-        _("Cross-post to %(account)s: %(status)s")
-        % {"account": crosspost.account, "status": crosspost.get_status_display().lower()},
-        _("%(reason)s\n\nSee the cross-posts of %(community)s: %(page)s")
-        % {"reason": _(crosspost.reason), "community": community.name, "page": page},
-    )
+    with in_language_of(community.owner):
+        _email_owner(
+            community,
+            _("Cross-post to %(account)s: %(status)s")
+            % {"account": crosspost.account, "status": crosspost.get_status_display().lower()},
+            _("%(reason)s\n\nSee the cross-posts of %(community)s: %(page)s")
+            % {"reason": _(crosspost.reason), "community": community.name, "page": page},
+        )
 
 
 def notify_account_problem(account: ExternalAccount) -> None:
@@ -44,10 +47,11 @@ def notify_account_problem(account: ExternalAccount) -> None:
     community = account.community
     _notify_managers(community, kind=NotificationKind.ACCOUNT_PROBLEM, target=account)
     page = reverse("crossposting:accounts", kwargs={"slug": community.slug})
-    _email_owner(
-        community,
-        _("Reconnect %(account)s for %(community)s")
-        % {"account": account, "community": community.name},
-        _("%(reason)s\n\nReconnect it here: %(page)s")
-        % {"reason": _(account.status_reason), "page": page},
-    )
+    with in_language_of(community.owner):
+        _email_owner(
+            community,
+            _("Reconnect %(account)s for %(community)s")
+            % {"account": account, "community": community.name},
+            _("%(reason)s\n\nReconnect it here: %(page)s")
+            % {"reason": _(account.status_reason), "page": page},
+        )

@@ -23,6 +23,7 @@ from feeds.events.models import RSVP, Event, EventReminder, ReminderKind, RSVPSt
 from feeds.policy import audience_of
 from sosoon_site.accounts.models import User
 from sosoon_site.claims import claim_once
+from sosoon_site.languages import in_language_of
 
 # How long before the start each reminder falls due. A reminder whose window has passed (an
 # event made 2 hours ahead gets no "tomorrow" reminder) is never sent late.
@@ -65,14 +66,15 @@ def do_send_reminder(event: Event, kind: str, user) -> bool:
             return False
         notify([user], kind=NotificationKind.EVENT_REMINDER, actor=None, target=event.post)
         link = settings.SOSOON_SITE_URL + event.get_absolute_url()
-        body = render_to_string(
-            "feeds/events/email/reminder.txt",
-            {"event": event, "user": user, "link": link, "kind": kind},
-        )
-        if kind == ReminderKind.DAY:
-            subject = _("Reminder: %(title)s starts tomorrow")
-        else:
-            subject = _("Reminder: %(title)s starts in an hour")
+        with in_language_of(user):
+            body = render_to_string(
+                "feeds/events/email/reminder.txt",
+                {"event": event, "user": user, "link": link, "kind": kind},
+            )
+            if kind == ReminderKind.DAY:
+                subject = _("Reminder: %(title)s starts tomorrow")
+            else:
+                subject = _("Reminder: %(title)s starts in an hour")
         EmailMessage(subject % {"title": event.title}, body, to=[user.email]).send()
     return True
 

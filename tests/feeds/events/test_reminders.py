@@ -17,6 +17,7 @@ from feeds.events.services.reminders import send_due_reminders
 from feeds.events.services.rsvps import do_rsvp
 from feeds.events.tasks import send_event_reminders
 from sosoon_site.jobs import SCHEDULES
+from tests.catalogs import compile_catalogs
 
 
 def reminded(person) -> int:
@@ -111,3 +112,21 @@ def test_two_workers_at_once_remind_each_person_exactly_once(event_factory, peop
     for person in people:
         assert reminded(person) == 1
         assert len(mails_to(person)) == 1
+
+
+def test_each_reminder_is_written_in_its_readers_language(event_factory, people):
+    """The job runs in the site's language; a member who chose Bulgarian reads Bulgarian."""
+    compile_catalogs()
+    bulgarian, english = people[0], people[1]
+    bulgarian.language = "bg"
+    bulgarian.save(update_fields=["language"])
+    event = event_factory(starts_in=timedelta(days=3))
+    do_rsvp(bulgarian, event, RSVPStatus.GOING)
+    do_rsvp(english, event, RSVPStatus.GOING)
+    send_due_reminders(event.starts_at - timedelta(hours=23))
+    assert [m.subject for m in mails_to(bulgarian)] == [
+        "Напомняне: „Orange wine tasting“ започва утре"
+    ]
+    assert [m.subject for m in mails_to(english)] == [
+        "Reminder: Orange wine tasting starts tomorrow"
+    ]
