@@ -59,10 +59,10 @@ def seed_people(
     copy_rows(
         User,
         ["email", "handle", "display_name", "password", "is_active", "is_staff", "is_superuser",
-         "date_joined", "bio", "time_zone", "avatar"],
+         "date_joined", "bio", "time_zone", "language", "avatar"],
         [
             (f"{PREFIX}{n}@bulk.sosoon.test", f"{PREFIX}_{n}", f"Bulk Person {n}", "!", True,
-             False, False, timezone.now(), "", "UTC", "")
+             False, False, timezone.now(), "", "UTC", "", "")
             for n in range(existing, members)
         ],
     )  # fmt: skip
