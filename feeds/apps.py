@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 from django.conf import settings
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 
 
 class FeedsConfig(AppConfig):
@@ -16,6 +16,13 @@ class FeedsConfig(AppConfig):
         )
 
         register_feed_content()
+        # What a person writes shows in their own Top at once (feeds/kept_rankings.py).
+        from feeds.kept_rankings import forget_writer
+        from feeds.models import Comment, Post, Reaction
+
+        for model in (Post, Comment, Reaction):
+            post_save.connect(forget_writer, sender=model, dispatch_uid=f"top_{model.__name__}")
+        post_delete.connect(forget_writer, sender=Reaction, dispatch_uid="top_reaction_gone")
         # Cross-posting lives in its own package: its admin and its receivers (which cancel
         # cross-posts of posts that stop being public) load here.
         from feeds.crossposting import admin, receivers  # noqa: F401

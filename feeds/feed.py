@@ -28,6 +28,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from communities.models import Community, Membership, MembershipStatus, Tier
+from feeds import kept_rankings
+from feeds.kept_rankings import Ranking
 from feeds.lookups import IdIn
 from feeds.models import Circle, Comment, Emoji, Post, PostImage, Reaction
 from feeds.policy import (
@@ -103,6 +105,14 @@ class Source:
     posts: Callable[..., QuerySet]
     name: str | None = None
     values: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str | None:
+        """Which feed this is, as text (`community:community=5`); None for a source without a
+        name, whose rows are never kept."""
+        if self.name is None:
+            return None
+        return ":".join([self.name, *(f"{name}={value}" for name, value in self.values.items())])
 
     def rows(self, what: Hashable, build: Callable[..., QuerySet], viewer, **values) -> list:
         """The rows of `build(self.posts(person, **self.values), **values)`, the query
@@ -531,17 +541,24 @@ def latest_page(source: Source, viewer, *, cursor: str = "") -> FeedPage:
     return FeedPage(posts=rows, next_cursor=next_cursor)
 
 
-def top_page(source: Source, viewer, *, cursor: str = "") -> FeedPage:
-    """One page of `source` by Top score, within the newest TOP_WINDOW at the cursor's anchor."""
-    size = page_size()
-    anchor, after = timezone.now(), None
+def _top_cursor(cursor: str) -> tuple[float | None, tuple[float, int] | None]:
+    """The anchor (a timestamp) and the last (score, id) a Top cursor carries; (None, None)
+    for the first page and for a cursor that does not parse."""
     parts = _decode(cursor, 3) if cursor else None
     if parts:
         try:
-            anchor = datetime.fromtimestamp(float(parts[0]), tz=UTC)
-            after = (float(parts[1]), int(parts[2]))
+            anchor = float(parts[0])
+            datetime.fromtimestamp(anchor, tz=UTC)
+            return anchor, (float(parts[1]), int(parts[2]))
         except (ValueError, OverflowError, OSError):
-            anchor, after = timezone.now(), None
+            pass
+    return None, None
+
+
+def _ranked_window(source: Source, viewer, anchor: float) -> tuple[Ranking, Engagement]:
+    """The newest TOP_WINDOW posts of `source` that `viewer` may see at `anchor`, by Top
+    score (best first), and their engagement (which the page's cards reuse)."""
+    at = datetime.fromtimestamp(anchor, tz=UTC)
 
     def newest_window(posts, *, anchor):
         return (
@@ -551,12 +568,12 @@ def top_page(source: Source, viewer, *, cursor: str = "") -> FeedPage:
             .values_list("pk", "author_id", "age_hours")[:TOP_WINDOW]
         )
 
-    window = source.rows(("top", TOP_WINDOW), newest_window, viewer, anchor=anchor)
-    seen = engagement(viewer, [row[0] for row in window], affinity_at=anchor)
+    window = source.rows(("top", TOP_WINDOW), newest_window, viewer, anchor=at)
+    seen = engagement(viewer, [row[0] for row in window], affinity_at=at)
     reactions: dict[int, int] = {}
     for (pk, _), count in seen.reactions.items():
         reactions[pk] = reactions.get(pk, 0) + count
-    scored = sorted(
+    ranking = sorted(
         (
             (
                 top_score(
@@ -571,14 +588,54 @@ def top_page(source: Source, viewer, *, cursor: str = "") -> FeedPage:
         ),
         reverse=True,
     )
-    if after is not None:
-        scored = [entry for entry in scored if entry < after]
-    chosen = scored[: size + 1]
+    return tuple(ranking), seen
+
+
+# Candidates asked about beyond a page's own when its ranking was kept: the ones the policy
+# now refuses (a post withheld or narrowed since) are skipped and the next ones fill in.
+KEPT_SPARES = 10
+
+
+def _still_visible(source: Source, viewer, ids: list[int]) -> set[int]:
+    """Which of `ids` (a kept ranking's candidates) `viewer` may see in `source` now."""
+    found = source.rows(
+        "top_candidates",
+        lambda posts, *, ids: posts.filter(IdIn("pk", ids)).values_list("pk"),
+        viewer,
+        ids=ids,
+    )
+    return {pk for (pk,) in found}
+
+
+def top_page(source: Source, viewer, *, cursor: str = "") -> FeedPage:
+    """One page of `source` by Top score, within the newest TOP_WINDOW at the cursor's anchor.
+
+    The ranking of an anchor is kept for a minute (feeds.kept_rankings); a page drawn from a
+    kept ranking asks the policy again which of its candidates the viewer may see now."""
+    size = page_size()
+    anchor, after = _top_cursor(cursor)
+    found = kept_rankings.kept(source.key, viewer.pk, anchor=anchor)
+    chosen, seen = None, None
+    if found is not None:
+        anchor = found.anchor
+        candidates = [entry for entry in found.ranking if after is None or entry < after]
+        asked = candidates[: size + 1 + KEPT_SPARES]
+        visible = _still_visible(source, viewer, [pk for _, pk in asked]) if asked else set()
+        chosen = [entry for entry in asked if entry[1] in visible][: size + 1]
+        if len(chosen) <= size and len(candidates) > len(asked):
+            # More of the page was refused than the spares cover: rank afresh.
+            chosen = None
+            kept_rankings.forget(viewer.pk)
+    if chosen is None:
+        anchor = anchor if anchor is not None else timezone.now().timestamp()
+        ranking, seen = _ranked_window(source, viewer, anchor)
+        kept_rankings.keep(source.key, viewer.pk, anchor=anchor, ranking=ranking)
+        chosen = [entry for entry in ranking if after is None or entry < after][: size + 1]
     rows = _cards([pk for _, pk in chosen[:size]], viewer, known=seen)
     next_cursor = None
     if len(chosen) > size:
         last_score, last_pk = chosen[size - 1]
-        next_cursor = _encode(anchor.timestamp(), repr(last_score), last_pk)
+        next_cursor = _encode(anchor, repr(last_score), last_pk)
     return FeedPage(posts=rows, next_cursor=next_cursor, order=TOP)
 
 

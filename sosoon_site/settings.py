@@ -309,6 +309,9 @@ SOSOON_PRIVATE_MEDIA_ROOT = Path(env.text("SOSOON_PRIVATE_MEDIA_ROOT") or VAR_DI
 SOSOON_PRIVATE_MEDIA_ACCEL_PREFIX = env.text("SOSOON_PRIVATE_MEDIA_ACCEL_PREFIX")
 # Posts per feed page (tests vary it to show a page's query count does not depend on it).
 SOSOON_FEED_PAGE_SIZE = 20
+# How long a viewer's Top ranking is kept for their next page or reload (feeds/kept_rankings.py);
+# 0 ranks afresh on every page.
+SOSOON_TOP_RANKING_SECONDS = env.integer("SOSOON_TOP_RANKING_SECONDS", 60, minimum=0)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

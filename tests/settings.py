@@ -41,3 +41,6 @@ from sosoon_site.settings import *  # noqa: E402, F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Background jobs run in the calling process, so a test sees their effect at once.
 Q_CLUSTER = {**Q_CLUSTER, "sync": True}  # noqa: F405
+# Top ranks afresh on every page, so a test sees the engagement it just made; the kept
+# ranking of production (feeds/kept_rankings.py) has tests of its own that turn it on.
+SOSOON_TOP_RANKING_SECONDS = 0

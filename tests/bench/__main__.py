@@ -12,7 +12,7 @@ Options (any order, before or after the names):
   --steps=A,B   bench_capacity's member counts (SOSOON_BENCH_STEPS)
   --clients=A,B bench_chat's room sizes (SOSOON_BENCH_CLIENTS, default 50,200,500)
   --concurrency=A,B  bench_pages' levels, of 1, 8 and 32 (SOSOON_BENCH_CONCURRENCY, default all)
-  --pages=A,B   bench_pages' pages, of home_latest, home_top, community, post
+  --pages=A,B   bench_pages' pages, of home_latest, home_top, home_top_ranked, community, post
                 (SOSOON_BENCH_PAGES, default all)
   --insights-members=N, --insights-posts=N  the size of bench_insights' kept community
                 (SOSOON_BENCH_INSIGHTS_MEMBERS, _POSTS; default 5,000 members, 1,000,000

@@ -1,7 +1,8 @@
 """The pages members read most, through real daphne processes, each against a bare view on
 the same server in the same run: the home feed (Latest and Top), a community feed and a post
 page, at concurrency 1, 8 and 32 (`--concurrency=1,8` and `--pages=home_latest,home_top` for
-fewer).
+fewer; `home_top_ranked` is Top ranked afresh on every request, `home_top` a reader's reload
+within the minute, read from their kept ranking).
 
 Served by tests/bench/topology.py (production profile, two daphne behind the shipped nginx
 site) on the kept large dataset (tests/bench/bulk_data.py: 1,000,000 posts on PostgreSQL,
@@ -20,6 +21,7 @@ target where one applies, with whether it is met.
 """
 
 import asyncio
+import base64
 import os
 import tempfile
 import time
@@ -51,9 +53,23 @@ HOME_RATIO = {"postgresql": 2.0, "sqlite": 3.0}
 THROUGHPUT_RATIO = 0.5
 
 
+def ranked_afresh() -> list[str]:
+    """Top's first page, each path at an anchor of its own: a reload within the minute reads
+    the reader's kept ranking (feeds/kept_rankings.py), a new anchor is ranked afresh, which
+    is what a reader's first Top page of the minute costs. The cursor's last score is
+    infinity, so every post of the window is after it."""
+    now = time.time()
+    return [
+        "/?order=top&after="
+        + base64.urlsafe_b64encode(f"{now - number / 1000}|inf|0".encode()).decode()
+        for number in range(4 * REQUESTS + WARM_UP)
+    ]
+
+
 def reading_list(email: str) -> dict[str, list[str]]:
-    """The paths a reader requests per page: the home feed in both orders, their first
-    community's feed, and the newest posts they may see."""
+    """The paths a reader requests per page: the home feed in both orders (Top read from
+    the kept ranking and ranked afresh), their first community's feed, and the newest posts
+    they may see."""
     reader = User.objects.get(email=email)
     slug = (
         Membership.objects.filter(user=reader, status=MembershipStatus.ACTIVE)
@@ -69,6 +85,7 @@ def reading_list(email: str) -> dict[str, list[str]]:
     lists = {
         "home_latest": ["/?order=latest"],
         "home_top": ["/?order=top"],
+        "home_top_ranked": ranked_afresh(),
         "community": [f"/c/{slug}/posts/"],
         "post": [f"/p/{pk}/" for pk in posts],
     }
