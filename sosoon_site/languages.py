@@ -59,33 +59,74 @@ def socket_language(user, headers) -> str:
 
 @dataclass(frozen=True)
 class ReadersWords:
-    """Words pushed to other people's sockets (why a room closed for them), written once by
-    whoever causes it and read by each socket in its own person's language.
+    """Words written once by whoever causes them and read by each person in their own
+    language: a reason pushed to other people's sockets (why a room closed for them), or one
+    stored on a row (why a cross-post failed) and shown to whoever opens the page.
 
     `text` is the English message, marked at the call site with `gettext_noop` so
-    `make messages` finds it; `params` fill its `%(name)s` places. It crosses the channel
-    layer as a plain dict (`payload`), and the socket puts it in its language (`readable`).
+    `make messages` finds it; `params` fill its `%(name)s` places. A param may itself be
+    `ReadersWords` (a reason inside a reason: "Gave up after 5 attempts. Last answer:
+    %(answer)s"), read in the same language; any other param (a number, a handle, a
+    network's own message) goes in as it is. The words cross the channel layer, and are
+    stored beside the English text, as a plain dict (`payload`); `readable` puts them in the
+    active language, `in_english` in the language the stored text keeps.
     """
 
     text: str
     params: dict = field(default_factory=dict)
 
     def payload(self) -> dict:
-        return {"text": self.text, "params": self.params}
+        return {
+            "text": self.text,
+            "params": {
+                name: value.payload() if isinstance(value, ReadersWords) else value
+                for name, value in self.params.items()
+            },
+        }
 
     def __str__(self) -> str:
         return readable(self.payload())
 
 
+def words_of(reason: "ReadersWords | str") -> ReadersWords:
+    """`reason` as words: a plain string is words without params (a `gettext_noop` message,
+    or text that reads the same in every language)."""
+    return reason if isinstance(reason, ReadersWords) else ReadersWords(str(reason))
+
+
 def readable(reason) -> str:
-    """A pushed reason in the active language: `ReadersWords`' payload, or text as it came."""
+    """A reason in the active language: `ReadersWords` or their payload (nested words read
+    in the same language), or text as it came."""
+    if isinstance(reason, ReadersWords):
+        reason = reason.payload()
     if isinstance(reason, dict):
-        return (
-            gettext(reason["text"]) % reason["params"]
-            if reason["params"]
-            else gettext(reason["text"])
-        )
+        params = {
+            name: readable(value) if isinstance(value, dict) else value
+            for name, value in (reason.get("params") or {}).items()
+        }
+        text = gettext(reason["text"]) if reason["text"] else ""
+        return text % params if params else text
     return str(reason)
+
+
+def in_english(reason) -> str:
+    """A reason as the stored text keeps it, whoever's request or job writes it: in English,
+    so Django admin, logs and search read one language."""
+    with translation.override("en"):
+        return readable(reason)
+
+
+def in_reader_language(text: str, words: dict | None = None) -> str:
+    """A stored reason for the person reading it now: its words (the payload stored beside
+    the text) in the active language; without them (rows written before words were stored,
+    a person's own words) the text, through the catalog in case it is a fixed message."""
+    if words:
+        try:
+            return readable(words)
+        except (KeyError, TypeError, ValueError):
+            # Words the catalog's sentence no longer fits: the English stays readable.
+            return text
+    return gettext(text) if text else ""
 
 
 def pushed(reason) -> "dict | str":

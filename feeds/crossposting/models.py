@@ -75,6 +75,9 @@ class ExternalAccount(models.Model):
         max_length=20, choices=AccountStatus.choices, default=AccountStatus.CONNECTED
     )
     status_reason = models.TextField(blank=True)
+    # `status_reason` as words each reader reads in their language (sosoon_site.languages);
+    # empty on rows written before words were kept.
+    status_reason_words = models.JSONField(null=True, blank=True)
     access_token_ciphertext = EncryptedTextField()
     refresh_token_ciphertext = EncryptedTextField()
     access_expires_at = models.DateTimeField(null=True, blank=True)
@@ -177,6 +180,9 @@ class CrossPost(models.Model):
     external_url = models.URLField(max_length=500, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     reason = models.TextField(blank=True)
+    # `reason` as words each reader reads in their language (sosoon_site.languages); empty
+    # for a fixed message and on rows written before words were kept.
+    reason_words = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

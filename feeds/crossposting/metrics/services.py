@@ -276,7 +276,7 @@ def _with_token(account: ExternalAccount, call: Callable[[str], dict]) -> dict:
         try:
             return call(account.access_token)
         except TokenRejected as error:
-            mark_reauth_required(account, error.reason)
+            mark_reauth_required(account, error.words)
             raise
 
 
