@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation.trans_real import parse_accept_lang_header
 
 
@@ -74,18 +74,36 @@ class ReadersWords:
 
     text: str
     params: dict = field(default_factory=dict)
+    # A counted sentence's plural (`counted`): the catalog picks the form by `params["count"]`.
+    plural: str = ""
+
+    @classmethod
+    def counted(cls, forms: tuple[str, str], count: int, **params) -> "ReadersWords":
+        """Words with a number in them: `forms` from `ngettext_noop(singular, plural)`, each
+        with a `%(count)s` place."""
+        singular, plural = forms
+        return cls(singular, {"count": count, **params}, plural=plural)
 
     def payload(self) -> dict:
-        return {
+        payload = {
             "text": self.text,
             "params": {
                 name: value.payload() if isinstance(value, ReadersWords) else value
                 for name, value in self.params.items()
             },
         }
+        if self.plural:
+            payload["plural"] = self.plural
+        return payload
 
     def __str__(self) -> str:
         return readable(self.payload())
+
+
+def ngettext_noop(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a counted sentence for the catalog without translating it (`make messages` finds
+    both forms, sosoon_site/management/commands/makemessages.py); for `ReadersWords.counted`."""
+    return singular, plural
 
 
 def words_of(reason: "ReadersWords | str") -> ReadersWords:
@@ -104,6 +122,8 @@ def readable(reason) -> str:
             name: readable(value) if isinstance(value, dict) else value
             for name, value in (reason.get("params") or {}).items()
         }
+        if reason.get("plural"):
+            return ngettext(reason["text"], reason["plural"], params["count"]) % params
         text = gettext(reason["text"]) if reason["text"] else ""
         return text % params if params else text
     return str(reason)

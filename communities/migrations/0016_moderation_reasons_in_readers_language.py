@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('communities', '0015_insights_weekly_notification'),
+        ("communities", "0015_insights_weekly_notification"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='moderationaction',
-            name='reason_words',
+            model_name="moderationaction",
+            name="reason_words",
             field=models.JSONField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='withheldcontent',
-            name='reason_words',
+            model_name="withheldcontent",
+            name="reason_words",
             field=models.JSONField(blank=True, null=True),
         ),
     ]

@@ -182,7 +182,9 @@ class PinterestProvider(Provider):
         )
         _raise_for_error(response)
         return Published(
-            external_id=calls.answered_id(response, "id", label=LABEL, what=gettext_noop("pin id"), creates=True)
+            external_id=calls.answered_id(
+                response, "id", label=LABEL, what=gettext_noop("pin id"), creates=True
+            )
         )
 
     def post_url(self, *, handle: str, external_id: str) -> str:

@@ -240,7 +240,12 @@ class TikTokProvider(Provider):
         _data(response, creates=True)
         return Pending(
             publish_id=calls.answered_id(
-                response, "data", "publish_id", label=LABEL, what=gettext_noop("publish id"), creates=True
+                response,
+                "data",
+                "publish_id",
+                label=LABEL,
+                what=gettext_noop("publish id"),
+                creates=True,
             )
         )
 

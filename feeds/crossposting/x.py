@@ -127,7 +127,9 @@ class XProvider(Provider):
             detail = payload.get("error_description") or payload.get("error") or NO_REASON
             raise AuthorisationLost(
                 ReadersWords(
-                    gettext_noop("X refused the authorisation (%(detail)s); reconnect the account."),
+                    gettext_noop(
+                        "X refused the authorisation (%(detail)s); reconnect the account."
+                    ),
                     {"detail": detail},
                 )
             )
@@ -223,7 +225,9 @@ class XProvider(Provider):
             json={"media_type": GIF, "total_bytes": len(data), "media_category": "tweet_gif"},
         )
         _raise_for_problem(response)
-        media_id = calls.answered_id(response, "data", "id", label=LABEL, what=gettext_noop("media id"))
+        media_id = calls.answered_id(
+            response, "data", "id", label=LABEL, what=gettext_noop("media id")
+        )
         for index, start in enumerate(range(0, len(data), SEGMENT_BYTES)):
             response = calls.send(
                 "POST",
@@ -309,7 +313,9 @@ class XProvider(Provider):
         payload = calls.json_body(response)
         if "data" not in payload and "errors" not in payload:
             # Neither posts nor per-id errors: an answer X does not give; not "all deleted".
-            raise TemporaryFailure(gettext_noop("X answered the metrics read in an unexpected form."))
+            raise TemporaryFailure(
+                gettext_noop("X answered the metrics read in an unexpected form.")
+            )
         readings = Readings(
             {
                 str(tweet["id"]): {

@@ -548,7 +548,9 @@ def _retry_later(crosspost: CrossPost, error: ProviderError) -> None:
             crosspost,
             CrossPostStatus.FAILED,
             ReadersWords(
-                gettext_noop("Gave up after %(attempts)s attempts. Last answer: %(answer)s Retry later."),
+                gettext_noop(
+                    "Gave up after %(attempts)s attempts. Last answer: %(answer)s Retry later."
+                ),
                 {"attempts": attempts, "answer": error.words},
             ),
             attempts=attempts,
