@@ -162,17 +162,19 @@ def screen_content(user, community: Community, text: str) -> Screening:
     return Screening(Verdict.ALLOW)
 
 
-def withhold(target: Target, *, state: str, reason: ReadersWords) -> WithheldContent:
+def withhold(target: Target, *, state: str, reason: str | ReadersWords) -> WithheldContent:
     """Record that `target` is withheld (held or hidden) for review, with what it said then
-    and why: in English, and as words each reader reads in their language."""
+    and why: a moderator's words as written; the system's (`ReadersWords`) in English, with
+    the words beside, so each reader reads them in their language."""
+    words = reason if isinstance(reason, ReadersWords) else None
     return WithheldContent.objects.create(
         community=target.community,
         target_label=target.label,
         target_id=target.id,
         author=target.subject,
         state=state,
-        reason=in_english(reason),
-        reason_words=reason.payload(),
+        reason=in_english(words) if words else reason,
+        reason_words=words.payload() if words else None,
         snapshot=target.snapshot(),
     )
 

@@ -8,6 +8,8 @@ jobs run while Bulgarian is active, so the stored English cannot be an accident 
 language. The owner reads Bulgarian (their profile's choice); the admin reads English.
 """
 
+from html import unescape
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -41,7 +43,7 @@ def readers(owner, admin):
 
 def page(client, person, name, **kwargs) -> str:
     client.force_login(person)
-    return client.get(reverse(name, **kwargs)).text
+    return unescape(client.get(reverse(name, **kwargs)).text)
 
 
 def crossposts_page(client, person) -> str:
