@@ -267,7 +267,7 @@ def _read(account, provider, crossposts: list[CrossPost], *, now: datetime) -> s
         except (TokenRejected, AuthorisationLost) as error:
             note = ReadersWords(
                 gettext_noop("Reconnect %(account)s to read its metrics (%(answer)s)."),
-                {"account": str(account), "answer": error.words},
+                {"account": account.words, "answer": error.words},
             )
             _postpone(waiting, until=now + TEMPORARY_WAIT, note=note)
             outcome = f"; {in_english(note)}"

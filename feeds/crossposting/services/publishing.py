@@ -163,7 +163,7 @@ def _stopped_while_sending(crosspost: CrossPost) -> ReadersWords:
             "The worker stopped while publishing to %(account)s, so it may be live. "
             "Check the account before retrying."
         ),
-        {"account": str(crosspost.account)},
+        {"account": crosspost.account.words},
     )
 
 
@@ -421,7 +421,7 @@ def _send(crosspost: CrossPost) -> None:
             CrossPostStatus.FAILED,
             ReadersWords(
                 gettext_noop("%(account)s is not connected any more; reconnect it, then retry."),
-                {"account": str(account)},
+                {"account": account.words},
             ),
         )
         return
@@ -530,7 +530,7 @@ def _handle_error(crosspost: CrossPost, error: ProviderError) -> None:
                 gettext_noop(
                     "%(account)s needs to be reconnected (%(answer)s). Reconnect it, then retry."
                 ),
-                {"account": str(crosspost.account), "answer": error.words},
+                {"account": crosspost.account.words, "answer": error.words},
             ),
         )
     elif isinstance(error, Rejected):

@@ -133,3 +133,23 @@ def test_a_reason_stored_before_its_words_were_kept_still_reads_translated(
     )
 
     assert "Отменен: профилът беше изключен." in crossposts_page(client, owner)
+
+
+def test_a_sandbox_accounts_name_inside_a_reason_is_read_in_each_language(
+    readers, client, settings, x_account, crosspost_factory, dispatch
+):
+    owner, admin = readers
+    settings.SOSOON_SANDBOX_NETWORKS = True
+    crosspost = crosspost_factory(x_account)
+    x_account.status = AccountStatus.REAUTH_REQUIRED
+    x_account.save(update_fields=["status"])
+    dispatch()
+
+    crosspost.refresh_from_db()
+    english = "Sandbox X @wineclub is not connected any more; reconnect it, then retry."
+    assert crosspost.reason == english
+    assert english in crossposts_page(client, admin)
+    assert (
+        "X (тестова среда) @wineclub вече не е свързан; свържете го отново, после опитайте пак."
+        in crossposts_page(client, owner)
+    )
