@@ -117,9 +117,9 @@ def readable(reason) -> str:
     in the same language), or text as it came."""
     if isinstance(reason, ReadersWords):
         reason = reason.payload()
-    if isinstance(reason, dict):
+    if _is_words(reason):
         params = {
-            name: readable(value) if isinstance(value, dict) else value
+            name: readable(value) if _is_words(value) else value
             for name, value in (reason.get("params") or {}).items()
         }
         if reason.get("plural"):
@@ -127,6 +127,11 @@ def readable(reason) -> str:
         text = gettext(reason["text"]) if reason["text"] else ""
         return text % params if params else text
     return str(reason)
+
+
+def _is_words(value) -> bool:
+    """Whether `value` is words' payload (any other dict, a network's, goes in as it came)."""
+    return isinstance(value, dict) and isinstance(value.get("text"), str)
 
 
 def in_english(reason) -> str:
