@@ -24,6 +24,8 @@ from dataclasses import dataclass
 
 from django.db.models import Model, QuerySet
 
+from sosoon_site.languages import ReadersWords
+
 
 class Verdict:
     ALLOW = "allow"
@@ -33,10 +35,12 @@ class Verdict:
 
 @dataclass(frozen=True)
 class Screening:
-    """What to do with a new post or message, and why (shown to the author)."""
+    """What to do with a new post or message, and why (shown to the author). A hold's reason
+    is kept with the content, so it is words each reader reads in their language; a refusal
+    is only shown, to the author now, so it is text already in their language."""
 
     verdict: str
-    reason: str = ""
+    reason: "str | ReadersWords" = ""
 
     @property
     def allowed(self) -> bool:
@@ -98,7 +102,7 @@ def screen(user, community, text: str) -> Screening:
     return held or Screening(Verdict.ALLOW)
 
 
-def hold_for_review(obj: Model, *, reason: str) -> None:
+def hold_for_review(obj: Model, *, reason: "str | ReadersWords") -> None:
     """Withhold new content `obj` until a moderator approves it. Caller is in the transaction
     that created `obj`, after a screen said hold (so a withholding is registered)."""
     if not _withholding:

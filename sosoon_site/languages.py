@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation.trans_real import parse_accept_lang_header
 
 
@@ -59,33 +59,99 @@ def socket_language(user, headers) -> str:
 
 @dataclass(frozen=True)
 class ReadersWords:
-    """Words pushed to other people's sockets (why a room closed for them), written once by
-    whoever causes it and read by each socket in its own person's language.
+    """Words written once by whoever causes them and read by each person in their own
+    language: a reason pushed to other people's sockets (why a room closed for them), or one
+    stored on a row (why a cross-post failed) and shown to whoever opens the page.
 
     `text` is the English message, marked at the call site with `gettext_noop` so
-    `make messages` finds it; `params` fill its `%(name)s` places. It crosses the channel
-    layer as a plain dict (`payload`), and the socket puts it in its language (`readable`).
+    `make messages` finds it; `params` fill its `%(name)s` places. A param may itself be
+    `ReadersWords` (a reason inside a reason: "Gave up after 5 attempts. Last answer:
+    %(answer)s"), read in the same language; any other param (a number, a handle, a
+    network's own message) goes in as it is. The words cross the channel layer, and are
+    stored beside the English text, as a plain dict (`payload`); `readable` puts them in the
+    active language, `in_english` in the language the stored text keeps.
     """
 
     text: str
     params: dict = field(default_factory=dict)
+    # A counted sentence's plural (`counted`): the catalog picks the form by `params["count"]`.
+    plural: str = ""
+
+    @classmethod
+    def counted(cls, forms: tuple[str, str], count: int, **params) -> "ReadersWords":
+        """Words with a number in them: `forms` from `ngettext_noop(singular, plural)`, each
+        with a `%(count)s` place."""
+        singular, plural = forms
+        return cls(singular, {"count": count, **params}, plural=plural)
 
     def payload(self) -> dict:
-        return {"text": self.text, "params": self.params}
+        payload = {
+            "text": self.text,
+            "params": {
+                name: value.payload() if isinstance(value, ReadersWords) else value
+                for name, value in self.params.items()
+            },
+        }
+        if self.plural:
+            payload["plural"] = self.plural
+        return payload
 
     def __str__(self) -> str:
         return readable(self.payload())
 
 
+def ngettext_noop(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a counted sentence for the catalog without translating it (`make messages` finds
+    both forms, sosoon_site/management/commands/makemessages.py); for `ReadersWords.counted`."""
+    return singular, plural
+
+
+def words_of(reason: "ReadersWords | str") -> ReadersWords:
+    """`reason` as words: a plain string is words without params (a `gettext_noop` message,
+    or text that reads the same in every language)."""
+    return reason if isinstance(reason, ReadersWords) else ReadersWords(str(reason))
+
+
 def readable(reason) -> str:
-    """A pushed reason in the active language: `ReadersWords`' payload, or text as it came."""
-    if isinstance(reason, dict):
-        return (
-            gettext(reason["text"]) % reason["params"]
-            if reason["params"]
-            else gettext(reason["text"])
-        )
+    """A reason in the active language: `ReadersWords` or their payload (nested words read
+    in the same language), or text as it came."""
+    if isinstance(reason, ReadersWords):
+        reason = reason.payload()
+    if _is_words(reason):
+        params = {
+            name: readable(value) if _is_words(value) else value
+            for name, value in (reason.get("params") or {}).items()
+        }
+        if reason.get("plural"):
+            return ngettext(reason["text"], reason["plural"], params["count"]) % params
+        text = gettext(reason["text"]) if reason["text"] else ""
+        return text % params if params else text
     return str(reason)
+
+
+def _is_words(value) -> bool:
+    """Whether `value` is words' payload (any other dict, a network's, goes in as it came)."""
+    return isinstance(value, dict) and isinstance(value.get("text"), str)
+
+
+def in_english(reason) -> str:
+    """A reason as the stored text keeps it, whoever's request or job writes it: in English,
+    so Django admin, logs and search read one language."""
+    with translation.override("en"):
+        return readable(reason)
+
+
+def in_reader_language(text: str, words: dict | None = None) -> str:
+    """A stored reason for the person reading it now: its words (the payload stored beside
+    the text) in the active language; without them (rows written before words were stored,
+    a person's own words) the text, through the catalog in case it is a fixed message."""
+    if words:
+        try:
+            return readable(words)
+        except (KeyError, TypeError, ValueError):
+            # Words the catalog's sentence no longer fits: the English stays readable.
+            return text
+    return gettext(text) if text else ""
 
 
 def pushed(reason) -> "dict | str":

@@ -488,7 +488,7 @@ def do_send_message(
     body: str,
     *,
     reply_to: ChatMessage | None = None,
-    held_reason: str = "",
+    held_reason: "ReadersWords | str" = "",
 ) -> ChatMessage:
     """Store the message, move the author's read marker past it, then (after commit) push it
     to the room and notify the people it mentions who may read the room. With `held_reason`

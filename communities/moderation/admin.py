@@ -215,7 +215,8 @@ class WithheldContentAdmin(ModerationActionsMixin, admin.ModelAdmin):
         "held_snapshot",
         "created",
     ]
-    exclude = ["snapshot"]
+    # The reason's words are what readers see in their language; the admin reads its English.
+    exclude = ["snapshot", "reason_words"]
     actions = MODERATION_ADMIN_ACTIONS
 
     @admin.display(description="What is withheld, as it was written")
@@ -278,6 +279,8 @@ class ModerationActionAdmin(admin.ModelAdmin):
         "after",
         "created",
     ]
+    # The reason's words are what readers see in their language; the admin reads its English.
+    exclude = ["reason_words"]
     actions = None
 
     @admin.display(description="Reason")

@@ -140,6 +140,9 @@ class WithheldContent(models.Model):
     )
     state = models.CharField(max_length=10, choices=WithholdState.choices)
     reason = models.CharField(max_length=REASON_MAX)
+    # A reason the system wrote, as words each reader reads in their language
+    # (sosoon_site.languages); empty for a moderator's own words, which stay as written.
+    reason_words = models.JSONField(null=True, blank=True)
     snapshot = models.JSONField(default=dict, blank=True)
     created = models.DateTimeField(default=timezone.now)
 
@@ -217,6 +220,9 @@ class ModerationAction(models.Model):
         related_name="moderation_received",
     )
     reason = models.CharField(max_length=REASON_MAX)
+    # A reason the system wrote, as words each reader reads in their language
+    # (sosoon_site.languages); empty for a moderator's own words, which stay as written.
+    reason_words = models.JSONField(null=True, blank=True)
     before = models.JSONField(default=dict, blank=True)
     after = models.JSONField(default=dict, blank=True)
     created = models.DateTimeField(default=timezone.now)

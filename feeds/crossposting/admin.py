@@ -12,8 +12,9 @@ class ExternalAccountAdmin(admin.ModelAdmin):
     list_display = ["__str__", "community", "platform", "status", "connected_at", "disconnected_at"]
     list_filter = ["platform", "status", "community"]
     search_fields = ["handle", "community__name"]
-    # The token columns are excluded outright: not shown, not editable, not in any form.
-    exclude = ["access_token_ciphertext", "refresh_token_ciphertext"]
+    # The token columns are excluded outright: not shown, not editable, not in any form. The
+    # reason's words are what readers see in their language; the admin reads its English.
+    exclude = ["access_token_ciphertext", "refresh_token_ciphertext", "status_reason_words"]
     readonly_fields = [
         "community",
         "platform",
@@ -26,6 +27,11 @@ class ExternalAccountAdmin(admin.ModelAdmin):
         "connected_at",
         "disconnected_at",
     ]
+
+    def save_model(self, request, obj, form, change):
+        if "status_reason" in form.changed_data:
+            obj.status_reason_words = None  # now a person's words, shown as written
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(CrossPost)
@@ -50,7 +56,14 @@ class CrossPostAdmin(admin.ModelAdmin):
         "published_at",
         "visit_count",
     ]
+    # The reason's words are what readers see in their language; the admin reads its English.
+    exclude = ["reason_words"]
     actions = ["retry"]
+
+    def save_model(self, request, obj, form, change):
+        if "reason" in form.changed_data:
+            obj.reason_words = None  # now a person's words, shown as written
+        super().save_model(request, obj, form, change)
 
     @admin.action(description="Retry (needs-review rows: only after checking the platform)")
     def retry(self, request, queryset):

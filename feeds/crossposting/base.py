@@ -40,20 +40,24 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from feeds.crossposting import pkce
+from sosoon_site.languages import ReadersWords, in_english, words_of
 
 
 class ProviderError(Exception):
-    """Base class: `reason` is a sentence a community owner can act on."""
+    """Base class: a sentence a community owner can act on. `words` are read in each reader's
+    language (the network's own message, where there is one, goes in as a param, as the
+    network wrote it); `reason` is their English, for the stored text and the logs."""
 
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
+    def __init__(self, reason: str | ReadersWords):
+        self.words = words_of(reason)
+        self.reason = in_english(self.words)
+        super().__init__(self.reason)
 
 
 class RateLimited(ProviderError):
     """429: the provider refused for now and said when to come back (`retry_at`)."""
 
-    def __init__(self, reason: str, *, retry_at: datetime):
+    def __init__(self, reason: str | ReadersWords, *, retry_at: datetime):
         super().__init__(reason)
         self.retry_at = retry_at
 

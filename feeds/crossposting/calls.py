@@ -20,8 +20,10 @@ from email.utils import parsedate_to_datetime
 import httpx
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from feeds.crossposting.base import OutcomeUnknown, Quota, TemporaryFailure
+from sosoon_site.languages import ReadersWords, words_of
 
 # When a 429 carries no usable reset, wait this long.
 DEFAULT_RATE_LIMIT_WAIT = timedelta(seconds=60)
@@ -54,17 +56,35 @@ def send(method: str, url: str, *, label: str, creates: bool = False, **options)
         with httpx.Client(timeout=timeouts(), verify=tls()) as client:
             response = client.request(method, url, **options)
     except NOT_SENT:
-        raise TemporaryFailure(f"{label} could not be reached; Sosoon will try again.") from None
+        raise TemporaryFailure(
+            ReadersWords(
+                gettext_noop("%(network)s could not be reached; Sosoon will try again."),
+                {"network": label},
+            )
+        ) from None
     except NO_ANSWER:
         if creates:
             raise OutcomeUnknown(
-                f"{label} received the post but did not answer in time, so Sosoon cannot tell "
-                "whether it went out. Check the account before retrying."
+                ReadersWords(
+                    gettext_noop(
+                        "%(network)s received the post but did not answer in time, so Sosoon "
+                        "cannot tell whether it went out. Check the account before retrying."
+                    ),
+                    {"network": label},
+                )
             ) from None
-        raise TemporaryFailure(f"{label} did not answer in time; Sosoon will try again.") from None
+        raise TemporaryFailure(
+            ReadersWords(
+                gettext_noop("%(network)s did not answer in time; Sosoon will try again."),
+                {"network": label},
+            )
+        ) from None
     if response.status_code >= 500:
         raise TemporaryFailure(
-            f"{label} had a server error ({response.status_code}); Sosoon will try again."
+            ReadersWords(
+                gettext_noop("%(network)s had a server error (%(status)s); Sosoon will try again."),
+                {"network": label, "status": response.status_code},
+            )
         )
     return response
 
@@ -110,13 +130,23 @@ def answered_id(
         return str(value)
     if creates:
         raise OutcomeUnknown(
-            f"{label} answered HTTP {response.status_code} to the post without its {what}, so "
-            f"Sosoon cannot tell whether it went out. Check the account on {label} before "
-            "retrying."
+            ReadersWords(
+                gettext_noop(
+                    "%(network)s answered HTTP %(status)s to the post without its %(what)s, so "
+                    "Sosoon cannot tell whether it went out. Check the account on %(network)s "
+                    "before retrying."
+                ),
+                {"network": label, "status": response.status_code, "what": words_of(what)},
+            )
         )
     raise TemporaryFailure(
-        f"{label} answered HTTP {response.status_code} without the {what} Sosoon needs; "
-        "Sosoon will try again."
+        ReadersWords(
+            gettext_noop(
+                "%(network)s answered HTTP %(status)s without the %(what)s Sosoon needs; "
+                "Sosoon will try again."
+            ),
+            {"network": label, "status": response.status_code, "what": words_of(what)},
+        )
     )
 
 

@@ -27,10 +27,11 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import time_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from feeds.crossposting.encryption import EncryptedTextField, Secret
+from sosoon_site.languages import ReadersWords
 
 
 class Platform(models.TextChoices):
@@ -47,6 +48,14 @@ def network_label(platform: str) -> str:
         if settings.SOSOON_SANDBOX_NETWORKS
         else label
     )
+
+
+def network_words(platform: str) -> "ReadersWords | str":
+    """`network_label` as words for a reason kept on a row, read in each reader's language."""
+    label = Platform(platform).label
+    if settings.SOSOON_SANDBOX_NETWORKS:
+        return ReadersWords(gettext_noop("Sandbox %(network)s"), {"network": label})
+    return label
 
 
 class AccountStatus(models.TextChoices):
@@ -75,6 +84,9 @@ class ExternalAccount(models.Model):
         max_length=20, choices=AccountStatus.choices, default=AccountStatus.CONNECTED
     )
     status_reason = models.TextField(blank=True)
+    # `status_reason` as words each reader reads in their language (sosoon_site.languages);
+    # empty on rows written before words were kept.
+    status_reason_words = models.JSONField(null=True, blank=True)
     access_token_ciphertext = EncryptedTextField()
     refresh_token_ciphertext = EncryptedTextField()
     access_expires_at = models.DateTimeField(null=True, blank=True)
@@ -109,6 +121,15 @@ class ExternalAccount(models.Model):
         """The platform's name, or "Sandbox X" where the site's networks are the development
         sandboxes, so nobody mistakes a sandbox account for a real one."""
         return network_label(self.platform)
+
+    @property
+    def words(self) -> ReadersWords:
+        """The account as `str` names it, as words for a reason kept on a row: "Sandbox"
+        is read in each reader's language."""
+        return ReadersWords(
+            gettext_noop("%(network)s @%(handle)s"),
+            {"network": network_words(self.platform), "handle": self.handle or "?"},
+        )
 
     @property
     def can_publish(self) -> bool:
@@ -177,6 +198,9 @@ class CrossPost(models.Model):
     external_url = models.URLField(max_length=500, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     reason = models.TextField(blank=True)
+    # `reason` as words each reader reads in their language (sosoon_site.languages); empty
+    # for a fixed message and on rows written before words were kept.
+    reason_words = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

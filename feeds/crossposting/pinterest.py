@@ -41,6 +41,7 @@ from feeds.crossposting.base import (
     TokenRejected,
     Tokens,
 )
+from sosoon_site.languages import ReadersWords
 
 SCOPES = "boards:read,boards:write,pins:read,pins:write,user_accounts:read"
 LABEL = "Pinterest"
@@ -94,13 +95,23 @@ class PinterestProvider(Provider):
         if response.is_success and "access_token" not in payload:
             # No token, and no refusal either: nothing says the grant is dead.
             raise TemporaryFailure(
-                f"{LABEL} answered the token request (HTTP {response.status_code}) without a "
-                "token; Sosoon will try again."
+                ReadersWords(
+                    gettext_noop(
+                        "%(network)s answered the token request (HTTP %(status)s) without a "
+                        "token; Sosoon will try again."
+                    ),
+                    {"network": LABEL, "status": response.status_code},
+                )
             )
         if response.status_code != 200 or "access_token" not in payload:
-            message = payload.get("message") or "no reason given"
+            message = payload.get("message") or ReadersWords(gettext_noop("no reason given"))
             raise AuthorisationLost(
-                f"Pinterest refused the authorisation ({message}); reconnect the account."
+                ReadersWords(
+                    gettext_noop(
+                        "Pinterest refused the authorisation (%(detail)s); reconnect the account."
+                    ),
+                    {"detail": message},
+                )
             )
         return Tokens.from_response(payload)
 
@@ -171,7 +182,9 @@ class PinterestProvider(Provider):
         )
         _raise_for_error(response)
         return Published(
-            external_id=calls.answered_id(response, "id", label=LABEL, what="pin id", creates=True)
+            external_id=calls.answered_id(
+                response, "id", label=LABEL, what=gettext_noop("pin id"), creates=True
+            )
         )
 
     def post_url(self, *, handle: str, external_id: str) -> str:
@@ -231,4 +244,6 @@ def _raise_for_error(response: httpx.Response) -> None:
         raise TokenRejected(
             gettext_noop("Pinterest no longer accepts this account's access token.")
         )
-    raise Rejected(f"Pinterest refused the pin: {message}")
+    raise Rejected(
+        ReadersWords(gettext_noop("Pinterest refused the pin: %(detail)s"), {"detail": message})
+    )

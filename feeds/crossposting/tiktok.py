@@ -57,6 +57,7 @@ from feeds.crossposting.base import (
     TokenRejected,
     Tokens,
 )
+from sosoon_site.languages import ReadersWords
 
 SCOPES = "user.info.basic,video.publish"
 LABEL = "TikTok"
@@ -151,12 +152,22 @@ class TikTokProvider(Provider):
         if response.is_success and "access_token" not in payload:
             # No token, and no refusal either: nothing says the grant is dead.
             raise TemporaryFailure(
-                f"{LABEL} answered the token request (HTTP {response.status_code}) without a "
-                "token; Sosoon will try again."
+                ReadersWords(
+                    gettext_noop(
+                        "%(network)s answered the token request (HTTP %(status)s) without a "
+                        "token; Sosoon will try again."
+                    ),
+                    {"network": LABEL, "status": response.status_code},
+                )
             )
         if response.status_code != 200 or "access_token" not in payload:
-            detail = payload.get("error_description") or payload.get("error") or "no reason given"
-            raise AuthorisationLost(f"TikTok refused the authorisation ({detail}); reconnect.")
+            detail = payload.get("error_description") or payload.get("error")
+            raise AuthorisationLost(
+                ReadersWords(
+                    gettext_noop("TikTok refused the authorisation (%(detail)s); reconnect."),
+                    {"detail": detail or ReadersWords(gettext_noop("no reason given"))},
+                )
+            )
         return Tokens.from_response(payload, subject_key="open_id")
 
     def creator_info(self, access_token: str) -> dict:
@@ -229,7 +240,12 @@ class TikTokProvider(Provider):
         _data(response, creates=True)
         return Pending(
             publish_id=calls.answered_id(
-                response, "data", "publish_id", label=LABEL, what="publish id", creates=True
+                response,
+                "data",
+                "publish_id",
+                label=LABEL,
+                what=gettext_noop("publish id"),
+                creates=True,
             )
         )
 
@@ -251,7 +267,11 @@ class TikTokProvider(Provider):
             if reason in RETRYABLE_FAILURES:
                 raise FailedTryAgain(RETRYABLE_FAILURES[reason])
             raise Rejected(
-                REASONS.get(reason) or f"TikTok could not publish it ({reason or 'no reason'})."
+                REASONS.get(reason)
+                or ReadersWords(
+                    gettext_noop("TikTok could not publish it (%(detail)s)."),
+                    {"detail": reason or ReadersWords(gettext_noop("no reason"))},
+                )
             )
         return Pending(publish_id=publish_id)
 
@@ -297,13 +317,23 @@ def _data(response: httpx.Response, *, creates: bool = False) -> dict:
     if response.is_success and not code:
         if creates:
             raise OutcomeUnknown(
-                f"TikTok answered HTTP {response.status_code} to the post in a form it does not "
-                "document, so Sosoon cannot tell whether it was accepted. Check the account on "
-                "TikTok before retrying."
+                ReadersWords(
+                    gettext_noop(
+                        "TikTok answered HTTP %(status)s to the post in a form it does not "
+                        "document, so Sosoon cannot tell whether it was accepted. Check the "
+                        "account on TikTok before retrying."
+                    ),
+                    {"status": response.status_code},
+                )
             )
         raise TemporaryFailure(
-            f"TikTok answered HTTP {response.status_code} in a form it does not document; "
-            "Sosoon will try again."
+            ReadersWords(
+                gettext_noop(
+                    "TikTok answered HTTP %(status)s in a form it does not document; "
+                    "Sosoon will try again."
+                ),
+                {"status": response.status_code},
+            )
         )
     if response.status_code == 429 or code == "rate_limit_exceeded":
         raise RateLimited(
@@ -315,4 +345,9 @@ def _data(response: httpx.Response, *, creates: bool = False) -> dict:
     if code in REASONS or code.startswith("spam_risk"):
         raise Rejected(REASONS.get(code, REASONS["spam_risk"]))
     message = error.get("message") or f"HTTP {response.status_code}"
-    raise Rejected(f"TikTok refused the post: {message} ({code or 'no code'}).")
+    raise Rejected(
+        ReadersWords(
+            gettext_noop("TikTok refused the post: %(detail)s (%(code)s)."),
+            {"detail": message, "code": code or ReadersWords(gettext_noop("no code"))},
+        )
+    )

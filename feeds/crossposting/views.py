@@ -36,6 +36,7 @@ from feeds.crossposting.services.accounts import fresh_access_token
 from feeds.crossposting.teaser import teaser_page
 from feeds.models import Post
 from feeds.policy import access_post
+from sosoon_site.languages import readable
 
 CLIENT_SETTING = {
     Platform.X: "SOSOON_X_CLIENT_ID",
@@ -108,7 +109,7 @@ def callback(request, platform):
             community, platform, tokens, connected_by=request.user
         )
     except ProviderError as error:
-        messages.error(request, error.reason)
+        messages.error(request, readable(error.words))
         return back
     messages.success(request, _("Connected %(account)s.") % {"account": account})
     return back
@@ -233,7 +234,7 @@ def _section(request, post, account, images, data=None):
                 options["privacy_options"] = info.get("privacy_level_options", [])
                 options["comment_disabled"] = bool(info.get("comment_disabled"))
         except ProviderError as error:
-            problem = error.reason
+            problem = readable(error.words)
             options = (
                 {"boards": []}
                 if account.platform == Platform.PINTEREST

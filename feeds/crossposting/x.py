@@ -55,9 +55,12 @@ from feeds.crossposting.base import (
     Tokens,
 )
 from feeds.crossposting.tweet_length import MAX_WEIGHTED_LENGTH, measure
+from sosoon_site.languages import ReadersWords
 
 SCOPES = "tweet.read tweet.write users.read media.write offline.access"
 LABEL = "X"
+# What a refusal says when the network gives no reason of its own.
+NO_REASON = ReadersWords(gettext_noop("no reason given"))
 GIF = "image/gif"
 # Upload size limits (docs.x.com, "Media upload endpoints in X API v2": image 5 MB, GIF 15 MB).
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
@@ -112,13 +115,23 @@ class XProvider(Provider):
         if response.is_success and "access_token" not in payload:
             # No token, and no refusal either: nothing says the grant is dead.
             raise TemporaryFailure(
-                f"{LABEL} answered the token request (HTTP {response.status_code}) without a "
-                "token; Sosoon will try again."
+                ReadersWords(
+                    gettext_noop(
+                        "%(network)s answered the token request (HTTP %(status)s) without a "
+                        "token; Sosoon will try again."
+                    ),
+                    {"network": LABEL, "status": response.status_code},
+                )
             )
         if response.status_code != 200 or "access_token" not in payload:
-            detail = payload.get("error_description") or payload.get("error") or "no reason given"
+            detail = payload.get("error_description") or payload.get("error") or NO_REASON
             raise AuthorisationLost(
-                f"X refused the authorisation ({detail}); reconnect the account."
+                ReadersWords(
+                    gettext_noop(
+                        "X refused the authorisation (%(detail)s); reconnect the account."
+                    ),
+                    {"detail": detail},
+                )
             )
         return Tokens.from_response(payload)
 
@@ -184,7 +197,7 @@ class XProvider(Provider):
         _raise_for_problem(response)
         return Published(
             external_id=calls.answered_id(
-                response, "data", "id", label=LABEL, what="post id", creates=True
+                response, "data", "id", label=LABEL, what=gettext_noop("post id"), creates=True
             )
         )
 
@@ -200,7 +213,7 @@ class XProvider(Provider):
             files={"media": ("image", media.read(), media.content_type)},
         )
         _raise_for_problem(response)
-        return calls.answered_id(response, "data", "id", label=LABEL, what="media id")
+        return calls.answered_id(response, "data", "id", label=LABEL, what=gettext_noop("media id"))
 
     def _upload_gif(self, access_token: str, data: bytes) -> str:
         """Initialize, append in segments, finalize, then wait for X to process the GIF."""
@@ -212,7 +225,9 @@ class XProvider(Provider):
             json={"media_type": GIF, "total_bytes": len(data), "media_category": "tweet_gif"},
         )
         _raise_for_problem(response)
-        media_id = calls.answered_id(response, "data", "id", label=LABEL, what="media id")
+        media_id = calls.answered_id(
+            response, "data", "id", label=LABEL, what=gettext_noop("media id")
+        )
         for index, start in enumerate(range(0, len(data), SEGMENT_BYTES)):
             response = calls.send(
                 "POST",
@@ -244,8 +259,15 @@ class XProvider(Provider):
             state = info.get("state")
             if state == "failed":
                 error = info.get("error") if isinstance(info.get("error"), dict) else {}
-                detail = error.get("message") or error.get("name") or "no reason given"
-                raise Rejected(f"X could not process the GIF ({detail}); use a different image.")
+                detail = error.get("message") or error.get("name") or NO_REASON
+                raise Rejected(
+                    ReadersWords(
+                        gettext_noop(
+                            "X could not process the GIF (%(detail)s); use a different image."
+                        ),
+                        {"detail": detail},
+                    )
+                )
             if state not in ("pending", "in_progress"):
                 return  # succeeded, or no processing_info: ready to use
             wait = max(1, int(info.get("check_after_secs") or 1))
@@ -265,8 +287,10 @@ class XProvider(Provider):
             if not _processing_info(response).get("state"):
                 # STATUS always names the state; without it nothing says the GIF is ready.
                 raise TemporaryFailure(
-                    "X answered the GIF's processing status in a form it does not document; "
-                    "Sosoon will try again."
+                    gettext_noop(
+                        "X answered the GIF's processing status in a form it does not "
+                        "document; Sosoon will try again."
+                    )
                 )
 
     def post_url(self, *, handle: str, external_id: str) -> str:
@@ -289,7 +313,9 @@ class XProvider(Provider):
         payload = calls.json_body(response)
         if "data" not in payload and "errors" not in payload:
             # Neither posts nor per-id errors: an answer X does not give; not "all deleted".
-            raise TemporaryFailure("X answered the metrics read in an unexpected form.")
+            raise TemporaryFailure(
+                gettext_noop("X answered the metrics read in an unexpected form.")
+            )
         readings = Readings(
             {
                 str(tweet["id"]): {
@@ -339,7 +365,8 @@ def _raise_for_problem(response: httpx.Response) -> None:
     """Turn X's non-2xx answers into the publisher's errors."""
     if response.is_success:
         return
-    detail = error_message(calls.json_body(response)) or "X gave no reason"
+    message = error_message(calls.json_body(response))
+    detail = message or ReadersWords(gettext_noop("X gave no reason"))
     if response.status_code == 429:
         raise RateLimited(
             gettext_noop(
@@ -349,11 +376,17 @@ def _raise_for_problem(response: httpx.Response) -> None:
         )
     if response.status_code == 401:
         raise TokenRejected(gettext_noop("X no longer accepts this account's access token."))
-    if response.status_code == 403 and "duplicate content" in detail.lower():
+    if response.status_code == 403 and "duplicate content" in message.lower():
         raise Rejected(
-            "X refused it as a duplicate of a recent post from this account. "
-            "Change the text, then reschedule."
+            gettext_noop(
+                "X refused it as a duplicate of a recent post from this account. "
+                "Change the text, then reschedule."
+            )
         )
     if response.status_code == 403:
-        raise Rejected(f"X does not allow this post: {detail}")
-    raise Rejected(f"X found the post invalid: {detail}")
+        raise Rejected(
+            ReadersWords(gettext_noop("X does not allow this post: %(detail)s"), {"detail": detail})
+        )
+    raise Rejected(
+        ReadersWords(gettext_noop("X found the post invalid: %(detail)s"), {"detail": detail})
+    )

@@ -17,11 +17,17 @@ from feeds.notifying import notify_comment
 from feeds.policy import access_post
 from feeds.services.posts import may_remove, removes_as_moderator
 from feeds.services.screening import COMMENT_RATE, screen_text
+from sosoon_site.languages import ReadersWords
 from sosoon_site.rendering import mentioned_people, render_markdown
 
 
 def do_add_comment(
-    author, post: Post, body: str, *, parent: Comment | None = None, held_reason: str = ""
+    author,
+    post: Post,
+    body: str,
+    *,
+    parent: Comment | None = None,
+    held_reason: "ReadersWords | str" = "",
 ) -> Comment:
     """Save the comment, or (with `held_reason`) hold it for review without telling anyone.
     Caller checked access to `post` and that `parent` is on it. The returned comment's

@@ -34,6 +34,7 @@ from feeds.notifying import notify_post_mentions
 from feeds.policy import access_post
 from feeds.releases.services import StepDraft, do_save_ladder, validate_ladder
 from feeds.services.screening import POST_RATE, screen_text
+from sosoon_site.languages import ReadersWords
 from sosoon_site.rendering import mentioned_people, render_markdown
 
 MAX_PINNED = 3
@@ -83,7 +84,7 @@ def do_create_post(
     circle: Circle | None = None,
     images: Sequence[ContentFile] = (),
     steps: Sequence[StepDraft] = (),
-    held_reason: str = "",
+    held_reason: "ReadersWords | str" = "",
 ) -> Post:
     """Save the post, its (already cleaned) images and its release ladder's later `steps`
     (already checked); announce it once committed. With `held_reason` (auto-moderation said
@@ -179,7 +180,7 @@ def do_edit_post(
     circle: Circle | None,
     add_images: Sequence[ContentFile] = (),
     remove_image_ids: Collection[int] = (),
-    held_reason: str = "",
+    held_reason: "ReadersWords | str" = "",
 ) -> Post:
     """New body, audience and images, applied at once (access is decided when read). With
     `held_reason` the edited post waits for a moderator, unless it is withheld already.

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from communities.models import Community
 from communities.moderation.services.automod import mute_message, muted_until
 from communities.screening import screen
+from sosoon_site.languages import ReadersWords, readable
 from sosoon_site.rate_limits import TokenBucket
 
 # Budgets per person, across every process: bursts a keen member never reaches, floods none
@@ -26,7 +27,7 @@ COMMENT_RATE = TokenBucket("feeds.comment", capacity=20, per_seconds=300)
 REACTION_RATE = TokenBucket("feeds.reaction", capacity=30, per_seconds=60)
 
 
-def screen_text(user, community: Community, text: str) -> str:
+def screen_text(user, community: Community, text: str) -> "ReadersWords | str":
     """The reason to hold `text` for review, or "" to publish it at once; ValidationError on
     the body (a muted author, a blocked word) when it may not be saved at all."""
     screening = screen(user, community, text)
@@ -42,8 +43,9 @@ def require_not_muted(user, community: Community) -> None:
         raise ValidationError(mute_message(until))
 
 
-def held_notice(what: str, reason: str) -> str:
-    """What the author is told when their post or comment (`what`) was held."""
+def held_notice(what: str, reason: "ReadersWords | str") -> str:
+    """What the author is told when their post or comment (`what`) was held, in the active
+    language (theirs: they are the one posting)."""
     if what == "comment":
         notice = _(
             "Your comment is held for review: only you and the moderators see it until it is "
@@ -54,4 +56,4 @@ def held_notice(what: str, reason: str) -> str:
             "Your post is held for review: only you and the moderators see it until it is "
             "approved. %(reason)s"
         )
-    return notice % {"reason": reason}
+    return notice % {"reason": readable(reason)}

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from communities.moderation.models import ActionKind, ModerationAction
 from communities.moderation.services.targets import Target
 from communities.notifying import NotificationKind, notify
+from sosoon_site.languages import ReadersWords, in_english
 from sosoon_site.realtime import push_to_users
 
 
@@ -19,14 +20,17 @@ def record_action(
     *,
     action: ActionKind,
     actor,
-    reason: str,
+    reason: str | ReadersWords,
     before: dict,
     after: dict,
     notify_subject: bool = True,
 ) -> ModerationAction:
     """Append the action to the log and notify its subject. Caller is in the transaction that
-    made the change, so the record and the change commit together."""
+    made the change, so the record and the change commit together. A moderator's `reason` is
+    their own words, kept as written; one the system writes is `ReadersWords`, kept in English
+    with its words beside, so each reader reads it in their language."""
     community = target.community
+    words = reason if isinstance(reason, ReadersWords) else None
     entry = ModerationAction.objects.create(
         actor=actor,
         action=action,
@@ -35,7 +39,8 @@ def record_action(
         target_label=target.label,
         target_id=target.id,
         subject=target.subject,
-        reason=reason,
+        reason=in_english(words) if words else reason,
+        reason_words=words.payload() if words else None,
         before=before,
         after=after,
     )

@@ -24,6 +24,7 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from communities.content import kind_of, registered_kinds
 from communities.models import Community, Membership
@@ -46,6 +47,7 @@ from communities.moderation.services.filter_patterns import (
 from communities.moderation.services.targets import Target
 from communities.permissions import Action, communities_where
 from communities.screening import Screening, Verdict
+from sosoon_site.languages import ReadersWords, in_english, ngettext_noop, words_of
 
 PATTERN_MAX = 200
 PATTERNS_MAX = 50
@@ -144,43 +146,52 @@ def screen_content(user, community: Community, text: str) -> Screening:
             return Screening(
                 Verdict.BLOCK, _("This community does not allow some of the words you used.")
             )
-        return Screening(Verdict.HOLD, _("Held for review: it matched the community's filter."))
+        return Screening(
+            Verdict.HOLD,
+            ReadersWords(gettext_noop("Held for review: it matched the community's filter.")),
+        )
     if (
         settings.new_member_holds
         and not communities_where(user, Action.MODERATE).filter(pk=community.pk).exists()
         and contribution_count(user, community) < settings.new_member_holds
     ):
         return Screening(
-            Verdict.HOLD, _("New members' first posts are reviewed by the moderators.")
+            Verdict.HOLD,
+            ReadersWords(gettext_noop("New members' first posts are reviewed by the moderators.")),
         )
     return Screening(Verdict.ALLOW)
 
 
-def withhold(target: Target, *, state: str, reason: str) -> WithheldContent:
-    """Record that `target` is withheld (held or hidden) for review, with what it said then."""
+def withhold(target: Target, *, state: str, reason: str | ReadersWords) -> WithheldContent:
+    """Record that `target` is withheld (held or hidden) for review, with what it said then
+    and why: a moderator's words as written; the system's (`ReadersWords`) in English, with
+    the words beside, so each reader reads them in their language."""
+    words = reason if isinstance(reason, ReadersWords) else None
     return WithheldContent.objects.create(
         community=target.community,
         target_label=target.label,
         target_id=target.id,
         author=target.subject,
         state=state,
-        reason=reason,
+        reason=in_english(words) if words else reason,
+        reason_words=words.payload() if words else None,
         snapshot=target.snapshot(),
     )
 
 
-def hold_for_review(obj: Model, *, reason: str) -> WithheldContent:
+def hold_for_review(obj: Model, *, reason: str | ReadersWords) -> WithheldContent:
     """Withhold new content `obj` until a moderator approves it. Caller is in the transaction
     that created `obj`."""
     kind = kind_of(obj)
     community = kind.community(obj)
     target = Target(kind.label, obj.pk, obj, community, subject=kind.author(obj), kind=kind)
-    held = withhold(target, state=WithholdState.HELD, reason=reason)
+    words = words_of(reason)
+    held = withhold(target, state=WithholdState.HELD, reason=words)
     record_action(
         target,
         action=ActionKind.HOLD,
         actor=None,
-        reason=reason,
+        reason=words,
         before={},
         after={"state": WithholdState.HELD},
         notify_subject=False,
@@ -206,7 +217,13 @@ def maybe_auto_hide(target: Target) -> WithheldContent | None:
         return None
     if WithheldContent.objects.filter(target_label=target.label, target_id=target.id).exists():
         return None
-    reason = f"Hidden for review after {reporters} members reported it."
+    reason = ReadersWords.counted(
+        ngettext_noop(
+            "Hidden for review after %(count)s member reported it.",
+            "Hidden for review after %(count)s members reported it.",
+        ),
+        reporters,
+    )
     with pushing_access_change(target, removed=True):
         hidden = withhold(target, state=WithholdState.HIDDEN, reason=reason)
     record_action(

@@ -11,7 +11,8 @@ PROBLEMS = (CrossPostStatus.FAILED, CrossPostStatus.NEEDS_REVIEW)
 
 def accounts_at_a_glance(user):
     """The accounts with `last_published_at`, `next_scheduled_at`, `problem_count` (failed or
-    needing review) and `last_problem` (the newest such reason)."""
+    needing review) and `last_problem` (the newest such reason, in English) with
+    `last_problem_words` (the same as words each reader reads in their language)."""
     newest_problem = CrossPost.objects.filter(account=OuterRef("pk"), status__in=PROBLEMS).order_by(
         "-updated_at", "-pk"
     )
@@ -24,4 +25,5 @@ def accounts_at_a_glance(user):
         ),
         problem_count=Count("crossposts", filter=Q(crossposts__status__in=PROBLEMS)),
         last_problem=Subquery(newest_problem.values("reason")[:1]),
+        last_problem_words=Subquery(newest_problem.values("reason_words")[:1]),
     )

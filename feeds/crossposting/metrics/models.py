@@ -38,6 +38,9 @@ class MetricsWatch(models.Model):
     next_fetch_at = models.DateTimeField(null=True, blank=True)
     last_fetched_at = models.DateTimeField(null=True, blank=True)
     note = models.TextField(blank=True)
+    # `note` as words each reader reads in their language (sosoon_site.languages); empty on
+    # rows written before words were kept.
+    note_words = models.JSONField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["next_fetch_at"], name="metrics_watch_due")]

@@ -35,7 +35,7 @@ from django.db import transaction
 from django.db.models import F, OuterRef, Subquery
 from django.db.models.functions import Greatest
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from feeds.crossposting.base import (
     METRIC_NAMES,
@@ -56,6 +56,7 @@ from feeds.crossposting.services.accounts import (
     mark_reauth_required,
     refresh_account,
 )
+from sosoon_site.languages import ReadersWords, in_english, in_reader_language, words_of
 
 # (age since publishing below which, read every): hourly on the first day, when counts move.
 CADENCE = (
@@ -70,14 +71,26 @@ LEASE = timedelta(minutes=10)
 TEMPORARY_WAIT = timedelta(minutes=5)
 
 
-def not_available(label: str) -> str:
-    return _("Not available: %(label)s reports no public counts for posts like this one.") % {
-        "label": label
-    }
+def not_available(label: str) -> ReadersWords:
+    return ReadersWords(
+        gettext_noop("Not available: %(label)s reports no public counts for posts like this one."),
+        {"label": label},
+    )
 
 
-def missing(label: str) -> str:
-    return f"{label} no longer shows this post (deleted, or hidden from the public)."
+def missing(label: str) -> ReadersWords:
+    return ReadersWords(
+        gettext_noop("%(label)s no longer shows this post (deleted, or hidden from the public)."),
+        {"label": label},
+    )
+
+
+def _noted(watch: MetricsWatch, note: ReadersWords | str) -> MetricsWatch:
+    """Put why the counts cannot be read on `watch` (not saved): in English, and as words
+    each reader reads in their language."""
+    words = words_of(note)
+    watch.note, watch.note_words = in_english(words), words.payload()
+    return watch
 
 
 def next_reading(published_at: datetime | None, now: datetime) -> datetime | None:
@@ -112,7 +125,7 @@ def watch_new_publications(*, now: datetime) -> int:
             watches.append(MetricsWatch(crosspost_id=crosspost_id, next_fetch_at=now))
         else:
             watches.append(
-                MetricsWatch(crosspost_id=crosspost_id, note=not_available(provider.label))
+                _noted(MetricsWatch(crosspost_id=crosspost_id), not_available(provider.label))
             )
     MetricsWatch.objects.bulk_create(watches, ignore_conflicts=True)
     return len(watches)
@@ -252,14 +265,17 @@ def _read(account, provider, crossposts: list[CrossPost], *, now: datetime) -> s
             outcome = f"; {provider.label} asked to wait until {error.retry_at:%H:%M:%S}"
             break
         except (TokenRejected, AuthorisationLost) as error:
-            note = f"Reconnect {account} to read its metrics ({error.reason})."
+            note = ReadersWords(
+                gettext_noop("Reconnect %(account)s to read its metrics (%(answer)s)."),
+                {"account": account.words, "answer": error.words},
+            )
             _postpone(waiting, until=now + TEMPORARY_WAIT, note=note)
-            outcome = f"; {note}"
+            outcome = f"; {in_english(note)}"
             break
         except Rejected as error:
-            _postpone(chunk, until=next_reading(chunk[0].published_at, now), note=error.reason)
+            _postpone(chunk, until=next_reading(chunk[0].published_at, now), note=error.words)
         except ProviderError as error:
-            _postpone(waiting, until=now + TEMPORARY_WAIT, note=error.reason)
+            _postpone(waiting, until=now + TEMPORARY_WAIT, note=error.words)
             outcome = f"; {error.reason}"
             break
     saved = _record(answered, now=now, label=provider.label)
@@ -276,7 +292,7 @@ def _with_token(account: ExternalAccount, call: Callable[[str], dict]) -> dict:
         try:
             return call(account.access_token)
         except TokenRejected as error:
-            mark_reauth_required(account, error.reason)
+            mark_reauth_required(account, error.words)
             raise
 
 
@@ -294,9 +310,9 @@ def _record(answered: list[tuple[list[CrossPost], dict]], *, now: datetime, labe
                 last_fetched_at=crosspost.watch_last_fetched_at,
             )
             if counts is None:
-                watch.note = missing(label)
+                _noted(watch, missing(label))
             else:
-                watch.last_fetched_at, watch.note = now, ""
+                watch.last_fetched_at, watch.note, watch.note_words = now, "", None
                 samples.append(
                     CrossPostMetric(
                         crosspost=crosspost,
@@ -314,7 +330,7 @@ def _record(answered: list[tuple[list[CrossPost], dict]], *, now: datetime, labe
     with transaction.atomic():
         CrossPostMetric.objects.bulk_create(samples, batch_size=500)
         MetricsWatch.objects.bulk_update(
-            watches, ["next_fetch_at", "last_fetched_at", "note"], batch_size=500
+            watches, ["next_fetch_at", "last_fetched_at", "note", "note_words"], batch_size=500
         )
     return len(samples)
 
@@ -341,10 +357,13 @@ def _pause(bucket: str, error: RateLimited) -> None:
     )
 
 
-def _postpone(crossposts: list[CrossPost], *, until: datetime | None, note: str) -> None:
+def _postpone(
+    crossposts: list[CrossPost], *, until: datetime | None, note: ReadersWords | str
+) -> None:
     fields = {"next_fetch_at": until}
     if note:
-        fields["note"] = note
+        words = words_of(note)
+        fields |= {"note": in_english(words), "note_words": words.payload()}
     MetricsWatch.objects.filter(crosspost__in=crossposts).update(**fields)
 
 
@@ -365,9 +384,12 @@ def with_latest_metrics(crossposts: list[CrossPost]) -> list[CrossPost]:
             .values("newest")
         )
     }
-    notes = dict(
-        MetricsWatch.objects.filter(crosspost_id__in=ids).values_list("crosspost_id", "note")
-    )
+    notes = {
+        crosspost_id: in_reader_language(note, words)
+        for crosspost_id, note, words in MetricsWatch.objects.filter(
+            crosspost_id__in=ids
+        ).values_list("crosspost_id", "note", "note_words")
+    }
     for crosspost in crossposts:
         crosspost.latest_metrics = latest.get(crosspost.pk)
         crosspost.metrics_summary = (

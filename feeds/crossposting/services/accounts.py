@@ -18,6 +18,7 @@ from feeds.crossposting.base import AuthorisationLost, ProviderError, Tokens
 from feeds.crossposting.models import AccountStatus, CrossPostStatus, ExternalAccount
 from feeds.crossposting.providers import provider_for
 from feeds.crossposting.services.notices import notify_account_problem
+from sosoon_site.languages import ReadersWords, in_english, words_of
 
 # Refresh an access token this long before it expires rather than let a publish hit a 401.
 EARLY_REFRESH = timedelta(minutes=5)
@@ -88,7 +89,7 @@ def _store_tokens(account: ExternalAccount, tokens: Tokens) -> None:
     if tokens.scopes:
         account.scopes = tokens.scopes
     account.status = AccountStatus.CONNECTED
-    account.status_reason = ""
+    account.status_reason, account.status_reason_words = "", None
 
 
 def do_disconnect_account(account: ExternalAccount) -> int:
@@ -101,6 +102,7 @@ def do_disconnect_account(account: ExternalAccount) -> int:
         return account.crossposts.filter(status=CrossPostStatus.SCHEDULED).update(
             status=CrossPostStatus.CANCELLED,
             reason=gettext_noop("Cancelled: the account was disconnected."),
+            reason_words=None,
             updated_at=timezone.now(),
         )
 
@@ -121,11 +123,11 @@ def refresh_account(account_id: int, *, stale_access_token: str | None = None) -
             tokens = provider_for(account.platform).refresh(account.refresh_token)
         except AuthorisationLost as error:
             account.status = AccountStatus.REAUTH_REQUIRED
-            account.status_reason = error.reason
+            _say_why(account, error.words)
             failure = error
         except ProviderError as error:
             account.status = AccountStatus.REFRESH_FAILING
-            account.status_reason = error.reason
+            _say_why(account, error.words)
             failure = error
         else:
             _store_tokens(account, tokens)
@@ -172,10 +174,20 @@ def fresh_access_token(account: ExternalAccount) -> str:
     return account.access_token
 
 
-def mark_reauth_required(account: ExternalAccount, reason: str) -> None:
+def _say_why(account: ExternalAccount, reason: str | ReadersWords) -> None:
+    """Put why the account needs attention on it: in English in `status_reason`, and as
+    words each reader reads in their language in `status_reason_words` (not saved here)."""
+    words = words_of(reason)
+    account.status_reason, account.status_reason_words = in_english(words), words.payload()
+
+
+def mark_reauth_required(account: ExternalAccount, reason: str | ReadersWords) -> None:
     """The platform refused a freshly refreshed token: only reconnecting can help."""
+    account.status = AccountStatus.REAUTH_REQUIRED
+    _say_why(account, reason)
     ExternalAccount.objects.filter(pk=account.pk).update(
-        status=AccountStatus.REAUTH_REQUIRED, status_reason=reason
+        status=account.status,
+        status_reason=account.status_reason,
+        status_reason_words=account.status_reason_words,
     )
-    account.status, account.status_reason = AccountStatus.REAUTH_REQUIRED, reason
     notify_account_problem(account)

@@ -12,7 +12,7 @@ from communities.notifications.models import NotificationKind
 from communities.notifications.services import notify
 from communities.permissions import Action, people_who_may
 from feeds.crossposting.models import CrossPost, ExternalAccount
-from sosoon_site.languages import in_language_of
+from sosoon_site.languages import in_language_of, in_reader_language
 
 
 def _email_owner(community, subject: str, body: str) -> None:
@@ -38,7 +38,11 @@ def notify_crosspost_problem(crosspost: CrossPost) -> None:
             _("Cross-post to %(account)s: %(status)s")
             % {"account": crosspost.account, "status": crosspost.get_status_display().lower()},
             _("%(reason)s\n\nSee the cross-posts of %(community)s: %(page)s")
-            % {"reason": _(crosspost.reason), "community": community.name, "page": page},
+            % {
+                "reason": in_reader_language(crosspost.reason, crosspost.reason_words),
+                "community": community.name,
+                "page": page,
+            },
         )
 
 
@@ -53,5 +57,8 @@ def notify_account_problem(account: ExternalAccount) -> None:
             _("Reconnect %(account)s for %(community)s")
             % {"account": account, "community": community.name},
             _("%(reason)s\n\nReconnect it here: %(page)s")
-            % {"reason": _(account.status_reason), "page": page},
+            % {
+                "reason": in_reader_language(account.status_reason, account.status_reason_words),
+                "page": page,
+            },
         )

@@ -85,6 +85,7 @@ from feeds.crossposting.services.accounts import (
     refresh_account,
 )
 from feeds.crossposting.services.notices import notify_crosspost_problem
+from sosoon_site.languages import ReadersWords, in_english, words_of
 
 logger = logging.getLogger(__name__)
 
@@ -149,16 +150,20 @@ def recover_lost(now: datetime) -> dict[int, int]:
             never_sent.filter(publish_id=""),
             now,
             reason=gettext_noop("The worker stopped before sending this, so it was queued again."),
+            reason_words=None,
         ),
         # Accepted by TikTok already: asking how it is doing again is safe.
         **_claim(never_sent.exclude(publish_id=""), now),
     }
 
 
-def _stopped_while_sending(crosspost: CrossPost) -> str:
-    return (
-        f"The worker stopped while publishing to {crosspost.account}, so it may be live. "
-        "Check the account before retrying."
+def _stopped_while_sending(crosspost: CrossPost) -> ReadersWords:
+    return ReadersWords(
+        gettext_noop(
+            "The worker stopped while publishing to %(account)s, so it may be live. "
+            "Check the account before retrying."
+        ),
+        {"account": crosspost.account.words},
     )
 
 
@@ -404,7 +409,7 @@ def _with_token(crosspost: CrossPost, call: Callable[[str], object]) -> object:
         try:
             return call(account.access_token)
         except TokenRejected as error:
-            mark_reauth_required(account, error.reason)
+            mark_reauth_required(account, error.words)
             raise
 
 
@@ -414,7 +419,10 @@ def _send(crosspost: CrossPost) -> None:
         _settle(
             crosspost,
             CrossPostStatus.FAILED,
-            f"{account} is not connected any more; reconnect it, then retry.",
+            ReadersWords(
+                gettext_noop("%(account)s is not connected any more; reconnect it, then retry."),
+                {"account": account.words},
+            ),
         )
         return
     provider = provider_for(account.platform)
@@ -436,8 +444,13 @@ def _send(crosspost: CrossPost) -> None:
             # The row says so at once rather than waiting, stuck, for the lost-task sweep.
             logger.exception("Unreadable answer publishing cross-post %s", crosspost.pk)
             raise OutcomeUnknown(
-                f"{provider.label} answered in a form Sosoon could not read, so it cannot tell "
-                "whether the post went out. Check the account before retrying."
+                ReadersWords(
+                    gettext_noop(
+                        "%(network)s answered in a form Sosoon could not read, so it cannot "
+                        "tell whether the post went out. Check the account before retrying."
+                    ),
+                    {"network": provider.label},
+                )
             ) from error
 
     try:
@@ -489,8 +502,13 @@ def _poll(crosspost: CrossPost) -> None:
         _settle(
             crosspost,
             CrossPostStatus.NEEDS_REVIEW,
-            f"{crosspost.account.get_platform_display()} accepted the post but was still "
-            "processing it after an hour. Check the account; retry to keep waiting.",
+            ReadersWords(
+                gettext_noop(
+                    "%(network)s accepted the post but was still processing it after an hour. "
+                    "Check the account; retry to keep waiting."
+                ),
+                {"network": crosspost.account.get_platform_display()},
+            ),
         )
         return
     CrossPost.objects.filter(pk=crosspost.pk).update(
@@ -503,16 +521,20 @@ def _poll(crosspost: CrossPost) -> None:
 def _handle_error(crosspost: CrossPost, error: ProviderError) -> None:
     """What each kind of provider error means for the row."""
     if isinstance(error, OutcomeUnknown):
-        _settle(crosspost, CrossPostStatus.NEEDS_REVIEW, error.reason)
+        _settle(crosspost, CrossPostStatus.NEEDS_REVIEW, error.words)
     elif isinstance(error, AuthorisationLost | TokenRejected):
         _settle(
             crosspost,
             CrossPostStatus.FAILED,
-            f"{crosspost.account} needs to be reconnected ({error.reason}). Reconnect it, then "
-            "retry.",
+            ReadersWords(
+                gettext_noop(
+                    "%(account)s needs to be reconnected (%(answer)s). Reconnect it, then retry."
+                ),
+                {"account": crosspost.account.words, "answer": error.words},
+            ),
         )
     elif isinstance(error, Rejected):
-        _settle(crosspost, CrossPostStatus.FAILED, error.reason)
+        _settle(crosspost, CrossPostStatus.FAILED, error.words)
     elif isinstance(error, RateLimited | TemporaryFailure):
         _retry_later(crosspost, error)
     else:
@@ -525,7 +547,12 @@ def _retry_later(crosspost: CrossPost, error: ProviderError) -> None:
         _settle(
             crosspost,
             CrossPostStatus.FAILED,
-            f"Gave up after {attempts} attempts. Last answer: {error.reason} Retry later.",
+            ReadersWords(
+                gettext_noop(
+                    "Gave up after %(attempts)s attempts. Last answer: %(answer)s Retry later."
+                ),
+                {"attempts": attempts, "answer": error.words},
+            ),
             attempts=attempts,
         )
         return
@@ -536,7 +563,11 @@ def _retry_later(crosspost: CrossPost, error: ProviderError) -> None:
     else:
         wait_until = now + backoff(attempts)
     CrossPost.objects.filter(pk=crosspost.pk).update(
-        attempts=attempts, next_attempt_at=wait_until, reason=error.reason, updated_at=now
+        attempts=attempts,
+        next_attempt_at=wait_until,
+        reason=error.reason,
+        reason_words=error.words.payload(),
+        updated_at=now,
     )
 
 
@@ -553,19 +584,36 @@ def _published(crosspost: CrossPost, outcome: Published) -> None:
         request_sent_at=None,
         next_attempt_at=None,
         reason="",
+        reason_words=None,
         updated_at=now,
     )
     crosspost.status = CrossPostStatus.PUBLISHED
 
 
 def _settle(
-    crosspost: CrossPost, status: str, reason: str, *, notify: bool = True, **changes
+    crosspost: CrossPost,
+    status: str,
+    reason: str | ReadersWords,
+    *,
+    notify: bool = True,
+    **changes,
 ) -> None:
-    """Move the row to a state only a person moves it out of, saying why."""
+    """Move the row to a state only a person moves it out of, saying why: in English in
+    `reason`, and as words each reader reads in their language in `reason_words`."""
     now = timezone.now()
-    CrossPost.objects.filter(pk=crosspost.pk).update(
-        status=status, reason=reason, next_attempt_at=None, updated_at=now, **changes
+    words = words_of(reason)
+    crosspost.status, crosspost.reason, crosspost.reason_words = (
+        status,
+        in_english(words),
+        words.payload(),
     )
-    crosspost.status, crosspost.reason = status, reason
+    CrossPost.objects.filter(pk=crosspost.pk).update(
+        status=status,
+        reason=crosspost.reason,
+        reason_words=crosspost.reason_words,
+        next_attempt_at=None,
+        updated_at=now,
+        **changes,
+    )
     if notify:
         notify_crosspost_problem(crosspost)

@@ -16,6 +16,7 @@ from django.db.models import Case, TextField, Value, When
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from communities.models import Membership, MembershipStatus
 from communities.permissions import Action, role_may
@@ -189,10 +190,13 @@ def _from_draft(draft: Draft, *, post_id: int | None) -> CrossPost:
     )
 
 
-def do_cancel(crosspost: CrossPost, *, reason: str = "Cancelled.") -> bool:
+def do_cancel(crosspost: CrossPost, *, reason: str = gettext_noop("Cancelled.")) -> bool:
     """Cancel if nothing has been sent yet; False when it is already on its way or done."""
     cancelled = CrossPost.objects.filter(pk=crosspost.pk, status=CrossPostStatus.SCHEDULED).update(
-        status=CrossPostStatus.CANCELLED, reason=reason, updated_at=timezone.now()
+        status=CrossPostStatus.CANCELLED,
+        reason=reason,
+        reason_words=None,
+        updated_at=timezone.now(),
     )
     crosspost.refresh_from_db()
     return bool(cancelled)
@@ -212,6 +216,7 @@ def do_reschedule(crosspost: CrossPost, scheduled_at: datetime) -> None:
         scheduled_at=scheduled_at,
         attempts=0,
         reason="",
+        reason_words=None,
         updated_at=timezone.now(),
     )
     if not updated:
@@ -231,7 +236,13 @@ def do_retry(crosspost: CrossPost, *, checked_platform: bool = False) -> None:
     if crosspost.status not in (CrossPostStatus.FAILED, CrossPostStatus.NEEDS_REVIEW):
         raise ValidationError(_("Only failed or needs-review cross-posts can be retried."))
     now = timezone.now()
-    changes = {"attempts": 0, "reason": "", "request_sent_at": None, "updated_at": now}
+    changes = {
+        "attempts": 0,
+        "reason": "",
+        "reason_words": None,
+        "request_sent_at": None,
+        "updated_at": now,
+    }
     if crosspost.publish_id:
         changes |= {"status": CrossPostStatus.PUBLISHING, "next_attempt_at": now, "claimed_at": now}
     else:
@@ -248,8 +259,14 @@ def cancel_pending_for_post(post: Post, *, reason: str) -> int:
     pending = list(CrossPost.objects.filter(post=post, status=CrossPostStatus.SCHEDULED))
     count = CrossPost.objects.filter(
         pk__in=[crosspost.pk for crosspost in pending], status=CrossPostStatus.SCHEDULED
-    ).update(status=CrossPostStatus.CANCELLED, reason=reason, updated_at=timezone.now())
+    ).update(
+        status=CrossPostStatus.CANCELLED,
+        reason=reason,
+        reason_words=None,
+        updated_at=timezone.now(),
+    )
     for crosspost in pending:
         crosspost.status, crosspost.reason = CrossPostStatus.CANCELLED, reason
+        crosspost.reason_words = None
         notify_crosspost_problem(crosspost)
     return count
