@@ -250,3 +250,15 @@ def test_the_list_links_each_partners_edit_and_remove_pages(client, community, o
     listing = client.get(_partners(community)).text
     assert f'href="{_url("partner_edit", oscar)}"' in listing
     assert f'href="{_url("partner_remove", oscar)}"' in listing
+
+
+def test_the_remove_page_and_the_sidebar_link_read_in_bulgarian(
+    bulgarian, client, owner, member, oscar, mia
+):
+    bg = {"HTTP_ACCEPT_LANGUAGE": "bg"}
+    client.force_login(owner)
+    page = client.get(_url("partner_remove", oscar), **bg).text
+    assert "Да се премахне ли Oscar като партньор?" in page
+    assert "Всичките им 2 проследявани линка спират да работят веднага" in page
+    client.force_login(member)
+    assert "Вашите партньорски числа" in client.get("/shell/sidebar/", {"c": "wine"}, **bg).text
