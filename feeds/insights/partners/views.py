@@ -101,7 +101,7 @@ def edit_partner(request, slug, partner_id):
             user=form.member,
             tier=data["tier"],
         )
-        messages.success(request, _("%(name)s is saved.") % {"name": partner.name})
+        messages.success(request, _("Changes to %(name)s are saved.") % {"name": partner.name})
         return redirect("insights:partners", slug=slug)
     return render(
         request,

@@ -68,7 +68,7 @@ def test_owner_and_admins_edit_an_outside_partner_and_their_links_take_the_new_t
         None,
     )
     assert [link.invitation.tier for link in oscar.links.all()] == [insider, insider]
-    assert "Oscar Vino is saved." in client.get(_partners(community)).text
+    assert "Changes to Oscar Vino are saved." in client.get(_partners(community)).text
     client.post(_url("partner_edit", oscar), {"name": "Oscar Vino", "handle": "@oscar.vino"})
     assert {link.invitation.tier.rank for link in oscar.links.all()} == {0}
 
@@ -212,13 +212,8 @@ def _tries(client, partner):
 @pytest.mark.parametrize(
     "who", ["moderator", "member", "insider", "the partner", "outsider", "banned"]
 )
-def test_everyone_else_gets_404_and_nothing_changes(
-    client, community, oscar, mia, user_factory, who, request
-):
-    if who == "the partner":
-        viewer = mia.user
-    else:
-        viewer = request.getfixturevalue(who)
+def test_everyone_else_gets_404_and_nothing_changes(client, oscar, mia, who, request):
+    viewer = mia.user if who == "the partner" else request.getfixturevalue(who)
     client.force_login(viewer)
     for partner in [oscar, mia]:
         before = _as_saved(partner)
@@ -258,7 +253,7 @@ def test_the_remove_page_and_the_sidebar_link_read_in_bulgarian(
     bg = {"HTTP_ACCEPT_LANGUAGE": "bg"}
     client.force_login(owner)
     page = client.get(_url("partner_remove", oscar), **bg).text
-    assert "Да се премахне ли Oscar като партньор?" in page
+    assert "Да се премахне ли Oscar като партньор?" in page  # noqa: RUF001 (Bulgarian)
     assert "Всичките им 2 проследявани линка спират да работят веднага" in page
     client.force_login(member)
     assert "Вашите партньорски числа" in client.get("/shell/sidebar/", {"c": "wine"}, **bg).text
