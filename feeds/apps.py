@@ -36,6 +36,10 @@ class FeedsConfig(AppConfig):
         from feeds.insights.weekly import register_weekly_content
 
         register_weekly_content()
+        # A member partner's link to their own numbers, in the sidebar of their community.
+        from feeds.insights.partners.sections import register_partner_sections
+
+        register_partner_sections()
         # Events' admin and receivers (a removed event's room closes), in its own package too.
         from feeds.events import admin as events_admin  # noqa: F401
         from feeds.events import receivers as events_receivers  # noqa: F401

@@ -5,8 +5,9 @@ their unread counts.
 Every signed-in page loads it with htmx after the page itself (templates/base.html), so it
 adds nothing to the page's own queries, and it costs a fixed number of queries whatever the
 number of communities and rooms: my memberships, the rooms I may read with their unread
-counts (chat's one rule, `ChatRoom.objects.readable_by`, and `with_unread`), and the
-current community's `can` map from the membership already read.
+counts (chat's one rule, `ChatRoom.objects.readable_by`, and `with_unread`), the
+current community's `can` map from the membership already read, and the sections other apps
+register for the current community only (communities/sections.py: a partner's own numbers).
 """
 
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from communities.chat.models import GENERAL_ROOM, ChatRoom
 from communities.chat.services import with_unread
 from communities.models import Community, Membership, MembershipStatus
 from communities.permissions import Action, role_may
+from communities.sections import Section, sections_for
 
 
 @dataclass
@@ -28,6 +30,8 @@ class Place:
     membership: Membership
     rooms: list[ChatRoom] = field(default_factory=list)
     current: bool = False
+    # The sections registered by other apps, asked for the current community only.
+    sections: list[Section] = field(default_factory=list)
 
     @property
     def unread(self) -> int:
@@ -39,7 +43,8 @@ class Place:
 
 
 def places_of(user, *, current_slug: str = "") -> list[Place]:
-    """My active communities by name, with the rooms I may read in each (unread counted)."""
+    """My active communities by name, with the rooms I may read in each (unread counted),
+    and the registered sections of the current one."""
     memberships = (
         Membership.objects.filter(user=user, status=MembershipStatus.ACTIVE)
         .select_related("community")
@@ -63,6 +68,8 @@ def places_of(user, *, current_slug: str = "") -> list[Place]:
             places[room.community_id].rooms.append(room)
     for place in places.values():
         place.rooms.sort(key=lambda room: room.name != GENERAL_ROOM)
+        if place.current:
+            place.sections = sections_for(place.membership)
     return list(places.values())
 
 

@@ -1,12 +1,13 @@
 """Governance's registries, through which chat, moderation and notifications meet without
-importing each other: screening what members write (communities.screening) and telling
-people (communities.notifying). Moderation's and notifications' own answers are tested with
+importing each other: screening what members write (communities.screening), telling
+people (communities.notifying) and the sidebar's sections from other apps
+(communities.sections). Moderation's and notifications' own answers are tested with
 them; these tests are about what any registered answer does, and what happens with none."""
 
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from communities import screening
+from communities import screening, sections
 from communities.chat import services as chat
 from communities.models import AutoModeration, ChatMessage, ChatRoom, Notification
 from communities.notifications.receivers import make_notifications
@@ -105,3 +106,20 @@ def test_with_nothing_listening_a_mention_tells_nobody_and_the_message_is_sent(
     message = chat.check_send_message(insider, general.pk, f"hi @{member.handle}")
     assert seen_by(member, general, message)
     assert not Notification.objects.exists()
+
+
+def test_a_registered_section_shows_in_the_current_communitys_sidebar_only(
+    monkeypatch, client, community, member
+):
+    def cellar_notes(membership):
+        url = f"/c/{membership.community.slug}/cellar-notes/"
+        return [sections.Section(label="Cellar notes", url=url, key="cellar")]
+
+    monkeypatch.setattr(sections, "_answers", [])
+    client.force_login(member)
+    assert 'data-testid="sidebar-cellar"' not in client.get("/shell/sidebar/", {"c": "wine"}).text
+    sections.register_sections(cellar_notes)
+    sections.register_sections(cellar_notes)
+    html = client.get("/shell/sidebar/", {"c": "wine"}).text
+    assert html.count('<a href="/c/wine/cellar-notes/" data-testid="sidebar-cellar">') == 1
+    assert "Cellar notes" not in client.get("/shell/sidebar/").text

@@ -5,6 +5,7 @@ second community with people of its own."""
 
 from datetime import timedelta
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -19,7 +20,8 @@ from sosoon_site.accounts.blocks import do_block
 from tests.factories import add_member
 
 
-def _world(
+@pytest.fixture
+def mixed_world(
     community,
     community_factory,
     user_factory,
@@ -31,6 +33,7 @@ def _world(
     insider,
     outsider,
 ):
+    """The posts of the mixed world, each kind of audience and reader among them."""
     insider_tier = community.tiers.get(name="Insider")
     friend = add_member(community, user_factory(handle="friend")).user
     left = add_member(community, user_factory(handle="left"), status=MembershipStatus.LEFT).user
@@ -91,34 +94,13 @@ def _world(
     return Post.objects.filter(pk__in=[post.pk for post in posts] + [laddered.pk])
 
 
-def test_batched_sizes_equal_each_posts_audience(
-    community,
-    community_factory,
-    user_factory,
-    post_factory,
-    author,
-    close_friends,
-    moderator,
-    admin,
-    insider,
-    outsider,
-):
-    posts = _world(
-        community,
-        community_factory,
-        user_factory,
-        post_factory,
-        author,
-        close_friends,
-        moderator,
-        admin,
-        insider,
-        outsider,
-    )
-    expected = {post.pk: audience_of(post).count() for post in posts.select_related("community")}
+def test_batched_sizes_equal_each_posts_audience(mixed_world):
+    expected = {
+        post.pk: audience_of(post).count() for post in mixed_world.select_related("community")
+    }
 
     with CaptureQueriesContext(connection) as captured:
-        sizes = audience_sizes(posts)
+        sizes = audience_sizes(mixed_world)
 
     assert sizes == expected
     assert len(captured) == 2

@@ -1,5 +1,6 @@
 """The owner's forms: a new partner (a member by handle, or an outside person by name and
-handle) and a new link for a partner. Bad input is a message on the field; nothing saved."""
+handle), the same fields to edit one (a partner stays a member partner or an outside one),
+and a new link for a partner. Bad input is a message on the field; nothing saved."""
 
 import re
 
@@ -42,11 +43,35 @@ class PartnerForm(forms.Form):
         empty_label=_("The base tier"),
     )
 
-    def __init__(self, *args, community, **kwargs):
+    def __init__(self, *args, community, partner: Partner | None = None, **kwargs):
+        """A new partner's form, or, with `partner`, the form editing them: its fields are
+        those of their kind, filled in with what they have now."""
+        if partner is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "member_handle": partner.handle,
+                    "name": partner.name,
+                    "handle": partner.handle,
+                    "tier": partner.tier_id,
+                },
+            )
         super().__init__(*args, **kwargs)
         self.community = community
+        self.partner = partner
         self.fields["tier"].queryset = community.tiers.order_by("rank")
         self.member = None
+        if partner is not None:
+            del self.fields["kind"]
+            del self.fields["handle" if partner.is_member else "member_handle"]
+            if partner.is_member:
+                self.fields["name"].help_text = _("Leave it empty to use the member's own name.")
+
+    @property
+    def chosen_kind(self) -> str | None:
+        if self.partner is not None:
+            return PartnerKind.MEMBER if self.partner.is_member else PartnerKind.OUTSIDE
+        return self.cleaned_data.get("kind")
 
     def _clean_member(self, cleaned) -> None:
         handle = cleaned.get("member_handle", "").strip().removeprefix("@")
@@ -70,7 +95,12 @@ class PartnerForm(forms.Form):
             )
             return
         user = membership.user
-        if Partner.objects.filter(community=self.community, user=user).exists():
+        partners = Partner.objects.filter(
+            community=self.community, user=user, removed_at__isnull=True
+        )
+        if self.partner is not None:
+            partners = partners.exclude(pk=self.partner.pk)
+        if partners.exists():
             self.add_error(
                 "member_handle", _("@%(handle)s is a partner already.") % {"handle": user.handle}
             )
@@ -95,9 +125,9 @@ class PartnerForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("kind") == PartnerKind.MEMBER:
+        if self.chosen_kind == PartnerKind.MEMBER:
             self._clean_member(cleaned)
-        elif cleaned.get("kind") == PartnerKind.OUTSIDE:
+        elif self.chosen_kind == PartnerKind.OUTSIDE:
             self._clean_outside(cleaned)
         return cleaned
 

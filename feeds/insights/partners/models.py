@@ -21,7 +21,10 @@ def new_ref_code() -> str:
 
 class Partner(models.Model):
     """Someone who brings people to the community: a member (`user`) or an outside person
-    known by name and their handle elsewhere. Joins through their links get `tier`."""
+    known by name and their handle elsewhere. Joins through their links get `tier`.
+
+    A removed partner keeps their row (`removed_at`), so the history their links made stays
+    counted; their links' invitations are revoked (services.do_remove_partner)."""
 
     community = models.ForeignKey(
         "communities.Community", on_delete=models.CASCADE, related_name="+"
@@ -39,12 +42,15 @@ class Partner(models.Model):
         "communities.Tier", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["name", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["community", "user"], name="partners_member_once_a_community"
+                fields=["community", "user"],
+                condition=models.Q(removed_at__isnull=True),
+                name="partners_member_once_a_community",
             )
         ]
 
@@ -54,6 +60,10 @@ class Partner(models.Model):
     @property
     def is_member(self) -> bool:
         return self.user_id is not None
+
+    @property
+    def is_removed(self) -> bool:
+        return self.removed_at is not None
 
 
 class PartnerLink(models.Model):

@@ -2,7 +2,9 @@
 of queries however many partners, days or joins (docs/insights.md, "Partners").
 
 One `PartnerRow` per partner; `partners_table` is the same rows as the page's table and its
-CSV download.
+CSV download. A removed partner (services.do_remove_partner) has a row, marked removed, only
+for a period they have numbers in: so the table still adds up to the sources' partner row,
+and partners removed long ago do not fill it with zeros.
 """
 
 from dataclasses import dataclass
@@ -32,6 +34,10 @@ class PartnerRow:
     post_audience: int = 0
 
     @property
+    def has_numbers(self) -> bool:
+        return any((self.visits, self.joined, self.active, self.posts, self.post_interactions))
+
+    @property
     def still_active(self) -> float | None:
         return share(self.retained, self.settled)
 
@@ -51,7 +57,8 @@ def _in(period: Period) -> Q:
 
 
 def partner_rows(community, period: Period, *, partners=None) -> list[PartnerRow]:
-    """Each partner's numbers for `period` (all the community's partners, or `partners`)."""
+    """Each partner's numbers for `period`: all the community's partners (a removed one only
+    if they have numbers in it), or `partners`."""
     if partners is None:
         partners = list(Partner.objects.filter(community=community))
     rows = {partner.pk: PartnerRow(partner) for partner in partners}
@@ -94,7 +101,7 @@ def partner_rows(community, period: Period, *, partners=None) -> list[PartnerRow
     ):
         rows[partner_id].post_interactions += interactions
         rows[partner_id].post_audience += audience
-    return list(rows.values())
+    return [row for row in rows.values() if not row.partner.is_removed or row.has_numbers]
 
 
 def partners_table(community, period: Period, *, partners=None) -> Table:
@@ -115,9 +122,12 @@ def partners_table(community, period: Period, *, partners=None) -> Table:
     )
     for row in partner_rows(community, period, partners=partners):
         member = row.partner.is_member
+        name = row.partner.name
+        if row.partner.is_removed:
+            name = _("%(name)s (removed)") % {"name": name}
         table.rows.append(
             [
-                row.partner.name,
+                name,
                 row.partner.handle,
                 row.visits,
                 row.joined,

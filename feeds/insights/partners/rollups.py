@@ -7,13 +7,14 @@ member partner's own posts, from the raw rows into `PartnerDay`, `PartnerJoin` a
 a partner's join is the community's join row (so whether they stayed active is settled
 once, there); and a partner's post's audience is the one the community's roll-up counted
 through the audience policy. It replaces the day's rows whole, so rolling a day up again
-gives the same rows.
+gives the same rows. A removed partner's rows stay: their links' visits and joins are
+history, and their posts count up to the day they were removed, that day included.
 """
 
 from collections import Counter
 from datetime import date
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 
 from communities.models import ChangeKind, MembershipChange
 from feeds.insights.models import CommunityDay, MemberJoin, PostDay, Source
@@ -85,9 +86,18 @@ def roll_up_partners_day(community, day: date, start, end) -> None:
     invitations = partner_invitations(community)
     if not invitations:
         return
-    authors = dict(
-        Partner.objects.filter(community=community, user__isnull=False).values_list("user_id", "pk")
-    )
+    # A member partner's posts are theirs on the days up to the one they are removed on; for a
+    # member removed and made a partner again, the new partner's (removed ones first, so the
+    # one still on wins).
+    authors = {
+        user_id: pk
+        for user_id, pk, _removed in sorted(
+            Partner.objects.filter(community=community, user__isnull=False)
+            .filter(Q(removed_at__isnull=True) | Q(removed_at__gt=start))
+            .values_list("user_id", "pk", "removed_at"),
+            key=lambda partner: partner[2] is None,
+        )
+    }
     visits = dict(
         LinkVisitDay.objects.filter(link__partner__community=community, day=day)
         .values("link__partner_id")

@@ -1,6 +1,7 @@
 """The partners' numbers of the small world (conftest), as the owner reads them on the
 Insights page and in its CSV, and as a partner reads their own; the roll-up run again gives
-the same rows; the page reads the same few queries however many partners and days."""
+the same rows; the page reads the same few queries however many partners and days; a
+removed partner's history still counts, their row marked."""
 
 import csv
 import io
@@ -10,12 +11,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from feeds.insights.partners.models import PartnerDay, PartnerJoin, PartnerPostDay
-from feeds.insights.partners.services import do_add_partner
+from feeds.insights.partners.models import Partner, PartnerDay, PartnerJoin, PartnerPostDay
+from feeds.insights.partners.services import do_add_partner, do_remove_partner
 from feeds.insights.rollups import roll_up_days
 from feeds.policy import audience_of
 from tests.feeds.insights.pages import read_page
-from tests.feeds.insights.partners.conftest import FIRST, LAST, SEPTEMBER
+from tests.feeds.insights.partners.conftest import FIRST, LAST, SEPTEMBER, utc
 
 NOTHING = "\u2013"
 HEADINGS = [
@@ -134,3 +135,38 @@ def test_the_partners_page_reads_the_same_queries_for_any_period(client, partner
         partner_world["community"], "partner", partner_id=partner_world["pia_partner"].pk
     )
     assert _queries(client, url + period) == _queries(client, url + SEPTEMBER)
+
+
+def test_a_removed_partners_history_still_counts_and_their_row_is_marked(
+    client, partner_world, owner
+):
+    community = partner_world["community"]
+    do_remove_partner(partner_world["pia_partner"])
+    roll_up_days(community, FIRST, LAST)
+    client.force_login(owner)
+    page = read_page(client.get(_insights(community) + SEPTEMBER).content.decode())
+    assert page.tables["partners"] == [HEADINGS, OSCAR, ["Pia (removed)", *PIA[1:]]]
+    partner_row = next(row for row in page.tables["sources"] if row[0] == "Partner")
+    assert partner_row == ["Partner", "7", "3", "0", "3", "66.7%"]
+    response = client.get(_insights(community, "csv", name="partners") + SEPTEMBER)
+    assert "Pia (removed),@pia,5,2" in response.content.decode()
+
+
+def test_a_removed_partner_without_numbers_in_the_period_has_no_row(client, partner_world, owner):
+    community = partner_world["community"]
+    do_remove_partner(partner_world["pia_partner"])
+    client.force_login(owner)
+    quiet = "?period=custom&start=2026-10-06&end=2026-10-10"
+    rows = read_page(client.get(_insights(community) + quiet).content.decode()).tables["partners"]
+    assert [row[0] for row in rows] == ["Partner", "Oscar"]
+
+
+def test_a_member_partners_posts_count_until_the_day_they_are_removed(partner_world):
+    community, pia_partner = partner_world["community"], partner_world["pia_partner"]
+    Partner.objects.filter(pk=pia_partner.pk).update(removed_at=utc(2026, 9, 3, 20))
+    roll_up_days(community, FIRST, LAST)
+    days = PartnerDay.objects.filter(partner=pia_partner)
+    assert sum(day.posts for day in days) == 1  # 3 Sep's, the day of the removal; not 4 Sep's
+    assert sum(day.visits for day in days) == 5 and sum(day.joins for day in days) == 2
+    posts = PartnerPostDay.objects.filter(partner=pia_partner)
+    assert [(row.day.day, row.interactions) for row in posts] == [(3, 1)]
