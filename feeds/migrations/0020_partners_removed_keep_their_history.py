@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("communities", "0015_insights_weekly_notification"),
-        ("feeds", "0018_insights_windows_for_the_page_presets"),
+        ("feeds", "0019_reasons_in_readers_language"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
