@@ -14,7 +14,8 @@ What keeps this honest:
   be the same, every parameter that differs must be one of the stand-ins, and every value
   given must appear; otherwise the query's text depends on its values (or the ORM folded a
   value away) and `NotCompilable` is raised;
-- stand-ins are ordinary values (ids well inside a 32-bit integer, times in this century),
+- stand-ins are ordinary values (ids well inside a 32-bit integer, times and days in this
+  century),
   so the ORM treats them as it treats real ones (it drops a lookup on an integer out of its
   field's range, which would silently change the query);
 - the build may not read the database: a query run while building would have read the
@@ -34,7 +35,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
@@ -50,6 +51,7 @@ _TIME_STAND_INS = (
     datetime(2001, 2, 3, 4, 5, 6, 70809, tzinfo=UTC),
     datetime(2002, 3, 4, 5, 6, 7, 80910, tzinfo=UTC),
 )
+_DATE_STAND_INS = (date(2001, 2, 3), date(2002, 3, 4))
 
 Path = tuple[str, int | None]
 
@@ -97,7 +99,7 @@ def _shape(values: dict[str, Any]) -> tuple:
             if not all(type(item) is int for item in value):
                 raise NotCompilable("a list of values must hold ints")
             return len(value)
-        if type(value) is not int and not isinstance(value, datetime):
+        if type(value) is not int and not isinstance(value, date):
             raise NotCompilable(f"a {type(value).__name__} cannot be a compiled value")
         return type(value).__name__
 
@@ -110,6 +112,8 @@ def _stand_ins(values: dict[str, Any], which: int) -> dict[str, Any]:
     def stand_in(value):
         if isinstance(value, datetime):
             return _TIME_STAND_INS[which] + timedelta(seconds=next(counter))
+        if isinstance(value, date):
+            return _DATE_STAND_INS[which] + timedelta(days=next(counter))
         return _INT_STAND_INS[which] - next(counter)
 
     def each(value):
@@ -128,6 +132,8 @@ def _adapt(value, connection):
         return list(value)
     if isinstance(value, datetime):
         return connection.ops.adapt_datetimefield_value(value)
+    if isinstance(value, date):
+        return connection.ops.adapt_datefield_value(value)
     return value
 
 
@@ -149,7 +155,13 @@ def _compile(build: Callable[..., QuerySet], values: dict, connection) -> _Compi
         try:
             (sql, params), (other_sql, other_params) = (c.as_sql() for c in compilers)
         except EmptyResultSet:
-            return _NOTHING
+            # Nothing matches whatever the values (`pk__in=[]`), unless it is the stand-ins
+            # that match nothing: an integer outside a small field's range is dropped.
+            try:
+                build(**values).query.get_compiler(connection=connection).as_sql()
+            except EmptyResultSet:
+                return _NOTHING
+            raise NotCompilable("the stand-ins match nothing where the values may") from None
     if sql != other_sql or len(params) != len(other_params):
         raise NotCompilable(f"the SQL changes with the values: {sql[:200]}")
     compiler = compilers[0]
@@ -195,8 +207,8 @@ def compiled_rows(
     key: Hashable, build: Callable[..., QuerySet], *, using: str = "default", **values
 ) -> list[tuple]:
     """The rows of `build(**values)` (a values_list queryset), compiled once per `key`, shape
-    of `values` and database. Values may be ints, aware datetimes, lists of ints (their length
-    is part of the shape) and None (part of the shape too)."""
+    of `values` and database. Values may be ints, aware datetimes, dates, lists of ints (their
+    length is part of the shape) and None (part of the shape too)."""
     connection = connections[using]
     compiled = _compiled(key, build, values, connection)
     if compiled is _NOTHING:

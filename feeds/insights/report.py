@@ -7,6 +7,7 @@ them, and their CSV downloads, so the three always hold the same numbers.
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
@@ -65,16 +66,46 @@ def as_text(cell) -> str:
     return str(cell)
 
 
-def _days(community, period: Period) -> dict[date, CommunityDay]:
-    rows = CommunityDay.objects.filter(
-        community=community, day__gte=period.previous().start, day__lte=period.end
+# A day's numbers as the page reads them, the columns of one compiled query: the ORM's
+# building of the page's queries and its model instances cost more than the database's
+# answers (sosoon_site/compiled_queries.py).
+class DayRow(NamedTuple):
+    day: date | None = None
+    members: int = 0
+    joined: int = 0
+    left: int = 0
+    banned: int = 0
+    active: int = 0
+    active_week: int = 0
+    active_month: int = 0
+    active_quarter: int = 0
+    contributors: int = 0
+    contributors_week: int = 0
+    contributors_month: int = 0
+    contributors_quarter: int = 0
+    crosspost_visits: int = 0
+    partner_visits: int = 0
+
+
+def _days(community, period: Period) -> dict[date, DayRow]:
+    """The rolled-up days of `period` and of the period before."""
+    rows = compiled_rows(
+        "insights-days",
+        lambda community, first, last: (
+            CommunityDay.objects.filter(community=community, day__gte=first, day__lte=last)
+            .order_by()
+            .values_list(*DayRow._fields)
+        ),
+        community=community.pk,
+        first=period.previous().start,
+        last=period.end,
     )
-    return {row.day: row for row in rows}
+    return {row[0]: DayRow(*row) for row in rows}
 
 
-def _series(days: dict[date, CommunityDay], period: Period) -> list[CommunityDay]:
+def _series(days: dict[date, DayRow], period: Period) -> list[DayRow]:
     """One row per day of `period`; a day not rolled up reads as an empty one."""
-    return [days.get(day) or CommunityDay(day=day) for day in period.each_day()]
+    return [days.get(day) or DayRow(day=day) for day in period.each_day()]
 
 
 def members_table(community, period: Period, days=None) -> Table:
@@ -109,14 +140,24 @@ def cohorts_table(community, period: Period) -> Table:
     of the eight weeks after (empty where that week has not come yet)."""
     last = week_start(period.end)
     first = last - timedelta(weeks=COHORT_WEEKS - 1)
-    rows = CohortWeek.objects.filter(
-        community=community, week__gte=first, week__lte=last, weeks_after__gte=1
+    rows = compiled_rows(
+        "insights-cohorts",
+        lambda community, first, last: (
+            CohortWeek.objects.filter(
+                community=community, week__gte=first, week__lte=last, weeks_after__gte=1
+            )
+            .order_by()
+            .values_list("week", "weeks_after", "members", "active")
+        ),
+        community=community.pk,
+        first=first,
+        last=last,
     )
-    by_week: dict[date, dict[int, CohortWeek]] = {}
+    by_week: dict[date, dict[int, tuple[int, int]]] = {}
     sizes: dict[date, int] = {}
-    for row in rows:
-        by_week.setdefault(row.week, {})[row.weeks_after] = row
-        sizes[row.week] = row.members
+    for week, weeks_after, members, active in rows:
+        by_week.setdefault(week, {})[weeks_after] = (active, members)
+        sizes[week] = members
     table = Table(
         _("Retention by join week"),
         [_("Join week"), _("Members")]
@@ -126,10 +167,7 @@ def cohorts_table(community, period: Period) -> Table:
         cells = by_week[week]
         table.rows.append(
             [week, sizes[week]]
-            + [
-                _share(cells[n].active, cells[n].members) if n in cells else None
-                for n in range(1, COHORT_WEEKS + 1)
-            ]
+            + [_share(*cells[n]) if n in cells else None for n in range(1, COHORT_WEEKS + 1)]
         )
     return table
 
@@ -138,9 +176,20 @@ def tiers_table(community, period: Period) -> Table:
     ends = [period.end, period.previous().end]
     counts: dict[str, dict[date, int]] = {}
     ranks: dict[str, int] = {}
-    for row in TierDay.objects.filter(community=community, day__in=ends):
-        counts.setdefault(row.tier_name, {})[row.day] = row.members
-        ranks[row.tier_name] = row.tier_rank
+    rows = compiled_rows(
+        "insights-tiers",
+        lambda community, end, before_end: (
+            TierDay.objects.filter(Q(day=end) | Q(day=before_end), community=community)
+            .order_by()
+            .values_list("tier_name", "day", "members", "tier_rank")
+        ),
+        community=community.pk,
+        end=ends[0],
+        before_end=ends[1],
+    )
+    for name, day, members, rank in rows:
+        counts.setdefault(name, {})[day] = members
+        ranks[name] = rank
     table = Table(
         _("Members by tier"), [_("Tier"), _("Members at the end"), _("The period before")]
     )
@@ -159,21 +208,33 @@ def sources_table(community, period: Period, days=None) -> Table:
         Source.PARTNER: sum(row.partner_visits for row in _series(days, period)),
     }
     before = period.previous()
-    now_q = Q(day__gte=period.start)
-    counts = {
-        row["source"]: row
-        for row in MemberJoin.objects.filter(
-            community=community, day__gte=before.start, day__lte=period.end
+
+    def joins(community, first, start, before_end, last):
+        now_q = Q(day__gte=start)
+        return (
+            MemberJoin.objects.filter(community=community, day__gte=first, day__lte=last)
+            .values("source")
+            .annotate(
+                now=Count("pk", filter=now_q),
+                before=Count("pk", filter=Q(day__lte=before_end)),
+                settled=Count("pk", filter=now_q & Q(retained__isnull=False)),
+                retained=Count("pk", filter=now_q & Q(retained=True)),
+            )
+            .order_by()
+            .values_list("source", "now", "before", "settled", "retained")
         )
-        .values("source")
-        .annotate(
-            now=Count("pk", filter=now_q),
-            before=Count("pk", filter=Q(day__lte=before.end)),
-            settled=Count("pk", filter=now_q & Q(retained__isnull=False)),
-            retained=Count("pk", filter=now_q & Q(retained=True)),
-        )
-        .order_by()
-    }
+
+    rows = compiled_rows(
+        "insights-joins",
+        joins,
+        community=community.pk,
+        first=before.start,
+        start=period.start,
+        before_end=before.end,
+        last=period.end,
+    )
+    names = ("now", "before", "settled", "retained")
+    counts = {source: dict(zip(names, numbers, strict=True)) for source, *numbers in rows}
     table = Table(
         _("Visits and joins by source"),
         [
@@ -219,7 +280,7 @@ def _distinct(community, period: Period, days: dict[date, CommunityDay]) -> dict
     before = period.previous()
     if period.days in _WINDOW_FIELDS:
         active, contributors = _WINDOW_FIELDS[period.days]
-        now, then = (days.get(day) or CommunityDay() for day in (period.end, before.end))
+        now, then = (days.get(day) or DayRow() for day in (period.end, before.end))
         return {
             "active_now": getattr(now, active),
             "active_before": getattr(then, active),
@@ -328,11 +389,19 @@ def top_posts(community, period: Period, viewer) -> list[TopPost]:
     leaving out every circle post: those count in the totals and are never named."""
     if period.days in WINDOWS:
         # Ranked by the roll-up of the period's last day, as below.
-        ranked = list(
-            TopPostWindow.objects.filter(
-                community=community, day=period.end, days=period.days
-            ).values("post_id", "comments", "reactions", "audience")
+        fields = ("post_id", "comments", "reactions", "audience")
+        # The window's length is a small integer (a preset), so it is part of the key.
+        rows = compiled_rows(
+            ("insights-top-posts", period.days),
+            lambda community, day: (
+                TopPostWindow.objects.filter(community=community, day=day, days=period.days)
+                .order_by("rank")
+                .values_list(*fields)
+            ),
+            community=community.pk,
+            day=period.end,
         )
+        ranked = [dict(zip(fields, row, strict=True)) for row in rows]
     else:
         ranked = ranked_posts(community, period.start, period.end, limit=CANDIDATES)
     named = _nameable(viewer, [row["post_id"] for row in ranked])
@@ -352,25 +421,44 @@ class TopRoom:
 
 def top_rooms(community, period: Period, viewer) -> list[TopRoom]:
     """The busiest rooms of the period among those chat's rule lets `viewer` read."""
-    ranked = list(
-        RoomDay.objects.filter(community=community, day__gte=period.start, day__lte=period.end)
-        .values("room_id")
-        .annotate(messages=Sum("messages"), chatter_days=Sum("chatters"))
-        .order_by("-messages", "room_id")[:CANDIDATES]
+    ranked = compiled_rows(
+        ("insights-top-rooms", CANDIDATES),
+        lambda community, first, last: (
+            RoomDay.objects.filter(community=community, day__gte=first, day__lte=last)
+            .values("room_id")
+            .annotate(messages=Sum("messages"), chatter_days=Sum("chatters"))
+            .order_by("-messages", "room_id")
+            .values_list("room_id", "messages", "chatter_days")[:CANDIDATES]
+        ),
+        community=community.pk,
+        first=period.start,
+        last=period.end,
     )
-    readable = {
-        room.pk: room
-        for room in ChatRoom.objects.readable_by(viewer, direct=False).filter(
-            community=community, pk__in=[row["room_id"] for row in ranked]
-        )
-    }
+    readable = _readable_rooms(viewer, [room_id for room_id, _, _ in ranked])
     return [
-        TopRoom(
-            readable[row["room_id"]], row["messages"], round(row["chatter_days"] / period.days, 1)
-        )
-        for row in ranked
-        if row["room_id"] in readable
+        TopRoom(readable[room_id], messages, round(chatter_days / period.days, 1))
+        for room_id, messages, chatter_days in ranked
+        if room_id in readable
     ][:TOP]
+
+
+def _readable_rooms(viewer, ids: list[int]) -> dict[int, ChatRoom]:
+    """Of the rooms `ids`, those chat's rule lets `viewer` read now (compiled once, as
+    `_nameable` is), with their names."""
+    if not ids:
+        return {}
+    rows = compiled_rows(
+        "insights-readable-rooms",
+        lambda viewer, ids: (
+            ChatRoom.objects.readable_by(User(pk=viewer), direct=False)
+            .filter(IdIn("pk", ids))
+            .order_by()
+            .values_list("pk", "name")
+        ),
+        viewer=viewer.pk,
+        ids=ids,
+    )
+    return {pk: loaded(ChatRoom, {"id": pk, "name": name}) for pk, name in rows}
 
 
 @dataclass

@@ -191,7 +191,10 @@ async def _drive(site, email: str, paths: dict[str, str], members_shown: int) ->
         page = await member.get(paths["insights_30"])
         shown = re.search(r"<dt>Members</dt>\s*<dd><strong>(\d+)</strong>", page.text)
         if page.status_code != 200 or not shown or int(shown.group(1)) != members_shown:
-            raise RuntimeError(f"the Insights page does not show {members_shown} members")
+            raise RuntimeError(
+                f"the Insights page does not show {members_shown} members: it answered "
+                f"{page.status_code} showing {shown.group(1) if shown else 'no figure'}"
+            )
         for path in [*paths.values(), FLOOR_PATH]:
             for _ in range(WARM_UP):
                 await member.get(path)

@@ -12,10 +12,11 @@ from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from feeds.insights.models import CohortWeek
 from feeds.lookups import IdIn
 from sosoon_site.accounts.models import User
 from sosoon_site.compiled_queries import NotCompilable, compiled_rows, forget_compiled_queries
-from tests.factories import UserFactory
+from tests.factories import UserFactory, create_community
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -123,6 +124,38 @@ def test_a_value_the_orm_folds_away_is_refused():
 
     with pytest.raises(NotCompilable):
         compiled_rows("ignoring", ignoring, after=5)
+
+
+def test_days_are_values_too():
+    people = [UserFactory() for _ in range(2)]
+    User.objects.filter(pk=people[0].pk).update(date_joined=timezone.now() - timedelta(days=3))
+    today = timezone.now().date()
+
+    def joined_since(*, day):
+        return User.objects.filter(date_joined__date__gte=day).order_by("pk").values_list("pk")
+
+    assert compiled_rows("since", joined_since, day=today) == [(people[1].pk,)]
+    week_ago = today - timedelta(days=7)
+    assert compiled_rows("since", joined_since, day=week_ago) == [(p.pk,) for p in people]
+
+
+def test_a_small_field_the_stand_ins_overflow_is_refused_not_emptied():
+    """On PostgreSQL a stand-in beyond a small integer field's range makes the ORM match
+    nothing; caching that as "nothing matches" would answer every later value with no rows.
+    It is refused there (SQLite keeps no such range, and compiles it)."""
+    community = create_community()
+    CohortWeek.objects.create(
+        community=community, week=timezone.now().date(), weeks_after=3, members=2, active=1
+    )
+
+    def cohort(*, weeks_after):
+        return CohortWeek.objects.filter(weeks_after=weeks_after).values_list("members")
+
+    try:
+        found = compiled_rows("cohort", cohort, weeks_after=3)
+    except NotCompilable:
+        found = None
+    assert found in (None, [(2,)])
 
 
 def test_building_may_not_read_the_database():
