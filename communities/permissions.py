@@ -27,8 +27,9 @@ from django.db.models.lookups import IsNull
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
-from communities.models import Community, Membership, MembershipStatus, Role
+from communities.models import Community, Membership, MembershipStatus, Role, Tier
 from sosoon_site.accounts.models import User
+from sosoon_site.compiled_queries import compiled_rows, loaded
 
 
 class Action(StrEnum):
@@ -102,12 +103,34 @@ def viewer_membership(request: HttpRequest, community: Community) -> Membership 
     cache = request.__dict__.setdefault(_CACHE_ATTRIBUTE, {})
     if community.pk not in cache:
         user = request.user
-        cache[community.pk] = (
-            Membership.objects.filter(user=user, community=community).select_related("tier").first()
-            if user.is_authenticated
-            else None
-        )
+        cache[community.pk] = _membership(user.pk, community.pk) if user.is_authenticated else None
     return cache[community.pk]
+
+
+def _fields(model) -> tuple[str, ...]:
+    return tuple(field.attname for field in model._meta.concrete_fields)
+
+
+def _membership(user_id: int, community_id: int) -> Membership | None:
+    """The membership row with its tier, through a query compiled once per process: every
+    community page asks, and building the query cost more than running it."""
+    own, tier = _fields(Membership), _fields(Tier)
+    rows = compiled_rows(
+        "viewer-membership",
+        lambda user, community: (
+            Membership.objects.filter(user=user, community=community)
+            .order_by()
+            .values_list(*own, *(f"tier__{name}" for name in tier))[:1]
+        ),
+        user=user_id,
+        community=community_id,
+    )
+    if not rows:
+        return None
+    membership = loaded(Membership, dict(zip(own, rows[0][: len(own)], strict=True)))
+    tier_values = dict(zip(tier, rows[0][len(own) :], strict=True))
+    membership.tier = loaded(Tier, tier_values) if tier_values["id"] is not None else None
+    return membership
 
 
 def forget_viewer_membership(request: HttpRequest, community: Community) -> None:
@@ -130,11 +153,30 @@ def access_community(request: HttpRequest, slug: str) -> Community:
 
     Missing, and unlisted-without-an-active-membership, raise the same Http404.
     """
-    community = Community.objects.filter(slug=slug).select_related("owner").first()
+    community = _community_by_slug(slug)
     if community is None:
         raise Http404("No such community.")
     if not community.is_listed and not is_active_member(request, community):
         raise Http404("No such community.")
+    return community
+
+
+def _community_by_slug(slug: str) -> Community | None:
+    """The community at `slug` with its owner, through a query compiled once per process."""
+    own, owner = _fields(Community), _fields(User)
+    rows = compiled_rows(
+        "community-by-slug",
+        lambda slug: (
+            Community.objects.filter(slug=slug)
+            .order_by()
+            .values_list(*own, *(f"owner__{name}" for name in owner))[:1]
+        ),
+        slug=slug,
+    )
+    if not rows:
+        return None
+    community = loaded(Community, dict(zip(own, rows[0][: len(own)], strict=True)))
+    community.owner = loaded(User, dict(zip(owner, rows[0][len(own) :], strict=True)))
     return community
 
 

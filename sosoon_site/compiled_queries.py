@@ -52,6 +52,7 @@ _TIME_STAND_INS = (
     datetime(2002, 3, 4, 5, 6, 7, 80910, tzinfo=UTC),
 )
 _DATE_STAND_INS = (date(2001, 2, 3), date(2002, 3, 4))
+_TEXT_STAND_INS = ("compiled-stand-in-a", "compiled-stand-in-b")
 
 Path = tuple[str, int | None]
 
@@ -99,7 +100,7 @@ def _shape(values: dict[str, Any]) -> tuple:
             if not all(type(item) is int for item in value):
                 raise NotCompilable("a list of values must hold ints")
             return len(value)
-        if type(value) is not int and not isinstance(value, date):
+        if type(value) not in (int, str) and not isinstance(value, date):
             raise NotCompilable(f"a {type(value).__name__} cannot be a compiled value")
         return type(value).__name__
 
@@ -114,6 +115,8 @@ def _stand_ins(values: dict[str, Any], which: int) -> dict[str, Any]:
             return _TIME_STAND_INS[which] + timedelta(seconds=next(counter))
         if isinstance(value, date):
             return _DATE_STAND_INS[which] + timedelta(days=next(counter))
+        if isinstance(value, str):
+            return f"{_TEXT_STAND_INS[which]}-{next(counter)}"
         return _INT_STAND_INS[which] - next(counter)
 
     def each(value):
@@ -207,8 +210,8 @@ def compiled_rows(
     key: Hashable, build: Callable[..., QuerySet], *, using: str = "default", **values
 ) -> list[tuple]:
     """The rows of `build(**values)` (a values_list queryset), compiled once per `key`, shape
-    of `values` and database. Values may be ints, aware datetimes, dates, lists of ints (their
-    length is part of the shape) and None (part of the shape too)."""
+    of `values` and database. Values may be ints, text, aware datetimes, dates, lists of ints
+    (their length is part of the shape) and None (part of the shape too)."""
     connection = connections[using]
     compiled = _compiled(key, build, values, connection)
     if compiled is _NOTHING:

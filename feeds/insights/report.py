@@ -7,13 +7,15 @@ them, and their CSV downloads, so the three always hold the same numbers.
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cached_property
 from typing import NamedTuple
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communities.chat.models import ChatRoom
+from communities.models import Community
 from feeds.insights.days import week_start
 from feeds.insights.models import (
     CohortWeek,
@@ -354,11 +356,11 @@ _NAMED_POST = ("pk", "body_html", "author_id")
 _NAMED_AUTHOR = ("author__display_name", "author__handle")
 
 
-def _nameable(viewer, ids: list[int]) -> dict[int, Post]:
+def _nameable(viewer, ids: list[int]) -> dict[int, tuple]:
     """Of `ids`, the live posts the audience policy lets `viewer` see now, but for circle
-    posts, with their authors' names. The policy's query is compiled once per process and
-    number of ids (sosoon_site/compiled_queries.py): building it costs more than running
-    it."""
+    posts: each one's row of `_NAMED_POST` and `_NAMED_AUTHOR` (`_named` makes it a post).
+    The policy's query is compiled once per process and number of ids
+    (sosoon_site/compiled_queries.py): building it costs more than running it."""
     if not ids:
         return {}
     rows = compiled_rows(
@@ -374,14 +376,15 @@ def _nameable(viewer, ids: list[int]) -> dict[int, Post]:
         ids=ids,
         now=timezone.now(),
     )
-    named = {}
-    for pk, body_html, author_id, display_name, handle in rows:
-        post = loaded(Post, {"id": pk, "body_html": body_html, "author_id": author_id})
-        post.author = loaded(
-            User, {"id": author_id, "display_name": display_name, "handle": handle}
-        )
-        named[pk] = post
-    return named
+    return {row[0]: row for row in rows}
+
+
+def _named(row: tuple) -> Post:
+    """A post as the top list names it, with its author, from its `_nameable` row."""
+    pk, body_html, author_id, display_name, handle = row
+    post = loaded(Post, {"id": pk, "body_html": body_html, "author_id": author_id})
+    post.author = loaded(User, {"id": author_id, "display_name": display_name, "handle": handle})
+    return post
 
 
 def top_posts(community, period: Period, viewer) -> list[TopPost]:
@@ -405,11 +408,11 @@ def top_posts(community, period: Period, viewer) -> list[TopPost]:
     else:
         ranked = ranked_posts(community, period.start, period.end, limit=CANDIDATES)
     named = _nameable(viewer, [row["post_id"] for row in ranked])
+    shown = [row for row in ranked if row["post_id"] in named][:TOP]
     return [
-        TopPost(named[row["post_id"]], row["comments"], row["reactions"], row["audience"])
-        for row in ranked
-        if row["post_id"] in named
-    ][:TOP]
+        TopPost(_named(named[row["post_id"]]), row["comments"], row["reactions"], row["audience"])
+        for row in shown
+    ]
 
 
 @dataclass
@@ -461,31 +464,94 @@ def _readable_rooms(viewer, ids: list[int]) -> dict[int, ChatRoom]:
     return {pk: loaded(ChatRoom, {"id": pk, "name": name}) for pk, name in rows}
 
 
-@dataclass
 class Insights:
-    figures: list[Figure]
-    members: Table
-    activity: Table
-    tiers: Table
-    sources: Table
-    cohorts: Table
-    posts: list[TopPost]
-    rooms: list[TopRoom]
+    """Everything the page shows for `period`, compared with the period before, each part
+    read when the page first asks for it.
+
+    The numbers change only when a roll-up writes (feeds/insights/rollups.py), so the page
+    keeps them as rendered, per period and language, until `version` moves (the template's
+    `{% cache %}`, as Discourse keeps its dashboard reports): a kept part is never read. The
+    top posts and rooms are read on every view, through the audience policy and chat's
+    rule, for the viewer.
+    """
+
+    def __init__(self, community, period: Period, viewer):
+        self.community, self.period, self.viewer = community, period, viewer
+
+    @cached_property
+    def version(self) -> str:
+        """What the summary rows were last written by: each roll-up of a day replaces that
+        day's row (a new id), and the cohorts' roll-up its weeks'."""
+        rows = compiled_rows(
+            "insights-version",
+            lambda community: (
+                Community.objects.filter(pk=community)
+                .annotate(
+                    days=Subquery(_newest(CommunityDay, community)),
+                    weeks=Subquery(_newest(CohortWeek, community)),
+                )
+                .values_list("days", "weeks")
+            ),
+            community=self.community.pk,
+        )
+        return "-".join(str(mark) for mark in rows[0]) if rows else ""
+
+    @cached_property
+    def days(self) -> dict[date, DayRow]:
+        return _days(self.community, self.period)
+
+    @cached_property
+    def figures(self) -> list[Figure]:
+        return figures(self.community, self.period, self.days)
+
+    @cached_property
+    def members(self) -> Table:
+        return members_table(self.community, self.period, self.days)
+
+    @cached_property
+    def activity(self) -> Table:
+        return activity_table(self.community, self.period, self.days)
+
+    @cached_property
+    def charted(self) -> list[tuple[Table, str, str]]:
+        """The line charts' tables, names and what each line is (their images' text)."""
+        return [
+            (self.members, "members", _("members at the end of each day, joined, left, banned")),
+            (
+                self.activity,
+                "activity",
+                _("active that day, in 7 days, in 30 days, contributors"),
+            ),
+        ]
+
+    @cached_property
+    def tiers(self) -> Table:
+        return tiers_table(self.community, self.period)
+
+    @cached_property
+    def sources(self) -> Table:
+        return sources_table(self.community, self.period, self.days)
+
+    @cached_property
+    def cohorts(self) -> Table:
+        return cohorts_table(self.community, self.period)
+
+    @cached_property
+    def posts(self) -> list[TopPost]:
+        return top_posts(self.community, self.period, self.viewer)
+
+    @cached_property
+    def rooms(self) -> list[TopRoom]:
+        return top_rooms(self.community, self.period, self.viewer)
+
+
+def _newest(model, community):
+    return model.objects.filter(community=community).order_by("-id").values("id")[:1]
 
 
 def insights_for(community, period: Period, viewer) -> Insights:
     """Everything the page shows for `period`, compared with the period before."""
-    days = _days(community, period)
-    return Insights(
-        figures=figures(community, period, days),
-        members=members_table(community, period, days),
-        activity=activity_table(community, period, days),
-        tiers=tiers_table(community, period),
-        sources=sources_table(community, period, days),
-        cohorts=cohorts_table(community, period),
-        posts=top_posts(community, period, viewer),
-        rooms=top_rooms(community, period, viewer),
-    )
+    return Insights(community, period, viewer)
 
 
 TABLES = {

@@ -7,7 +7,6 @@ import csv
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 
 from communities.permissions import Action, access_community, may, page_context
 from feeds.insights import charts, report
@@ -51,18 +50,6 @@ def insights_page(request, slug):
             "query": query,
             "insights": insights,
             "partners": partners_table(community, period),
-            "charted": [
-                (
-                    insights.members,
-                    "members",
-                    _("members at the end of each day, joined, left, banned"),
-                ),
-                (
-                    insights.activity,
-                    "activity",
-                    _("active that day, in 7 days, in 30 days, contributors"),
-                ),
-            ],
         },
     )
 

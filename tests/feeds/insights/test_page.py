@@ -225,8 +225,34 @@ def test_the_page_costs_the_same_queries_for_any_period_and_history(client, roll
     assert _queries(client, _url(community) + WORLD) == small
     assert _queries(client, _url(community) + "?period=90") <= small
     # The page's own reads plus what every page costs (session, user, the two top-bar badges),
-    # and the partners' list (none here; tests/feeds/insights/partners counts their reads).
-    assert small <= 16
+    # the partners' list (none here; tests/feeds/insights/partners counts their reads) and the
+    # mark of the last roll-up its kept numbers go by.
+    assert small <= 17
+    # Seen again before a roll-up writes: the numbers as kept, read again only for the
+    # viewer (the top posts and rooms they may see).
+    assert _queries(client, _url(community) + WORLD) <= small - 5
+
+
+def test_the_numbers_are_kept_until_a_roll_up_writes(client, rolled, owner, user_factory):
+    """The page keeps its numbers as rendered between roll-ups: a member who joins shows once
+    the day is rolled up, not before, and never a number from another period or language."""
+    community = rolled["community"]
+    client.force_login(owner)
+    url = _url(community) + WORLD
+    before = read_page(client.get(url).content.decode()).figures["Members"]
+    newcomer = add_member(community, user_factory(handle="newcomer"))
+    MembershipChange.objects.filter(community=community, user=newcomer.user).update(
+        at=utc(2026, 11, 2, 15)
+    )
+    assert read_page(client.get(url).content.decode()).figures["Members"] == before
+    roll_up_days(community, DAYS[0], DAYS[-1])
+    after = read_page(client.get(url).content.decode()).figures["Members"]
+    assert int(after.split()[0]) == int(before.split()[0]) + 1
+    shorter = url.replace("2026-10-30", "2026-11-01")
+    assert read_page(client.get(shorter).content.decode()).figures["Members"] == after
+    owner.language = "bg"
+    owner.save(update_fields=["language"])
+    assert "Members" not in read_page(client.get(url).content.decode()).figures
 
 
 def test_joins_by_source_on_the_page_and_in_its_csv(client, world, owner, user_factory):
