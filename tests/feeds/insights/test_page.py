@@ -17,11 +17,12 @@ from communities.services.invitations import do_create_invitation
 from communities.services.membership_rules import do_add_member
 from feeds.crossposting.models import CrossPost, ExternalAccount, VisitDay
 from feeds.crossposting.services import tracking
+from feeds.insights.models import MemberVisit
 from feeds.insights.rollups import roll_up_days
 from feeds.models import Audience, CircleMember, Post, Reaction
 from feeds.services.circles import close_friends_of
 from tests.factories import add_member
-from tests.feeds.insights.conftest import DAYS, utc
+from tests.feeds.insights.conftest import DAYS, rsvp, utc
 from tests.feeds.insights.pages import read_page
 
 WORLD = "?period=custom&start=2026-10-30&end=2026-11-02"
@@ -102,6 +103,28 @@ def test_the_page_shows_the_worlds_numbers(client, rolled, owner):
     assert page.figures["Active in the period"] == "4"
     assert page.figures["Engagement rate"] == "100%"
     assert page.tables["cohorts"][1] == ["26 Oct 2026", "4", "25%"] + [NOTHING] * 7
+
+
+@pytest.mark.parametrize(
+    ("answered", "contributors", "rate"), [(False, "1", "50%"), (True, "2", "100%")]
+)
+def test_an_rsvp_turns_a_reader_into_a_contributor(
+    client, world, owner, answered, contributors, rate
+):
+    """On 2 November Ana opens the feed; answering the tasting that day makes her one of
+    the day's contributors, so the engagement rate is 2 of 2 active members, not 1 of 2."""
+    community, ana = world["community"], world["ana"]
+    MemberVisit.objects.create(community=community, user=ana, day=DAYS[3])
+    if answered:
+        rsvp(world, ana, utc(2026, 11, 2, 18))
+    roll_up_days(community, DAYS[0], DAYS[-1])
+    client.force_login(owner)
+    day = "?period=custom&start=2026-11-02&end=2026-11-02"
+    page = read_page(client.get(_url(community) + day).content.decode())
+    assert page.figures["Active in the period"].split()[0] == "2"
+    assert page.figures["Contributors"].split()[0] == contributors
+    assert page.figures["Engagement rate"].split()[0] == rate
+    assert page.tables["activity"][1] == ["2 Nov 2026", "2", "4", "4", contributors]
 
 
 def test_top_posts_and_rooms_are_named_but_never_a_circle_post(client, rolled, owner, admin):

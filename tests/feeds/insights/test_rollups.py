@@ -31,7 +31,7 @@ from feeds.insights.rollups import roll_up_day, roll_up_days
 from feeds.insights.tasks import roll_up_insights
 from feeds.models import Post
 from sosoon_site.accounts.models import User
-from tests.feeds.insights.conftest import DAYS, utc
+from tests.feeds.insights.conftest import DAYS, rsvp, utc
 
 FIELDS = ["day", "members", "joined", "left", "banned", "active", "active_week", "contributors"]
 
@@ -101,6 +101,25 @@ def test_a_visit_alone_makes_an_active_member_but_no_contributor(world):
     assert list(rows.values_list("user__handle", "contributions", "visited")) == [
         ("owner", 1, True)
     ]
+
+
+def test_an_rsvp_makes_an_active_member_and_a_contributor_that_day(world):
+    """Ana's only doing on 2 November is answering the tasting (10:30 EST): she is active
+    and contributes that day, and the day and its week count her. Answered at 03:30 UTC on
+    the 3rd, it would still be the 2nd in New York."""
+    community = world["community"]
+    rsvp(world, world["ana"], utc(2026, 11, 3, 3, 30))
+    roll_up_days(community, DAYS[0], DAYS[-1])
+    rows = MemberDay.objects.filter(community=community, day=DAYS[3])
+    assert sorted(rows.values_list("user__handle", "contributions", "visited")) == [
+        ("ana", 1, False),
+        ("owner", 1, True),
+    ]
+    assert _days(community)[3] == (date(2026, 11, 2), 2, 0, 0, 1, 2, 4, 2)
+    assert CommunityDay.objects.get(community=community, day=DAYS[3]).contributions == 2
+    before = _everything(community)
+    roll_up_day(community, DAYS[3])
+    assert _everything(community) == before
 
 
 def test_rolling_a_day_up_again_gives_the_same_rows(world):
