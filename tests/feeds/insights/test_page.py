@@ -19,7 +19,7 @@ from feeds.crossposting.models import CrossPost, ExternalAccount, VisitDay
 from feeds.crossposting.services import tracking
 from feeds.insights.models import MemberVisit
 from feeds.insights.rollups import roll_up_days
-from feeds.models import Audience, CircleMember, Post, Reaction
+from feeds.models import Audience, CircleMember, Comment, Post, Reaction
 from feeds.services.circles import close_friends_of
 from tests.factories import add_member
 from tests.feeds.insights.conftest import DAYS, rsvp, utc
@@ -294,17 +294,57 @@ def test_joins_by_source_on_the_page_and_in_its_csv(client, world, owner, user_f
             "The period before",
             "Joined 36+ days ago",
             "Still active after 30 days",
+            "Engagement rate of those who joined",
         ],
-        ["Invitation link", NOTHING, "1", "0", "0", NOTHING],
-        ["Direct (founded, added)", NOTHING, "4", "0", "0", NOTHING],
+        # Lena has not been active since: no engagement rate. The four who founded the club
+        # or were added all contributed in the period.
+        ["Invitation link", NOTHING, "1", "0", "0", NOTHING, NOTHING],
+        ["Direct (founded, added)", NOTHING, "4", "0", "0", NOTHING, "100%"],
     ]
     response = client.get(_url(community, "csv", name="sources") + WORLD)
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows == [
         table[0],
-        ["Invitation link", "", "1", "0", "0", ""],
-        ["Direct (founded, added)", "", "4", "0", "0", ""],
+        ["Invitation link", "", "1", "0", "0", "", ""],
+        ["Direct (founded, added)", "", "4", "0", "0", "", "100"],
     ]
+
+
+def test_each_sources_engagement_rate_counts_who_joined_through_it_in_the_period(
+    client, world, owner, user_factory
+):
+    """1 and 2 November, beside 30 and 31 October. Through the owner's invitation link Max
+    joined on 31 October, Lena and Dora on 1 November; on 2 November Lena opens the feed,
+    Dora answers the tasting and Max comments. Of the period's joins through the link (Lena,
+    Dora), both active, Dora contributed: 50% (Max joined the period before, so his comment
+    is not theirs). Nobody joined directly in the period: no rate."""
+    community = world["community"]
+    link = do_create_invitation(community, owner, tier=community.tiers.get(rank=0))
+    people = {}
+    for handle, at in [
+        ("max", utc(2026, 10, 31, 17)),
+        ("lena", utc(2026, 11, 1, 17)),
+        ("dora", utc(2026, 11, 1, 17)),
+    ]:
+        people[handle] = user_factory(handle=handle)
+        do_add_member(people[handle], community, invitation=link)
+        MembershipChange.objects.filter(user=people[handle]).update(at=at)
+    MemberVisit.objects.create(community=community, user=people["lena"], day=DAYS[3])
+    rsvp(world, people["dora"], utc(2026, 11, 2, 15))
+    Comment.objects.create(
+        post=world["welcome"], author=people["max"], body="Late hello", created=utc(2026, 11, 2, 15)
+    )
+    roll_up_days(community, DAYS[0], DAYS[-1])
+    client.force_login(owner)
+    days = "?period=custom&start=2026-11-01&end=2026-11-02"
+    table = read_page(client.get(_url(community) + days).content.decode()).tables["sources"]
+    assert table[1:] == [
+        ["Invitation link", NOTHING, "2", "1", "0", NOTHING, "50%"],
+        ["Direct (founded, added)", NOTHING, "0", "4", "0", NOTHING, NOTHING],
+    ]
+    response = client.get(_url(community, "csv", name="sources") + days)
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[1] == ["Invitation link", "", "2", "1", "0", "", "50"]
 
 
 def test_visits_to_a_crossposts_link_are_counted_by_day_once_a_session(
@@ -326,4 +366,4 @@ def test_visits_to_a_crossposts_link_are_counted_by_day_once_a_session(
     roll_up_days(community, DAYS[0], DAYS[-1])
     client.force_login(owner)
     table = read_page(client.get(_url(community) + WORLD).content.decode()).tables["sources"]
-    assert table[1] == ["Cross-post", "2", "0", "0", "0", NOTHING]
+    assert table[1] == ["Cross-post", "2", "0", "0", "0", NOTHING, NOTHING]
