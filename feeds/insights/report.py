@@ -16,8 +16,10 @@ from django.utils.translation import gettext as _
 
 from communities.chat.models import ChatRoom
 from communities.models import Community
+from feeds.crossposting.models import network_label
 from feeds.insights.days import week_start
 from feeds.insights.models import (
+    AccountDay,
     CohortWeek,
     CommunityDay,
     MemberDay,
@@ -278,6 +280,57 @@ def sources_table(community, period: Period, days=None) -> Table:
                 _share(row["contributors"], row["active"]),
             ]
         )
+    return table
+
+
+def accounts_table(community, period: Period) -> Table:
+    """The cross-post source by the network account that published the cross-posts: visits
+    to their tracked links and joins through them, in the period and the one before, the
+    busiest first. An account is named by its network and handle as its days kept them."""
+    before = period.previous()
+
+    def accounts(community, first, start, before_end, last):
+        now_q, before_q = Q(day__gte=start), Q(day__lte=before_end)
+        return (
+            AccountDay.objects.filter(community=community, day__gte=first, day__lte=last)
+            .values("platform", "handle")
+            .annotate(
+                visits_now=Sum("visits", filter=now_q, default=0),
+                joins_now=Sum("joins", filter=now_q, default=0),
+                visits_before=Sum("visits", filter=before_q, default=0),
+                joins_before=Sum("joins", filter=before_q, default=0),
+            )
+            .order_by("-joins_now", "-visits_now", "platform", "handle")
+            .values_list(
+                "platform", "handle", "visits_now", "joins_now", "visits_before", "joins_before"
+            )
+        )
+
+    rows = compiled_rows(
+        "insights-accounts",
+        accounts,
+        community=community.pk,
+        first=before.start,
+        start=period.start,
+        before_end=before.end,
+        last=period.end,
+    )
+    table = Table(
+        _("Cross-posts by network account"),
+        [
+            _("Account"),
+            _("Visits"),
+            _("Joined"),
+            _("Visits the period before"),
+            _("Joined the period before"),
+        ],
+    )
+    for platform, handle, *numbers in rows:
+        account = _("%(network)s @%(handle)s") % {
+            "network": network_label(platform),
+            "handle": handle or "?",
+        }
+        table.rows.append([account, *numbers])
     return table
 
 
@@ -548,6 +601,10 @@ class Insights:
         return sources_table(self.community, self.period, self.days)
 
     @cached_property
+    def accounts(self) -> Table:
+        return accounts_table(self.community, self.period)
+
+    @cached_property
     def cohorts(self) -> Table:
         return cohorts_table(self.community, self.period)
 
@@ -574,4 +631,5 @@ TABLES = {
     "activity": activity_table,
     "cohorts": cohorts_table,
     "sources": sources_table,
+    "accounts": accounts_table,
 }

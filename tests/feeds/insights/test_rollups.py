@@ -17,6 +17,7 @@ from communities.services.tiers import do_delete_tier
 from feeds.crossposting.models import CrossPost, ExternalAccount, Referral
 from feeds.insights.days import today
 from feeds.insights.models import (
+    AccountDay,
     CohortWeek,
     CommunityDay,
     MemberDay,
@@ -50,6 +51,7 @@ def _everything(community):
             (PostDay, ["day", "post_id", "comments", "reactions", "audience"]),
             (RoomDay, ["day", "room_id", "messages", "chatters"]),
             (CohortWeek, ["week", "weeks_after", "members", "active"]),
+            (AccountDay, ["day", "platform", "handle", "visits", "joins"]),
         ]
     ]
 
@@ -233,6 +235,11 @@ def test_joins_are_counted_by_source_and_by_who_stayed_active(world, owner, user
         ("lena", Source.INVITATION_LINK, None),
     ]
     assert sorted(joins.exclude(day=joined).values_list("source", flat=True)) == [Source.DIRECT] * 4
+    # Carl (its invitation) and Finn (its landing page's join request) came by X @wine.
+    accounts = AccountDay.objects.filter(community=community)
+    assert list(
+        accounts.values_list("day", "account", "platform", "handle", "visits", "joins")
+    ) == [(joined, account.pk, "x", "wine", 0, 2)]
     # Rolling up the 36th day settles the week 30 days on; rolling the join day up again
     # after it gives the same answer.
     roll_up_days(community, DAYS[-1] + timedelta(days=1), joined + timedelta(days=36))
@@ -240,3 +247,4 @@ def test_joins_are_counted_by_source_and_by_who_stayed_active(world, owner, user
     assert settled == {"carl": False, "dora": False, "eve": False, "finn": False, "lena": True}
     roll_up_day(community, joined)
     assert dict(joins.filter(day=joined).values_list("user__handle", "retained")) == settled
+    assert accounts.get().joins == 2
