@@ -200,9 +200,8 @@ def _join_rows(community: Community, day: date, start, end) -> tuple[list[Member
         source = _source_of(change, crosspost_invitations, referred, partner_links)
         if source == Source.CROSSPOST:
             accounts[
-                referred[change.via_request_id]
-                if change.via_request_id
-                else crosspost_invitations[change.via_invitation_id]
+                referred.get(change.via_request_id)
+                or crosspost_invitations[change.via_invitation_id]
             ] += 1
         rows.append(
             MemberJoin(

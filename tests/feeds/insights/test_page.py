@@ -427,7 +427,7 @@ def test_crossposts_visits_and_joins_by_network_account(
     response = client.get(_url(community, "csv", name="accounts") + WORLD)
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows == page.tables["accounts"]
-    # Rolled up again, the same rows; a removed account keeps its history by its name.
+    # Rolled up again, the same rows; an account deleted later keeps its rows by its name.
     roll_up_days(community, date(2026, 10, 26), DAYS[-1])
     crossposts["pinterest"].account.delete()
     assert (
