@@ -1,9 +1,9 @@
 """What counts as taking part in a community on a day: the sources of contributions.
 
 Each source answers, for one community and one stretch of time, how many contributions each
-person made. A new kind of contribution (an event's RSVPs, once events exist) is one more
-function added to `CONTRIBUTION_SOURCES`; the roll-up, the active members and the
-engagement rate take it from there. Opening the feed makes a member active without being a
+person made. A new kind of contribution is one more function added to
+`CONTRIBUTION_SOURCES`; the roll-up, the active members and the engagement rate take it from
+there. Opening the feed makes a member active without being a
 contribution (`MemberVisit`).
 """
 
@@ -14,6 +14,7 @@ from datetime import datetime
 from django.db.models import Count
 
 from communities.chat.models import ChatMessage
+from feeds.events.models import RSVP
 from feeds.models import Comment, Post, Reaction
 
 
@@ -58,11 +59,24 @@ def chat_messages(community, start: datetime, end: datetime) -> Counter:
     )
 
 
+def rsvps(community, start: datetime, end: datetime) -> Counter:
+    """Answers to the community's events. An RSVP row keeps its latest answer only, so a
+    changed answer counts on the day it was changed; a place given from the waitlist is no
+    answer of the person's and counts nothing."""
+    return _per_person(
+        RSVP.objects.filter(
+            event__post__community=community, responded_at__gte=start, responded_at__lt=end
+        ).order_by(),
+        "user_id",
+    )
+
+
 CONTRIBUTION_SOURCES: tuple[Callable[..., Counter], ...] = (
     posts,
     comments,
     reactions,
     chat_messages,
+    rsvps,
 )
 
 

@@ -260,3 +260,28 @@ class MemberJoin(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} joined {self.community_id} on {self.day} ({self.source})"
+
+
+class AccountDay(models.Model):
+    """Visits to one connected network account's cross-posts' tracked links on one day, and
+    the joins through them (by invitation or join request): the cross-post source by the
+    account that published it. Its network and handle are kept as they were that day, so
+    the row outlives a renamed or removed account."""
+
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="+"
+    )
+    day = models.DateField()
+    account = models.ForeignKey(
+        "feeds.ExternalAccount", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    platform = models.CharField(max_length=10)
+    handle = models.CharField(max_length=100, blank=True)
+    visits = models.PositiveIntegerField(default=0)
+    joins = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["community", "day"], name="insights_account_day")]
+
+    def __str__(self) -> str:
+        return f"{self.platform} @{self.handle} in {self.community_id} on {self.day}"

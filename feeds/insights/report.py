@@ -10,14 +10,16 @@ from datetime import date, timedelta
 from functools import cached_property
 from typing import NamedTuple
 
-from django.db.models import Count, Q, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communities.chat.models import ChatRoom
 from communities.models import Community
+from feeds.crossposting.models import network_label
 from feeds.insights.days import week_start
 from feeds.insights.models import (
+    AccountDay,
     CohortWeek,
     CommunityDay,
     MemberDay,
@@ -201,9 +203,11 @@ def tiers_table(community, period: Period) -> Table:
 
 
 def sources_table(community, period: Period, days=None) -> Table:
-    """Visits and joins by where they came from, beside the period before, and of the
-    period's joins whose 30-day week has passed, how many were still active in it. Only
-    cross-posts' and partners' tracked links count visits."""
+    """Visits and joins by where they came from, beside the period before; of the period's
+    joins whose 30-day week has passed, how many were still active in it; and the engagement
+    rate of the people who joined through each source in the period (of those active in it,
+    the share who contributed), in the same one query over the join rows. Only cross-posts'
+    and partners' tracked links count visits."""
     days = _days(community, period) if days is None else days
     visits = {
         Source.CROSSPOST: sum(row.crosspost_visits for row in _series(days, period)),
@@ -213,6 +217,11 @@ def sources_table(community, period: Period, days=None) -> Table:
 
     def joins(community, first, start, before_end, last):
         now_q = Q(day__gte=start)
+        # The partners' "engagement rate of their members" in the same shape, over the
+        # period's joins of each source (feeds/insights/partners/report.py).
+        active = MemberDay.objects.filter(
+            community=community, day__gte=start, day__lte=last, user_id=OuterRef("user_id")
+        )
         return (
             MemberJoin.objects.filter(community=community, day__gte=first, day__lte=last)
             .values("source")
@@ -221,9 +230,15 @@ def sources_table(community, period: Period, days=None) -> Table:
                 before=Count("pk", filter=Q(day__lte=before_end)),
                 settled=Count("pk", filter=now_q & Q(retained__isnull=False)),
                 retained=Count("pk", filter=now_q & Q(retained=True)),
+                active=Count("user_id", distinct=True, filter=now_q & Q(Exists(active))),
+                contributors=Count(
+                    "user_id",
+                    distinct=True,
+                    filter=now_q & Q(Exists(active.filter(contributions__gt=0))),
+                ),
             )
             .order_by()
-            .values_list("source", "now", "before", "settled", "retained")
+            .values_list("source", "now", "before", "settled", "retained", "active", "contributors")
         )
 
     rows = compiled_rows(
@@ -235,7 +250,7 @@ def sources_table(community, period: Period, days=None) -> Table:
         before_end=before.end,
         last=period.end,
     )
-    names = ("now", "before", "settled", "retained")
+    names = ("now", "before", "settled", "retained", "active", "contributors")
     counts = {source: dict(zip(names, numbers, strict=True)) for source, *numbers in rows}
     table = Table(
         _("Visits and joins by source"),
@@ -246,13 +261,14 @@ def sources_table(community, period: Period, days=None) -> Table:
             _("The period before"),
             _("Joined 36+ days ago"),
             _("Still active after 30 days"),
+            _("Engagement rate of those who joined"),
         ],
     )
     for source in Source:
         row = counts.get(source.value)
         if row is None and not visits.get(source):
             continue
-        row = row or {"now": 0, "before": 0, "settled": 0, "retained": 0}
+        row = row or dict.fromkeys(names, 0)
         table.rows.append(
             [
                 source.label,
@@ -261,8 +277,60 @@ def sources_table(community, period: Period, days=None) -> Table:
                 row["before"],
                 row["settled"],
                 _share(row["retained"], row["settled"]),
+                _share(row["contributors"], row["active"]),
             ]
         )
+    return table
+
+
+def accounts_table(community, period: Period) -> Table:
+    """The cross-post source by the network account that published the cross-posts: visits
+    to their tracked links and joins through them, in the period and the one before, the
+    busiest first. An account is named by its network and handle as its days kept them."""
+    before = period.previous()
+
+    def accounts(community, first, start, before_end, last):
+        now_q, before_q = Q(day__gte=start), Q(day__lte=before_end)
+        return (
+            AccountDay.objects.filter(community=community, day__gte=first, day__lte=last)
+            .values("platform", "handle")
+            .annotate(
+                visits_now=Sum("visits", filter=now_q, default=0),
+                joins_now=Sum("joins", filter=now_q, default=0),
+                visits_before=Sum("visits", filter=before_q, default=0),
+                joins_before=Sum("joins", filter=before_q, default=0),
+            )
+            .order_by("-joins_now", "-visits_now", "platform", "handle")
+            .values_list(
+                "platform", "handle", "visits_now", "joins_now", "visits_before", "joins_before"
+            )
+        )
+
+    rows = compiled_rows(
+        "insights-accounts",
+        accounts,
+        community=community.pk,
+        first=before.start,
+        start=period.start,
+        before_end=before.end,
+        last=period.end,
+    )
+    table = Table(
+        _("Cross-posts by network account"),
+        [
+            _("Account"),
+            _("Visits"),
+            _("Joined"),
+            _("Visits the period before"),
+            _("Joined the period before"),
+        ],
+    )
+    for platform, handle, *numbers in rows:
+        account = _("%(network)s @%(handle)s") % {
+            "network": network_label(platform),
+            "handle": handle or "?",
+        }
+        table.rows.append([account, *numbers])
     return table
 
 
@@ -533,6 +601,10 @@ class Insights:
         return sources_table(self.community, self.period, self.days)
 
     @cached_property
+    def accounts(self) -> Table:
+        return accounts_table(self.community, self.period)
+
+    @cached_property
     def cohorts(self) -> Table:
         return cohorts_table(self.community, self.period)
 
@@ -559,4 +631,5 @@ TABLES = {
     "activity": activity_table,
     "cohorts": cohorts_table,
     "sources": sources_table,
+    "accounts": accounts_table,
 }

@@ -15,10 +15,11 @@ from django.db.models import Count, F, Max, Min, Q, Sum
 
 from communities.chat.models import ChatMessage
 from communities.models import ChangeKind, Community, MembershipChange, Tier
-from feeds.crossposting.models import CrossPost, Referral, VisitDay
+from feeds.crossposting.models import CrossPost, ExternalAccount, Referral, VisitDay
 from feeds.insights import activity
 from feeds.insights.days import day_bounds, local_day, today, week_start
 from feeds.insights.models import (
+    AccountDay,
     CohortWeek,
     CommunityDay,
     MemberDay,
@@ -173,7 +174,9 @@ def _retained(community: Community, user_id: int, joined: date) -> bool | None:
     ).exists()
 
 
-def _join_rows(community: Community, day: date, start, end) -> list[MemberJoin]:
+def _join_rows(community: Community, day: date, start, end) -> tuple[list[MemberJoin], Counter]:
+    """The day's joins, and how many of them came through each network account's
+    cross-posts (by the account's id)."""
     joins = list(
         MembershipChange.objects.filter(
             community=community, kind=ChangeKind.JOINED, at__gte=start, at__lt=end
@@ -181,22 +184,61 @@ def _join_rows(community: Community, day: date, start, end) -> list[MemberJoin]:
     )
     invitations = {change.via_invitation_id for change in joins if change.via_invitation_id}
     requests = {change.via_request_id for change in joins if change.via_request_id}
-    crosspost_invitations = set(
-        CrossPost.objects.filter(invitation__in=invitations).values_list("invitation", flat=True)
+    # Which account published the cross-post each invitation or join request came through.
+    crosspost_invitations = dict(
+        CrossPost.objects.filter(invitation__in=invitations).values_list("invitation", "account")
     )
-    referred = set(
-        Referral.objects.filter(join_request__in=requests).values_list("join_request", flat=True)
+    referred = dict(
+        Referral.objects.filter(join_request__in=requests).values_list(
+            "join_request", "crosspost__account"
+        )
     )
     partner_links = partner_rollups.partner_invitations(community)
-    return [
-        MemberJoin(
-            community=community,
-            user_id=change.user_id,
-            day=day,
-            source=_source_of(change, crosspost_invitations, referred, partner_links),
-            retained=_retained(community, change.user_id, day),
+    accounts: Counter = Counter()
+    rows = []
+    for change in joins:
+        source = _source_of(change, crosspost_invitations, referred, partner_links)
+        if source == Source.CROSSPOST:
+            accounts[
+                referred.get(change.via_request_id)
+                or crosspost_invitations[change.via_invitation_id]
+            ] += 1
+        rows.append(
+            MemberJoin(
+                community=community,
+                user_id=change.user_id,
+                day=day,
+                source=source,
+                retained=_retained(community, change.user_id, day),
+            )
         )
-        for change in joins
+    return rows, accounts
+
+
+def _account_rows(community: Community, day: date, joins: Counter) -> list[AccountDay]:
+    """The day's visits and joins through each account's cross-posts."""
+    visits = Counter(
+        dict(
+            VisitDay.objects.filter(crosspost__post__community=community, day=day)
+            .order_by()
+            .values_list("crosspost__account")
+            .annotate(total=Sum("visits"))
+            .values_list("crosspost__account", "total")
+        )
+    )
+    ids = set(visits) | set(joins)
+    accounts = ExternalAccount.objects.filter(pk__in=ids).values_list("pk", "platform", "handle")
+    return [
+        AccountDay(
+            community=community,
+            day=day,
+            account_id=pk,
+            platform=platform,
+            handle=handle,
+            visits=visits[pk],
+            joins=joins[pk],
+        )
+        for pk, platform, handle in accounts
     ]
 
 
@@ -239,6 +281,7 @@ def roll_up_day(community: Community, day: date) -> CommunityDay:
             TopPostWindow,
             RoomDay,
             MemberJoin,
+            AccountDay,
             CommunityDay,
         ):
             model.objects.filter(community=community, day=day).delete()
@@ -283,7 +326,9 @@ def roll_up_day(community: Community, day: date) -> CommunityDay:
             ).aggregate(total=Sum("visits"))["total"]
             or 0,
         )
-        MemberJoin.objects.bulk_create(_join_rows(community, day, start, end))
+        join_rows, account_joins = _join_rows(community, day, start, end)
+        MemberJoin.objects.bulk_create(join_rows)
+        AccountDay.objects.bulk_create(_account_rows(community, day, account_joins))
         _settle_retention(community, day)
         partner_rollups.roll_up_partners_day(community, day, start, end)
         return rolled

@@ -21,6 +21,7 @@ import pytest
 from communities.chat.models import ChatMessage, ChatRoom
 from communities.models import MembershipChange
 from communities.services.members import do_ban_member, do_leave_community
+from feeds.events.models import RSVP, Event
 from feeds.insights.models import MemberVisit
 from feeds.models import Comment, Post, Reaction
 from tests.factories import add_member
@@ -89,3 +90,24 @@ def world(community, owner, user_factory):
         "tasting": tasting,
         "general": general,
     }
+
+
+def rsvp(world, person, at) -> RSVP:
+    """`person` answers "going" at `at` to a tasting the owner announced before the world's
+    days (its post adds nothing to them)."""
+    community = world["community"]
+    post = Post.objects.create(
+        community=community,
+        author=community.owner,
+        body="Tasting evening",
+        body_html="<p>Tasting evening</p>",
+        created=utc(2026, 10, 1, 12),
+    )
+    event = Event.objects.create(
+        post=post,
+        title="Tasting evening",
+        starts_at=utc(2026, 11, 20, 23),
+        ends_at=utc(2026, 11, 21, 1),
+        time_zone="America/New_York",
+    )
+    return RSVP.objects.create(event=event, user=person, status="going", responded_at=at)

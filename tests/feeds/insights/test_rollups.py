@@ -17,6 +17,7 @@ from communities.services.tiers import do_delete_tier
 from feeds.crossposting.models import CrossPost, ExternalAccount, Referral
 from feeds.insights.days import today
 from feeds.insights.models import (
+    AccountDay,
     CohortWeek,
     CommunityDay,
     MemberDay,
@@ -31,7 +32,7 @@ from feeds.insights.rollups import roll_up_day, roll_up_days
 from feeds.insights.tasks import roll_up_insights
 from feeds.models import Post
 from sosoon_site.accounts.models import User
-from tests.feeds.insights.conftest import DAYS, utc
+from tests.feeds.insights.conftest import DAYS, rsvp, utc
 
 FIELDS = ["day", "members", "joined", "left", "banned", "active", "active_week", "contributors"]
 
@@ -50,6 +51,7 @@ def _everything(community):
             (PostDay, ["day", "post_id", "comments", "reactions", "audience"]),
             (RoomDay, ["day", "room_id", "messages", "chatters"]),
             (CohortWeek, ["week", "weeks_after", "members", "active"]),
+            (AccountDay, ["day", "platform", "handle", "visits", "joins"]),
         ]
     ]
 
@@ -101,6 +103,25 @@ def test_a_visit_alone_makes_an_active_member_but_no_contributor(world):
     assert list(rows.values_list("user__handle", "contributions", "visited")) == [
         ("owner", 1, True)
     ]
+
+
+def test_an_rsvp_makes_an_active_member_and_a_contributor_that_day(world):
+    """Ana's only doing on 2 November is answering the tasting (10:30 EST): she is active
+    and contributes that day, and the day and its week count her. Answered at 03:30 UTC on
+    the 3rd, it would still be the 2nd in New York."""
+    community = world["community"]
+    rsvp(world, world["ana"], utc(2026, 11, 3, 3, 30))
+    roll_up_days(community, DAYS[0], DAYS[-1])
+    rows = MemberDay.objects.filter(community=community, day=DAYS[3])
+    assert sorted(rows.values_list("user__handle", "contributions", "visited")) == [
+        ("ana", 1, False),
+        ("owner", 1, True),
+    ]
+    assert _days(community)[3] == (date(2026, 11, 2), 2, 0, 0, 1, 2, 4, 2)
+    assert CommunityDay.objects.get(community=community, day=DAYS[3]).contributions == 2
+    before = _everything(community)
+    roll_up_day(community, DAYS[3])
+    assert _everything(community) == before
 
 
 def test_rolling_a_day_up_again_gives_the_same_rows(world):
@@ -214,6 +235,11 @@ def test_joins_are_counted_by_source_and_by_who_stayed_active(world, owner, user
         ("lena", Source.INVITATION_LINK, None),
     ]
     assert sorted(joins.exclude(day=joined).values_list("source", flat=True)) == [Source.DIRECT] * 4
+    # Carl (its invitation) and Finn (its landing page's join request) came by X @wine.
+    accounts = AccountDay.objects.filter(community=community)
+    assert list(
+        accounts.values_list("day", "account", "platform", "handle", "visits", "joins")
+    ) == [(joined, account.pk, "x", "wine", 0, 2)]
     # Rolling up the 36th day settles the week 30 days on; rolling the join day up again
     # after it gives the same answer.
     roll_up_days(community, DAYS[-1] + timedelta(days=1), joined + timedelta(days=36))
@@ -221,3 +247,4 @@ def test_joins_are_counted_by_source_and_by_who_stayed_active(world, owner, user
     assert settled == {"carl": False, "dora": False, "eve": False, "finn": False, "lena": True}
     roll_up_day(community, joined)
     assert dict(joins.filter(day=joined).values_list("user__handle", "retained")) == settled
+    assert accounts.get().joins == 2

@@ -24,7 +24,8 @@ By hand, for September:
             (Pia, Ana) = 8: 37.5%.
     Oscar   visits 2, joined 1 (Cleo), 36+ days ago 1, still active 100%; Cleo active,
             no contribution: 0%; posts and their engagement: none (not a member).
-    Sources: partner visits 7, joined 3, still active 2 of 3 = 66.7%.
+    Sources: partner visits 7, joined 3, still active 2 of 3 = 66.7%; of the three, all
+            active, Ana contributed: an engagement rate of 33.3%.
 """
 
 from datetime import UTC, date, datetime

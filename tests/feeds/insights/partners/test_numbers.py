@@ -50,8 +50,10 @@ def test_the_owner_reads_each_partners_numbers_and_partner_among_the_sources(
     html = client.get(_insights(partner_world["community"]) + SEPTEMBER).content.decode()
     page = read_page(html)
     assert page.tables["partners"] == [HEADINGS, OSCAR, PIA]
+    # Of Ana, Ben and Cleo, all active in September, Ana contributed: the partners' own
+    # engagement rates (1 of 2, 0 of 1) taken together.
     partner_row = next(row for row in page.tables["sources"] if row[0] == "Partner")
-    assert partner_row == ["Partner", "7", "3", "0", "3", "66.7%"]
+    assert partner_row == ["Partner", "7", "3", "0", "3", "66.7%", "33.3%"]
     invitation_row = next(row for row in page.tables["sources"] if row[0] == "Invitation link")
     assert invitation_row[2] == "1"  # Dan, through the owner's own link
     # The circle post counts in Pia's engagement and is never named.
@@ -147,7 +149,7 @@ def test_a_removed_partners_history_still_counts_and_their_row_is_marked(
     page = read_page(client.get(_insights(community) + SEPTEMBER).content.decode())
     assert page.tables["partners"] == [HEADINGS, OSCAR, ["Pia (removed)", *PIA[1:]]]
     partner_row = next(row for row in page.tables["sources"] if row[0] == "Partner")
-    assert partner_row == ["Partner", "7", "3", "0", "3", "66.7%"]
+    assert partner_row == ["Partner", "7", "3", "0", "3", "66.7%", "33.3%"]
     response = client.get(_insights(community, "csv", name="partners") + SEPTEMBER)
     assert "Pia (removed),@pia,5,2" in response.content.decode()
 
