@@ -145,6 +145,11 @@
       });
       document.addEventListener("visibilitychange", () => this.markReadSoon());
       setInterval(() => this.refreshPresence(), PRESENCE_EVERY_MS);
+      // The composer is disabled until here: Enter pressed before these handlers existed
+      // would only add a line, and the message would seem sent. From now on a message
+      // written while the socket connects waits for it.
+      this.textarea.disabled = false;
+      this.composer.querySelector("button").disabled = false;
     }
 
     say(text) {
