@@ -59,8 +59,15 @@ from sosoon_site.languages import ReadersWords
 
 SCOPES = "tweet.read tweet.write users.read media.write offline.access"
 LABEL = "X"
-# What a refusal says when the network gives no reason of its own.
-NO_REASON = ReadersWords(gettext_noop("no reason given"))
+
+
+def _no_reason() -> ReadersWords:
+    """What a refusal says when the network gives no reason of its own. Made when needed:
+    the sandbox networks import this module before Django is set up, and gettext_noop asks
+    the settings."""
+    return ReadersWords(gettext_noop("no reason given"))
+
+
 GIF = "image/gif"
 # Upload size limits (docs.x.com, "Media upload endpoints in X API v2": image 5 MB, GIF 15 MB).
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
@@ -124,7 +131,7 @@ class XProvider(Provider):
                 )
             )
         if response.status_code != 200 or "access_token" not in payload:
-            detail = payload.get("error_description") or payload.get("error") or NO_REASON
+            detail = payload.get("error_description") or payload.get("error") or _no_reason()
             raise AuthorisationLost(
                 ReadersWords(
                     gettext_noop(
@@ -259,7 +266,7 @@ class XProvider(Provider):
             state = info.get("state")
             if state == "failed":
                 error = info.get("error") if isinstance(info.get("error"), dict) else {}
-                detail = error.get("message") or error.get("name") or NO_REASON
+                detail = error.get("message") or error.get("name") or _no_reason()
                 raise Rejected(
                     ReadersWords(
                         gettext_noop(
